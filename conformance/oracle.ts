@@ -1,0 +1,86 @@
+/**
+ * The glibc oracle: glibc's `cos`/`pow` results recorded while upstream generated the fixtures,
+ * substituted for the runtime's libm while a case is re-run. If the port is exact with the
+ * oracle, every difference in the normal run is caused by the runtime's libm and nothing else.
+ *
+ * @module
+ */
+
+import { libm, RUNTIME_LIBM } from "../schedules/_math.ts";
+import { parseNumber, type Table } from "./csv.ts";
+
+function key(x: number): string {
+  return Object.is(x, -0) ? "-0" : String(x);
+}
+
+/** glibc's recorded results, and counters of how often a lookup found (or missed) one. */
+export class GlibcOracle {
+  readonly #cos = new Map<string, number>();
+  readonly #pow = new Map<string, number>();
+  /** Lookups answered from the recording. */
+  hits = 0;
+  /** Lookups for arguments upstream never evaluated (answered by the runtime). */
+  misses = 0;
+
+  /** Reads a `libm.csv` table (`op,x,y,result`). */
+  constructor(table: Table) {
+    const [op, x, y, result] = ["op", "x", "y", "result"].map((c) => table.header.indexOf(c));
+    if ([op, x, y, result].some((i) => i! < 0)) {
+      throw new SyntaxError(`${table.source}:1: expected columns op,x,y,result`);
+    }
+    for (const row of table.rows) {
+      const at = `${table.source}:${row.line}`;
+      const value = parseNumber(row.cells[result!]!, at);
+      const a = parseNumber(row.cells[x!]!, at);
+      if (row.cells[op!] === "cos") this.#cos.set(key(a), value);
+      else if (row.cells[op!] === "pow") {
+        this.#pow.set(`${key(a)}|${key(parseNumber(row.cells[y!]!, at))}`, value);
+      } else throw new SyntaxError(`${at}: unknown op ${JSON.stringify(row.cells[op!])}`);
+    }
+  }
+
+  /** Number of recorded results. */
+  get size(): number {
+    return this.#cos.size + this.#pow.size;
+  }
+
+  /** Every recorded `cos` argument and result. */
+  cosEntries(): IterableIterator<[string, number]> {
+    return this.#cos.entries();
+  }
+
+  /** Every recorded `pow` argument pair (`"x|y"`) and result. */
+  powEntries(): IterableIterator<[string, number]> {
+    return this.#pow.entries();
+  }
+
+  /** Runs `fn` with glibc's results in place of the runtime's libm. */
+  with<T>(fn: () => T): T {
+    const cos = (x: number): number => {
+      const v = this.#cos.get(key(x));
+      if (v === undefined) {
+        this.misses++;
+        return RUNTIME_LIBM.cos(x);
+      }
+      this.hits++;
+      return v;
+    };
+    const pow = (x: number, y: number): number => {
+      const v = this.#pow.get(`${key(x)}|${key(y)}`);
+      if (v === undefined) {
+        this.misses++;
+        return RUNTIME_LIBM.pow(x, y);
+      }
+      this.hits++;
+      return v;
+    };
+    libm.cos = cos;
+    libm.pow = pow;
+    try {
+      return fn();
+    } finally {
+      libm.cos = RUNTIME_LIBM.cos;
+      libm.pow = RUNTIME_LIBM.pow;
+    }
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The conformance report: runs every suite and renders the table and the JSON.
+ *
+ * @module
+ */
+
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import process from "node:process";
+import { RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED } from "../schedules/_math.ts";
+import { DETECTRON2_HANDLERS } from "./detectron2.ts";
+import {
+  type CaseHandler,
+  type CaseSpec,
+  runSuite,
+  type SuiteResult,
+  type SuiteSummary,
+  summarize,
+} from "./runner.ts";
+
+/** The fixture directory. */
+export const FIXTURES_DIR: string = fileURLToPath(new URL("../fixtures/", import.meta.url));
+
+/** Every suite: its directory name and its handlers. */
+export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
+  detectron2: DETECTRON2_HANDLERS,
+};
+
+/** Which JavaScript runtime is running, for reports. */
+export function runtimeInfo(): { name: string; version: string; engine: string } {
+  const g = globalThis as {
+    Deno?: { version: { deno: string; v8: string } };
+    Bun?: { version: string };
+  };
+  if (g.Deno) {
+    return { name: "deno", version: g.Deno.version.deno, engine: `V8 ${g.Deno.version.v8}` };
+  }
+  if (g.Bun) return { name: "bun", version: g.Bun.version, engine: "JavaScriptCore" };
+  return { name: "node", version: process.versions.node, engine: `V8 ${process.versions.v8}` };
+}
+
+/** The full report. */
+export interface ConformanceReport {
+  /** Runtime that produced it. */
+  runtime: { name: string; version: string; engine: string };
+  /** Platform. */
+  platform: string;
+  /** Whether integer powers come from the runtime or lrspec's correctly-rounded routine. */
+  integerPow: "runtime" | "lrspec powInt";
+  /** When. */
+  date: string;
+  /** Per-suite totals. */
+  summaries: SuiteSummary[];
+  /** Per-suite details. */
+  suites: SuiteResult[];
+  /** Whether everything is within the policy. */
+  ok: boolean;
+}
+
+/** Runs the suites (all, or those named) and returns the report. */
+export function runConformance(
+  options: { suites?: string[]; filter?: (c: CaseSpec) => boolean } = {},
+): ConformanceReport {
+  const names = options.suites ?? Object.keys(SUITES);
+  const results: SuiteResult[] = [];
+  for (const name of names) {
+    const handlers = SUITES[name];
+    if (handlers === undefined) {
+      throw new RangeError(
+        `unknown suite ${JSON.stringify(name)} (have ${Object.keys(SUITES).join(", ")})`,
+      );
+    }
+    const dir = `${FIXTURES_DIR}${name}`;
+    if (!existsSync(`${dir}/manifest.json`)) {
+      throw new Error(`no fixtures at ${dir}: run \`deno task fixtures\``);
+    }
+    results.push(runSuite(dir, handlers, options.filter));
+  }
+  const summaries = results.map(summarize);
+  return {
+    runtime: runtimeInfo(),
+    platform: `${process.platform} ${process.arch}`,
+    integerPow: RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED ? "runtime" : "lrspec powInt",
+    date: new Date().toISOString(),
+    summaries,
+    suites: results,
+    ok: summaries.every((s) => s.failures === 0),
+  };
+}
+
+function pct(a: number, b: number): string {
+  if (b === 0) return "n/a";
+  if (a === b) return "100%";
+  return `${(Math.floor(10000 * a / b) / 100).toFixed(2)}%`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r, j) => {
+    const line = r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join("  ");
+    return j === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
+  }).join("\n");
+}
+
+/** Renders the report for a terminal. */
+export function formatReport(r: ConformanceReport): string {
+  const out: string[] = [];
+  out.push(
+    `lrspec conformance — ${r.runtime.name} ${r.runtime.version} (${r.runtime.engine}), ${r.platform}`,
+  );
+  out.push(`integer powers: ${r.integerPow}`);
+  out.push("");
+  out.push(table([
+    [
+      "suite",
+      "cases",
+      "values",
+      "exact",
+      "exact %",
+      "libm diffs",
+      "max ULP",
+      "errors mirrored",
+      "failures",
+    ],
+    ...r.summaries.map((s) => [
+      s.suite,
+      String(s.cases),
+      String(s.values),
+      String(s.exact),
+      pct(s.exact, s.values),
+      String(s.libmDiffs),
+      String(s.maxUlp),
+      `${s.errorsMirrored}/${s.errorsExpected}`,
+      String(s.failures),
+    ]),
+  ]));
+  for (const suite of r.suites) {
+    out.push("");
+    out.push(`${suite.suite}: runtime libm vs glibc on every argument upstream evaluated`);
+    for (const p of suite.libmProbe) {
+      out.push(
+        `  ${p.op.padEnd(4)} ${p.differ} of ${p.calls} differ${
+          p.differ ? ` (max ${p.maxUlp} ULP)` : ""
+        }`,
+      );
+    }
+    const withDiffs = suite.cases.filter((c) => c.libmDiffs > 0);
+    if (withDiffs.length) {
+      out.push(`  cases with libm differences (exact once glibc's results are substituted):`);
+      for (const c of withDiffs) {
+        out.push(`    ${c.id}: ${c.libmDiffs} of ${c.values} values, max ${c.maxUlp} ULP`);
+      }
+    }
+    for (const c of suite.cases.filter((c) => c.failureCount > 0)) {
+      out.push(`  FAIL ${c.id}: ${c.failureCount} failures`);
+      for (const f of c.failures.slice(0, 5)) {
+        out.push(
+          `    at ${f.at}${
+            f.column ? ` [${f.column}]` : ""
+          }: expected ${f.expected}, got ${f.actual}` +
+            `${f.ulp === undefined ? "" : ` (${f.ulp} ULP)`} — ${f.reason}`,
+        );
+      }
+    }
+  }
+  out.push("");
+  out.push(r.ok ? "PASS: every value is bit-identical or a proven libm difference" : "FAIL");
+  return out.join("\n");
+}

@@ -1,0 +1,389 @@
+/**
+ * Runs the golden fixtures through lrspec and classifies every value.
+ *
+ * Policy (see the README): a value must be bit-identical to upstream's. The only accepted
+ * difference is one caused by the runtime's `cos`/`pow` rounding differently from glibc's — and
+ * that is proven, not assumed: a case whose values pass through libm is run a second time with
+ * glibc's recorded results substituted ({@linkcode GlibcOracle}); it must then be exact, and each
+ * value that differed in the first run is counted as a libm difference with its ULP distance.
+ *
+ * @module
+ */
+
+import { readFileSync } from "node:fs";
+import { readTable, type Table } from "./csv.ts";
+import { GlibcOracle } from "./oracle.ts";
+import { ulpDistance } from "./ulp.ts";
+import { RUNTIME_LIBM } from "../schedules/_math.ts";
+
+/** One case of a fixture manifest. */
+export interface CaseSpec {
+  /** Unique id within the suite, e.g. `build/1x`. */
+  id: string;
+  /** Which handler runs it. */
+  kind: string;
+  /** What the case covers. */
+  description: string;
+  /** The CSV file with the golden values, relative to the suite directory. */
+  file?: string;
+  /** libm operations the values pass through (`cos`, `pow`). */
+  libm?: string[];
+  /** Set when upstream raised at construction. */
+  error?: { type: string; message: string };
+  /** Kind-specific fields. */
+  [field: string]: unknown;
+}
+
+/** A fixture suite's manifest. */
+export interface Manifest {
+  /** Suite name (`detectron2`, `torch`). */
+  suite: string;
+  /** What the suite covers. */
+  description: string;
+  /** The libm table's file name. */
+  libm: string;
+  /** The cases. */
+  cases: CaseSpec[];
+}
+
+/** What a computation produced: a value, or an error (its constructor name). */
+export type Outcome = { value: number } | { error: string } | { text: string };
+
+/** One compared quantity. */
+export interface Observation {
+  /** Where: `iter 1000`, `where 0.5`, `construct`, `SOLVER.MAX_ITER`, … */
+  at: string;
+  /** Column, for multi-group schedules (`lr1`). */
+  column: string;
+  /** Upstream's outcome. */
+  expected: Outcome;
+  /** lrspec's outcome. */
+  actual: Outcome;
+  /** When set, a value difference here is explained by glibc itself (e.g. its `pow` not being correctly rounded). */
+  explained?: string;
+}
+
+/** Context handed to a case handler. */
+export interface HandlerContext {
+  /** The suite directory (absolute path). */
+  dir: string;
+  /** Reads a CSV of the suite. */
+  table(file: string): Table;
+}
+
+/** Runs one case and returns its observations. Called once normally and once under the oracle. */
+export type CaseHandler = (c: CaseSpec, ctx: HandlerContext) => Observation[];
+
+/** A mismatch that the policy does not accept. */
+export interface Failure {
+  /** Case id. */
+  case: string;
+  /** Where. */
+  at: string;
+  /** Column. */
+  column: string;
+  /** Upstream's outcome, as text. */
+  expected: string;
+  /** lrspec's outcome, as text. */
+  actual: string;
+  /** ULP distance when both are numbers. */
+  ulp?: number;
+  /** Why it failed. */
+  reason: string;
+}
+
+/** The result of one case. */
+export interface CaseResult {
+  /** Case id. */
+  id: string;
+  /** Case kind. */
+  kind: string;
+  /** Numeric values compared. */
+  values: number;
+  /** Numeric values bit-identical with the runtime's libm. */
+  exact: number;
+  /** Values that differ only because of the runtime's libm (proven by the oracle run). */
+  libmDiffs: number;
+  /** Largest ULP distance among the libm differences. */
+  maxUlp: number;
+  /** Errors upstream raised. */
+  errorsExpected: number;
+  /** Of those, raised by lrspec too (as a TypeError or RangeError) at the same place. */
+  errorsMirrored: number;
+  /** Whether the oracle run was needed and was exact. */
+  oracle?: { exact: boolean; hits: number; misses: number };
+  /** Unaccepted differences (the first 20). */
+  failures: Failure[];
+  /** Total number of unaccepted differences. */
+  failureCount: number;
+}
+
+/** The result of a whole suite. */
+export interface SuiteResult {
+  /** Suite name. */
+  suite: string;
+  /** Per-case results. */
+  cases: CaseResult[];
+  /** How the runtime's libm compares with glibc on every argument upstream evaluated. */
+  libmProbe: { op: string; calls: number; differ: number; maxUlp: number }[];
+  /** Milliseconds spent. */
+  ms: number;
+}
+
+function describe(o: Outcome): string {
+  if ("value" in o) return Object.is(o.value, -0) ? "-0" : String(o.value);
+  if ("error" in o) return `throws ${o.error}`;
+  return o.text;
+}
+
+/** Runs `fn` and returns its value or the name of what it threw. */
+export function outcome(fn: () => number): Outcome {
+  try {
+    return { value: fn() };
+  } catch (error) {
+    return { error: errorName(error) };
+  }
+}
+
+/** The constructor name of a thrown value. */
+export function errorName(error: unknown): string {
+  return error instanceof Error ? error.constructor.name : typeof error;
+}
+
+const ACCEPTED_ERRORS = new Set(["TypeError", "RangeError"]);
+
+interface Verdict {
+  kind: "exact" | "diff" | "mirrored" | "fail";
+  ulp?: number;
+  reason?: string;
+}
+
+function judge(o: Observation): Verdict {
+  const { expected: e, actual: a } = o;
+  if ("value" in e && "value" in a) {
+    if (Object.is(e.value, a.value)) return { kind: "exact" };
+    return { kind: "diff", ulp: ulpDistance(e.value, a.value) };
+  }
+  if ("error" in e && "error" in a) {
+    return ACCEPTED_ERRORS.has(a.error)
+      ? { kind: "mirrored" }
+      : { kind: "fail", reason: `threw ${a.error}, not a TypeError/RangeError` };
+  }
+  if ("text" in e && "text" in a && e.text === a.text) return { kind: "exact" };
+  if ("error" in e) return { kind: "fail", reason: `upstream raises ${e.error}; lrspec did not` };
+  if ("error" in a) {
+    return { kind: "fail", reason: `lrspec threw ${a.error}; upstream did not raise` };
+  }
+  return { kind: "fail", reason: "outcomes differ" };
+}
+
+/** Runs one case under the policy. */
+export function runCase(
+  c: CaseSpec,
+  handler: CaseHandler,
+  ctx: HandlerContext,
+  oracle: GlibcOracle,
+): CaseResult {
+  const result: CaseResult = {
+    id: c.id,
+    kind: c.kind,
+    values: 0,
+    exact: 0,
+    libmDiffs: 0,
+    maxUlp: 0,
+    errorsExpected: 0,
+    errorsMirrored: 0,
+    failures: [],
+    failureCount: 0,
+  };
+  const fail = (o: Observation, reason: string, ulp?: number) => {
+    result.failureCount++;
+    if (result.failures.length < 20) {
+      result.failures.push({
+        case: c.id,
+        at: o.at,
+        column: o.column,
+        expected: describe(o.expected),
+        actual: describe(o.actual),
+        ...(ulp === undefined ? {} : { ulp }),
+        reason,
+      });
+    }
+  };
+  let observations: Observation[];
+  try {
+    observations = handler(c, ctx);
+  } catch (error) {
+    fail({
+      at: "case",
+      column: "",
+      expected: { text: "a run" },
+      actual: { error: errorName(error) },
+    }, String(error));
+    return result;
+  }
+  const usesLibm = (c.libm ?? []).length > 0;
+  let oracleObservations: Observation[] | undefined;
+  const diffs = observations.filter((o) => judge(o).kind === "diff" && o.explained === undefined);
+  if (usesLibm && diffs.length > 0) {
+    const before = { hits: oracle.hits, misses: oracle.misses };
+    oracleObservations = oracle.with(() => handler(c, ctx));
+    const exact = oracleObservations.every((o) => {
+      const k = judge(o).kind;
+      return k === "exact" || k === "mirrored" || (k === "diff" && o.explained !== undefined);
+    });
+    result.oracle = {
+      exact,
+      hits: oracle.hits - before.hits,
+      misses: oracle.misses - before.misses,
+    };
+  }
+  observations.forEach((o, i) => {
+    const v = judge(o);
+    if ("value" in o.expected) result.values++;
+    if ("error" in o.expected) result.errorsExpected++;
+    switch (v.kind) {
+      case "exact":
+        if ("value" in o.expected) result.exact++;
+        break;
+      case "mirrored":
+        result.errorsMirrored++;
+        break;
+      case "fail":
+        fail(o, v.reason!);
+        break;
+      case "diff": {
+        if (o.explained !== undefined) {
+          result.libmDiffs++;
+          result.maxUlp = Math.max(result.maxUlp, v.ulp!);
+          break;
+        }
+        if (!usesLibm) {
+          fail(
+            o,
+            "differs on a path with no libm call: plain IEEE arithmetic must be exact",
+            v.ulp,
+          );
+          break;
+        }
+        const withOracle = oracleObservations?.[i];
+        if (withOracle && judge(withOracle).kind === "exact") {
+          result.libmDiffs++;
+          result.maxUlp = Math.max(result.maxUlp, v.ulp!);
+        } else {
+          fail(
+            o,
+            "differs even with glibc's cos/pow substituted: the arithmetic is not upstream's",
+            v.ulp,
+          );
+        }
+      }
+    }
+  });
+  return result;
+}
+
+/** Compares the runtime's libm with every glibc result recorded for the suite. */
+export function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
+  const cos = { op: "cos", calls: 0, differ: 0, maxUlp: 0 };
+  for (const [x, glibc] of oracle.cosEntries()) {
+    cos.calls++;
+    const mine = RUNTIME_LIBM.cos(Number(x));
+    if (!Object.is(mine, glibc)) {
+      cos.differ++;
+      cos.maxUlp = Math.max(cos.maxUlp, ulpDistance(mine, glibc));
+    }
+  }
+  const pow = { op: "pow", calls: 0, differ: 0, maxUlp: 0 };
+  for (const [xy, glibc] of oracle.powEntries()) {
+    pow.calls++;
+    const [x, y] = xy.split("|").map(Number) as [number, number];
+    const mine = RUNTIME_LIBM.pow(x, y);
+    if (!Object.is(mine, glibc)) {
+      pow.differ++;
+      pow.maxUlp = Math.max(pow.maxUlp, ulpDistance(mine, glibc));
+    }
+  }
+  return [cos, pow];
+}
+
+/** Loads a suite directory's manifest and libm table. */
+export function loadSuite(
+  dir: string,
+): { manifest: Manifest; oracle: GlibcOracle; ctx: HandlerContext } {
+  const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, "utf8")) as Manifest;
+  const table = (file: string): Table =>
+    readTable(readFileSync(`${dir}/${file}`, "utf8"), `${dir}/${file}`);
+  const oracle = new GlibcOracle(table(manifest.libm));
+  return { manifest, oracle, ctx: { dir, table } };
+}
+
+/** Runs every case of a suite with the given handlers (by case kind). */
+export function runSuite(
+  dir: string,
+  handlers: Readonly<Record<string, CaseHandler>>,
+  filter?: (c: CaseSpec) => boolean,
+): SuiteResult {
+  const started = performance.now();
+  const { manifest, oracle, ctx } = loadSuite(dir);
+  const cases = manifest.cases.filter((c) => filter?.(c) ?? true).map((c) => {
+    const handler = handlers[c.kind];
+    if (handler === undefined) {
+      throw new Error(`${manifest.suite}/${c.id}: no handler for kind ${c.kind}`);
+    }
+    return runCase(c, handler, ctx, oracle);
+  });
+  return {
+    suite: manifest.suite,
+    cases,
+    libmProbe: probeLibm(oracle),
+    ms: performance.now() - started,
+  };
+}
+
+/** Totals over a suite's cases. */
+export interface SuiteSummary {
+  /** Suite name. */
+  suite: string;
+  /** Number of cases. */
+  cases: number;
+  /** Numeric values compared. */
+  values: number;
+  /** Bit-identical values. */
+  exact: number;
+  /** Values that differ only through the runtime's libm. */
+  libmDiffs: number;
+  /** Largest ULP distance of a libm difference. */
+  maxUlp: number;
+  /** Errors upstream raised. */
+  errorsExpected: number;
+  /** Errors mirrored by lrspec. */
+  errorsMirrored: number;
+  /** Unaccepted differences. */
+  failures: number;
+}
+
+/** Sums a suite's case results. */
+export function summarize(result: SuiteResult): SuiteSummary {
+  const s: SuiteSummary = {
+    suite: result.suite,
+    cases: result.cases.length,
+    values: 0,
+    exact: 0,
+    libmDiffs: 0,
+    maxUlp: 0,
+    errorsExpected: 0,
+    errorsMirrored: 0,
+    failures: 0,
+  };
+  for (const c of result.cases) {
+    s.values += c.values;
+    s.exact += c.exact;
+    s.libmDiffs += c.libmDiffs;
+    s.maxUlp = Math.max(s.maxUlp, c.maxUlp);
+    s.errorsExpected += c.errorsExpected;
+    s.errorsMirrored += c.errorsMirrored;
+    s.failures += c.failureCount;
+  }
+  return s;
+}

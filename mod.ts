@@ -1,0 +1,47 @@
+/**
+ * **lrspec** — learning-rate schedules, specified and verified.
+ *
+ * Bit-exact TypeScript ports of detectron2's and fvcore's learning-rate schedules, proven
+ * against golden values produced by detectron2's own Python code. Names, options and
+ * arithmetic mirror upstream: a detectron2 config translates mechanically.
+ *
+ * - fvcore's `ParamScheduler`s: pure functions of training progress `where` ∈ [0, 1]
+ *   ({@linkcode CosineParamScheduler}, {@linkcode MultiStepParamScheduler}, …).
+ * - detectron2's {@linkcode WarmupParamScheduler}, {@linkcode LRMultiplier},
+ *   {@linkcode buildLrScheduler}, {@linkcode getCfg} and {@linkcode autoScaleWorkers}; the legacy
+ *   {@linkcode WarmupMultiStepLR} / {@linkcode WarmupCosineLR}; DeepLab's
+ *   {@linkcode WarmupPolyLR}.
+ * - PyTorch's scheduler protocol ({@linkcode LRScheduler}): an optimizer is any
+ *   `{ paramGroups: { lr }[] }`, updated in place.
+ *
+ * The library has no dependencies and no I/O.
+ *
+ * @example The learning rate of every iteration of a detectron2 config
+ * ```ts
+ * import { buildLrScheduler, getCfg } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * const cfg = getCfg(); // detectron2's defaults: 40k iterations, x0.1 at 30k, 1k warmup
+ * cfg.SOLVER.BASE_LR = 0.02;
+ * const optimizer = { paramGroups: [{ lr: cfg.SOLVER.BASE_LR }] };
+ * const scheduler = buildLrScheduler(cfg, optimizer);
+ * const lrs: number[] = [];
+ * for (let iter = 0; iter < cfg.SOLVER.MAX_ITER; iter++) {
+ *   lrs.push(optimizer.paramGroups[0]!.lr); // the LR detectron2 trains iteration `iter` with
+ *   scheduler.step();
+ * }
+ * assert.equal(lrs[0], 0.02 * 0.001);
+ * assert.equal(lrs[1000], 0.02);
+ * assert.equal(lrs[30000], 0.002);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./schedules/param_scheduler.ts";
+export * from "./schedules/lr_scheduler.ts";
+export * from "./schedules/deeplab_lr_scheduler.ts";
+export * from "./schedules/torch_lr_scheduler.ts";
+export * from "./schedules/config.ts";
+export * from "./schedules/build.ts";
+export { powInt, roundHalfEven } from "./schedules/_math.ts";

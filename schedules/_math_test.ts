@@ -1,0 +1,79 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { bisectRight, powInt, roundHalfEven, roundRational } from "./_math.ts";
+
+/** Correctly rounded x ** k by exact rational arithmetic (independent of powInt's code paths). */
+function exact(x: number, k: number): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  const e = Number((bits >> 52n) & 0x7ffn);
+  const m = e === 0 ? bits & 0xfffffffffffffn : (bits & 0xfffffffffffffn) | (1n << 52n);
+  const exp = e === 0 ? -1074 : e - 1075;
+  const mk = m ** BigInt(Math.abs(k));
+  const v = k >= 0 ? roundRational(mk, 1n, exp * k) : roundRational(1n, mk, -exp * Math.abs(k));
+  return x < 0 && k % 2 !== 0 ? -v : v;
+}
+
+test("powInt is correctly rounded", async (t) => {
+  await t.test("Python's gamma ** k for the usual gammas", () => {
+    assert.equal(powInt(0.1, 2), 0.010000000000000002);
+    assert.equal(powInt(0.1, 3), 0.0010000000000000002);
+    assert.equal(powInt(0.1, 4), 0.00010000000000000002);
+    assert.equal(powInt(0.9, 4), 0.6561);
+    assert.equal(powInt(0.5, 10), 1 / 1024);
+    assert.equal(powInt(0.1, 0), 1);
+    assert.equal(powInt(2, 1023), 2 ** 1023);
+  });
+  await t.test("random bases and exponents agree with exact BigInt rounding", () => {
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 3000; i++) {
+      const x = rand() * 2 - (i % 7 === 0 ? 1 : 0);
+      const k = 1 + Math.floor(rand() * 200) - (i % 11 === 0 ? 100 : 0);
+      assert.equal(powInt(x, k), exact(x, k), `${x} ** ${k}`);
+    }
+  });
+  await t.test("subnormal and overflowing results", () => {
+    assert.equal(powInt(0.5, 1074), 5e-324);
+    assert.equal(powInt(0.5, 1075), 0);
+    assert.equal(powInt(10, 309), Infinity);
+    assert.equal(powInt(-2, 3), -8);
+    assert.equal(powInt(0.1, 330), exact(0.1, 330));
+  });
+  await t.test("halfway cases round to even", () => {
+    // 2^53 + 1 is not a double: (2^53 + 1) lies exactly between two doubles.
+    assert.equal(roundRational(2n ** 53n + 1n, 1n, 0), 2 ** 53);
+    assert.equal(roundRational(2n ** 53n + 3n, 1n, 0), 2 ** 53 + 4);
+  });
+});
+
+test("roundHalfEven is Python's round()", () => {
+  const cases: [number, number][] = [
+    [0.5, 0],
+    [1.5, 2],
+    [2.5, 2],
+    [3.5, 4],
+    [-0.5, 0],
+    [-1.5, -2],
+    [-2.5, -2],
+    [2.4999999999999996, 2],
+    [5.5, 6],
+    [1e16 + 2, 1e16 + 2],
+  ];
+  for (const [x, r] of cases) assert.equal(roundHalfEven(x), r, String(x));
+});
+
+test("bisectRight counts entries <= x", () => {
+  const a = [10, 20, 20, 30];
+  assert.deepEqual([5, 10, 15, 20, 25, 30, 35].map((x) => bisectRight(a, x)), [
+    0,
+    1,
+    1,
+    3,
+    3,
+    4,
+    4,
+  ]);
+  assert.equal(bisectRight([], 1), 0);
+});
