@@ -115,13 +115,14 @@ const acc = new Float64Array(2);
  *
  * A double-double product (error below 2^-100 relative) decides the rounding; when the result
  * lies too close to a rounding boundary, or outside [2^-900, 2^900], exact BigInt arithmetic
- * does.
+ * does — for |k| up to 4096. Beyond that (results at the extremes of the double range, or
+ * negative exponents), and for the IEEE special cases, the runtime's `**` answers.
  */
 export function powInt(x: number, k: number): number {
   if (k === 0) return 1;
-  if (x === 0 || !Number.isFinite(x) || k < 0 || k > 2 ** 31) {
-    return x === 0 || !Number.isFinite(x) ? x ** k : powIntExact(x, k);
-  }
+  // IEEE-754 special cases (0, ±1, ±Infinity, NaN) are exact in every runtime's `**`.
+  if (x === 0 || !Number.isFinite(x) || Math.abs(x) === 1 || !Number.isInteger(k)) return x ** k;
+  if (k < 0) return -k <= EXACT_LIMIT ? powIntExact(x, k) : x ** k;
   const base = Math.abs(x);
   // Binary exponentiation in double-double.
   let bh = base, bl = 0;
@@ -129,18 +130,16 @@ export function powInt(x: number, k: number): number {
   acc[1] = 0;
   let n = k;
   for (;;) {
-    if (n & 1) {
-      ddMul(acc[0]!, acc[1]!, bh, bl, acc);
-    }
+    if (n % 2 === 1) ddMul(acc[0]!, acc[1]!, bh, bl, acc);
     n = Math.floor(n / 2);
     if (n === 0) break;
     ddMul(bh, bl, bh, bl, scratch);
     bh = scratch[0]!;
     bl = scratch[1]!;
-    if (!(bh > 2 ** -900 && bh < 2 ** 900)) return powIntExact(x, k);
+    if (!(bh > 2 ** -900 && bh < 2 ** 900)) return outOfRange(x, k);
   }
   const hi = acc[0]!, lo = acc[1]!;
-  if (!(hi > 2 ** -900 && hi < 2 ** 900)) return powIntExact(x, k);
+  if (!(hi > 2 ** -900 && hi < 2 ** 900)) return outOfRange(x, k);
   const d = hi + lo;
   const r = (hi - d) + lo; // exact value minus d, up to a negligible rounding
   const { exponent, isPowerOfTwo } = ulpExponent(d);
@@ -149,6 +148,16 @@ export function powInt(x: number, k: number): number {
   const distance = r >= 0 ? Math.abs(r - ulp / 2) : Math.abs(-r - halfBelow);
   if (distance < ulp * 2 ** -40) return powIntExact(x, k);
   return x < 0 && k % 2 !== 0 ? -d : d;
+}
+
+/**
+ * Above this |k|, exact BigInt arithmetic would be too slow; such results sit at the extremes of
+ * the double range (or need |x| within 2^-12 of 1) and are left to the runtime's `**`.
+ */
+const EXACT_LIMIT = 4096;
+
+function outOfRange(x: number, k: number): number {
+  return k <= EXACT_LIMIT ? powIntExact(x, k) : x ** k;
 }
 
 const INTEGER_POW_PROBES: readonly (readonly [number, number])[] = [

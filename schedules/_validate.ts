@@ -147,3 +147,39 @@ export function finiteArgument(owner: string, name: string, value: number): void
     throw new error(`${owner}: \`${name}\` must be a finite number: got ${show(value)}`);
   }
 }
+
+/** Anything with an `at(where)` method. */
+export interface SchedulerLike {
+  /** The value at training progress `where`. */
+  at(where: number): number;
+}
+
+/** Throws a TypeError unless `value` has an `at` method. */
+export function requireScheduler(owner: string, name: string, value: unknown): SchedulerLike {
+  if (
+    typeof value !== "object" || value === null || Array.isArray(value) ||
+    typeof (value as { at?: unknown }).at !== "function"
+  ) {
+    throw new TypeError(
+      `${owner}: \`${name}\` must be a ParamScheduler (an object with an at(where) method): got ${
+        show(value)
+      }`,
+    );
+  }
+  return value as SchedulerLike;
+}
+
+/** Checks the value a (possibly duck-typed) child scheduler returned. */
+export function checkSchedulerValue(
+  owner: string,
+  what: string,
+  where: number,
+  value: unknown,
+): number {
+  if (typeof value !== "number" || value - value !== 0) {
+    throw new RangeError(
+      `${owner}: ${what} returned ${show(value)} at where=${show(where)}, not a finite number`,
+    );
+  }
+  return value;
+}

@@ -111,7 +111,14 @@ export class WarmupPolyLR extends LRScheduler {
           `${this.lastEpoch} of maxIters=${this.maxIters} (Python raises ValueError)`,
       );
     }
-    return libm.pow(base, this.power);
+    const poly = libm.pow(base, this.power);
+    if (poly - poly !== 0) {
+      throw new RangeError(
+        `WarmupPolyLR: math range error: pow(${base}, ${this.power}) overflows at iteration ` +
+          `${this.lastEpoch} (Python raises OverflowError)`,
+      );
+    }
+    return poly;
   }
 
   /** The poly factor times warmup (or the constant ending) for each group. */

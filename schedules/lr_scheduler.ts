@@ -7,13 +7,22 @@
  */
 
 import { bisectRight, libm, powInt } from "./_math.ts";
-import { boolean, finite, finiteArray, integer, oneOf, requireOptions, show } from "./_validate.ts";
+import {
+  boolean,
+  checkSchedulerValue,
+  finite,
+  finiteArray,
+  integer,
+  oneOf,
+  requireOptions,
+  requireScheduler,
+  show,
+} from "./_validate.ts";
 import {
   CompositeParamScheduler,
   ConstantParamScheduler,
   LinearParamScheduler,
   type ParamSchedulerLike,
-  requireScheduler,
 } from "./param_scheduler.ts";
 import { LRScheduler, type Optimizer, type StateDict } from "./torch_lr_scheduler.ts";
 
@@ -225,7 +234,13 @@ export class LRMultiplier extends LRScheduler {
 
   /** `initialLr · multiplier.at(lastEpoch / maxIter)` for each group. */
   getLr(): number[] {
-    const multiplier = this.#multiplier.at(this.lastEpoch / this.#maxIter);
+    const where = this.lastEpoch / this.#maxIter;
+    const multiplier = checkSchedulerValue(
+      "LRMultiplier",
+      "multiplier",
+      where,
+      this.#multiplier.at(where),
+    );
     const baseLrs = this.baseLrs;
     const out = new Array<number>(baseLrs.length);
     for (let i = 0; i < baseLrs.length; i++) out[i] = baseLrs[i]! * multiplier;

@@ -21,6 +21,7 @@
 import { bisectRight, libm } from "./_math.ts";
 import {
   array,
+  checkSchedulerValue,
   finite,
   finiteArgument,
   finiteArray,
@@ -28,6 +29,7 @@ import {
   integer,
   oneOf,
   requireOptions,
+  requireScheduler,
   show,
 } from "./_validate.ts";
 
@@ -69,24 +71,16 @@ export interface ParamSchedulerLike {
   at(where: number): number;
 }
 
-/** Throws a TypeError unless `value` has an `at` method. */
-export function requireScheduler(owner: string, name: string, value: unknown): ParamSchedulerLike {
-  if (
-    typeof value !== "object" || value === null ||
-    typeof (value as { at?: unknown }).at !== "function"
-  ) {
-    throw new TypeError(
-      `${owner}: \`${name}\` must be a ParamScheduler (an object with an at(where) method): got ${
-        show(value)
-      }`,
+/**
+ * Returns `value` if it is finite; otherwise throws the RangeError Python would raise
+ * (`OverflowError` from `**`) or that stands in for the `nan`/`inf` it would return.
+ */
+function finiteGuard(owner: string, where: number, value: number): number {
+  if (value - value !== 0) {
+    throw new RangeError(
+      `${owner}: the value at where=${show(where)} is ${value} (out of range: Python raises ` +
+        `OverflowError or returns a non-finite value here)`,
     );
-  }
-  return value as ParamSchedulerLike;
-}
-
-function nanGuard(owner: string, where: number, value: number): number {
-  if (value !== value) {
-    throw new RangeError(`${owner}: the value at where=${show(where)} is NaN (out of range)`);
   }
   return value;
 }
@@ -275,7 +269,7 @@ export class ExponentialParamScheduler extends ParamScheduler {
     if (this.decay === 0 && where < 0) {
       throw new RangeError(`${owner}: 0.0 cannot be raised to a negative power (where=${where})`);
     }
-    return nanGuard(owner, where, this.startValue * libm.pow(this.decay, where));
+    return finiteGuard(owner, where, this.startValue * libm.pow(this.decay, where));
   }
 }
 
@@ -331,7 +325,7 @@ export class LinearParamScheduler extends ParamScheduler {
    */
   at(where: number): number {
     finiteArgument("LinearParamScheduler", "where", where);
-    return nanGuard(
+    return finiteGuard(
       "LinearParamScheduler",
       where,
       this.endValue * where + this.startValue * (1 - where),
@@ -545,7 +539,7 @@ export class PolynomialDecayParamScheduler extends ParamScheduler {
         `${owner}: (1 - where) ** power is complex for where=${where} > 1 and power=${this.power}`,
       );
     }
-    return nanGuard(owner, where, this.baseValue * libm.pow(base, this.power));
+    return finiteGuard(owner, where, this.baseValue * libm.pow(base, this.power));
   }
 }
 
@@ -626,6 +620,8 @@ export class StepParamScheduler extends ParamScheduler {
   }
 }
 
+const MAX_DECAYS = 100_000;
+
 /** Options of {@linkcode StepWithFixedGammaParamScheduler}. */
 export interface StepWithFixedGammaParamSchedulerOptions {
   /** The initial value, > 0. */
@@ -693,8 +689,23 @@ export class StepWithFixedGammaParamScheduler extends ParamScheduler {
       "a positive integer",
       (x) => x > 0,
     );
+    if (this.numDecays > MAX_DECAYS) {
+      throw new RangeError(
+        `${owner}: \`numDecays\` must be at most ${MAX_DECAYS} (fvcore builds a list of numDecays + 1 values): got ${this.numDecays}`,
+      );
+    }
     const values = [this.baseValue];
-    for (let i = 0; i < this.numDecays; i++) values.push(values[values.length - 1]! * this.gamma);
+    for (let i = 0; i < this.numDecays; i++) {
+      const next = values[values.length - 1]! * this.gamma;
+      if (next === Infinity) {
+        throw new RangeError(
+          `${owner}: \`baseValue\` * \`gamma\` ** ${
+            i + 1
+          } overflows: got baseValue=${this.baseValue}, gamma=${this.gamma}`,
+        );
+      }
+      values.push(next);
+    }
     this.#step = new StepParamScheduler({ numUpdates: this.numUpdates, values });
   }
 
@@ -869,7 +880,14 @@ export class CompositeParamScheduler extends ParamScheduler {
   at(where: number): number {
     finiteArgument("CompositeParamScheduler", "where", where);
     const i = this.segmentAt(where);
-    if (!this.#rescaled[i]) return this.schedulers[i]!.at(where);
+    if (!this.#rescaled[i]) {
+      return checkSchedulerValue(
+        "CompositeParamScheduler",
+        `schedulers[${i}]`,
+        where,
+        this.schedulers[i]!.at(where),
+      );
+    }
     const length = this.lengths[i]!;
     if (length === 0) {
       throw new RangeError(
@@ -877,6 +895,12 @@ export class CompositeParamScheduler extends ParamScheduler {
           `(where=${where}; fvcore raises ZeroDivisionError)`,
       );
     }
-    return this.schedulers[i]!.at((where - this.#starts[i]!) / length);
+    const local = (where - this.#starts[i]!) / length;
+    return checkSchedulerValue(
+      "CompositeParamScheduler",
+      `schedulers[${i}]`,
+      local,
+      this.schedulers[i]!.at(local),
+    );
   }
 }

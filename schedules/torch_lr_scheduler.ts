@@ -189,11 +189,20 @@ export abstract class LRScheduler {
     this.applyLrs(values, epoch);
   }
 
-  /** Writes `values` into the groups, as the end of torch's `step()` does. */
+  /**
+   * Writes `values` into the groups, as the end of torch's `step()` does. A non-finite value
+   * (an overflow upstream would silently write) throws a RangeError instead.
+   */
   protected applyLrs(values: readonly number[], epoch?: number): void {
     const groups = this.optimizer.paramGroups;
     for (let i = 0; i < groups.length; i++) {
       const lr = values[i]!;
+      if (lr - lr !== 0) {
+        throw new RangeError(
+          `${this.constructor.name}: the learning rate of group ${i} at step ${this.lastEpoch} is ${lr} ` +
+            `(overflow: upstream would write a non-finite learning rate)`,
+        );
+      }
       groups[i]!.lr = lr;
       if (this.verbose) this.printLr(i, lr, epoch);
     }

@@ -1,0 +1,26 @@
+// Builds the npm package: JavaScript and declarations in dist/ from the TypeScript sources.
+// tsc rewrites relative `.ts` specifiers to `.js` in the JavaScript it emits but keeps `.ts` in
+// the declarations; rewrite those too, so every TypeScript and Deno consumer resolves them.
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const dist = join(root, "dist");
+rmSync(dist, { recursive: true, force: true });
+execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.build.json"], {
+  cwd: root,
+  stdio: "inherit",
+});
+
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith(".d.ts")) {
+      const text = readFileSync(path, "utf8");
+      writeFileSync(path, text.replace(/(from\s+["'])(\.{1,2}\/[^"']+)\.ts(["'])/g, "$1$2.js$3"));
+    }
+  }
+}
+walk(dist);
