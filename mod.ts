@@ -1,9 +1,9 @@
 /**
  * **lrspec** — learning-rate schedules, specified and verified.
  *
- * Bit-exact TypeScript ports of detectron2's and fvcore's learning-rate schedules, proven
- * against golden values produced by detectron2's own Python code. Names, options and
- * arithmetic mirror upstream: a detectron2 config translates mechanically.
+ * Bit-exact TypeScript ports of detectron2's, fvcore's and PyTorch's learning-rate schedules,
+ * proven against golden values produced by upstream's own Python code. Names, options and
+ * arithmetic mirror upstream: a detectron2 config or a PyTorch recipe translates mechanically.
  *
  * - fvcore's `ParamScheduler`s: pure functions of training progress `where` ∈ [0, 1]
  *   ({@linkcode CosineParamScheduler}, {@linkcode MultiStepParamScheduler}, …).
@@ -11,8 +11,11 @@
  *   {@linkcode buildLrScheduler}, {@linkcode getCfg} and {@linkcode autoScaleWorkers}; the legacy
  *   {@linkcode WarmupMultiStepLR} / {@linkcode WarmupCosineLR}; DeepLab's
  *   {@linkcode WarmupPolyLR}.
- * - PyTorch's scheduler protocol ({@linkcode LRScheduler}): an optimizer is any
- *   `{ paramGroups: { lr }[] }`, updated in place.
+ * - Every scheduler of PyTorch's `torch.optim.lr_scheduler` (torch 1.13): {@linkcode StepLR},
+ *   {@linkcode MultiStepLR}, {@linkcode CosineAnnealingLR}, {@linkcode OneCycleLR},
+ *   {@linkcode SequentialLR}, {@linkcode ReduceLROnPlateau}, … on the {@linkcode LRScheduler}
+ *   protocol: an optimizer is any `{ paramGroups: { lr }[] }`, updated in place as torch updates
+ *   `param_groups`, with torch's recursive arithmetic.
  *
  * The library has no dependencies and no I/O.
  *
