@@ -1,9 +1,9 @@
 /**
  * **lrspec** — learning-rate schedules, specified and verified.
  *
- * Bit-exact TypeScript ports of detectron2's and fvcore's learning-rate schedules, proven
- * against golden values produced by detectron2's own Python code. Names, options and
- * arithmetic mirror upstream: a detectron2 config translates mechanically.
+ * Bit-exact TypeScript ports of detectron2's, fvcore's and PyTorch's learning-rate schedules,
+ * proven against golden values produced by upstream's own Python code. Names, options and
+ * arithmetic mirror upstream: a detectron2 config or a PyTorch recipe translates mechanically.
  *
  * - fvcore's `ParamScheduler`s: pure functions of training progress `where` ∈ [0, 1]
  *   ({@linkcode CosineParamScheduler}, {@linkcode MultiStepParamScheduler}, …).
@@ -11,8 +11,11 @@
  *   {@linkcode buildLrScheduler}, {@linkcode getCfg} and {@linkcode autoScaleWorkers}; the legacy
  *   {@linkcode WarmupMultiStepLR} / {@linkcode WarmupCosineLR}; DeepLab's
  *   {@linkcode WarmupPolyLR}.
- * - PyTorch's scheduler protocol ({@linkcode LRScheduler}): an optimizer is any
- *   `{ paramGroups: { lr }[] }`, updated in place.
+ * - Every scheduler of PyTorch's `torch.optim.lr_scheduler` (torch 1.13): {@linkcode StepLR},
+ *   {@linkcode MultiStepLR}, {@linkcode CosineAnnealingLR}, {@linkcode OneCycleLR},
+ *   {@linkcode SequentialLR}, {@linkcode ReduceLROnPlateau}, … on the {@linkcode LRScheduler}
+ *   protocol: an optimizer is any `{ paramGroups: { lr }[] }`, updated in place as torch updates
+ *   `param_groups`, with torch's recursive arithmetic.
  *
  * The library has no dependencies and no I/O.
  *
@@ -42,6 +45,10 @@ export * from "./schedules/param_scheduler.ts";
 export * from "./schedules/lr_scheduler.ts";
 export * from "./schedules/deeplab_lr_scheduler.ts";
 export * from "./schedules/torch_lr_scheduler.ts";
+export * from "./schedules/torch_cosine_lr.ts";
+export * from "./schedules/torch_cyclic_lr.ts";
+export * from "./schedules/torch_sequential_lr.ts";
+export * from "./schedules/torch_plateau.ts";
 export * from "./schedules/config.ts";
 export * from "./schedules/build.ts";
 export { powInt, roundHalfEven } from "./schedules/_math.ts";

@@ -34,3 +34,37 @@ test("every golden fixture passes under the conformance policy", () => {
   assert.ok(d2.values > 100_000, "the detectron2 suite compares more than 100k values");
   assert.equal(d2.errorsMirrored, d2.errorsExpected);
 });
+
+test("the torch suite covers every class, with errors and resumes", () => {
+  const report = runConformance({ suites: ["torch"] });
+  assert.ok(report.ok, formatReport(report));
+  const { manifest } = loadSuite(`${FIXTURES_DIR}torch`);
+  const classes = [
+    "LambdaLR",
+    "MultiplicativeLR",
+    "StepLR",
+    "MultiStepLR",
+    "ConstantLR",
+    "LinearLR",
+    "ExponentialLR",
+    "PolynomialLR",
+    "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CyclicLR",
+    "OneCycleLR",
+    "SequentialLR",
+    "ChainedScheduler",
+    "ReduceLROnPlateau",
+  ];
+  const groups = report.groups.torch!;
+  assert.deepEqual(groups.map((g) => g.suite).sort(), classes.slice().sort());
+  for (const g of groups) {
+    assert.ok(g.values > 2000, `${g.suite}: compares more than 2000 values`);
+    assert.equal(g.errorsMirrored, g.errorsExpected, `${g.suite}: every torch error mirrored`);
+    assert.equal(g.failures, 0);
+    const resumed = manifest.cases.filter((c) => c.group === g.suite && c.resume !== undefined);
+    assert.ok(resumed.length > 0, `${g.suite}: has a state-dict resume case`);
+  }
+  const torch = report.summaries[0]!;
+  assert.ok(torch.values > 50_000, "the torch suite compares more than 50k values");
+});

@@ -1,5 +1,5 @@
 /**
- * The glibc oracle: glibc's `cos`/`pow` results recorded while upstream generated the fixtures,
+ * The glibc oracle: glibc's `cos`/`pow`/`log` results recorded while upstream generated the fixtures,
  * substituted for the runtime's libm while a case is re-run. If the port is exact with the
  * oracle, every difference in the normal run is caused by the runtime's libm and nothing else.
  *
@@ -17,6 +17,7 @@ function key(x: number): string {
 export class GlibcOracle {
   readonly #cos = new Map<string, number>();
   readonly #pow = new Map<string, number>();
+  readonly #log = new Map<string, number>();
   /** Lookups answered from the recording. */
   hits = 0;
   /** Lookups for arguments upstream never evaluated (answered by the runtime). */
@@ -33,6 +34,7 @@ export class GlibcOracle {
       const value = parseNumber(row.cells[result!]!, at);
       const a = parseNumber(row.cells[x!]!, at);
       if (row.cells[op!] === "cos") this.#cos.set(key(a), value);
+      else if (row.cells[op!] === "log") this.#log.set(key(a), value);
       else if (row.cells[op!] === "pow") {
         this.#pow.set(`${key(a)}|${key(parseNumber(row.cells[y!]!, at))}`, value);
       } else throw new SyntaxError(`${at}: unknown op ${JSON.stringify(row.cells[op!])}`);
@@ -41,7 +43,7 @@ export class GlibcOracle {
 
   /** Number of recorded results. */
   get size(): number {
-    return this.#cos.size + this.#pow.size;
+    return this.#cos.size + this.#pow.size + this.#log.size;
   }
 
   /** Every recorded `cos` argument and result. */
@@ -52,6 +54,11 @@ export class GlibcOracle {
   /** Every recorded `pow` argument pair (`"x|y"`) and result. */
   powEntries(): IterableIterator<[string, number]> {
     return this.#pow.entries();
+  }
+
+  /** Every recorded `log` argument and result. */
+  logEntries(): IterableIterator<[string, number]> {
+    return this.#log.entries();
   }
 
   /** Runs `fn` with glibc's results in place of the runtime's libm. */
@@ -74,13 +81,24 @@ export class GlibcOracle {
       this.hits++;
       return v;
     };
+    const log = (x: number): number => {
+      const v = this.#log.get(key(x));
+      if (v === undefined) {
+        this.misses++;
+        return RUNTIME_LIBM.log(x);
+      }
+      this.hits++;
+      return v;
+    };
     libm.cos = cos;
     libm.pow = pow;
+    libm.log = log;
     try {
       return fn();
     } finally {
       libm.cos = RUNTIME_LIBM.cos;
       libm.pow = RUNTIME_LIBM.pow;
+      libm.log = RUNTIME_LIBM.log;
     }
   }
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED } from "../schedules/_math.ts";
 import { DETECTRON2_HANDLERS } from "./detectron2.ts";
+import { TORCH_HANDLERS } from "./torch.ts";
 import {
   type CaseHandler,
   type CaseSpec,
@@ -16,6 +17,7 @@ import {
   type SuiteResult,
   type SuiteSummary,
   summarize,
+  summarizeGroups,
 } from "./runner.ts";
 
 /** The fixture directory. */
@@ -24,6 +26,7 @@ export const FIXTURES_DIR: string = fileURLToPath(new URL("../fixtures/", import
 /** Every suite: its directory name and its handlers. */
 export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   detectron2: DETECTRON2_HANDLERS,
+  torch: TORCH_HANDLERS,
 };
 
 /** Which JavaScript runtime is running, for reports. */
@@ -51,6 +54,8 @@ export interface ConformanceReport {
   date: string;
   /** Per-suite totals. */
   summaries: SuiteSummary[];
+  /** Per-group totals of the suites whose cases have groups (torch: one per class). */
+  groups: Record<string, SuiteSummary[]>;
   /** Per-suite details. */
   suites: SuiteResult[];
   /** Whether everything is within the policy. */
@@ -76,13 +81,19 @@ export function runConformance(
     }
     results.push(runSuite(dir, handlers, options.filter));
   }
-  const summaries = results.map(summarize);
+  const summaries = results.map((r) => summarize(r));
+  const groups: Record<string, SuiteSummary[]> = {};
+  for (const r of results) {
+    const g = summarizeGroups(r);
+    if (g.length > 0) groups[r.suite] = g;
+  }
   return {
     runtime: runtimeInfo(),
     platform: `${process.platform} ${process.arch}`,
     integerPow: RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED ? "runtime" : "lrspec powInt",
     date: new Date().toISOString(),
     summaries,
+    groups,
     suites: results,
     ok: summaries.every((s) => s.failures === 0),
   };
@@ -111,32 +122,40 @@ export function formatReport(r: ConformanceReport): string {
   );
   out.push(`integer powers: ${r.integerPow}`);
   out.push("");
-  out.push(table([
-    [
-      "suite",
-      "cases",
-      "values",
-      "exact",
-      "exact %",
-      "libm diffs",
-      "max ULP",
-      "errors mirrored",
-      "failures",
-    ],
-    ...r.summaries.map((s) => [
-      s.suite,
-      String(s.cases),
-      String(s.values),
-      String(s.exact),
-      pct(s.exact, s.values),
-      String(s.libmDiffs),
-      String(s.maxUlp),
-      `${s.errorsMirrored}/${s.errorsExpected}`,
-      String(s.failures),
-    ]),
-  ]));
+  const summaryTable = (first: string, rows: SuiteSummary[]) =>
+    table([
+      [
+        first,
+        "cases",
+        "values",
+        "exact",
+        "exact %",
+        "libm diffs",
+        "max ULP",
+        "errors mirrored",
+        "failures",
+      ],
+      ...rows.map((s) => [
+        s.suite,
+        String(s.cases),
+        String(s.values),
+        String(s.exact),
+        pct(s.exact, s.values),
+        String(s.libmDiffs),
+        String(s.maxUlp),
+        `${s.errorsMirrored}/${s.errorsExpected}`,
+        String(s.failures),
+      ]),
+    ]);
+  out.push(summaryTable("suite", r.summaries));
   for (const suite of r.suites) {
     out.push("");
+    const groups = r.groups[suite.suite];
+    if (groups !== undefined) {
+      out.push(`${suite.suite}, per class:`);
+      out.push(summaryTable("class", groups));
+      out.push("");
+    }
     out.push(`${suite.suite}: runtime libm vs glibc on every argument upstream evaluated`);
     for (const p of suite.libmProbe) {
       out.push(

@@ -98,6 +98,8 @@ export interface CaseResult {
   id: string;
   /** Case kind. */
   kind: string;
+  /** The manifest's `group` (the upstream class, in the torch suite), when it has one. */
+  group?: string;
   /** Numeric values compared. */
   values: number;
   /** Numeric values bit-identical with the runtime's libm. */
@@ -187,6 +189,7 @@ export function runCase(
   const result: CaseResult = {
     id: c.id,
     kind: c.kind,
+    ...(typeof c.group === "string" ? { group: c.group } : {}),
     values: 0,
     exact: 0,
     libmDiffs: 0,
@@ -304,7 +307,16 @@ export function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
       pow.maxUlp = Math.max(pow.maxUlp, ulpDistance(mine, glibc));
     }
   }
-  return [cos, pow];
+  const log = { op: "log", calls: 0, differ: 0, maxUlp: 0 };
+  for (const [x, glibc] of oracle.logEntries()) {
+    log.calls++;
+    const mine = RUNTIME_LIBM.log(Number(x));
+    if (!Object.is(mine, glibc)) {
+      log.differ++;
+      log.maxUlp = Math.max(log.maxUlp, ulpDistance(mine, glibc));
+    }
+  }
+  return log.calls > 0 ? [cos, pow, log] : [cos, pow];
 }
 
 /** Loads a suite directory's manifest and libm table. */
@@ -363,11 +375,12 @@ export interface SuiteSummary {
   failures: number;
 }
 
-/** Sums a suite's case results. */
-export function summarize(result: SuiteResult): SuiteSummary {
+/** Sums a suite's case results (all of them, or those of one group). */
+export function summarize(result: SuiteResult, group?: string): SuiteSummary {
+  const cases = group === undefined ? result.cases : result.cases.filter((c) => c.group === group);
   const s: SuiteSummary = {
-    suite: result.suite,
-    cases: result.cases.length,
+    suite: group === undefined ? result.suite : group,
+    cases: cases.length,
     values: 0,
     exact: 0,
     libmDiffs: 0,
@@ -376,7 +389,7 @@ export function summarize(result: SuiteResult): SuiteSummary {
     errorsMirrored: 0,
     failures: 0,
   };
-  for (const c of result.cases) {
+  for (const c of cases) {
     s.values += c.values;
     s.exact += c.exact;
     s.libmDiffs += c.libmDiffs;
@@ -386,4 +399,12 @@ export function summarize(result: SuiteResult): SuiteSummary {
     s.failures += c.failureCount;
   }
   return s;
+}
+
+/** Per-group sums of a suite whose cases have groups (in first-appearance order); else `[]`. */
+export function summarizeGroups(result: SuiteResult): SuiteSummary[] {
+  const groups = [
+    ...new Set(result.cases.flatMap((c) => (c.group === undefined ? [] : [c.group]))),
+  ];
+  return groups.map((g) => summarize(result, g));
 }

@@ -1,8 +1,9 @@
 /**
- * Exact arithmetic helpers and the single place where the ports call the runtime's `cos` and
- * `pow`.
+ * Exact arithmetic helpers and the single place where the ports call the runtime's `cos`, `pow`
+ * and `log`.
  *
- * Upstream (CPython on glibc) computes `math.cos(x)` and `x ** y` with glibc's libm. JavaScript
+ * Upstream (CPython on glibc) computes `math.cos(x)`, `x ** y` and `math.log(x)` with glibc's
+ * libm. JavaScript
  * runtimes ship their own: V8's `Math.cos` is fdlibm's, JavaScriptCore computes `x ** k` for
  * integer `k` by repeated multiplication. Everything else the schedules do is plain IEEE-754
  * arithmetic, which is the same everywhere. Routing every libm call through {@linkcode libm}
@@ -12,12 +13,14 @@
  * @module
  */
 
-/** The two libm functions the schedules use. */
+/** The libm functions the schedules use. */
 export interface Libm {
   /** `cos(x)`, as Python's `math.cos`. */
   cos(x: number): number;
   /** `x ** y` for doubles, as Python's `float.__pow__` / `math.pow`. */
   pow(x: number, y: number): number;
+  /** The natural logarithm, as Python's one-argument `math.log` (used by torch's SGDR restarts). */
+  log(x: number): number;
 }
 
 /** Splits a finite double into an odd-or-normalised integer significand and a binary exponent. */
@@ -193,10 +196,64 @@ function runtimePow(x: number, y: number): number {
  * This object is a test seam for the conformance suite, which temporarily replaces both functions
  * by glibc's recorded results (see `conformance/`). It is not exported from the package.
  */
-export const libm: Libm = { cos: Math.cos, pow: runtimePow };
+export const libm: Libm = { cos: Math.cos, pow: runtimePow, log: Math.log };
 
 /** The runtime's own libm functions, as installed in {@linkcode libm} by default. */
-export const RUNTIME_LIBM: Readonly<Libm> = Object.freeze({ cos: Math.cos, pow: runtimePow });
+export const RUNTIME_LIBM: Readonly<Libm> = Object.freeze({
+  cos: Math.cos,
+  pow: runtimePow,
+  log: Math.log,
+});
+
+/**
+ * Python's `a / b` on floats: IEEE division, except that a zero divisor raises (Python's
+ * `ZeroDivisionError`) instead of producing an infinity or NaN.
+ *
+ * @throws {RangeError} If `b` is zero, naming `owner` and the upstream error.
+ */
+export function trueDiv(owner: string, a: number, b: number): number {
+  if (b === 0) {
+    throw new RangeError(`${owner}: float division by zero (torch raises ZeroDivisionError)`);
+  }
+  return a / b;
+}
+
+/**
+ * Python's `x ** y` on finite floats, through {@linkcode libm}: raises where Python raises or
+ * where Python's result would be complex, instead of returning an infinity or NaN.
+ *
+ * @throws {RangeError} For `0 ** negative` (Python `ZeroDivisionError`), a negative base with a
+ * fractional exponent (Python returns a complex number) and an overflowing result (Python
+ * `OverflowError`).
+ */
+export function floatPow(owner: string, x: number, y: number): number {
+  if (y === 0) return 1;
+  if (x === 0 && y < 0) {
+    throw new RangeError(
+      `${owner}: 0.0 cannot be raised to a negative power (${y}) (torch raises ZeroDivisionError)`,
+    );
+  }
+  if (x < 0 && !Number.isInteger(y)) {
+    throw new RangeError(
+      `${owner}: ${x} ** ${y} is a complex number in Python; refusing to produce NaN`,
+    );
+  }
+  const result = libm.pow(x, y);
+  if (!Number.isFinite(result)) {
+    throw new RangeError(`${owner}: ${x} ** ${y} overflows (Python raises OverflowError)`);
+  }
+  return result;
+}
+
+/** Python's `max(a, b)` on floats: the first argument unless the second is greater. */
+export function pyMax(a: number, b: number): number {
+  return b > a ? b : a;
+}
+
+/** Python's `min(a, b)` on floats: the first argument unless the second is smaller. */
+export function pyMin(a: number, b: number): number {
+  return b < a ? b : a;
+}
 
 /**
  * Python's `round(x)` for a float: nearest integer, ties to even (`round(2.5) == 2`).
