@@ -103,6 +103,31 @@ export const MUTANTS: Mutant[] = [
     from: "roundHalfEven(finite(owner, name, x) / scale);",
     to: "Math.round(finite(owner, name, x) / scale);",
   },
+  {
+    name: "steplr-closed-form",
+    kind: "closed form for recursive",
+    file: "schedules/torch_lr_scheduler.ts",
+    from:
+      "      return groups.map((g) => g.lr);\n    }\n    return groups.map((g) => g.lr * this.gamma);\n  }\n\n  /** `initialLr · gamma ** ⌊lastEpoch / stepSize⌋`. */",
+    to:
+      "      return groups.map((g) => g.lr);\n    }\n    return this.getClosedFormLr();\n  }\n\n  /** `initialLr · gamma ** ⌊lastEpoch / stepSize⌋`. */",
+  },
+  {
+    name: "cosine-annealing-closed-form",
+    kind: "closed form for recursive",
+    file: "schedules/torch_cosine_lr.ts",
+    from:
+      "    return groups.map((g) =>\n      trueDiv(owner, 1 + libm.cos(Math.PI * e / T), 1 + libm.cos(Math.PI * (e - 1) / T)) *",
+    to:
+      "    if (owner) return this.getClosedFormLr();\n    return groups.map((g) =>\n      trueDiv(owner, 1 + libm.cos(Math.PI * e / T), 1 + libm.cos(Math.PI * (e - 1) / T)) *",
+  },
+  {
+    name: "cosine-annealing-no-special-branch",
+    kind: "drop an upstream special case",
+    file: "schedules/torch_cosine_lr.ts",
+    from: "if ((e - 1 - T) % (2 * T) === 0) {",
+    to: "if (false) {",
+  },
 ];
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
