@@ -13,8 +13,11 @@
  *   {@linkcode WarmupPolyLR}.
  * - PyTorch's scheduler protocol ({@linkcode LRScheduler}): an optimizer is any
  *   `{ paramGroups: { lr }[] }`, updated in place.
+ * - detectron2's config merging with its types and errors ({@linkcode CfgNode},
+ *   {@linkcode literalEval}); the curve of a config's schedule ({@linkcode lrCurve}).
  *
- * The library has no dependencies and no I/O.
+ * The library has no dependencies and no I/O. YAML files are read by `@lrspec/lrspec/config`
+ * (which depends on the `yaml` package).
  *
  * @example The learning rate of every iteration of a detectron2 config
  * ```ts
@@ -45,3 +48,6 @@ export * from "./schedules/torch_lr_scheduler.ts";
 export * from "./schedules/config.ts";
 export * from "./schedules/build.ts";
 export { powInt, roundHalfEven } from "./schedules/_math.ts";
+export * from "./config/python.ts";
+export * from "./config/cfg_node.ts";
+export * from "./curve/curve.ts";
