@@ -14,10 +14,13 @@
  * - PyTorch's scheduler protocol ({@linkcode LRScheduler}): an optimizer is any
  *   `{ paramGroups: { lr }[] }`, updated in place.
  * - detectron2's config merging with its types and errors ({@linkcode CfgNode},
- *   {@linkcode literalEval}); the curve of a config's schedule ({@linkcode lrCurve}).
+ *   {@linkcode literalEval}); curves, explanations, diffs and SVG charts of a config's schedule
+ *   ({@linkcode lrCurve}, {@linkcode explainSchedule}, {@linkcode diffCurves},
+ *   {@linkcode plotSvg}); gradient accumulation ({@linkcode gradientAccumulation},
+ *   {@linkcode AccumulatingScheduler}).
  *
  * The library has no dependencies and no I/O. YAML files are read by `@lrspec/lrspec/config`
- * (which depends on the `yaml` package).
+ * (which depends on the `yaml` package); the command line is `@lrspec/lrspec/cli`.
  *
  * @example The learning rate of every iteration of a detectron2 config
  * ```ts
@@ -48,6 +51,11 @@ export * from "./schedules/torch_lr_scheduler.ts";
 export * from "./schedules/config.ts";
 export * from "./schedules/build.ts";
 export { powInt, roundHalfEven } from "./schedules/_math.ts";
+export * from "./schedules/accumulation.ts";
 export * from "./config/python.ts";
 export * from "./config/cfg_node.ts";
 export * from "./curve/curve.ts";
+export * from "./curve/explain.ts";
+export * from "./curve/diff.ts";
+export * from "./plot/svg.ts";
+export * from "./plot/curves.ts";
