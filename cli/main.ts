@@ -467,6 +467,32 @@ function accumulateCommand(argv: string[], io: CliIo): number {
   return 0;
 }
 
+/** A reader that closes the pipe early (`lrspec curve x.yaml | head`) ends the program quietly. */
+function quietOnClosedPipe(error: unknown): void {
+  if ((error as { code?: string } | null)?.code === "EPIPE") process.exit(0);
+  throw error;
+}
+
+let stdoutGuarded = false;
+
+function processIo(): CliIo {
+  if (!stdoutGuarded) {
+    process.stdout.on("error", quietOnClosedPipe);
+    stdoutGuarded = true;
+  }
+  return {
+    stdout: (s) => {
+      try {
+        process.stdout.write(s);
+      } catch (error) {
+        quietOnClosedPipe(error);
+      }
+    },
+    stderr: (s) => process.stderr.write(s),
+    stderrIsTTY: process.stderr.isTTY === true,
+  };
+}
+
 function errorLine(error: unknown): string | undefined {
   if (error instanceof UsageError) return `${error.message} (see lrspec --help)`;
   if (!(error instanceof Error)) return undefined;
@@ -499,11 +525,7 @@ export function main(argv: string[], io?: CliIo): Promise<number> {
 }
 
 function run(argv: string[], io?: CliIo): number {
-  const sink: CliIo = io ?? {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    stderrIsTTY: process.stderr.isTTY === true,
-  };
+  const sink: CliIo = io ?? processIo();
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -168,6 +168,22 @@ test("lrspec explain, diff, verify, plot", async (t) => {
       /from detectron2\.solver import build_lr_scheduler, build_optimizer/,
     );
   });
+  await t.test("progress on stderr only when it is a terminal", async () => {
+    let stderr = "";
+    let stdout = "";
+    const code = await main(["curve", R50_3X], {
+      stdout: (s) => (stdout += s),
+      stderr: (s) => (stderr += s),
+      stderrIsTTY: true,
+    });
+    assert.equal(code, 0);
+    assert.match(
+      stderr,
+      /\rfixtures\/.*faster_rcnn_R_50_FPN_3x\.yaml: iteration 270000\/270000 \(100%\)/,
+    );
+    assert.equal(stdout.split("\n").length, 270003);
+    assert.equal((await run("curve", R50_3X)).stderr, "");
+  });
   await t.test("help and version", async () => {
     assert.equal((await run("--help")).code, 0);
     assert.equal((await run()).code, 2);
