@@ -252,7 +252,7 @@ let editTree: (node: CfgNode, edit: (root: MutableNode) => void) => CfgNode;
  * import assert from "node:assert/strict";
  *
  * const node = CfgNode.getCfg()
- *   .mergeFromOtherCfg(fromJs({ SOLVER: { STEPS: "(60000, 80000)", MAX_ITER: 90000 } }) as never)
+ *   .mergeFromOtherCfg(fromJs({ SOLVER: { STEPS: "(60000, 80000)", MAX_ITER: 90000 } }))
  *   .mergeFromList(["SOLVER.BASE_LR", "0.02"]);
  * const cfg = node.toConfig();
  * assert.deepEqual(cfg.SOLVER.STEPS, [60000, 80000]);
@@ -446,12 +446,17 @@ export class CfgNode {
    * @param options How to name the source in messages.
    * @returns The merged config.
    * @throws {TypeError} `Non-existent config key: SOLVER.FOO` (yacs' `KeyError`), a type mismatch,
-   * or `_BASE_` in `other` ("The reserved key '_BASE_' can only be used in files!").
+   * `_BASE_` in `other` ("The reserved key '_BASE_' can only be used in files!"), or an `other`
+   * that is not a node.
    */
-  mergeFromOtherCfg(other: PyNode | CfgNode, options: MergeOptions = {}): CfgNode {
+  mergeFromOtherCfg(other: PyValue | CfgNode, options: MergeOptions = {}): CfgNode {
     const tree = other instanceof CfgNode ? other.tree : other;
     if (tree?.type !== "node") {
-      throw new TypeError(`mergeFromOtherCfg: \`other\` must be a node or a CfgNode`);
+      throw new TypeError(
+        `mergeFromOtherCfg: \`other\` must be a node or a CfgNode: got ${
+          tree?.type === undefined ? String(tree) : pyClassName(tree.type)
+        }`,
+      );
     }
     if (tree.value.has(BASE_KEY)) {
       throw new TypeError(
