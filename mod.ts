@@ -16,8 +16,14 @@
  *   {@linkcode SequentialLR}, {@linkcode ReduceLROnPlateau}, … on the {@linkcode LRScheduler}
  *   protocol: an optimizer is any `{ paramGroups: { lr }[] }`, updated in place as torch updates
  *   `param_groups`, with torch's recursive arithmetic.
+ * - detectron2's config merging with its types and errors ({@linkcode CfgNode},
+ *   {@linkcode literalEval}); curves, explanations, diffs and SVG charts of a config's schedule
+ *   ({@linkcode lrCurve}, {@linkcode explainSchedule}, {@linkcode diffCurves},
+ *   {@linkcode plotSvg}); gradient accumulation ({@linkcode gradientAccumulation},
+ *   {@linkcode AccumulatingScheduler}).
  *
- * The library has no dependencies and no I/O.
+ * The library has no dependencies and no I/O. YAML files are read by `@lrspec/lrspec/config`
+ * (which depends on the `yaml` package); the command line is `@lrspec/lrspec/cli`.
  *
  * @example The learning rate of every iteration of a detectron2 config
  * ```ts
@@ -52,3 +58,11 @@ export * from "./schedules/torch_plateau.ts";
 export * from "./schedules/config.ts";
 export * from "./schedules/build.ts";
 export { powInt, roundHalfEven } from "./schedules/_math.ts";
+export * from "./schedules/accumulation.ts";
+export * from "./config/python.ts";
+export * from "./config/cfg_node.ts";
+export * from "./curve/curve.ts";
+export * from "./curve/explain.ts";
+export * from "./curve/diff.ts";
+export * from "./plot/svg.ts";
+export * from "./plot/curves.ts";

@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED } from "../schedules/_math.ts";
+import { CONFIGS_HANDLERS } from "./configs.ts";
 import { DETECTRON2_HANDLERS } from "./detectron2.ts";
 import { TORCH_HANDLERS } from "./torch.ts";
 import {
@@ -27,6 +28,7 @@ export const FIXTURES_DIR: string = fileURLToPath(new URL("../fixtures/", import
 export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   detectron2: DETECTRON2_HANDLERS,
   torch: TORCH_HANDLERS,
+  configs: CONFIGS_HANDLERS,
 };
 
 /** Which JavaScript runtime is running, for reports. */

@@ -61,6 +61,11 @@ export interface Observation {
   actual: Outcome;
   /** When set, a value difference here is explained by glibc itself (e.g. its `pow` not being correctly rounded). */
   explained?: string;
+  /**
+   * The lrspec error classes that mirror the expected error here, when not a `TypeError` or
+   * `RangeError` (a YAML syntax error is a `SyntaxError`).
+   */
+  accepts?: readonly string[];
 }
 
 /** Context handed to a case handler. */
@@ -167,9 +172,10 @@ function judge(o: Observation): Verdict {
     return { kind: "diff", ulp: ulpDistance(e.value, a.value) };
   }
   if ("error" in e && "error" in a) {
-    return ACCEPTED_ERRORS.has(a.error)
+    const accepted = o.accepts ?? [...ACCEPTED_ERRORS];
+    return accepted.includes(a.error)
       ? { kind: "mirrored" }
-      : { kind: "fail", reason: `threw ${a.error}, not a TypeError/RangeError` };
+      : { kind: "fail", reason: `threw ${a.error}, not a ${accepted.join("/")}` };
   }
   if ("text" in e && "text" in a && e.text === a.text) return { kind: "exact" };
   if ("error" in e) return { kind: "fail", reason: `upstream raises ${e.error}; lrspec did not` };

@@ -149,6 +149,7 @@ const SUITES: Record<string, string[]> = {
     "run",
     "--allow-read",
     "--allow-write",
+    "--allow-env",
     "conformance/cli.ts",
     "conformance",
     "--quiet",

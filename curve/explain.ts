@@ -1,0 +1,265 @@
+/**
+ * A detectron2 schedule in words, computed from the schedule itself (so that detectron2's
+ * quirks — `WHERE_EPSILON` moving a step, `STEPS` beyond `MAX_ITER` dropped — show up as they
+ * happen).
+ *
+ * @module
+ */
+
+import { buildLrMultiplier } from "../schedules/build.ts";
+import { pyFloatRepr } from "../config/python.ts";
+import { type CurveSolverConfig, lrCurve, paramGroupLrs } from "./curve.ts";
+import type { SolverConfig } from "../schedules/_config_defaults.ts";
+
+/**
+ * A learning rate for reading: Python's shortest repr when it has at most 7 significant digits
+ * (`0.02`, `2e-05`), otherwise 6 significant digits (`0.0199997`); no trailing `.0`.
+ *
+ * @param x A number.
+ * @returns The text.
+ *
+ * @example
+ * ```ts
+ * import { formatLr } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatLr(0.02 * 0.001), "2e-05");
+ * assert.equal(formatLr(0.00020000000000000004), "0.0002");
+ * assert.equal(formatLr(0), "0");
+ * ```
+ */
+export function formatLr(x: number): string {
+  let r = pyFloatRepr(x);
+  const digits = r.replace(/^-/, "").replace(/e.*$/, "").replace(".", "").replace(/^0+/, "");
+  if (digits.length > 7) r = pyFloatRepr(Number(x.toPrecision(6)));
+  return r.replace(/\.0(?=$|e)/, "");
+}
+
+function list(items: string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** Iterations where a piecewise-constant multiplier changes, searched near the nominal ones. */
+function transitions(
+  at: (iter: number) => number,
+  nominal: number[],
+  from: number,
+  maxIter: number,
+): number[] {
+  const slack = Math.ceil(1e-6 * maxIter) + 2;
+  const found = new Set<number>();
+  // With RESCALE_INTERVAL the main schedule runs over [from, maxIter]: look there too.
+  const rescaled = nominal.map((n) => Math.round(from + (n * (maxIter - from)) / maxIter));
+  for (const n of [...nominal, ...rescaled]) {
+    for (let i = Math.max(from + 1, n - slack); i <= Math.min(maxIter, n + slack); i++) {
+      if (at(i) !== at(i - 1)) found.add(i);
+    }
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/** Where a schedule changes, as {@linkcode scheduleEvents} finds it. */
+export interface ScheduleEvents {
+  /** `min(WARMUP_ITERS, MAX_ITER)`, or 0 without warmup (`WARMUP_ITERS` 0 or `WARMUP_FACTOR` 1). */
+  warmupIters: number;
+  /**
+   * The first iteration at the end-of-warmup rate: `warmupIters`, or a few iterations earlier when
+   * `WHERE_EPSILON` hands over early (schedules of ≥ 10⁶ iterations).
+   */
+  warmupEnd: number;
+  /** The iterations where a step schedule multiplies the rate by `GAMMA`, as detectron2 runs them. */
+  steps: number[];
+  /** The learning rate (first group) at an iteration. */
+  lrAt: (iteration: number) => number;
+  /** What detectron2 warns while building the scheduler. */
+  warnings: string[];
+}
+
+/**
+ * The events of a schedule: the end of warmup and the iterations where a step schedule
+ * (`WarmupMultiStepLR`, `WarmupStepWithFixedGammaLR`) changes — found on the schedule itself, so
+ * `WHERE_EPSILON`'s early steps on ≥ 10⁶-iteration schedules show where they really happen.
+ *
+ * @param cfg A config with a `SOLVER` node.
+ * @returns The events and the learning rate as a function of the iteration.
+ * @throws {RangeError | TypeError} If the scheduler cannot be built.
+ */
+export function scheduleEvents(cfg: { SOLVER: CurveSolverConfig }): ScheduleEvents {
+  const s = cfg.SOLVER;
+  const maxIter = s.MAX_ITER;
+  const baseLr = s.BASE_LR;
+  const warmupIters = Math.min(s.WARMUP_ITERS, maxIter);
+  const warnings: string[] = [];
+  let lrAt: (iter: number) => number;
+  if (s.LR_SCHEDULER_NAME === "WarmupPolyLR") {
+    const iterations = [...new Set([0, warmupIters, maxIter])].sort((a, b) => a - b);
+    const curve = lrCurve(cfg, { iterations });
+    lrAt = (i) => curve.columns[0]!.values[iterations.indexOf(i)]!;
+  } else {
+    const multiplier = buildLrMultiplier(s, { onWarning: (w) => warnings.push(w) });
+    lrAt = (i) => baseLr * multiplier.at(i / maxIter);
+  }
+  let steps: number[] = [];
+  if (s.LR_SCHEDULER_NAME === "WarmupMultiStepLR") {
+    steps = transitions(
+      lrAt,
+      (s.STEPS as number[]).filter((x) => x <= maxIter),
+      warmupIters,
+      maxIter,
+    );
+  } else if (s.LR_SCHEDULER_NAME === "WarmupStepWithFixedGammaLR") {
+    const n = s.NUM_DECAYS + 1;
+    const nominal = Array.from(
+      { length: s.NUM_DECAYS },
+      (_, k) => Math.round(((k + 1) / n) * maxIter),
+    );
+    steps = transitions(lrAt, nominal, warmupIters, maxIter - 1);
+  }
+  const hasWarmup = warmupIters > 0 && s.WARMUP_FACTOR !== 1;
+  // Where warmup really hands over: WHERE_EPSILON moves it earlier on very long schedules.
+  let warmupEnd = hasWarmup ? warmupIters : 0;
+  if (hasWarmup && s.WARMUP_METHOD === "linear") {
+    const peak = lrAt(warmupIters);
+    while (warmupEnd > 1 && lrAt(warmupEnd - 1) === peak) warmupEnd--;
+  }
+  return { warmupIters: hasWarmup ? warmupIters : 0, warmupEnd, steps, lrAt, warnings };
+}
+
+/**
+ * Describes the learning-rate schedule a config produces, as detectron2 would run it.
+ *
+ * The first line is the schedule in one sentence; the following lines give the solver settings,
+ * the learning rate at each change, the bias group (when `BIAS_LR_FACTOR != 1`) and the batch.
+ *
+ * @param cfg A config with a `SOLVER` node.
+ * @returns Lines of text, without a trailing newline.
+ * @throws {RangeError | TypeError} If detectron2 would fail to build the scheduler (the message
+ * says why, as {@linkcode buildLrScheduler}).
+ *
+ * @example detectron2's COCO 3x schedule
+ * ```ts
+ * import { explainSchedule, getCfg } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * const cfg = getCfg();
+ * Object.assign(cfg.SOLVER, { BASE_LR: 0.02, STEPS: [210000, 250000], MAX_ITER: 270000 });
+ * assert.equal(
+ *   explainSchedule(cfg).split("\n")[0],
+ *   "linear warmup over 1000 iterations from 2e-05 to 0.02, ×0.1 at 210000 and 250000, ends at 270000",
+ * );
+ * ```
+ */
+export function explainSchedule(
+  cfg: {
+    SOLVER:
+      & CurveSolverConfig
+      & Partial<Pick<SolverConfig, "IMS_PER_BATCH" | "REFERENCE_WORLD_SIZE">>;
+  },
+): string {
+  const s = cfg.SOLVER;
+  const maxIter = s.MAX_ITER;
+  const baseLr = s.BASE_LR;
+  const name = s.LR_SCHEDULER_NAME;
+  const warmupIters = Math.min(s.WARMUP_ITERS, maxIter);
+  const lines: string[] = [];
+  const details: string[] = [];
+  const sentence: string[] = [];
+  const { warmupEnd, steps: changes, lrAt, warnings } = scheduleEvents(cfg);
+  const early = warmupEnd > 0 && warmupEnd < warmupIters
+    ? ` (reached at ${warmupEnd}: detectron2's WHERE_EPSILON)`
+    : "";
+  // Warmup.
+  const hasWarmup = warmupEnd > 0;
+  const start = lrAt(0);
+  const peak = lrAt(warmupIters);
+  if (hasWarmup) {
+    sentence.push(
+      s.WARMUP_METHOD === "constant"
+        ? `constant warmup at ${formatLr(start)} for ${warmupIters} iterations, then ${
+          formatLr(peak)
+        }`
+        : `linear warmup over ${warmupIters} iterations from ${formatLr(start)} to ${
+          formatLr(peak)
+        }${early}`,
+    );
+  } else sentence.push(`starts at ${formatLr(start)}`);
+  // The main schedule.
+  if (name === "WarmupMultiStepLR") {
+    const steps = (s.STEPS as number[]).filter((x) => x <= maxIter);
+    const shown = changes.map((c) => {
+      const nominal = steps.find((x) => Math.abs(x - c) <= Math.ceil(1e-6 * maxIter) + 2);
+      return nominal !== undefined && nominal !== c
+        ? `${c} (STEPS says ${nominal}: detectron2's WHERE_EPSILON)`
+        : String(c);
+    });
+    if (changes.length > 0) sentence.push(`×${formatLr(s.GAMMA)} at ${list(shown)}`);
+    else sentence.push("then constant");
+    details.push(
+      `WarmupMultiStepLR · BASE_LR ${formatLr(baseLr)} · GAMMA ${formatLr(s.GAMMA)} · STEPS (${
+        (s.STEPS as number[]).join(", ")
+      }) · MAX_ITER ${maxIter}`,
+    );
+  } else if (name === "WarmupCosineLR") {
+    sentence.push(`cosine decay to ${formatLr(lrAt(maxIter))}`);
+    details.push(
+      `WarmupCosineLR · BASE_LR ${formatLr(baseLr)} · BASE_LR_END ${
+        formatLr(s.BASE_LR_END)
+      } · MAX_ITER ${maxIter}`,
+    );
+  } else if (name === "WarmupStepWithFixedGammaLR") {
+    sentence.push(
+      `×${formatLr(s.GAMMA)} at ${list(changes.map(String))} (${s.NUM_DECAYS} decays)`,
+    );
+    details.push(
+      `WarmupStepWithFixedGammaLR · BASE_LR ${formatLr(baseLr)} · GAMMA ${
+        formatLr(s.GAMMA)
+      } · NUM_DECAYS ${s.NUM_DECAYS} · MAX_ITER ${maxIter}`,
+      `detectron2 raises at the last step of training (iteration ${maxIter} has no learning rate)`,
+    );
+  } else if (name === "WarmupPolyLR") {
+    const ending = s.POLY_LR_CONSTANT_ENDING;
+    sentence.push(
+      `polynomial decay (power ${formatLr(s.POLY_LR_POWER)}) to ${formatLr(lrAt(maxIter))}` +
+        (ending > 0 ? `, floored at ${formatLr(baseLr * ending)}` : ""),
+    );
+    details.push(
+      `WarmupPolyLR (DeepLab) · BASE_LR ${formatLr(baseLr)} · POLY_LR_POWER ${
+        formatLr(s.POLY_LR_POWER)
+      } · ` +
+        `POLY_LR_CONSTANT_ENDING ${formatLr(ending)} · MAX_ITER ${maxIter}`,
+    );
+  }
+  sentence.push(`ends at ${maxIter}`);
+  lines.push(sentence.join(", "));
+  details.push(
+    `warmup: ${s.WARMUP_METHOD}, WARMUP_FACTOR ${
+      formatLr(s.WARMUP_FACTOR)
+    }, WARMUP_ITERS ${s.WARMUP_ITERS}` +
+      (s.RESCALE_INTERVAL ? ", RESCALE_INTERVAL (the main schedule restarts after warmup)" : ""),
+  );
+  if (changes.length > 0) {
+    details.push(
+      `learning rate: ${formatLr(start)}${
+        hasWarmup ? ` → ${formatLr(peak)} (${warmupIters})` : ""
+      }${changes.map((c) => ` → ${formatLr(lrAt(c))} (${c})`).join("")}`,
+    );
+  }
+  const groups = paramGroupLrs(cfg);
+  if (groups.length > 1) {
+    details.push(
+      `bias parameters: ×${formatLr(s.BIAS_LR_FACTOR)} (BIAS_LR_FACTOR): ${
+        formatLr(groups[1]!.lr)
+      } at the peak`,
+    );
+  }
+  if (s.IMS_PER_BATCH !== undefined) {
+    const ref = s.REFERENCE_WORLD_SIZE ?? 0;
+    details.push(
+      `${s.IMS_PER_BATCH} images per iteration (IMS_PER_BATCH); REFERENCE_WORLD_SIZE ${ref}` +
+        (ref === 0 ? ": --num-workers does not rescale it" : `: written for ${ref} workers`),
+    );
+  }
+  for (const w of new Set(warnings)) details.push(`detectron2 warns: ${w}`);
+  return [...lines, ...details.map((d) => `  ${d}`)].join("\n");
+}

@@ -1,0 +1,457 @@
+/**
+ * Learning-rate curves as SVG charts: pure string generation, no DOM, no dependencies.
+ *
+ * @module
+ */
+
+/** A vertical marker on a chart: a warmup end, a step. */
+export interface PlotMark {
+  /** Where, in x units. */
+  x: number;
+  /** A short label (`"warmup 1000"`, `"×0.1 60k"`). */
+  label: string;
+}
+
+/** One curve of a chart. */
+export interface PlotSeries {
+  /** The legend entry. */
+  label: string;
+  /** x values (iterations), ascending. */
+  x: ArrayLike<number>;
+  /** y values (learning rates); `NaN` leaves a gap. */
+  y: ArrayLike<number>;
+  /**
+   * Vertical markers drawn in the series' color.
+   * @default {[]}
+   */
+  marks?: readonly PlotMark[];
+  /**
+   * The line color (any SVG color).
+   * @default {a color from a fixed palette, by position}
+   */
+  color?: string;
+  /**
+   * An SVG `stroke-dasharray` (`"6 3"`).
+   * @default {undefined}
+   */
+  dash?: string;
+}
+
+/** Options of {@linkcode plotSvg}. */
+export interface PlotOptions {
+  /**
+   * The chart's title.
+   * @default {""}
+   */
+  title?: string;
+  /**
+   * A smaller line under the title.
+   * @default {""}
+   */
+  subtitle?: string;
+  /**
+   * The x axis label.
+   * @default {"iteration"}
+   */
+  xLabel?: string;
+  /**
+   * The y axis label.
+   * @default {"learning rate"}
+   */
+  yLabel?: string;
+  /**
+   * A logarithmic y axis (values ≤ 0 are left out).
+   * @default {false}
+   */
+  logY?: boolean;
+  /**
+   * Width in pixels.
+   * @default {800}
+   */
+  width?: number;
+  /**
+   * Height in pixels.
+   * @default {450}
+   */
+  height?: number;
+}
+
+/** The palette series take their colors from, in order. */
+export const PLOT_COLORS: readonly string[] = Object.freeze([
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#ff7f0e",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#17becf",
+]);
+
+const FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
+
+function esc(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
+    /"/g,
+    "&quot;",
+  );
+}
+
+/** Cuts text to about `width` pixels at `charWidth` per character. */
+function fit(text: string, width: number, charWidth: number): string {
+  const max = Math.floor(width / charWidth);
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function r2(x: number): string {
+  return String(Math.round(x * 100) / 100);
+}
+
+/** 1, 2 or 5 times a power of ten, giving about `count` intervals over [lo, hi]. */
+function niceTicks(lo: number, hi: number, count: number): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) {
+    ticks.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
+  }
+  return ticks;
+}
+
+/** Compact axis numbers: 90000 → "90k", 1.5e6 → "1.5M", 0.0025 → "0.0025", 2e-5 → "2e-5". */
+export function formatTick(x: number): string {
+  if (x === 0) return "0";
+  const abs = Math.abs(x);
+  const trim = (s: string) => s.replace(/\.?0+$/, "");
+  if (abs >= 1e6) return `${trim((x / 1e6).toFixed(2))}M`;
+  if (abs >= 1e4) return `${trim((x / 1e3).toFixed(1))}k`;
+  if (abs >= 1e-3) return trim(x.toFixed(Math.max(0, 3 - Math.floor(Math.log10(abs)))));
+  const [m, e] = x.toExponential().split("e") as [string, string];
+  return `${trim(Number(m).toFixed(2))}e${Number(e)}`;
+}
+
+/** Per pixel column: first, min, max and last point, then collinear points dropped. */
+function decimate(points: [number, number][]): [number, number][] {
+  const cols: [number, number][] = [];
+  let i = 0;
+  while (i < points.length) {
+    const col = Math.floor(points[i]![0]);
+    const first = points[i]!;
+    let last = first, min = first, max = first;
+    while (i < points.length && Math.floor(points[i]![0]) === col) {
+      const p = points[i]!;
+      if (p[1] < min[1]) min = p;
+      if (p[1] > max[1]) max = p;
+      last = p;
+      i++;
+    }
+    const ordered = [first, min, max, last].sort((a, b) => a[0] - b[0]);
+    for (const p of ordered) {
+      const prev = cols[cols.length - 1];
+      if (!prev || prev[0] !== p[0] || prev[1] !== p[1]) cols.push(p);
+    }
+  }
+  return simplify(cols, 0.25);
+}
+
+/** Ramer–Douglas–Peucker: the fewest points within `epsilon` pixels of the polyline. */
+function simplify(points: [number, number][], epsilon: number): [number, number][] {
+  if (points.length <= 2) return points;
+  const keep = new Uint8Array(points.length);
+  keep[0] = keep[points.length - 1] = 1;
+  const stack: [number, number][] = [[0, points.length - 1]];
+  while (stack.length) {
+    const [i, j] = stack.pop()!;
+    const [ax, ay] = points[i]!, [bx, by] = points[j]!;
+    const dx = bx - ax, dy = by - ay;
+    const len = Math.hypot(dx, dy);
+    let worst = -1, far = 0;
+    for (let k = i + 1; k < j; k++) {
+      const [px, py] = points[k]!;
+      const d = len === 0
+        ? Math.hypot(px - ax, py - ay)
+        : Math.abs(dx * (ay - py) - dy * (ax - px)) / len;
+      if (d > far) {
+        far = d;
+        worst = k;
+      }
+    }
+    if (worst >= 0 && far > epsilon) {
+      keep[worst] = 1;
+      stack.push([i, worst], [worst, j]);
+    }
+  }
+  return points.filter((_, k) => keep[k]);
+}
+
+/**
+ * Draws learning-rate curves as an SVG chart: axes with ticks, one line per series, the series'
+ * marks (warmup end, steps) as dashed vertical lines with labels, and a legend.
+ *
+ * @param series The curves.
+ * @param options Title, axis labels, log scale, size.
+ * @returns A standalone SVG document.
+ * @throws {RangeError} If there is no series, or a series' `x` and `y` differ in length.
+ *
+ * @example
+ * ```ts
+ * import { plotSvg } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * const svg = plotSvg([{ label: "1x", x: [0, 60000, 60001, 90000], y: [0.02, 0.02, 0.002, 0.002] }], {
+ *   title: "faster_rcnn_R_50_FPN_1x",
+ * });
+ * assert.ok(svg.startsWith("<svg") && svg.includes("faster_rcnn_R_50_FPN_1x"));
+ * ```
+ */
+export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}): string {
+  if (series.length === 0) throw new RangeError("plotSvg: no series to draw");
+  series.forEach((s, i) => {
+    if (s.x.length !== s.y.length) {
+      throw new RangeError(
+        `plotSvg: series ${i} (${s.label}) has ${s.x.length} x values and ${s.y.length} y values`,
+      );
+    }
+  });
+  const width = options.width ?? 800;
+  const height = options.height ?? 450;
+  const logY = options.logY ?? false;
+  const left = 78, right = 24;
+  const plotW = width - left - right;
+  const title = fit(options.title ?? "", plotW + right, 10);
+  const subtitle = fit(options.subtitle ?? "", plotW + right, 6.4);
+  const colorOf = (s: PlotSeries, i: number) => s.color ?? PLOT_COLORS[i % PLOT_COLORS.length]!;
+
+  // Extents.
+  let xMin = Infinity, xMax = -Infinity, yMax = -Infinity, yMinPos = Infinity;
+  for (const s of series) {
+    for (let i = 0; i < s.x.length; i++) {
+      const x = s.x[i]!, y = s.y[i]!;
+      if (!Number.isFinite(y)) continue;
+      xMin = Math.min(xMin, x);
+      xMax = Math.max(xMax, x);
+      yMax = Math.max(yMax, y);
+      if (y > 0) yMinPos = Math.min(yMinPos, y);
+    }
+  }
+  if (!Number.isFinite(xMin)) {
+    xMin = 0;
+    xMax = 1;
+  }
+  if (xMax === xMin) xMax = xMin + 1;
+  if (!(yMax > 0)) yMax = 1;
+  if (!Number.isFinite(yMinPos)) yMinPos = yMax / 10;
+  const xTicks = niceTicks(xMin, xMax, Math.max(2, Math.floor(plotW / 110)));
+  const xHi = Math.max(xMax, xTicks[xTicks.length - 1]!);
+  const xLo = Math.min(xMin, xTicks[0]!);
+  const px = (x: number) => left + ((x - xLo) / (xHi - xLo)) * plotW;
+
+  // Marks (merged when several series share one), their labels in rows above the plot.
+  const merged = new Map<string, { x: number; label: string; colors: Set<string> }>();
+  series.forEach((s, i) => {
+    for (const m of s.marks ?? []) {
+      if (!(m.x >= xLo && m.x <= xHi)) continue;
+      const key = `${m.x}|${m.label}`;
+      const entry = merged.get(key) ?? { x: m.x, label: m.label, colors: new Set<string>() };
+      entry.colors.add(colorOf(s, i));
+      merged.set(key, entry);
+    }
+  });
+  const marks = [...merged.values()].sort((a, b) => a.x - b.x).map((m) => ({
+    ...m,
+    color: m.colors.size === 1 ? [...m.colors][0]! : "#666",
+    row: -1,
+    anchor: "start" as "start" | "end",
+  }));
+  // Each label goes right of its line (or left, near the right edge) in the first row where it
+  // does not overlap the previous label; up to four rows.
+  const rowEnds: number[] = [];
+  for (const m of marks) {
+    const x = px(m.x);
+    const w = m.label.length * 5.4 + 4;
+    const options: { from: number; to: number; anchor: "start" | "end" }[] = [];
+    if (x + 3 + w <= width - 2) options.push({ from: x - 1, to: x + 3 + w, anchor: "start" });
+    if (x - 3 - w >= 2) options.push({ from: x - 3 - w, to: x + 1, anchor: "end" });
+    let placed = false;
+    for (let row = 0; row < rowEnds.length && !placed; row++) {
+      const o = options.find((o) => rowEnds[row]! < o.from);
+      if (o) {
+        Object.assign(m, { row, anchor: o.anchor });
+        rowEnds[row] = o.to;
+        placed = true;
+      }
+    }
+    if (!placed && rowEnds.length < 4 && options.length) {
+      Object.assign(m, { row: rowEnds.length, anchor: options[0]!.anchor });
+      rowEnds.push(options[0]!.to);
+    }
+  }
+  const header = 14 + (title ? 22 : 0) + (subtitle ? 18 : 0);
+  const top = header + rowEnds.length * 13 + 10;
+
+  // Legend rows below the x axis label.
+  const items = series.map((s, i) => ({ s, i, w: 36 + s.label.length * 7 + 16 }));
+  const legendRows: (typeof items)[] = [[]];
+  let used = 0;
+  for (const item of items) {
+    if (used > 0 && used + item.w > plotW) {
+      legendRows.push([]);
+      used = 0;
+    }
+    legendRows[legendRows.length - 1]!.push(item);
+    used += item.w;
+  }
+  const bottom = 50 + legendRows.length * 18 + 6;
+  const plotH = Math.max(40, height - top - bottom);
+
+  let yLo: number, yHi: number, yTicks: number[];
+  const minor: number[] = [];
+  if (logY) {
+    yLo = Math.floor(Math.log10(yMinPos) + 1e-9);
+    yHi = Math.ceil(Math.log10(yMax) - 1e-9);
+    if (yHi === yLo) yHi++;
+    yTicks = [];
+    for (let e = yLo; e <= yHi; e++) yTicks.push(e);
+    for (let e = yLo; e < yHi; e++) for (let m = 2; m <= 9; m++) minor.push(e + Math.log10(m));
+  } else {
+    yTicks = niceTicks(0, yMax * 1.05, Math.max(2, Math.floor(plotH / 60)));
+    yLo = 0;
+    yHi = Math.max(yMax * 1.05, yTicks[yTicks.length - 1]!);
+  }
+  const py = (y: number) => {
+    const v = logY ? Math.log10(y) : y;
+    return top + plotH - ((v - yLo) / (yHi - yLo)) * plotH;
+  };
+
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}" font-size="12">`,
+  );
+  out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
+  if (title) {
+    out.push(
+      `<text x="${left}" y="30" font-size="16" font-weight="600" fill="#111">${esc(title)}</text>`,
+    );
+  }
+  if (subtitle) {
+    out.push(
+      `<text x="${left}" y="${title ? 50 : 30}" font-size="12" fill="#555">${esc(subtitle)}</text>`,
+    );
+  }
+  // Grid.
+  out.push(`<g class="grid" stroke="#e8e8e8" stroke-width="1">`);
+  for (const m of minor) {
+    const y = r2(py(10 ** m));
+    out.push(`<line x1="${left}" x2="${left + plotW}" y1="${y}" y2="${y}" stroke="#f3f3f3"/>`);
+  }
+  for (const t of yTicks) {
+    const y = r2(logY ? py(10 ** t) : py(t));
+    out.push(`<line x1="${left}" x2="${left + plotW}" y1="${y}" y2="${y}"/>`);
+  }
+  for (const t of xTicks) {
+    if (t < xLo || t > xHi) continue;
+    out.push(`<line x1="${r2(px(t))}" x2="${r2(px(t))}" y1="${top}" y2="${top + plotH}"/>`);
+  }
+  out.push(`</g>`);
+  // Ticks.
+  out.push(`<g class="y-ticks" fill="#333" text-anchor="end">`);
+  for (const t of yTicks) {
+    const y = r2((logY ? py(10 ** t) : py(t)) + 4);
+    if (logY) {
+      const sup = t < 0 ? `\u2212${-t}` : String(t);
+      out.push(
+        `<text x="${left - 8}" y="${y}">10<tspan dy="-6" font-size="9">${sup}</tspan></text>`,
+      );
+    } else out.push(`<text x="${left - 8}" y="${y}">${esc(formatTick(t))}</text>`);
+  }
+  out.push(`</g>`);
+  out.push(`<g class="x-ticks" fill="#333" text-anchor="middle">`);
+  for (const t of xTicks) {
+    if (t < xLo || t > xHi) continue;
+    out.push(`<text x="${r2(px(t))}" y="${top + plotH + 18}">${esc(formatTick(t))}</text>`);
+  }
+  out.push(`</g>`);
+  out.push(
+    `<text x="${left + plotW / 2}" y="${top + plotH + 40}" text-anchor="middle" fill="#333">${
+      esc(options.xLabel ?? "iteration")
+    }</text>`,
+  );
+  out.push(
+    `<text transform="translate(18 ${
+      r2(top + plotH / 2)
+    }) rotate(-90)" text-anchor="middle" fill="#333">${esc(options.yLabel ?? "learning rate")}${
+      logY ? " (log scale)" : ""
+    }</text>`,
+  );
+  // Marks: dashed lines over the plot, labels above it.
+  out.push(`<g class="marks" font-size="10">`);
+  for (const m of marks) {
+    const x = r2(px(m.x));
+    const labelY = header + 10 + Math.max(0, m.row) * 13;
+    const lineTop = m.row >= 0 ? labelY + 3 : top;
+    out.push(
+      `<line x1="${x}" x2="${x}" y1="${lineTop}" y2="${
+        top + plotH
+      }" stroke="${m.color}" stroke-width="1" stroke-dasharray="4 3" opacity="0.75"/>`,
+    );
+    if (m.row >= 0) {
+      const tx = m.anchor === "start" ? px(m.x) + 3 : px(m.x) - 3;
+      out.push(
+        `<text x="${r2(tx)}" y="${labelY}" fill="${m.color}" text-anchor="${m.anchor}">${
+          esc(m.label)
+        }</text>`,
+      );
+    }
+  }
+  out.push(`</g>`);
+  // Curves.
+  out.push(`<g class="curves" fill="none" stroke-width="2" stroke-linejoin="round">`);
+  series.forEach((s, i) => {
+    const segments: [number, number][][] = [[]];
+    for (let k = 0; k < s.x.length; k++) {
+      const y = s.y[k]!;
+      if (!Number.isFinite(y) || (logY && y <= 0)) {
+        if (segments[segments.length - 1]!.length) segments.push([]);
+        continue;
+      }
+      segments[segments.length - 1]!.push([px(s.x[k]!), py(y)]);
+    }
+    for (const seg of segments) {
+      if (seg.length === 0) continue;
+      const pts = decimate(seg);
+      const d = pts.map((p, j) => `${j === 0 ? "M" : "L"}${r2(p[0])} ${r2(p[1])}`).join("");
+      out.push(
+        `<path d="${d}${pts.length === 1 ? "h0.01" : ""}" stroke="${colorOf(s, i)}"${
+          s.dash ? ` stroke-dasharray="${s.dash}"` : ""
+        }><title>${esc(s.label)}</title></path>`,
+      );
+    }
+  });
+  out.push(`</g>`);
+  // Axes on top of the grid and curves' ends.
+  out.push(
+    `<path d="M${left} ${top}V${top + plotH}H${
+      left + plotW
+    }" fill="none" stroke="#333" stroke-width="1"/>`,
+  );
+  // Legend.
+  out.push(`<g class="legend">`);
+  legendRows.forEach((row, r) => {
+    let x = left;
+    const y = top + plotH + 62 + r * 18;
+    for (const { s, i, w } of row) {
+      out.push(
+        `<line x1="${r2(x)}" x2="${r2(x + 28)}" y1="${y - 4}" y2="${y - 4}" stroke="${
+          colorOf(s, i)
+        }" stroke-width="2.5"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`,
+      );
+      out.push(`<text x="${r2(x + 34)}" y="${y}" fill="#222">${esc(s.label)}</text>`);
+      x += w;
+    }
+  });
+  out.push(`</g>`);
+  out.push(`</svg>`);
+  return out.join("\n") + "\n";
+}
