@@ -3,46 +3,19 @@ import assert from "node:assert/strict";
 import {
   CosineAnnealingLR,
   CosineAnnealingWarmRestarts,
-  type LRScheduler,
   type Optimizer,
 } from "../mod.ts";
 import { libm, RUNTIME_LIBM } from "./_math.ts";
+import { assertResumes, series, sgd } from "../testing/schedulers.ts";
 
 // Expected values were produced by torch 1.13 (glibc's cos; the cases below are ones where every
 // runtime's cos agrees with glibc's, which the conformance suite checks over thousands more).
-
-function sgd(...lrs: number[]): Optimizer {
-  return { paramGroups: lrs.map((lr) => ({ lr, momentum: 0.9 })) };
-}
-
-function lrs(optimizer: Optimizer, s: LRScheduler, n: number): number[] {
-  const out = [optimizer.paramGroups[0]!.lr];
-  for (let i = 0; i < n; i++) {
-    s.step();
-    out.push(optimizer.paramGroups[0]!.lr);
-  }
-  return out;
-}
-
-function assertResumes(make: () => { optimizer: Optimizer; s: LRScheduler }, k: number): void {
-  const a = make();
-  for (let i = 0; i < k; i++) a.s.step();
-  const state = JSON.parse(JSON.stringify(a.s.stateDict()));
-  const b = make();
-  b.optimizer.paramGroups = JSON.parse(JSON.stringify(a.optimizer.paramGroups));
-  b.s.loadStateDict(state);
-  for (let i = 0; i < 3 * k; i++) {
-    a.s.step();
-    b.s.step();
-    assert.deepEqual(b.optimizer.paramGroups, a.optimizer.paramGroups, `step ${k + i + 1}`);
-  }
-}
 
 test("CosineAnnealingLR", async (t) => {
   await t.test("torch's recursive values, and the climb back past TMax", () => {
     const optimizer = sgd(1);
     const s = new CosineAnnealingLR({ optimizer, TMax: 4, etaMin: 0.1 });
-    assert.deepEqual(lrs(optimizer, s, 10), [
+    assert.deepEqual(series(optimizer, s, 10), [
       1,
       0.8681980515339464,
       0.55,
@@ -101,7 +74,7 @@ test("CosineAnnealingWarmRestarts", async (t) => {
   await t.test("integer steps: restarts after 2, 4, 8 epochs", () => {
     const optimizer = sgd(1);
     const s = new CosineAnnealingWarmRestarts({ optimizer, T0: 2, TMult: 2 });
-    assert.deepEqual(lrs(optimizer, s, 8), [
+    assert.deepEqual(series(optimizer, s, 8), [
       1,
       0.5,
       1,

@@ -1,40 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CyclicLR, type LRScheduler, OneCycleLR, type Optimizer } from "../mod.ts";
+import { CyclicLR, OneCycleLR, type Optimizer } from "../mod.ts";
+import { assertResumes, series, sgd } from "../testing/schedulers.ts";
 
 // Expected values were produced by torch 1.13's own classes.
-
-function sgd(...lrs: number[]): Optimizer {
-  return { paramGroups: lrs.map((lr) => ({ lr, momentum: 0.9 })) };
-}
-
-function series(
-  optimizer: Optimizer,
-  s: LRScheduler,
-  n: number,
-  read: (o: Optimizer) => unknown = (o) => o.paramGroups[0]!.lr,
-): unknown[] {
-  const out = [read(optimizer)];
-  for (let i = 0; i < n; i++) {
-    s.step();
-    out.push(read(optimizer));
-  }
-  return out;
-}
-
-function assertResumes(make: () => { optimizer: Optimizer; s: LRScheduler }, k: number): void {
-  const a = make();
-  for (let i = 0; i < k; i++) a.s.step();
-  const state = JSON.parse(JSON.stringify(a.s.stateDict()));
-  const b = make();
-  b.optimizer.paramGroups = JSON.parse(JSON.stringify(a.optimizer.paramGroups));
-  b.s.loadStateDict(state);
-  for (let i = 0; i < 2 * k; i++) {
-    a.s.step();
-    b.s.step();
-    assert.deepEqual(b.optimizer.paramGroups, a.optimizer.paramGroups, `step ${k + i + 1}`);
-  }
-}
 
 test("CyclicLR", async (t) => {
   await t.test("triangular2 with momentum cycling (torch's values)", () => {

@@ -5,57 +5,16 @@ import {
   ExponentialLR,
   LambdaLR,
   LinearLR,
-  type LRScheduler,
   MultiplicativeLR,
   MultiStepLR,
   type Optimizer,
   PolynomialLR,
   StepLR,
 } from "../mod.ts";
+import { assertResumes, series, sgd } from "../testing/schedulers.ts";
 
 // Expected values below were produced by torch 1.13's own classes (see fixtures/generate_torch.py
 // for the full golden suite); these tests pin the behaviours one by one.
-
-function sgd(...lrs: number[]): Optimizer {
-  return { paramGroups: lrs.map((lr) => ({ lr, momentum: 0.9 })) };
-}
-
-/** lr of group 0 after construction and after each of `n` steps (or the given calls). */
-function run(
-  optimizer: Optimizer,
-  s: { step(epoch?: number): void },
-  n: number,
-  group = 0,
-): number[] {
-  const out = [optimizer.paramGroups[group]!.lr];
-  for (let i = 0; i < n; i++) {
-    s.step();
-    out.push(optimizer.paramGroups[group]!.lr);
-  }
-  return out;
-}
-
-/** Steps `a` for `k` steps, checkpoints through JSON, and checks a fresh twin continues identically. */
-function assertResumes(
-  make: () => { optimizer: Optimizer; s: LRScheduler },
-  k: number,
-  more: number,
-): void {
-  const a = make();
-  for (let i = 0; i < k; i++) a.s.step();
-  const state = JSON.parse(JSON.stringify(a.s.stateDict()));
-  const groups = JSON.parse(JSON.stringify(a.optimizer.paramGroups));
-  const b = make();
-  b.optimizer.paramGroups = groups;
-  b.s.loadStateDict(state);
-  for (let i = 0; i < more; i++) {
-    a.s.step();
-    b.s.step();
-    assert.deepEqual(b.optimizer.paramGroups, a.optimizer.paramGroups, `step ${k + i + 1}`);
-    assert.deepEqual(b.s.getLastLr(), a.s.getLastLr());
-  }
-  assert.equal(b.s.lastEpoch, a.s.lastEpoch);
-}
 
 test("LRScheduler base behaviour", async (t) => {
   await t.test("initial step: initialLr recorded, lastEpoch 0, getLastLr", () => {
@@ -187,7 +146,7 @@ test("MultiplicativeLR", async (t) => {
   await t.test("multiplies the current lr from epoch 1 on", () => {
     const optimizer = sgd(1);
     const s = new MultiplicativeLR({ optimizer, lrLambda: (e) => (e % 2 === 0 ? 0.5 : 1) });
-    assert.deepEqual(run(optimizer, s, 4), [1, 1, 0.5, 0.5, 0.25]);
+    assert.deepEqual(series(optimizer, s, 4), [1, 1, 0.5, 0.5, 0.25]);
     s.step(2); // no closed form: multiplies once by lambda(2)
     assert.equal(optimizer.paramGroups[0]!.lr, 0.125);
   });
@@ -218,7 +177,7 @@ test("StepLR", async (t) => {
   await t.test("torch's values: recursive decays, closed form only for step(epoch)", () => {
     const optimizer = sgd(1);
     const s = new StepLR({ optimizer, stepSize: 2, gamma: 0.1 });
-    assert.deepEqual(run(optimizer, s, 6), [
+    assert.deepEqual(series(optimizer, s, 6), [
       1,
       1,
       0.1,
@@ -270,7 +229,7 @@ test("MultiStepLR", async (t) => {
     const optimizer = sgd(1);
     const s = new MultiStepLR({ optimizer, milestones: [2, 2, 4], gamma: 0.5 });
     assert.deepEqual(s.milestones, { "2": 2, "4": 1 });
-    assert.deepEqual(run(optimizer, s, 5), [1, 1, 0.25, 0.25, 0.125, 0.125]);
+    assert.deepEqual(series(optimizer, s, 5), [1, 1, 0.25, 0.25, 0.125, 0.125]);
     s.step(3);
     assert.equal(optimizer.paramGroups[0]!.lr, 0.25);
     s.step(4);
@@ -279,7 +238,7 @@ test("MultiStepLR", async (t) => {
   await t.test("a milestone at 0 decays at the initial step; order does not matter", () => {
     const optimizer = sgd(1);
     const s = new MultiStepLR({ optimizer, milestones: [3, 0, 3] });
-    assert.deepEqual(run(optimizer, s, 4), [
+    assert.deepEqual(series(optimizer, s, 4), [
       0.1,
       0.1,
       0.1,
@@ -311,7 +270,7 @@ test("ConstantLR", async (t) => {
   await t.test("factor until totalIters, then lr · (1.0 / factor)", () => {
     const optimizer = sgd(0.1);
     const s = new ConstantLR({ optimizer, factor: 1 / 3, totalIters: 3 });
-    assert.deepEqual(run(optimizer, s, 4), [
+    assert.deepEqual(series(optimizer, s, 4), [
       0.03333333333333333,
       0.03333333333333333,
       0.03333333333333333,
@@ -355,7 +314,7 @@ test("LinearLR", async (t) => {
   await t.test("torch's recursive ramp and its closed form", () => {
     const optimizer = sgd(0.1);
     const s = new LinearLR({ optimizer, startFactor: 0.25, endFactor: 0.75, totalIters: 3 });
-    assert.deepEqual(run(optimizer, s, 4), [
+    assert.deepEqual(series(optimizer, s, 4), [
       0.025,
       0.041666666666666664,
       0.05833333333333333,
@@ -395,7 +354,7 @@ test("ExponentialLR", async (t) => {
   await t.test("recursive decay and closed form gamma ** epoch", () => {
     const optimizer = sgd(1);
     const s = new ExponentialLR({ optimizer, gamma: 0.9 });
-    assert.deepEqual(run(optimizer, s, 3), [1, 0.9, 0.81, 0.7290000000000001]);
+    assert.deepEqual(series(optimizer, s, 3), [1, 0.9, 0.81, 0.7290000000000001]);
     s.step(5);
     assert.equal(optimizer.paramGroups[0]!.lr, 0.5904900000000001);
   });
@@ -423,7 +382,7 @@ test("PolynomialLR", async (t) => {
   await t.test("recursive ratio ** power and the closed form", () => {
     const optimizer = sgd(1);
     const s = new PolynomialLR({ optimizer, totalIters: 4, power: 2 });
-    assert.deepEqual(run(optimizer, s, 5), [1, 0.5625, 0.25, 0.0625, 0, 0]);
+    assert.deepEqual(series(optimizer, s, 5), [1, 0.5625, 0.25, 0.0625, 0, 0]);
     s.step(2);
     assert.equal(optimizer.paramGroups[0]!.lr, 0.25);
   });

@@ -1,12 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type Optimizer, ReduceLROnPlateau } from "../mod.ts";
+import { sgd } from "../testing/schedulers.ts";
 
 // Expected values were produced by torch 1.13's ReduceLROnPlateau.
-
-function sgd(...lrs: number[]): Optimizer {
-  return { paramGroups: lrs.map((lr) => ({ lr, momentum: 0.9 })) };
-}
 
 function feed(optimizer: Optimizer, s: ReduceLROnPlateau, metrics: number[]): number[][] {
   const out = [optimizer.paramGroups.map((g) => g.lr)];

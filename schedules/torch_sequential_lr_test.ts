@@ -7,26 +7,13 @@ import {
   ExponentialLR,
   LambdaLR,
   LinearLR,
-  type Optimizer,
   ReduceLROnPlateau,
   SequentialLR,
   StepLR,
 } from "../mod.ts";
+import { series, sgd } from "../testing/schedulers.ts";
 
 // Expected values were produced by torch 1.13's own classes.
-
-function sgd(...lrs: number[]): Optimizer {
-  return { paramGroups: lrs.map((lr) => ({ lr, momentum: 0.9 })) };
-}
-
-function series(optimizer: Optimizer, s: { step(): void }, n: number): number[] {
-  const out = [optimizer.paramGroups[0]!.lr];
-  for (let i = 0; i < n; i++) {
-    s.step();
-    out.push(optimizer.paramGroups[0]!.lr);
-  }
-  return out;
-}
 
 test("SequentialLR", async (t) => {
   await t.test("rewinds its schedulers, restarts the next one with step(0)", () => {
