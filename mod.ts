@@ -13,6 +13,9 @@
  *   {@linkcode WarmupPolyLR}.
  * - PyTorch's scheduler protocol ({@linkcode LRScheduler}): an optimizer is any
  *   `{ paramGroups: { lr }[] }`, updated in place.
+ * - Whole curves at memory speed, bit-identical to per-step evaluation: {@linkcode sample},
+ *   {@linkcode sampleLr} and the stepping {@linkcode ScheduleCursor}.
+ * - A TensorFlow.js adapter in the `@lrspec/lrspec/tfjs` entry point.
  *
  * The library has no dependencies and no I/O.
  *
@@ -44,4 +47,5 @@ export * from "./schedules/deeplab_lr_scheduler.ts";
 export * from "./schedules/torch_lr_scheduler.ts";
 export * from "./schedules/config.ts";
 export * from "./schedules/build.ts";
+export * from "./schedules/sample.ts";
 export { powInt, roundHalfEven } from "./schedules/_math.ts";
