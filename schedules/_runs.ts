@@ -506,6 +506,7 @@ export class ScheduleCursor {
     return this._nextSlow(i);
   }
 
+  /** next() outside a cached constant run: looks the run up and arms the fast path. */
   private _nextSlow(i: number): number {
     const v = this.valueAt(i);
     if (this._constant && i >= this._first && i <= this._last && Number.isSafeInteger(i)) {
@@ -547,6 +548,7 @@ export class ScheduleCursor {
     return { start: run.start, end: run.end, constant: run.constant, value: run.value };
   }
 
+  /** The value in a non-constant run: the kernel, or the scheduler's own `at`. */
   private _evaluate(iteration: number): number {
     const where = iteration / this.numUpdates;
     const kernel = this._kernel;
@@ -557,6 +559,7 @@ export class ScheduleCursor {
     return this.scheduler.at(where);
   }
 
+  /** valueAt() outside the cached run: finds and caches the run of `iteration`. */
   private _locate(iteration: number): number {
     if (!Number.isSafeInteger(iteration)) return this.scheduler.at(iteration / this.numUpdates);
     const run = findRun(this._plan, this.numUpdates, iteration, MIN_ITERATION, END_ITERATION);
