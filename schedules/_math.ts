@@ -200,6 +200,21 @@ export function roundHalfEven(x: number): number {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 
+/**
+ * {@linkcode bisectRight} on a `Float64Array`: a separate function so that the schedules' hot
+ * paths stay monomorphic (engines optimise a typed-array loop far better than one that also sees
+ * frozen arrays, which JavaScriptCore reads through a slow path).
+ */
+export function bisectRightF64(sorted: Float64Array, x: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x < sorted[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /** Python's `bisect.bisect_right(sorted, x)`: the number of entries `<= x`. */
 export function bisectRight(sorted: ArrayLike<number>, x: number): number {
   let lo = 0, hi = sorted.length;

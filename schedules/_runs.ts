@@ -31,7 +31,7 @@
  * @module
  */
 
-import { bisectRight, libm } from "./_math.ts";
+import { bisectRightF64, libm } from "./_math.ts";
 import {
   CompositeParamScheduler,
   ConstantParamScheduler,
@@ -133,10 +133,12 @@ export function planOf(s: ParamSchedulerLike): Plan {
 
 function compile(s: ParamSchedulerLike): Plan {
   if (isExactly(s, MultiStepParamScheduler)) {
-    const { values, milestones, numUpdates } = s;
+    const { values, numUpdates } = s;
+    const milestones = Float64Array.from(s.milestones);
     const last = values.length;
     return pieces(
-      (w) => w > 1.0 ? last : bisectRight(milestones, Math.trunc((w + WHERE_EPSILON) * numUpdates)),
+      (w) =>
+        w > 1.0 ? last : bisectRightF64(milestones, Math.trunc((w + WHERE_EPSILON) * numUpdates)),
       (p) => (p < last ? value(values[p]!) : OPAQUE),
     );
   }
@@ -387,6 +389,7 @@ export function fillRuns(
 
 const MIN_ITERATION = -Number.MAX_SAFE_INTEGER;
 const END_ITERATION = Number.MAX_SAFE_INTEGER + 1; // exclusive bound, exactly 2^53
+const CACHE_WINDOW = 2 ** 28;
 
 /** Options of {@linkcode ScheduleCursor}. */
 export interface ScheduleCursorOptions {
@@ -441,7 +444,9 @@ export class ScheduleCursor {
   // next(): iterations below _stepEnd have the value _stepValue. It is set from inside a
   // constant run reached by next(), and otherwise to the current iteration (no fast path), also
   // when `index` is assigned, so the iteration next() is at never lies before that run's start.
-  // (Integer-valued, so that engines keep it unboxed.)
+  // Integer-valued, and cached runs are clipped to ±2^28 around the lookup, so that engines keep
+  // these fields as small integers (V8's Smis are 31-bit): a change of field representation
+  // midway (runs can reach ±2^53) would deoptimise the hot path.
   private _next: number;
   private _stepEnd: number;
   private _stepValue = NaN;
@@ -562,7 +567,13 @@ export class ScheduleCursor {
   /** valueAt() outside the cached run: finds and caches the run of `iteration`. */
   private _locate(iteration: number): number {
     if (!Number.isSafeInteger(iteration)) return this.scheduler.at(iteration / this.numUpdates);
-    const run = findRun(this._plan, this.numUpdates, iteration, MIN_ITERATION, END_ITERATION);
+    const run = findRun(
+      this._plan,
+      this.numUpdates,
+      iteration,
+      Math.max(MIN_ITERATION, iteration - CACHE_WINDOW),
+      Math.min(END_ITERATION, iteration + CACHE_WINDOW),
+    );
     this._first = run.start;
     this._last = run.end - 1;
     this._constant = run.constant;

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { bisectRight, libm } from "./_math.ts";
+import { bisectRightF64, libm } from "./_math.ts";
 import {
   array,
   finite,
@@ -391,6 +391,9 @@ export class MultiStepParamScheduler extends ParamScheduler {
   readonly numUpdates: number;
   /** The milestones strictly inside the schedule (frozen copy). */
   readonly milestones: readonly number[];
+  // Typed copies for at(): frozen arrays are slow to read on JavaScriptCore.
+  readonly #milestones: Float64Array;
+  readonly #values: Float64Array;
 
   /**
    * Creates the scheduler, validating every option once.
@@ -462,6 +465,8 @@ export class MultiStepParamScheduler extends ParamScheduler {
     this.values = Object.freeze(values);
     this.numUpdates = numUpdates;
     this.milestones = Object.freeze(milestones);
+    this.#values = Float64Array.from(values);
+    this.#milestones = Float64Array.from(milestones);
   }
 
   /**
@@ -477,7 +482,7 @@ export class MultiStepParamScheduler extends ParamScheduler {
       );
     }
     const epochNum = Math.trunc((where + WHERE_EPSILON) * this.numUpdates);
-    return this.values[bisectRight(this.milestones, epochNum)]!;
+    return this.#values[bisectRightF64(this.#milestones, epochNum)]!;
   }
 }
 
@@ -583,6 +588,7 @@ export class StepParamScheduler extends ParamScheduler {
   readonly values: readonly number[];
   /** Total number of updates (informational, as in fvcore). */
   readonly numUpdates: number;
+  readonly #values: Float64Array; // typed copy for at()
 
   /**
    * Creates the scheduler, validating every option once.
@@ -601,6 +607,7 @@ export class StepParamScheduler extends ParamScheduler {
       throw new RangeError(`${owner}: \`values\` must hold at least one value`);
     }
     this.values = Object.freeze(values);
+    this.#values = Float64Array.from(values);
   }
 
   /**
@@ -611,7 +618,7 @@ export class StepParamScheduler extends ParamScheduler {
    */
   at(where: number): number {
     finiteArgument("StepParamScheduler", "where", where);
-    const n = this.values.length;
+    const n = this.#values.length;
     let ind = Math.trunc((where + WHERE_EPSILON) * n);
     if (ind < 0) ind += n; // Python's negative indexing
     if (ind < 0 || ind >= n) {
@@ -622,7 +629,7 @@ export class StepParamScheduler extends ParamScheduler {
           } of ${n} values; fvcore raises IndexError)`,
       );
     }
-    return this.values[ind]!;
+    return this.#values[ind]!;
   }
 }
 
@@ -776,6 +783,9 @@ export class CompositeParamScheduler extends ParamScheduler {
   readonly #starts: Float64Array;
   readonly #rescaled: boolean[];
   readonly #monotone: boolean;
+  // Unfrozen copies for at(): frozen arrays are slow to read on JavaScriptCore.
+  readonly #schedulers: ParamSchedulerLike[];
+  readonly #lengths: Float64Array;
 
   /**
    * Creates the scheduler, validating every option once.
@@ -836,6 +846,8 @@ export class CompositeParamScheduler extends ParamScheduler {
     this.lengths = Object.freeze(lengths);
     this.intervalScaling = Object.freeze(scaling);
     this.#rescaled = scaling.map((s) => s === "rescaled");
+    this.#schedulers = schedulers.slice();
+    this.#lengths = Float64Array.from(lengths);
   }
 
   /**
@@ -869,14 +881,14 @@ export class CompositeParamScheduler extends ParamScheduler {
   at(where: number): number {
     finiteArgument("CompositeParamScheduler", "where", where);
     const i = this.segmentAt(where);
-    if (!this.#rescaled[i]) return this.schedulers[i]!.at(where);
-    const length = this.lengths[i]!;
+    if (!this.#rescaled[i]) return this.#schedulers[i]!.at(where);
+    const length = this.#lengths[i]!;
     if (length === 0) {
       throw new RangeError(
         `CompositeParamScheduler: float division by zero: rescaled segment ${i} has length 0 ` +
           `(where=${where}; fvcore raises ZeroDivisionError)`,
       );
     }
-    return this.schedulers[i]!.at((where - this.#starts[i]!) / length);
+    return this.#schedulers[i]!.at((where - this.#starts[i]!) / length);
   }
 }
