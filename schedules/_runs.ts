@@ -343,6 +343,56 @@ export function findRun(root: Plan, n: number, i: number, lo: number, hi: number
   }
 }
 
+// The per-value loops live in small functions of their own, which engines compile (and enter
+// from the interpreter) far more reliably than a loop inside a larger function.
+
+/**
+ * The cosine hot loop: exactly `CosineParamScheduler.at`'s expression, one `cos` per value; with
+ * the runtime's own `Math.cos` installed in `libm`, called directly so that engines inline it.
+ */
+function fillCosine(
+  out: Float64Array,
+  a: number,
+  b: number,
+  i: number,
+  n: number,
+  end: number,
+  half: number,
+): void {
+  for (let j = i, k = a; k < b; j++, k++) out[k] = end + half * (1 + Math.cos(Math.PI * (j / n)));
+}
+
+/** {@linkcode fillCosine} with a substituted `cos` (the conformance oracle). */
+function fillCosineWith(
+  cos: (x: number) => number,
+  out: Float64Array,
+  a: number,
+  b: number,
+  i: number,
+  n: number,
+  end: number,
+  half: number,
+): void {
+  for (let j = i, k = a; k < b; j++, k++) out[k] = end + half * (1 + cos(Math.PI * (j / n)));
+}
+
+/** A known smooth kernel through the rescaling chain; `at()` wherever the kernel declines. */
+function fillKernel(
+  scheduler: ParamSchedulerLike,
+  kernel: Kernel,
+  chain: readonly Stage[],
+  out: Float64Array,
+  a: number,
+  b: number,
+  i: number,
+  n: number,
+): void {
+  for (let j = i, k = a; k < b; j++, k++) {
+    const v = kernel(mapChain(chain, j / n));
+    out[k] = v === v ? v : scheduler.at(j / n);
+  }
+}
+
 /**
  * Writes `scale · scheduler.at(i / n)` (or the unscaled value when `scale` is undefined) for
  * `i` in `[from, to)` into `out[offset + (i − from)]`, run by run. Throws what `at` throws, at
@@ -370,15 +420,11 @@ export function fillRuns(
     }
     const { chain, cosine, kernel } = run;
     if (cosine !== undefined && chain.length === 0) {
-      // The hot loop: exactly CosineParamScheduler.at's expression, one libm.cos per value.
       const cos = libm.cos;
-      const end = cosine.end, half = cosine.half, pi = Math.PI;
-      for (let j = i, k = a; k < b; j++, k++) out[k] = end + half * (1 + cos(pi * (j / n)));
+      if (cos === Math.cos) fillCosine(out, a, b, i, n, cosine.end, cosine.half);
+      else fillCosineWith(cos, out, a, b, i, n, cosine.end, cosine.half);
     } else if (kernel !== undefined) {
-      for (let j = i, k = a; k < b; j++, k++) {
-        const v = kernel(mapChain(chain, j / n));
-        out[k] = v === v ? v : scheduler.at(j / n);
-      }
+      fillKernel(scheduler, kernel, chain, out, a, b, i, n);
     } else {
       for (let j = i, k = a; k < b; j++, k++) out[k] = scheduler.at(j / n);
     }
