@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import process from "node:process";
 import * as lrspec from "../mod.ts";
 import { buildLrScheduler, CosineParamScheduler, type LRScheduler } from "../mod.ts";
-import { addTarget, type Context, formatNs, measureGroup, rowOf } from "./_harness.ts";
+import { addTarget, type Context, formatNs, measureGroup, rowOf, selected } from "./_harness.ts";
 import { atCall, stepCall } from "./_bodies.ts";
 import { baselines, cfg1x, multistep1x, optimizerWith, stepper, warmup1x } from "./percall.ts";
 
@@ -74,6 +74,7 @@ export function runPython(long: boolean): PythonReport {
 
 /** Runs section 2. */
 export async function runDetectron2(ctx: Context): Promise<void> {
+  if (!selected(ctx, "python detectron2 fvcore torch upstream step() at(where)")) return;
   ctx.log("▸ upstream Python (detectron2, fvcore, torch) on this machine …");
   const py = runPython(ctx.long);
   if (py.skipped !== undefined) {

@@ -15,7 +15,7 @@
 import process from "node:process";
 import { buildLrScheduler, getCfg, type LRScheduler, type Optimizer } from "../mod.ts";
 import { tfjsOptimizer } from "../adapters/tfjs.ts";
-import { addTarget, type Context } from "./_harness.ts";
+import { addTarget, type Context, selected } from "./_harness.ts";
 
 // deno-lint-ignore no-explicit-any
 type Tf = any;
@@ -219,6 +219,14 @@ function clockCost(): number {
 
 /** Times `fn` over `count` repetitions until at least `minNs` passed; returns ns per repetition. */
 function timeLoop(setup: () => () => void, count: number, minNs = 20e6, rounds = 5): number {
+  // Warm up first (the JIT, tfjs's tensor bookkeeping): steady state is what a long training
+  // run sees; the in-situ timings show the cold start.
+  for (let spent = 0; spent < minNs / 2;) {
+    const run = setup();
+    const t0 = now();
+    run();
+    spent += now() - t0;
+  }
   const samples: number[] = [];
   for (let r = 0; r < rounds; r++) {
     let total = 0, reps = 0;
@@ -235,7 +243,7 @@ function timeLoop(setup: () => () => void, count: number, minNs = 20e6, rounds =
 }
 
 /** Replays the scheduler alone, and scheduler + adapter sync, over `steps` iterations. */
-function replay(
+export function replay(
   tf: Tf,
   steps: number,
   name: string,
@@ -247,21 +255,24 @@ function replay(
       for (let i = 0; i < steps; i++) s.step();
     };
   }, steps);
+  // One tfjs optimizer for the whole measurement (fresh schedulers on it, outside the timing):
+  // creating and disposing optimizers is not part of a training step.
+  const opt = optimizer === "sgd" ? tf.train.sgd(0.05) : tf.train.adam(0.05);
+  const adapter = tfjsOptimizer(opt);
   let updates = 0;
   const withSync = timeLoop(() => {
-    const opt = optimizer === "sgd" ? tf.train.sgd(0.05) : tf.train.adam(0.05);
-    const adapter = tfjsOptimizer(opt);
     const s = schedulerFor(adapter, steps, name);
     adapter.sync();
+    const before = adapter.stats.lrUpdates;
     return () => {
       for (let i = 0; i < steps; i++) {
         s.step();
         adapter.sync();
       }
-      updates = adapter.stats.lrUpdates - 1;
-      opt.dispose();
+      updates = adapter.stats.lrUpdates - before;
     };
   }, steps);
+  opt.dispose();
   return {
     schedulerNs: plain,
     updateNs: Math.max(0, withSync - plain),
@@ -383,6 +394,7 @@ export async function runTraining(
   ctx: Context,
   options: { steps?: number; backends?: string[] } = {},
 ): Promise<void> {
+  if (!selected(ctx, "train tfjs training TensorFlow.js")) return;
   const wanted = options.backends ?? [...BACKENDS];
   const status: Record<string, string> = {};
   const loaded: Loaded[] = [];
