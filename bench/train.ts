@@ -195,7 +195,14 @@ export interface TrainResult {
    * Timed inside the training loop, right after each step (caches cold, GC pauses included);
    * medians, less the cost of reading the clock.
    */
-  inSitu: { schedulerNs: number; updateNs: number; schedulerMeanNs: number; updateMeanNs: number };
+  inSitu: {
+    schedulerNs: number;
+    updateNs: number;
+    schedulerMeanNs: number;
+    updateMeanNs: number;
+    /** The same measurement around one Math.cos call and a constant closure (B arm). */
+    baselineNs: number;
+  };
   replay: {
     cosine: { schedulerNs: number; updateNs: number; lrUpdatesPerStep: number };
     multistep: { schedulerNs: number; updateNs: number; lrUpdatesPerStep: number };
@@ -205,6 +212,8 @@ export interface TrainResult {
   schedulerPct: number;
   updatePct: number;
   totalPct: number;
+  /** In-situ shares of the constant arm's step time, % (scheduler, LR update, trivial baseline). */
+  inSituPct: { scheduler: number; update: number; baseline: number };
 }
 
 /** The median cost of reading the clock (subtracted from in-situ timings). */
@@ -280,6 +289,13 @@ export function replay(
   };
 }
 
+let coldSink = 0;
+const coldConstant = () => 0.5;
+/** The in-situ baseline: one Math.cos call and a constant closure (results kept in a sink). */
+function coldBaseline(i: number): number {
+  return Math.cos(i) + coldConstant() + coldSink * 0;
+}
+
 /** Trains one model on one backend: interleaved A (scheduled) / B (constant) blocks. */
 export async function trainAB(
   loaded: Loaded,
@@ -302,7 +318,7 @@ export async function trainAB(
     await trainStep(model, optA);
   }
   const a: number[] = [], b: number[] = [], blockA: number[] = [], blockB: number[] = [];
-  const schedNs: number[] = [], syncNs: number[] = [];
+  const schedNs: number[] = [], syncNs: number[] = [], coldNs: number[] = [];
   let doneA = 0, doneB = 0;
   for (let k = 0; doneA < steps || doneB < steps; k++) {
     const order = k % 2 === 0 ? ["A", "B"] : ["B", "A"]; // ABBA: cancels slow drifts
@@ -322,6 +338,11 @@ export async function trainAB(
           doneA++;
         } else {
           await trainStep(model, optB);
+          // The same clock around a trivial call: what any code pays right after a step.
+          const t1 = now();
+          coldSink = coldBaseline(doneB);
+          const t2 = now();
+          coldNs.push(t2 - t1);
           doneB++;
         }
         times.push(now() - t0);
@@ -361,11 +382,18 @@ export async function trainAB(
       updateNs: Math.max(0, median(syncNs) - clockNs),
       schedulerMeanNs: mean(schedNs),
       updateMeanNs: mean(syncNs),
+      baselineNs: Math.max(0, median(coldNs) - clockNs),
     },
     replay: { cosine, multistep, cosineAdam },
     schedulerPct,
     updatePct,
     totalPct: schedulerPct + updatePct,
+    inSituPct: { scheduler: NaN, update: NaN, baseline: NaN },
+  };
+  result.inSituPct = {
+    scheduler: result.inSitu.schedulerNs / stepB * 100,
+    update: result.inSitu.updateNs / stepB * 100,
+    baseline: result.inSitu.baselineNs / stepB * 100,
   };
   log(
     `  ${loaded.name.padEnd(13)} ${model.name.padEnd(42)} step ${(stepB / 1e6).toFixed(2)} ms ` +
@@ -384,7 +412,11 @@ export async function trainAB(
       } ns; ` +
       `in situ (cold caches, medians) ${result.inSitu.schedulerNs.toFixed(0)} + ${
         result.inSitu.updateNs.toFixed(0)
-      } ns`,
+      } ns = ${result.inSituPct.scheduler.toFixed(3)} % + ${
+        result.inSituPct.update.toFixed(3)
+      } % ` +
+      `(a Math.cos + constant-closure call there: ${result.inSitu.baselineNs.toFixed(0)} ns = ` +
+      `${result.inSituPct.baseline.toFixed(3)} %)`,
   );
   return result;
 }
