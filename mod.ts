@@ -21,6 +21,9 @@
  *   ({@linkcode lrCurve}, {@linkcode explainSchedule}, {@linkcode diffCurves},
  *   {@linkcode plotSvg}); gradient accumulation ({@linkcode gradientAccumulation},
  *   {@linkcode AccumulatingScheduler}).
+ * - Whole curves at memory speed, bit-identical to per-step evaluation: {@linkcode sample},
+ *   {@linkcode sampleLr} and the stepping {@linkcode ScheduleCursor}.
+ * - A TensorFlow.js adapter in the `@lrspec/lrspec/tfjs` entry point.
  *
  * The library has no dependencies and no I/O. YAML files are read by `@lrspec/lrspec/config`
  * (which depends on the `yaml` package); the command line is `@lrspec/lrspec/cli`.
@@ -57,6 +60,7 @@ export * from "./schedules/torch_sequential_lr.ts";
 export * from "./schedules/torch_plateau.ts";
 export * from "./schedules/config.ts";
 export * from "./schedules/build.ts";
+export * from "./schedules/sample.ts";
 export { powInt, roundHalfEven } from "./schedules/_math.ts";
 export * from "./schedules/accumulation.ts";
 export * from "./config/python.ts";

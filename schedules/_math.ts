@@ -111,6 +111,12 @@ function ulpExponent(d: number): { exponent: number; isPowerOfTwo: boolean } {
 const acc = new Float64Array(2);
 
 /**
+ * Exact BigInt arithmetic costs time and memory proportional to |k| (a 53·|k|-bit integer), so
+ * it is only used up to this |k|: at most a few milliseconds.
+ */
+const EXACT_POW_LIMIT = 2 ** 16;
+
+/**
  * `x ** k` for a double `x` and an integer `k`, correctly rounded (round-half-even on the exact
  * value). Python's `x ** k` on glibc agrees with this for all the `gamma ** k` values that
  * schedules use in practice (measured: `0.1`…`0.99` for `k` ≤ 30), and for ~99.9% of random
@@ -118,14 +124,22 @@ const acc = new Float64Array(2);
  *
  * A double-double product (error below 2^-100 relative) decides the rounding; when the result
  * lies too close to a rounding boundary, or outside [2^-900, 2^900], exact BigInt arithmetic
- * does — for |k| up to 4096. Beyond that (results at the extremes of the double range, or
- * negative exponents), and for the IEEE special cases, the runtime's `**` answers.
+ * does. Results beyond 2^±1200 (by a `k · log2|x|` estimate, far from the boundary) are ±0 or
+ * ±Infinity. Exact arithmetic is bounded to |k| ≤ 2^16, where it takes milliseconds: beyond, a
+ * result within 2^-40 ULP of a rounding boundary keeps the double-double rounding, and a
+ * negative `k` or an intermediate outside [2^-900, 2^900] falls back to the runtime's `x ** k`
+ * (none of which any schedule reaches in practice: `where` or a step count of 65,536+ as an
+ * exponent).
  */
 export function powInt(x: number, k: number): number {
   if (k === 0) return 1;
-  // IEEE-754 special cases (0, ±1, ±Infinity, NaN) are exact in every runtime's `**`.
-  if (x === 0 || !Number.isFinite(x) || Math.abs(x) === 1 || !Number.isInteger(k)) return x ** k;
-  if (k < 0) return -k <= EXACT_LIMIT ? powIntExact(x, k) : x ** k;
+  if (x === 0 || !Number.isFinite(x)) return x ** k;
+  const negative = x < 0 && k % 2 !== 0;
+  const log2 = k * Math.log2(Math.abs(x));
+  if (log2 < -1200) return negative ? -0 : 0;
+  if (log2 > 1200) return negative ? -Infinity : Infinity;
+  const exact = Math.abs(k) <= EXACT_POW_LIMIT;
+  if (k < 0) return exact ? powIntExact(x, k) : x ** k;
   const base = Math.abs(x);
   // Binary exponentiation in double-double.
   let bh = base, bl = 0;
@@ -133,34 +147,26 @@ export function powInt(x: number, k: number): number {
   acc[1] = 0;
   let n = k;
   for (;;) {
-    if (n % 2 === 1) ddMul(acc[0]!, acc[1]!, bh, bl, acc);
+    if (n % 2 === 1) {
+      ddMul(acc[0]!, acc[1]!, bh, bl, acc);
+    }
     n = Math.floor(n / 2);
     if (n === 0) break;
     ddMul(bh, bl, bh, bl, scratch);
     bh = scratch[0]!;
     bl = scratch[1]!;
-    if (!(bh > 2 ** -900 && bh < 2 ** 900)) return outOfRange(x, k);
+    if (!(bh > 2 ** -900 && bh < 2 ** 900)) return exact ? powIntExact(x, k) : x ** k;
   }
   const hi = acc[0]!, lo = acc[1]!;
-  if (!(hi > 2 ** -900 && hi < 2 ** 900)) return outOfRange(x, k);
+  if (!(hi > 2 ** -900 && hi < 2 ** 900)) return exact ? powIntExact(x, k) : x ** k;
   const d = hi + lo;
   const r = (hi - d) + lo; // exact value minus d, up to a negligible rounding
   const { exponent, isPowerOfTwo } = ulpExponent(d);
   const ulp = 2 ** exponent; // ulp(d) for a normal d
   const halfBelow = isPowerOfTwo ? ulp / 4 : ulp / 2;
   const distance = r >= 0 ? Math.abs(r - ulp / 2) : Math.abs(-r - halfBelow);
-  if (distance < ulp * 2 ** -40) return powIntExact(x, k);
-  return x < 0 && k % 2 !== 0 ? -d : d;
-}
-
-/**
- * Above this |k|, exact BigInt arithmetic would be too slow; such results sit at the extremes of
- * the double range (or need |x| within 2^-12 of 1) and are left to the runtime's `**`.
- */
-const EXACT_LIMIT = 4096;
-
-function outOfRange(x: number, k: number): number {
-  return k <= EXACT_LIMIT ? powIntExact(x, k) : x ** k;
+  if (distance < ulp * 2 ** -40 && exact) return powIntExact(x, k);
+  return negative ? -d : d;
 }
 
 const INTEGER_POW_PROBES: readonly (readonly [number, number])[] = [
@@ -264,6 +270,21 @@ export function roundHalfEven(x: number): number {
   if (diff < 0.5) return floor;
   if (diff > 0.5) return floor + 1;
   return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/**
+ * {@linkcode bisectRight} on a `Float64Array`: a separate function so that the schedules' hot
+ * paths stay monomorphic (engines optimise a typed-array loop far better than one that also sees
+ * frozen arrays, which JavaScriptCore reads through a slow path).
+ */
+export function bisectRightF64(sorted: Float64Array, x: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x < sorted[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Python's `bisect.bisect_right(sorted, x)`: the number of entries `<= x`. */

@@ -52,6 +52,21 @@ test("powInt is correctly rounded", async (t) => {
     assert.equal(powInt(-2, 3), -8);
     assert.equal(powInt(0.1, 330), exact(0.1, 330));
   });
+  await t.test("huge exponents: bounded time, exact where it matters", () => {
+    const started = performance.now();
+    assert.equal(powInt(0.5, 2 ** 22), 0); // far below 2^-1075
+    assert.equal(powInt(0.5, 2 ** 40), 0);
+    assert.equal(powInt(-0.5, 2 ** 40 + 1), -0);
+    assert.equal(powInt(2, 2 ** 40), Infinity);
+    assert.equal(powInt(-2, 2 ** 40 + 1), -Infinity);
+    assert.equal(powInt(0.5, -(2 ** 40)), Infinity);
+    assert.equal(powInt(1 - 2 ** -53, 2 ** 52), 0.6065306597126334); // e^-0.5 (mpmath), double-double
+    assert.equal(powInt(-1, 2 ** 53 - 1), -1);
+    assert.ok(Number.isFinite(powInt(1 + 2 ** -40, -(2 ** 45))));
+    assert.equal(powInt(0.999, 2 ** 16), exact(0.999, 2 ** 16));
+    assert.equal(powInt(0.99, -(2 ** 12)), exact(0.99, -(2 ** 12)));
+    assert.ok(performance.now() - started < 5000, "no exponential blow-up");
+  });
   await t.test("halfway cases round to even", () => {
     // 2^53 + 1 is not a double: (2^53 + 1) lies exactly between two doubles.
     assert.equal(roundRational(2n ** 53n + 1n, 1n, 0), 2 ** 53);

@@ -77,8 +77,8 @@ export function buildLrMultiplier(
     owner,
     "cfg.SOLVER.MAX_ITER",
     solver.MAX_ITER,
-    "a positive integer",
-    (x) => x > 0,
+    "a positive integer up to 2^53 - 1",
+    (x) => x > 0 && Number.isSafeInteger(x),
   );
   let sched: ParamScheduler;
   if (name === "WarmupMultiStepLR") {

@@ -135,7 +135,11 @@ test("buildLrScheduler", async (t) => {
         RangeError,
         /Unknown LR scheduler: "WarmupExponentialLR"/,
       ],
-      [{ MAX_ITER: 0 }, RangeError, /`cfg.SOLVER.MAX_ITER` must be a positive integer: got 0/],
+      [
+        { MAX_ITER: 0 },
+        RangeError,
+        /`cfg.SOLVER.MAX_ITER` must be a positive integer up to 2\^53 - 1: got 0/,
+      ],
       [{ STEPS: "30000" }, TypeError, /`cfg.SOLVER.STEPS` must be an array/],
       [{ WARMUP_METHOD: "cosine" }, RangeError, /`cfg.SOLVER.WARMUP_METHOD` must be one of/],
       [{ RESCALE_INTERVAL: "False" }, TypeError, /`cfg.SOLVER.RESCALE_INTERVAL` must be a boolean/],

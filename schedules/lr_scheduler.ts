@@ -18,6 +18,7 @@ import {
   requireScheduler,
   show,
 } from "./_validate.ts";
+import { ScheduleCursor } from "./_runs.ts";
 import {
   CompositeParamScheduler,
   ConstantParamScheduler,
@@ -201,6 +202,7 @@ export interface LRMultiplierOptions {
 export class LRMultiplier extends LRScheduler {
   readonly #multiplier: ParamSchedulerLike;
   readonly #maxIter: number;
+  readonly #cursor: ScheduleCursor;
 
   /**
    * Creates the scheduler, validating every option once.
@@ -215,10 +217,17 @@ export class LRMultiplier extends LRScheduler {
     const owner = "LRMultiplier";
     const o = requireOptions(owner, options, ["optimizer", "multiplier", "maxIter", "lastIter"]);
     const multiplier = requireScheduler(owner, "multiplier", o.multiplier);
-    const maxIter = integer(owner, "maxIter", o.maxIter, "a positive integer", (x) => x > 0);
+    const maxIter = integer(
+      owner,
+      "maxIter",
+      o.maxIter,
+      "a positive integer up to 2^53 - 1",
+      (x) => x > 0 && Number.isSafeInteger(x),
+    );
     super(owner, { optimizer: o.optimizer as Optimizer, lastEpoch: (o.lastIter as number) ?? -1 });
     this.#multiplier = multiplier;
     this.#maxIter = maxIter;
+    this.#cursor = new ScheduleCursor(multiplier, { numUpdates: maxIter });
     this.initialStep();
   }
 
@@ -245,6 +254,46 @@ export class LRMultiplier extends LRScheduler {
     const out = new Array<number>(baseLrs.length);
     for (let i = 0; i < baseLrs.length; i++) out[i] = baseLrs[i]! * multiplier;
     return out;
+  }
+
+  /**
+   * Advances one iteration and writes `initialLr · multiplier.at(lastEpoch / maxIter)` into every
+   * group, as torch's `step()` does with {@linkcode LRMultiplier.getLr}.
+   *
+   * The same values and state as the base class's `step()`, without its per-step allocations:
+   * the multiplier is looked up through a {@linkcode ScheduleCursor}, so a piecewise-constant
+   * multiplier costs a comparison per step. `step(epoch)`, `verbose`, a subclass that overrides
+   * `getLr`, and groups added after construction take the base class's path.
+   *
+   * @param epoch Deprecated in torch: jump to this epoch.
+   * @throws Whatever the multiplier throws (e.g. past `maxIter` for a multistep schedule);
+   * `lastEpoch` has then advanced and the groups are untouched, as in the base class.
+   */
+  override step(epoch?: number): void {
+    const groups = this.optimizer.paramGroups;
+    const baseLrs = this.baseLrs;
+    if (
+      epoch !== undefined || this.verbose || groups.length !== baseLrs.length ||
+      this.getLr !== LRMultiplier.prototype.getLr
+    ) {
+      super.step(epoch);
+      return;
+    }
+    this._stepCount += 1;
+    const multiplier = this.#cursor.valueAt(++this.lastEpoch);
+    if (typeof multiplier !== "number" || !(multiplier >= -1 && multiplier <= 1)) {
+      // Not a number, or a factor that could overflow a group's rate: the checked path throws
+      // before writing anything, as the base class does.
+      this.applyLrs(this.getLr());
+      return;
+    }
+    const last = this._lastLr;
+    if (last.length !== groups.length) last.length = groups.length;
+    for (let i = 0; i < groups.length; i++) {
+      const group = groups[i]!;
+      group.lr = baseLrs[i]! * multiplier;
+      last[i] = group.lr;
+    }
   }
 
   /** `{ baseLrs, lastEpoch }`, as detectron2 keeps (fvcore schedulers are stateless). */

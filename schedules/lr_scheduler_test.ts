@@ -169,7 +169,7 @@ test("LRMultiplier", async (t) => {
     const optimizer = { paramGroups: [{ lr: 1 }] };
     assert.throws(() => new LRMultiplier({ optimizer, multiplier: cosine, maxIter: 0 }), {
       name: "RangeError",
-      message: "LRMultiplier: `maxIter` must be a positive integer: got 0",
+      message: "LRMultiplier: `maxIter` must be a positive integer up to 2^53 - 1: got 0",
     });
     assert.throws(
       () => new LRMultiplier({ optimizer, multiplier: (() => 1) as never, maxIter: 10 }),

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { bisectRight, libm } from "./_math.ts";
+import { bisectRightF64, libm } from "./_math.ts";
 import {
   array,
   checkSchedulerValue,
@@ -385,6 +385,9 @@ export class MultiStepParamScheduler extends ParamScheduler {
   readonly numUpdates: number;
   /** The milestones strictly inside the schedule (frozen copy). */
   readonly milestones: readonly number[];
+  // Typed copies for at(): frozen arrays are slow to read on JavaScriptCore.
+  readonly #milestones: Float64Array;
+  readonly #values: Float64Array;
 
   /**
    * Creates the scheduler, validating every option once.
@@ -456,6 +459,8 @@ export class MultiStepParamScheduler extends ParamScheduler {
     this.values = Object.freeze(values);
     this.numUpdates = numUpdates;
     this.milestones = Object.freeze(milestones);
+    this.#values = Float64Array.from(values);
+    this.#milestones = Float64Array.from(milestones);
   }
 
   /**
@@ -471,7 +476,7 @@ export class MultiStepParamScheduler extends ParamScheduler {
       );
     }
     const epochNum = Math.trunc((where + WHERE_EPSILON) * this.numUpdates);
-    return this.values[bisectRight(this.milestones, epochNum)]!;
+    return this.#values[bisectRightF64(this.#milestones, epochNum)]!;
   }
 }
 
@@ -577,6 +582,7 @@ export class StepParamScheduler extends ParamScheduler {
   readonly values: readonly number[];
   /** Total number of updates (informational, as in fvcore). */
   readonly numUpdates: number;
+  readonly #values: Float64Array; // typed copy for at()
 
   /**
    * Creates the scheduler, validating every option once.
@@ -595,6 +601,7 @@ export class StepParamScheduler extends ParamScheduler {
       throw new RangeError(`${owner}: \`values\` must hold at least one value`);
     }
     this.values = Object.freeze(values);
+    this.#values = Float64Array.from(values);
   }
 
   /**
@@ -605,7 +612,7 @@ export class StepParamScheduler extends ParamScheduler {
    */
   at(where: number): number {
     finiteArgument("StepParamScheduler", "where", where);
-    const n = this.values.length;
+    const n = this.#values.length;
     let ind = Math.trunc((where + WHERE_EPSILON) * n);
     if (ind < 0) ind += n; // Python's negative indexing
     if (ind < 0 || ind >= n) {
@@ -616,7 +623,7 @@ export class StepParamScheduler extends ParamScheduler {
           } of ${n} values; fvcore raises IndexError)`,
       );
     }
-    return this.values[ind]!;
+    return this.#values[ind]!;
   }
 }
 
@@ -787,6 +794,9 @@ export class CompositeParamScheduler extends ParamScheduler {
   readonly #starts: Float64Array;
   readonly #rescaled: boolean[];
   readonly #monotone: boolean;
+  // Unfrozen copies for at(): frozen arrays are slow to read on JavaScriptCore.
+  readonly #schedulers: ParamSchedulerLike[];
+  readonly #lengths: Float64Array;
 
   /**
    * Creates the scheduler, validating every option once.
@@ -847,6 +857,8 @@ export class CompositeParamScheduler extends ParamScheduler {
     this.lengths = Object.freeze(lengths);
     this.intervalScaling = Object.freeze(scaling);
     this.#rescaled = scaling.map((s) => s === "rescaled");
+    this.#schedulers = schedulers.slice();
+    this.#lengths = Float64Array.from(lengths);
   }
 
   /**
@@ -885,10 +897,10 @@ export class CompositeParamScheduler extends ParamScheduler {
         "CompositeParamScheduler",
         `schedulers[${i}]`,
         where,
-        this.schedulers[i]!.at(where),
+        this.#schedulers[i]!.at(where),
       );
     }
-    const length = this.lengths[i]!;
+    const length = this.#lengths[i]!;
     if (length === 0) {
       throw new RangeError(
         `CompositeParamScheduler: float division by zero: rescaled segment ${i} has length 0 ` +
@@ -900,7 +912,7 @@ export class CompositeParamScheduler extends ParamScheduler {
       "CompositeParamScheduler",
       `schedulers[${i}]`,
       local,
-      this.schedulers[i]!.at(local),
+      this.#schedulers[i]!.at(local),
     );
   }
 }

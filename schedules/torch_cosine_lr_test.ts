@@ -1,10 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  CosineAnnealingLR,
-  CosineAnnealingWarmRestarts,
-  type Optimizer,
-} from "../mod.ts";
+import { CosineAnnealingLR, CosineAnnealingWarmRestarts, type Optimizer } from "../mod.ts";
 import { libm, RUNTIME_LIBM } from "./_math.ts";
 import { assertResumes, series, sgd } from "../testing/schedulers.ts";
 

@@ -128,6 +128,14 @@ export const MUTANTS: Mutant[] = [
     from: "if ((e - 1 - T) % (2 * T) === 0) {",
     to: "if (false) {",
   },
+  {
+    name: "cursor-multistep-no-epsilon",
+    kind: "drop WHERE_EPSILON (in the cursor's copy of the branch)",
+    file: "schedules/_runs.ts",
+    from:
+      "w > 1.0 ? last : bisectRightF64(milestones, Math.trunc((w + WHERE_EPSILON) * numUpdates)),",
+    to: "w > 1.0 ? last : bisectRightF64(milestones, Math.trunc(w * numUpdates)),",
+  },
 ];
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
