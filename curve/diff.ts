@@ -5,6 +5,7 @@
  */
 
 import type { LrCurve } from "./curve.ts";
+import { ulpDistance } from "../schedules/_math.ts";
 
 /** A maximal run of consecutive iterations where the curves differ. */
 export interface CurveDifference {
@@ -42,21 +43,6 @@ export interface CurveDiff {
   iterationsOnlyInA?: [number, number];
   /** Iterations with a value only in B. */
   iterationsOnlyInB?: [number, number];
-}
-
-const f64 = new Float64Array(1);
-const i64 = new BigInt64Array(f64.buffer);
-
-function ordered(x: number): bigint {
-  f64[0] = x;
-  const bits = i64[0]!;
-  return bits < 0n ? -(bits & 0x7fffffffffffffffn) : bits;
-}
-
-/** The number of doubles between `a` and `b`, plus one (0 when equal). */
-function ulps(a: number, b: number): number {
-  const d = ordered(a) - ordered(b);
-  return Number(d < 0n ? -d : d);
 }
 
 function valued(curve: LrCurve): Map<number, number> {
@@ -116,7 +102,7 @@ export function diffCurves(a: LrCurve, b: LrCurve): CurveDiff {
       differing.add(it);
       const abs = Math.abs(x - y);
       const rel = abs / Math.max(Math.abs(x), Math.abs(y));
-      const ulp = ulps(x, y);
+      const ulp = ulpDistance(x, y);
       if (run && prev === it - 1) {
         run.to = it;
         run.a = [Math.min(run.a[0], x), Math.max(run.a[1], x)];
@@ -183,7 +169,7 @@ function splitConstant(
           b: [y, y],
           maxAbs: abs,
           maxRel: abs / Math.max(Math.abs(x), Math.abs(y)),
-          maxUlp: ulps(x, y),
+          maxUlp: ulpDistance(x, y),
         });
       }
     }

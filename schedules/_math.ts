@@ -297,3 +297,23 @@ export function bisectRight(sorted: ArrayLike<number>, x: number): number {
   }
   return lo;
 }
+
+const ulpF64 = new Float64Array(1);
+const ulpI64 = new BigInt64Array(ulpF64.buffer);
+
+function ordered(x: number): bigint {
+  ulpF64[0] = x;
+  const bits = ulpI64[0]!;
+  // Map the sign-magnitude bit pattern onto a monotone integer line (-0 and +0 both to 0).
+  return bits < 0n ? -(bits & 0x7fffffffffffffffn) : bits;
+}
+
+/**
+ * The distance between two doubles in units in the last place: the number of doubles between
+ * `a` and `b` plus one (0 when equal up to the sign of zero); `Infinity` when one is NaN.
+ */
+export function ulpDistance(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
+  const d = ordered(a) - ordered(b);
+  return Number(d < 0n ? -d : d);
+}
