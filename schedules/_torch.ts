@@ -109,3 +109,49 @@ export function formatEpoch(epoch: number): string {
   const digits = String(Math.abs(epoch)).padStart(5, "0");
   return epoch < 0 ? `-${digits}` : digits;
 }
+
+/** A deep copy of plain state (arrays and plain objects; other values as they are). */
+export function copyState<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyState) as T;
+  if (
+    typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype
+  ) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyState(v)])) as T;
+  }
+  return value;
+}
+
+/**
+ * torch's `state_dict()`: every attribute of `scheduler` except the optimizer (and functions,
+ * which torch cannot serialise either), copied.
+ */
+export function attributeState(scheduler: object): Record<string, unknown> {
+  const state: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(scheduler)) {
+    if (key === "optimizer" || typeof value === "function") continue;
+    state[key] = copyState(value);
+  }
+  return state;
+}
+
+/**
+ * Checks a state to load: an object whose keys are all attributes of `scheduler` (never the
+ * optimizer). Returns it.
+ *
+ * @throws {TypeError} If `state` is not an object or has a key `scheduler` lacks.
+ */
+export function requireStateKeys(
+  owner: string,
+  scheduler: object,
+  state: unknown,
+): Record<string, unknown> {
+  if (typeof state !== "object" || state === null || Array.isArray(state)) {
+    throw new TypeError(`${owner}: state must be an object: got ${show(state)}`);
+  }
+  for (const key of Object.keys(state)) {
+    if (key === "optimizer" || !Object.prototype.hasOwnProperty.call(scheduler, key)) {
+      throw new TypeError(`${owner}: unknown state key \`${key}\``);
+    }
+  }
+  return state as Record<string, unknown>;
+}

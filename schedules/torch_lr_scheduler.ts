@@ -19,13 +19,16 @@
 
 import { bisectRight, floatPow, trueDiv } from "./_math.ts";
 import {
+  attributeState,
   BASE_KEYS,
   callFactor,
+  copyState,
   type EpochFunction,
   formatE4,
   formatEpoch,
   functionState,
   requireLambdas,
+  requireStateKeys,
 } from "./_torch.ts";
 import { finite, finiteWhere, integer, requireOptions, show } from "./_validate.ts";
 
@@ -318,12 +321,7 @@ export abstract class LRScheduler {
    * which torch cannot serialise either). Arrays and plain objects are copied.
    */
   stateDict(): StateDict {
-    const state: StateDict = {};
-    for (const [key, value] of Object.entries(this)) {
-      if (key === "optimizer" || typeof value === "function") continue;
-      state[key] = copyState(value);
-    }
-    return state;
+    return attributeState(this);
   }
 
   /**
@@ -335,28 +333,8 @@ export abstract class LRScheduler {
    * @throws {TypeError} If `state` is not an object or has a key this scheduler lacks.
    */
   loadStateDict(state: StateDict): void {
-    const owner = this.constructor.name;
-    if (typeof state !== "object" || state === null || Array.isArray(state)) {
-      throw new TypeError(`${owner}: state must be an object: got ${show(state)}`);
-    }
-    for (const key of Object.keys(state)) {
-      if (key === "optimizer" || !Object.prototype.hasOwnProperty.call(this, key)) {
-        throw new TypeError(`${owner}: unknown state key \`${key}\``);
-      }
-    }
-    Object.assign(this, copyState(state));
+    Object.assign(this, copyState(requireStateKeys(this.constructor.name, this, state)));
   }
-}
-
-/** A deep copy of plain state (arrays and plain objects; other values as they are). */
-export function copyState<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(copyState) as T;
-  if (
-    typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype
-  ) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyState(v)])) as T;
-  }
-  return value;
 }
 
 // ---------------------------------------------------------------------------------------------

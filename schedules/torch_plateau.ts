@@ -5,14 +5,16 @@
  */
 
 import { pyMax } from "./_math.ts";
-import { formatE4, formatEpoch, formatParam } from "./_torch.ts";
-import { boolean, finite, finiteWhere, integer, oneOf, requireOptions, show } from "./_validate.ts";
 import {
+  attributeState,
   copyState,
-  type Optimizer,
-  requireOptimizer,
-  type StateDict,
-} from "./torch_lr_scheduler.ts";
+  formatE4,
+  formatEpoch,
+  formatParam,
+  requireStateKeys,
+} from "./_torch.ts";
+import { boolean, finite, finiteWhere, integer, oneOf, requireOptions, show } from "./_validate.ts";
+import { type Optimizer, requireOptimizer, type StateDict } from "./torch_lr_scheduler.ts";
 
 /** Whether the monitored quantity should decrease (`"min"`) or increase (`"max"`). */
 export type PlateauMode = "min" | "max";
@@ -297,11 +299,7 @@ export class ReduceLROnPlateau {
 
   /** Every attribute except the optimizer, as torch's `state_dict`. */
   stateDict(): StateDict {
-    const state: StateDict = {};
-    for (const [key, value] of Object.entries(this)) {
-      if (key !== "optimizer") state[key] = copyState(value);
-    }
-    return state;
+    return attributeState(this);
   }
 
   /**
@@ -313,16 +311,7 @@ export class ReduceLROnPlateau {
    * @throws {RangeError} If its `mode` or `thresholdMode` is unknown.
    */
   loadStateDict(state: StateDict): void {
-    const owner = "ReduceLROnPlateau";
-    if (typeof state !== "object" || state === null || Array.isArray(state)) {
-      throw new TypeError(`${owner}: state must be an object: got ${show(state)}`);
-    }
-    for (const key of Object.keys(state)) {
-      if (key === "optimizer" || !Object.prototype.hasOwnProperty.call(this, key)) {
-        throw new TypeError(`${owner}: unknown state key \`${key}\``);
-      }
-    }
-    const { best, ...rest } = state;
+    const { best, ...rest } = requireStateKeys("ReduceLROnPlateau", this, state);
     Object.assign(this, copyState(rest));
     this.#initIsBetter(this.mode, this.threshold, this.thresholdMode);
     if (best !== undefined) this.best = best === null ? this.modeWorse : (best as number);
