@@ -50,19 +50,12 @@
  * @module
  */
 
-export * from "./schedules/param_scheduler.ts";
-export * from "./schedules/lr_scheduler.ts";
-export * from "./schedules/deeplab_lr_scheduler.ts";
-export * from "./schedules/torch_lr_scheduler.ts";
-export * from "./schedules/torch_cosine_lr.ts";
-export * from "./schedules/torch_cyclic_lr.ts";
-export * from "./schedules/torch_sequential_lr.ts";
-export * from "./schedules/torch_plateau.ts";
-export * from "./schedules/config.ts";
-export * from "./schedules/build.ts";
-export * from "./schedules/sample.ts";
-export { powInt, roundHalfEven } from "./schedules/_math.ts";
-export * from "./schedules/accumulation.ts";
+export * from "./schedules/fvcore/mod.ts";
+export * from "./schedules/detectron2/mod.ts";
+export * from "./schedules/torch/mod.ts";
+export * from "./schedules/fast/sample.ts";
+export * from "./schedules/fast/cursor.ts";
+export { powInt, roundHalfEven } from "./schedules/math.ts";
 export * from "./config/python.ts";
 export * from "./config/cfg_node.ts";
 export * from "./curve/curve.ts";
@@ -70,3 +63,4 @@ export * from "./curve/explain.ts";
 export * from "./curve/diff.ts";
 export * from "./plot/svg.ts";
 export * from "./plot/curves.ts";
+export { VERSION } from "./version.ts";

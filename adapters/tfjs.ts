@@ -56,7 +56,7 @@
  * @module
  */
 
-import type { Optimizer, ParamGroup } from "../schedules/torch_lr_scheduler.ts";
+import type { Optimizer, ParamGroup } from "../schedules/optimizer.ts";
 
 /**
  * A tfjs optimizer, as the adapter sees it. Every tfjs 4.x optimizer fits. The adapter reads

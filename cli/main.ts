@@ -36,23 +36,23 @@ import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { stringify } from "csv-stringify/sync";
-import { autoScaleWorkers } from "../schedules/config.ts";
-import { gradientAccumulation } from "../schedules/accumulation.ts";
-import type { Detectron2Config } from "../schedules/_config_defaults.ts";
+import { autoScaleWorkers } from "../schedules/detectron2/config.ts";
+import { gradientAccumulation } from "../schedules/detectron2/accumulation.ts";
+import type { Detectron2Config } from "../schedules/detectron2/defaults.ts";
 import { type LrCurve, lrCurve } from "../curve/curve.ts";
 import { diffCurves } from "../curve/diff.ts";
 import { explainSchedule, formatLr } from "../curve/explain.ts";
 import { pyFloatRepr } from "../config/python.ts";
 import { type PlotSeries, plotSvg } from "../plot/svg.ts";
 import { curvePlotSeries } from "../plot/curves.ts";
-import { formatVerifyReport, verifyCsv } from "../conformance/verify.ts";
+import { formatVerifyReport, verifyCsv } from "../verify/verify.ts";
 import { loadConfigFile } from "./files.ts";
 import { GOLDEN_SCRIPT } from "./_golden_script.ts";
+import { VERSION } from "../version.ts";
 
 export { loadConfigFile, type LoadConfigFileOptions, resolveBaseFile } from "./files.ts";
 
-/** The package version. */
-export const VERSION = "0.1.0";
+export { VERSION };
 
 const USAGE = `usage: lrspec <command> [options]
 

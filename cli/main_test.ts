@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { verifyCsv } from "../conformance/verify.ts";
+import { verifyCsv } from "../verify/verify.ts";
 import { main } from "./main.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

@@ -13,7 +13,7 @@
  */
 
 import { NotALiteral, type Token, tokenize } from "./_tokens.ts";
-import { libm } from "../schedules/_math.ts";
+import { libm } from "../schedules/math.ts";
 import type { PyValue } from "./python.ts";
 
 /** Raised for an expression outside the supported subset. */

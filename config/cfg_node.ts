@@ -13,8 +13,8 @@
  * @module
  */
 
-import type { Detectron2Config } from "../schedules/_config_defaults.ts";
-import { DETECTRON2_DEFAULTS } from "./_detectron2_defaults.ts";
+import type { Detectron2Config } from "../schedules/detectron2/defaults.ts";
+import { DETECTRON2_DEFAULTS } from "../schedules/detectron2/defaults.ts";
 import {
   literalEval,
   pyClassName,

@@ -66,7 +66,7 @@ import {
   type PyValue,
 } from "./python.ts";
 import { restrictedEval, UnsupportedExpression } from "./_pyeval.ts";
-import type { Detectron2Config } from "../schedules/_config_defaults.ts";
+import type { Detectron2Config } from "../schedules/detectron2/defaults.ts";
 
 /** Options of {@linkcode parseYaml}. */
 export interface ParseYamlOptions {

@@ -19,7 +19,7 @@ import {
 } from "../mod.ts";
 import { literalEval } from "../config/python.ts";
 import { loadConfig, parseYaml } from "../config/yaml.ts";
-import { parseNumber } from "./csv.ts";
+import { parseNumber } from "../verify/csv.ts";
 import {
   type CaseHandler,
   type CaseSpec,

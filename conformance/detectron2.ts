@@ -12,7 +12,7 @@ import {
   type Optimizer,
   powInt,
 } from "../mod.ts";
-import { parseNumber, type Table } from "./csv.ts";
+import { parseNumber, type Table } from "../verify/csv.ts";
 import {
   type CaseHandler,
   type CaseSpec,

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { libm, RUNTIME_LIBM } from "../schedules/_math.ts";
-import { parseNumber, type Table } from "./csv.ts";
+import { libm, RUNTIME_LIBM } from "../schedules/math.ts";
+import { parseNumber, type Table } from "../verify/csv.ts";
 
 function key(x: number): string {
   return Object.is(x, -0) ? "-0" : String(x);

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
-import { RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED } from "../schedules/_math.ts";
+import { RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED } from "../schedules/math.ts";
 import { CONFIGS_HANDLERS } from "./configs.ts";
 import { DETECTRON2_HANDLERS } from "./detectron2.ts";
 import { TORCH_HANDLERS } from "./torch.ts";

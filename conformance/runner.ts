@@ -11,10 +11,10 @@
  */
 
 import { readFileSync } from "node:fs";
-import { readTable, type Table } from "./csv.ts";
+import { readTable, type Table } from "../verify/csv.ts";
 import { GlibcOracle } from "./oracle.ts";
-import { ulpDistance } from "./ulp.ts";
-import { RUNTIME_LIBM } from "../schedules/_math.ts";
+import { ulpDistance } from "../schedules/math.ts";
+import { RUNTIME_LIBM } from "../schedules/math.ts";
 
 /** One case of a fixture manifest. */
 export interface CaseSpec {

@@ -8,8 +8,8 @@
 
 import * as lrspec from "../mod.ts";
 import type { LRScheduler, Optimizer, ReduceLROnPlateau } from "../mod.ts";
-import { libm } from "../schedules/_math.ts";
-import { parseNumber, type Table } from "./csv.ts";
+import { libm } from "../schedules/math.ts";
+import { parseNumber, type Table } from "../verify/csv.ts";
 import {
   type CaseHandler,
   type CaseSpec,

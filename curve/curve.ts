@@ -5,9 +5,13 @@
  * @module
  */
 
-import { buildLrScheduler, type LrSchedulerSolverConfig } from "../schedules/build.ts";
-import type { SolverConfig } from "../schedules/_config_defaults.ts";
-import { show } from "../schedules/_validate.ts";
+import { buildLrScheduler, type LrSchedulerSolverConfig } from "../schedules/detectron2/build.ts";
+import type { SolverConfig } from "../schedules/detectron2/defaults.ts";
+
+/** A value as an error message shows it. */
+function show(value: unknown): string {
+  return typeof value === "number" || value === undefined ? String(value) : JSON.stringify(value);
+}
 
 /** The solver keys {@linkcode lrCurve} reads. */
 export type CurveSolverConfig =

@@ -5,7 +5,7 @@
  */
 
 import type { LrCurve } from "./curve.ts";
-import { ulpDistance } from "../schedules/_math.ts";
+import { ulpDistance } from "../schedules/math.ts";
 
 /** A maximal run of consecutive iterations where the curves differ. */
 export interface CurveDifference {

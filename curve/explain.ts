@@ -6,10 +6,10 @@
  * @module
  */
 
-import { buildLrMultiplier } from "../schedules/build.ts";
+import { buildLrMultiplier } from "../schedules/detectron2/build.ts";
 import { pyFloatRepr } from "../config/python.ts";
 import { type CurveSolverConfig, lrCurve, paramGroupLrs } from "./curve.ts";
-import type { SolverConfig } from "../schedules/_config_defaults.ts";
+import type { SolverConfig } from "../schedules/detectron2/defaults.ts";
 
 /**
  * A learning rate for reading: Python's shortest repr when it has at most 7 significant digits

@@ -7,7 +7,7 @@
 
 import type { CurveSolverConfig, LrCurve } from "../curve/curve.ts";
 import { formatLr, scheduleEvents } from "../curve/explain.ts";
-import type { SolverConfig } from "../schedules/_config_defaults.ts";
+import type { SolverConfig } from "../schedules/detectron2/defaults.ts";
 import { formatTick, type PlotMark, type PlotSeries } from "./svg.ts";
 
 /** Options of {@linkcode curvePlotSeries}. */

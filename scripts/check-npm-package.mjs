@@ -17,6 +17,16 @@ assert.equal(
 );
 assert.equal(new CosineParamScheduler({ startValue: 1, endValue: 0 }).at(1), 0);
 
+// Every subpath resolves on plain Node and exports what its family holds.
+const fvcore = await import("lrspec/fvcore");
+assert.equal(typeof fvcore.MultiStepParamScheduler, "function");
+const detectron2 = await import("lrspec/detectron2");
+assert.equal(typeof detectron2.buildLrScheduler, "function");
+const torch = await import("lrspec/torch");
+assert.equal(typeof torch.OneCycleLR, "function");
+const verify = await import("lrspec/verify");
+assert.equal(verify.verifyCsv("iter,lr\n0,0.5\n", "iter,lr\n0,0.5\n").ok, true);
+
 // The config subpath and the CLI, as `npx lrspec` runs it.
 const { loadConfig } = await import("lrspec/config");
 assert.equal(typeof loadConfig, "function");
@@ -38,7 +48,8 @@ for (
   const required of [
     "dist/mod.js",
     "dist/mod.d.ts",
-    "dist/schedules/param_scheduler.js",
+    "dist/schedules/fvcore/param_scheduler.js",
+    "dist/verify/mod.js",
     "mod.ts",
     "README.md",
     "LICENSE",
@@ -48,8 +59,7 @@ for (
 }
 for (const f of files) {
   assert.ok(
-    !/_test\.|^fixtures\/|^bench\/|^testing\//.test(f) &&
-      (!/conformance\//.test(f) || /\/(verify|csv|ulp)\.(ts|js|d\.ts)$/.test(f)),
+    !/_test\.|^fixtures\/|^bench\/|^testing\/|^scripts\/|conformance\//.test(f),
     `the tarball must not contain ${f}`,
   );
 }

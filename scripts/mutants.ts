@@ -35,63 +35,63 @@ export const MUTANTS: Mutant[] = [
   {
     name: "multistep-no-epsilon",
     kind: "drop WHERE_EPSILON",
-    file: "schedules/param_scheduler.ts",
+    file: "schedules/fvcore/param_scheduler.ts",
     from: "Math.trunc((where + WHERE_EPSILON) * this.numUpdates)",
     to: "Math.trunc(where * this.numUpdates)",
   },
   {
     name: "step-no-epsilon",
     kind: "drop WHERE_EPSILON",
-    file: "schedules/param_scheduler.ts",
+    file: "schedules/fvcore/param_scheduler.ts",
     from: "let ind = Math.trunc((where + WHERE_EPSILON) * n);",
     to: "let ind = Math.trunc(where * n);",
   },
   {
     name: "constant-gt",
     kind: "`>` for `>=`",
-    file: "schedules/param_scheduler.ts",
+    file: "schedules/fvcore/param_scheduler.ts",
     from: "if (where >= 1.0) {",
     to: "if (where > 1.0) {",
   },
   {
     name: "composite-segment-ge",
     kind: "`>=` for `>`",
-    file: "schedules/param_scheduler.ts",
+    file: "schedules/fvcore/param_scheduler.ts",
     from: "if (x > totals[mid]!) lo = mid + 1;",
     to: "if (x >= totals[mid]!) lo = mid + 1;",
   },
   {
     name: "composite-algebraic-position",
     kind: "algebraically equal rewrite (running_total → it / W)",
-    file: "schedules/param_scheduler.ts",
+    file: "schedules/fvcore/param_scheduler.ts",
     from: "const local = (where - this.#starts[i]!) / length;",
     to: "const local = where / length - this.#starts[i]! / length;",
   },
   {
     name: "linear-operand-order",
     kind: "swap operand order",
-    file: "schedules/param_scheduler.ts",
+    file: "schedules/fvcore/param_scheduler.ts",
     from: "this.endValue * where + this.startValue * (1 - where),",
     to: "this.startValue + (this.endValue - this.startValue) * where,",
   },
   {
     name: "cosine-from-start",
     kind: "algebraically equal rewrite (start − h·(1 − cos))",
-    file: "schedules/param_scheduler.ts",
+    file: "schedules/fvcore/param_scheduler.ts",
     from: "return this.endValue + this.#halfRange * (1 + libm.cos(Math.PI * where));",
     to: "return this.startValue - this.#halfRange * (1 - libm.cos(Math.PI * where));",
   },
   {
     name: "legacy-multistep-reassociate",
     kind: "swap operand order",
-    file: "schedules/lr_scheduler.ts",
+    file: "schedules/detectron2/lr_scheduler.ts",
     from: "return this.baseLrs.map((baseLr) => baseLr * warmupFactor * decay);",
     to: "return this.baseLrs.map((baseLr) => baseLr * (warmupFactor * decay));",
   },
   {
     name: "composite-no-length-correction",
     kind: "skip upstream's lengths[-1] correction",
-    file: "schedules/param_scheduler.ts",
+    file: "schedules/fvcore/param_scheduler.ts",
     from:
       "if (sum(lengths) !== 1.0) lengths[lengths.length - 1] = 1.0 - sum(lengths.slice(0, -1));",
     to: "",
@@ -99,14 +99,14 @@ export const MUTANTS: Mutant[] = [
   {
     name: "auto-scale-round-half-up",
     kind: "JavaScript's Math.round for Python's round",
-    file: "schedules/config.ts",
+    file: "schedules/detectron2/config.ts",
     from: "roundHalfEven(finite(owner, name, x) / scale);",
     to: "Math.round(finite(owner, name, x) / scale);",
   },
   {
     name: "steplr-closed-form",
     kind: "closed form for recursive",
-    file: "schedules/torch_lr_scheduler.ts",
+    file: "schedules/torch/lr_scheduler.ts",
     from:
       "      return groups.map((g) => g.lr);\n    }\n    return groups.map((g) => g.lr * this.gamma);\n  }\n\n  /** `initialLr · gamma ** ⌊lastEpoch / stepSize⌋`. */",
     to:
@@ -115,7 +115,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "cosine-annealing-closed-form",
     kind: "closed form for recursive",
-    file: "schedules/torch_cosine_lr.ts",
+    file: "schedules/torch/lr_scheduler_cosine.ts",
     from:
       "    return groups.map((g) =>\n      trueDiv(owner, 1 + libm.cos(Math.PI * e / T), 1 + libm.cos(Math.PI * (e - 1) / T)) *",
     to:
@@ -124,14 +124,14 @@ export const MUTANTS: Mutant[] = [
   {
     name: "cosine-annealing-no-special-branch",
     kind: "drop an upstream special case",
-    file: "schedules/torch_cosine_lr.ts",
+    file: "schedules/torch/lr_scheduler_cosine.ts",
     from: "if ((e - 1 - T) % (2 * T) === 0) {",
     to: "if (false) {",
   },
   {
     name: "cursor-multistep-no-epsilon",
     kind: "drop WHERE_EPSILON (in the cursor's copy of the branch)",
-    file: "schedules/_runs.ts",
+    file: "schedules/fast/_runs.ts",
     from:
       "w > 1.0 ? last : bisectRightF64(milestones, Math.trunc((w + WHERE_EPSILON) * numUpdates)),",
     to: "w > 1.0 ? last : bisectRightF64(milestones, Math.trunc(w * numUpdates)),",

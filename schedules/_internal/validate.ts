@@ -1,0 +1,187 @@
+/**
+ * Construction-time validation shared by every port. Each check throws a `TypeError` for a value
+ * of the wrong type or shape and a `RangeError` for a value out of range, with a message that
+ * names the class, the option and the offending value.
+ *
+ * @module
+ */
+
+/** Renders a value for an error message: strings quoted, arrays and objects abbreviated. */
+export function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
+  if (Array.isArray(value)) {
+    const items = value.slice(0, 8).map(show);
+    if (value.length > 8) items.push(`… ${value.length - 8} more`);
+    return `[${items.join(", ")}]`;
+  }
+  if (value === null || typeof value !== "object") return String(value);
+  const name = value.constructor?.name;
+  return name && name !== "Object" ? `${name} {…}` : "{…}";
+}
+
+function camelCase(name: string): string {
+  return name.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Throws unless `options` is a plain object whose keys are all in `known`, and returns it with
+ * its declared type (the values are still to be validated: a JavaScript caller may pass
+ * anything). An unknown key is usually a typo or an upstream snake_case name
+ * (`rescale_interval`); the message suggests the camelCase spelling.
+ */
+export function requireOptions<T extends object>(
+  owner: string,
+  options: T,
+  known: readonly (keyof T & string)[],
+): T {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`${owner}: options must be an object: got ${show(options)}`);
+  }
+  const names: readonly string[] = known;
+  for (const key of Object.keys(options)) {
+    if (!names.includes(key)) {
+      const camel = camelCase(key);
+      const hint = camel !== key && names.includes(camel) ? ` (did you mean \`${camel}\`?)` : "";
+      const list = names.map((k) => `\`${k}\``).join(", ");
+      throw new TypeError(`${owner}: unknown option \`${key}\`${hint}; expected ${list}`);
+    }
+  }
+  return options;
+}
+
+/** A finite number. */
+export function finite(owner: string, name: string, value: unknown): number {
+  if (typeof value !== "number") {
+    throw new TypeError(`${owner}: \`${name}\` must be a number: got ${show(value)}`);
+  }
+  if (!Number.isFinite(value)) {
+    throw new RangeError(`${owner}: \`${name}\` must be finite: got ${show(value)}`);
+  }
+  return value;
+}
+
+/** A finite number satisfying `test`, described by `what` ("> 0", ">= 0", ...). */
+export function finiteWhere(
+  owner: string,
+  name: string,
+  value: unknown,
+  what: string,
+  test: (x: number) => boolean,
+): number {
+  const x = finite(owner, name, value);
+  if (!test(x)) throw new RangeError(`${owner}: \`${name}\` must be ${what}: got ${show(x)}`);
+  return x;
+}
+
+/** An integer (a number with no fractional part) satisfying `test`. */
+export function integer(
+  owner: string,
+  name: string,
+  value: unknown,
+  what = "an integer",
+  test: (x: number) => boolean = () => true,
+): number {
+  const x = finite(owner, name, value);
+  if (!Number.isInteger(x) || !test(x)) {
+    throw new RangeError(`${owner}: \`${name}\` must be ${what}: got ${show(x)}`);
+  }
+  return x;
+}
+
+/** A boolean. */
+export function boolean(owner: string, name: string, value: unknown): boolean {
+  if (typeof value !== "boolean") {
+    throw new TypeError(`${owner}: \`${name}\` must be a boolean: got ${show(value)}`);
+  }
+  return value;
+}
+
+/** One of the allowed strings. */
+export function oneOf<T extends string>(
+  owner: string,
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+  mirrors = "",
+): T {
+  if (typeof value !== "string") {
+    throw new TypeError(`${owner}: \`${name}\` must be a string: got ${show(value)}`);
+  }
+  if (!(allowed as readonly string[]).includes(value)) {
+    const list = allowed.map((a) => JSON.stringify(a)).join(", ");
+    throw new RangeError(
+      `${owner}: \`${name}\` must be one of ${list}: got ${show(value)}${mirrors}`,
+    );
+  }
+  return value as T;
+}
+
+/** An array (any array-like that `Array.isArray` accepts); returns a shallow copy. */
+export function array(owner: string, name: string, value: unknown): unknown[] {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${owner}: \`${name}\` must be an array: got ${show(value)}`);
+  }
+  return value.slice();
+}
+
+/** An array of finite numbers; returns a copy. */
+export function finiteArray(owner: string, name: string, value: unknown): number[] {
+  const items = array(owner, name, value);
+  items.forEach((item, i) => finite(owner, `${name}[${i}]`, item));
+  return items as number[];
+}
+
+/** A function. */
+export function fn<F>(owner: string, name: string, value: unknown): F {
+  if (typeof value !== "function") {
+    throw new TypeError(`${owner}: \`${name}\` must be a function: got ${show(value)}`);
+  }
+  return value as F;
+}
+
+/** Throws a RangeError for a non-finite or non-number progress/iteration argument at call time. */
+export function finiteArgument(owner: string, name: string, value: number): void {
+  if (typeof value !== "number" || value - value !== 0) {
+    const error = typeof value === "number" ? RangeError : TypeError;
+    throw new error(`${owner}: \`${name}\` must be a finite number: got ${show(value)}`);
+  }
+}
+
+/** Anything with an `at(where)` method. */
+export interface SchedulerLike {
+  /** The value at training progress `where`. */
+  at(where: number): number;
+}
+
+/** Throws a TypeError unless `value` has an `at` method. */
+export function requireScheduler(owner: string, name: string, value: unknown): SchedulerLike {
+  if (
+    typeof value !== "object" || value === null || Array.isArray(value) ||
+    typeof (value as { at?: unknown }).at !== "function"
+  ) {
+    throw new TypeError(
+      `${owner}: \`${name}\` must be a ParamScheduler (an object with an at(where) method): got ${
+        show(value)
+      }`,
+    );
+  }
+  return value as SchedulerLike;
+}
+
+/** Checks the value a (possibly duck-typed) child scheduler returned. */
+export function checkSchedulerValue(
+  owner: string,
+  what: string,
+  where: number,
+  value: unknown,
+): number {
+  if (typeof value !== "number" || value - value !== 0) {
+    throw new RangeError(
+      `${owner}: ${what} returned ${show(value)} at where=${show(where)}, not a finite number`,
+    );
+  }
+  return value;
+}

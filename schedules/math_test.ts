@@ -1,0 +1,135 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { libm, powInt, roundHalfEven, roundRational, RUNTIME_LIBM } from "./math.ts";
+import { bisectRight, floatPow, pyMax, pyMin, trueDiv } from "./_internal/python.ts";
+
+/** Correctly rounded x ** k by exact rational arithmetic (independent of powInt's code paths). */
+function exact(x: number, k: number): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  const e = Number((bits >> 52n) & 0x7ffn);
+  const m = e === 0 ? bits & 0xfffffffffffffn : (bits & 0xfffffffffffffn) | (1n << 52n);
+  const exp = e === 0 ? -1074 : e - 1075;
+  const mk = m ** BigInt(Math.abs(k));
+  const v = k >= 0 ? roundRational(mk, 1n, exp * k) : roundRational(1n, mk, -exp * Math.abs(k));
+  return x < 0 && k % 2 !== 0 ? -v : v;
+}
+
+test("powInt is correctly rounded", async (t) => {
+  await t.test("Python's gamma ** k for the usual gammas", () => {
+    assert.equal(powInt(0.1, 2), 0.010000000000000002);
+    assert.equal(powInt(0.1, 3), 0.0010000000000000002);
+    assert.equal(powInt(0.1, 4), 0.00010000000000000002);
+    assert.equal(powInt(0.9, 4), 0.6561);
+    assert.equal(powInt(0.5, 10), 1 / 1024);
+    assert.equal(powInt(0.1, 0), 1);
+    assert.equal(powInt(2, 1023), 2 ** 1023);
+  });
+  await t.test("random bases and exponents agree with exact BigInt rounding", () => {
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 3000; i++) {
+      const x = rand() * 2 - (i % 7 === 0 ? 1 : 0);
+      const k = 1 + Math.floor(rand() * 200) - (i % 11 === 0 ? 100 : 0);
+      assert.equal(powInt(x, k), exact(x, k), `${x} ** ${k}`);
+    }
+  });
+  await t.test("subnormal and overflowing results", () => {
+    assert.equal(powInt(0.5, 1074), 5e-324);
+    assert.equal(powInt(0.5, 1075), 0);
+    assert.equal(powInt(10, 309), Infinity);
+    assert.equal(powInt(-2, 3), -8);
+    assert.equal(powInt(0.1, 330), exact(0.1, 330));
+  });
+  await t.test("huge exponents: bounded time, exact where it matters", () => {
+    const started = performance.now();
+    assert.equal(powInt(0.5, 2 ** 22), 0); // far below 2^-1075
+    assert.equal(powInt(0.5, 2 ** 40), 0);
+    assert.equal(powInt(-0.5, 2 ** 40 + 1), -0);
+    assert.equal(powInt(2, 2 ** 40), Infinity);
+    assert.equal(powInt(-2, 2 ** 40 + 1), -Infinity);
+    assert.equal(powInt(0.5, -(2 ** 40)), Infinity);
+    assert.equal(powInt(1 - 2 ** -53, 2 ** 52), 0.6065306597126334); // e^-0.5 (mpmath), double-double
+    assert.equal(powInt(-1, 2 ** 53 - 1), -1);
+    assert.ok(Number.isFinite(powInt(1 + 2 ** -40, -(2 ** 45))));
+    assert.equal(powInt(0.999, 2 ** 16), exact(0.999, 2 ** 16));
+    assert.equal(powInt(0.99, -(2 ** 12)), exact(0.99, -(2 ** 12)));
+    assert.ok(performance.now() - started < 5000, "no exponential blow-up");
+  });
+  await t.test("halfway cases round to even", () => {
+    // 2^53 + 1 is not a double: (2^53 + 1) lies exactly between two doubles.
+    assert.equal(roundRational(2n ** 53n + 1n, 1n, 0), 2 ** 53);
+    assert.equal(roundRational(2n ** 53n + 3n, 1n, 0), 2 ** 53 + 4);
+  });
+});
+
+test("roundHalfEven is Python's round()", () => {
+  const cases: [number, number][] = [
+    [0.5, 0],
+    [1.5, 2],
+    [2.5, 2],
+    [3.5, 4],
+    [-0.5, 0],
+    [-1.5, -2],
+    [-2.5, -2],
+    [2.4999999999999996, 2],
+    [5.5, 6],
+    [1e16 + 2, 1e16 + 2],
+  ];
+  for (const [x, r] of cases) assert.equal(roundHalfEven(x), r, String(x));
+});
+
+test("bisectRight counts entries <= x", () => {
+  const a = [10, 20, 20, 30];
+  assert.deepEqual([5, 10, 15, 20, 25, 30, 35].map((x) => bisectRight(a, x)), [
+    0,
+    1,
+    1,
+    3,
+    3,
+    4,
+    4,
+  ]);
+  assert.equal(bisectRight([], 1), 0);
+});
+
+test("Python float arithmetic that raises", async (t) => {
+  await t.test("trueDiv raises where Python raises ZeroDivisionError", () => {
+    assert.equal(trueDiv("X", 1, 3), 1 / 3);
+    assert.equal(trueDiv("X", 0, -2), -0);
+    for (const b of [0, -0]) {
+      assert.throws(() => trueDiv("X", 1, b), {
+        name: "RangeError",
+        message: "X: float division by zero (torch raises ZeroDivisionError)",
+      });
+    }
+  });
+  await t.test("floatPow: Python's special cases, errors instead of NaN/Infinity", () => {
+    assert.equal(floatPow("X", 0.5, 2), 0.25);
+    assert.equal(floatPow("X", 0, 0), 1);
+    assert.equal(floatPow("X", 0, 1.5), 0);
+    assert.equal(floatPow("X", -2, 3), -8);
+    assert.throws(() => floatPow("X", 0, -1), { name: "RangeError", message: /negative power/ });
+    assert.throws(() => floatPow("X", -8, 1 / 3), { name: "RangeError", message: /complex/ });
+    assert.throws(() => floatPow("X", 10, 400), { name: "RangeError", message: /overflows/ });
+  });
+  await t.test("floatPow goes through the libm seam", () => {
+    libm.pow = () => 42;
+    try {
+      assert.equal(floatPow("X", 0.3, 0.7), 42);
+    } finally {
+      libm.pow = RUNTIME_LIBM.pow;
+    }
+  });
+  await t.test("pyMax / pyMin keep the first argument on ties (-0 vs 0)", () => {
+    assert.ok(Object.is(pyMax(-0, 0), -0));
+    assert.ok(Object.is(pyMin(0, -0), 0));
+    assert.equal(pyMax(1, 2), 2);
+    assert.equal(pyMin(1, 2), 1);
+  });
+  await t.test("libm.log is the runtime's natural logarithm by default", () => {
+    assert.equal(libm.log, Math.log);
+    assert.equal(RUNTIME_LIBM.log(1), 0);
+  });
+});

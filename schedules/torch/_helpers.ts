@@ -1,0 +1,161 @@
+/**
+ * Helpers shared by the ports of `torch.optim.lr_scheduler` (private to the package).
+ *
+ * @module
+ */
+
+import { finite, show } from "../_internal/validate.ts";
+
+/** The options every `LRScheduler` subclass accepts besides its own. */
+export const BASE_KEYS: readonly ["optimizer", "lastEpoch", "verbose"] = [
+  "optimizer",
+  "lastEpoch",
+  "verbose",
+];
+
+/** A function of the epoch (torch's `lr_lambda`, `scale_fn`). */
+export type EpochFunction = (epoch: number) => number;
+
+/**
+ * torch's `_format_param`: a scalar is repeated for every group; a list must have one value per
+ * group (torch `ValueError` otherwise). Returns a fresh array.
+ */
+export function formatParam(
+  owner: string,
+  name: string,
+  value: unknown,
+  groups: number,
+): number[] {
+  if (Array.isArray(value)) {
+    if (value.length !== groups) {
+      throw new RangeError(
+        `${owner}: expected ${groups} values for \`${name}\`, got ${value.length} (torch ValueError)`,
+      );
+    }
+    return value.map((v, i) => finite(owner, `${name}[${i}]`, v));
+  }
+  const x = finite(owner, name, value);
+  return new Array<number>(groups).fill(x);
+}
+
+/**
+ * torch's handling of `lr_lambda` in `LambdaLR` / `MultiplicativeLR`: one function for every
+ * group, or a list with one function per group (torch `ValueError` otherwise).
+ */
+export function requireLambdas(owner: string, value: unknown, groups: number): EpochFunction[] {
+  if (Array.isArray(value)) {
+    if (value.length !== groups) {
+      throw new RangeError(
+        `${owner}: Expected ${groups} lr_lambdas, but got ${value.length} (torch ValueError)`,
+      );
+    }
+    return value.map((f, i) => requireFunction(owner, `lrLambda[${i}]`, f));
+  }
+  const f = requireFunction(owner, "lrLambda", value);
+  return new Array<EpochFunction>(groups).fill(f);
+}
+
+function requireFunction(owner: string, name: string, value: unknown): EpochFunction {
+  if (typeof value !== "function") {
+    throw new TypeError(`${owner}: \`${name}\` must be a function: got ${show(value)}`);
+  }
+  return value as EpochFunction;
+}
+
+/** Calls a user function and checks that it returned a finite number (lrspec never writes NaN). */
+export function callFactor(owner: string, name: string, f: EpochFunction, x: number): number {
+  const y: unknown = f(x);
+  if (typeof y !== "number") {
+    throw new TypeError(`${owner}: \`${name}\` returned ${show(y)} for ${x}, not a number`);
+  }
+  if (!Number.isFinite(y)) {
+    throw new RangeError(`${owner}: \`${name}\` returned ${show(y)} for ${x}`);
+  }
+  return y;
+}
+
+/** Reads a numeric key of a parameter group (torch `KeyError` when it is missing). */
+export function groupNumber(
+  owner: string,
+  group: Record<string, unknown>,
+  index: number,
+  key: string,
+): number {
+  const value = group[key];
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `${owner}: \`paramGroups[${index}].${key}\` must be a number: got ${show(value)}` +
+        (value === undefined ? " (torch raises KeyError)" : ""),
+    );
+  }
+  return value;
+}
+
+/**
+ * Own enumerable properties of a function (the state of a "callable object"), or `null` for a
+ * plain function — what torch saves for each `lr_lambda`.
+ */
+export function functionState(f: EpochFunction): Record<string, unknown> | null {
+  const entries = Object.entries(f);
+  return entries.length === 0 ? null : Object.fromEntries(entries);
+}
+
+/** Python's `'{:.4e}'.format(x)`. */
+export function formatE4(x: number): string {
+  const [mantissa, exponent] = x.toExponential(4).split("e") as [string, string];
+  const sign = exponent.startsWith("-") ? "-" : "+";
+  return `${mantissa}e${sign}${exponent.replace(/^[-+]/, "").padStart(2, "0")}`;
+}
+
+/** Python's `"%.5d" % epoch` for an integer epoch, `"%.2f" % epoch` otherwise. */
+export function formatEpoch(epoch: number): string {
+  if (!Number.isInteger(epoch)) return epoch.toFixed(2);
+  const digits = String(Math.abs(epoch)).padStart(5, "0");
+  return epoch < 0 ? `-${digits}` : digits;
+}
+
+/** A deep copy of plain state (arrays and plain objects; other values as they are). */
+export function copyState<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyState) as T;
+  if (
+    typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype
+  ) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyState(v)])) as T;
+  }
+  return value;
+}
+
+/**
+ * torch's `state_dict()`: every attribute of `scheduler` except the optimizer (and functions,
+ * which torch cannot serialise either), copied.
+ */
+export function attributeState(scheduler: object): Record<string, unknown> {
+  const state: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(scheduler)) {
+    if (key === "optimizer" || typeof value === "function") continue;
+    state[key] = copyState(value);
+  }
+  return state;
+}
+
+/**
+ * Checks a state to load: an object whose keys are all attributes of `scheduler` (never the
+ * optimizer). Returns it.
+ *
+ * @throws {TypeError} If `state` is not an object or has a key `scheduler` lacks.
+ */
+export function requireStateKeys(
+  owner: string,
+  scheduler: object,
+  state: unknown,
+): Record<string, unknown> {
+  if (typeof state !== "object" || state === null || Array.isArray(state)) {
+    throw new TypeError(`${owner}: state must be an object: got ${show(state)}`);
+  }
+  for (const key of Object.keys(state)) {
+    if (key === "optimizer" || !Object.prototype.hasOwnProperty.call(scheduler, key)) {
+      throw new TypeError(`${owner}: unknown state key \`${key}\``);
+    }
+  }
+  return state as Record<string, unknown>;
+}

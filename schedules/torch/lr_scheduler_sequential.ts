@@ -1,0 +1,364 @@
+/**
+ * Port of PyTorch's scheduler combinators (`torch/optim/lr_scheduler.py`, torch 1.13):
+ * {@linkcode SequentialLR} and {@linkcode ChainedScheduler}.
+ *
+ * @module
+ */
+
+import { bisectRight } from "../_internal/python.ts";
+import { integer, requireOptions, show } from "../_internal/validate.ts";
+import { LRScheduler } from "./lr_scheduler.ts";
+import type { Optimizer, StateDict } from "../optimizer.ts";
+import { requireOptimizer } from "../_internal/optimizer.ts";
+
+function requireChildren(
+  owner: string,
+  value: unknown,
+  optimizer: Optimizer | undefined,
+): LRScheduler[] {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${owner}: \`schedulers\` must be an array: got ${show(value)}`);
+  }
+  value.forEach((s, i) => {
+    if (!(s instanceof LRScheduler)) {
+      throw new TypeError(
+        `${owner}: \`schedulers[${i}]\` must be an LRScheduler: got ${show(s)}`,
+      );
+    }
+    if (s instanceof SequentialLR || s instanceof ChainedScheduler) {
+      throw new TypeError(
+        `${owner}: \`schedulers[${i}]\` is a ${s.constructor.name}, which cannot be nested ` +
+          "here (torch fails with AttributeError or TypeError)",
+      );
+    }
+    if (optimizer !== undefined && s.optimizer !== optimizer) {
+      throw new TypeError(
+        `${owner}: expects all schedulers to belong to the same optimizer, but got schedulers ` +
+          `at index ${i} to be different than the optimizer passed in (torch ValueError)`,
+      );
+    }
+  });
+  return value.slice() as LRScheduler[];
+}
+
+function childStates(children: readonly LRScheduler[]): StateDict[] {
+  return children.map((s) => s.stateDict());
+}
+
+function loadChildStates(owner: string, children: readonly LRScheduler[], saved: unknown): void {
+  if (!Array.isArray(saved) || saved.length !== children.length) {
+    throw new TypeError(
+      `${owner}: state \`_schedulers\` must be an array of ${children.length} states: got ${
+        show(saved)
+      }`,
+    );
+  }
+  children.forEach((s, i) => s.loadStateDict(saved[i] as StateDict));
+}
+
+/** Options of {@linkcode SequentialLR}. */
+export interface SequentialLROptions {
+  /** The optimizer all `schedulers` were built on. */
+  optimizer: Optimizer;
+  /** The schedulers, in the order they take over. */
+  schedulers: readonly LRScheduler[];
+  /** The epochs at which the next scheduler takes over: one fewer than `schedulers`. */
+  milestones: readonly number[];
+  /**
+   * The index of the last epoch.
+   * @default {-1}
+   */
+  lastEpoch?: number;
+  /**
+   * Does nothing, as in torch.
+   * @default {false}
+   */
+  verbose?: boolean;
+}
+
+/**
+ * Runs schedulers one after another, switching at the milestones. Port of torch `SequentialLR`
+ * (torch 1.13).
+ *
+ * ```text
+ * construction: lr_g ← initialLr_g; every scheduler's lastEpoch −= 1 (undoing its initial
+ *               step); schedulers[0] takes its initial step again
+ * step():       lastEpoch += 1; i = bisect_right(milestones, lastEpoch)
+ *               schedulers[i].step(0) if lastEpoch = milestones[i − 1], else schedulers[i].step()
+ * ```
+ *
+ * Exactly torch's mechanics, including their surprises: the next scheduler is restarted with
+ * the deprecated `step(0)` — its closed form at epoch 0, which for recursive schedulers
+ * overwrites the learning rate with `initialLr`-based values — and a milestone at 0 is never
+ * reached (the scheduler after it starts with a plain `step()` and keeps the rate the previous
+ * one left). {@linkcode SequentialLR.getLr} throws, as torch's inherited `get_lr` does.
+ * Combinators cannot be nested (torch fails on that too); `step(epoch)` throws a `TypeError` as
+ * torch's `step()` takes no epoch.
+ *
+ * @example Constant warmup for two epochs, then exponential decay (torch's docstring example)
+ * ```ts
+ * import { ConstantLR, ExponentialLR, SequentialLR } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * const optimizer = { paramGroups: [{ lr: 1 }] };
+ * const scheduler = new SequentialLR({
+ *   optimizer,
+ *   schedulers: [
+ *     new ConstantLR({ optimizer, factor: 0.1, totalIters: 2 }),
+ *     new ExponentialLR({ optimizer, gamma: 0.9 }),
+ *   ],
+ *   milestones: [2],
+ * });
+ * const lrs = [optimizer.paramGroups[0]!.lr];
+ * for (let i = 0; i < 4; i++) {
+ *   scheduler.step();
+ *   lrs.push(optimizer.paramGroups[0]!.lr);
+ * }
+ * assert.deepEqual(lrs, [0.1, 0.1, 1, 0.9, 0.81]);
+ * ```
+ */
+export class SequentialLR extends LRScheduler {
+  /** The schedulers (torch's `_schedulers`). */
+  protected _schedulers: LRScheduler[];
+  /** The milestones (torch's `_milestones`). */
+  protected _milestones: number[];
+
+  /**
+   * Creates the combinator, validating every option once, and rewinds the schedulers as torch
+   * does.
+   *
+   * @param options `{ optimizer, schedulers, milestones, lastEpoch?, verbose? }`.
+   * @throws {TypeError} If a scheduler is not an `LRScheduler`, is a combinator, or belongs to
+   * another optimizer (torch `ValueError`), or an option has the wrong type.
+   * @throws {RangeError} If there is not exactly one milestone fewer than schedulers (torch
+   * `ValueError`) or a milestone is not an integer.
+   */
+  constructor(options: SequentialLROptions) {
+    const owner = "SequentialLR";
+    const o = requireOptions(owner, options, [
+      "optimizer",
+      "schedulers",
+      "milestones",
+      "lastEpoch",
+      "verbose",
+    ]);
+    const optimizer = requireOptimizer(owner, o.optimizer);
+    const schedulers = requireChildren(owner, o.schedulers, optimizer);
+    if (!Array.isArray(o.milestones)) {
+      throw new TypeError(`${owner}: \`milestones\` must be an array: got ${show(o.milestones)}`);
+    }
+    const milestones = (o.milestones as unknown[]).map((m, i) =>
+      integer(owner, `milestones[${i}]`, m, "an integer")
+    );
+    if (milestones.length !== schedulers.length - 1) {
+      throw new RangeError(
+        `${owner}: expects number of schedulers provided to be one more than the number of ` +
+          `milestone points, but got number of schedulers ${schedulers.length} and the number ` +
+          `of milestones to be equal to ${milestones.length} (torch ValueError)`,
+      );
+    }
+    super(owner, o);
+    this._schedulers = schedulers;
+    this._milestones = milestones;
+    this.lastEpoch = this.lastEpoch + 1;
+    // Reset learning rates back to initial values.
+    for (const group of optimizer.paramGroups) group.lr = group.initialLr as number;
+    // "Undo" the step performed by the other schedulers.
+    for (const scheduler of schedulers) scheduler.lastEpoch -= 1;
+    // Perform the initial step for only the first scheduler.
+    schedulers[0]!.initialStep();
+    this._lastLr = schedulers[0]!.getLastLr();
+  }
+
+  /** The schedulers, in order. */
+  get schedulers(): readonly LRScheduler[] {
+    return this._schedulers;
+  }
+
+  /** The milestones. */
+  get milestones(): readonly number[] {
+    return this._milestones;
+  }
+
+  /**
+   * Advances by one epoch, stepping the scheduler in charge (restarting it with `step(0)` at
+   * its milestone).
+   *
+   * @throws {TypeError} If an epoch is passed (torch's `SequentialLR.step` takes none).
+   */
+  override step(epoch?: number): void {
+    if (epoch !== undefined) {
+      throw new TypeError(
+        "SequentialLR: step() takes no epoch argument (torch raises TypeError)",
+      );
+    }
+    this.lastEpoch += 1;
+    const idx = bisectRight(this._milestones, this.lastEpoch);
+    const scheduler = this._schedulers[idx]!;
+    if (idx > 0 && this._milestones[idx - 1] === this.lastEpoch) scheduler.step(0);
+    else scheduler.step();
+    this._lastLr = scheduler.getLastLr();
+  }
+
+  /**
+   * Not defined for a combinator.
+   * @throws {TypeError} Always (torch raises `NotImplementedError`).
+   */
+  getLr(): number[] {
+    throw new TypeError("SequentialLR: getLr() is not implemented (torch NotImplementedError)");
+  }
+
+  /** torch's state: `_milestones`, `lastEpoch`, `_lastLr` and each scheduler's state. */
+  override stateDict(): StateDict {
+    return {
+      _milestones: this._milestones.slice(),
+      lastEpoch: this.lastEpoch,
+      _lastLr: this._lastLr.slice(),
+      _schedulers: childStates(this._schedulers),
+    };
+  }
+
+  /**
+   * Restores a state from {@linkcode SequentialLR.stateDict}, the schedulers' included.
+   * @throws {TypeError} If the state is malformed.
+   */
+  override loadStateDict(state: StateDict): void {
+    const owner = "SequentialLR";
+    const o = requireOptions(owner + " state", state, [
+      "_milestones",
+      "lastEpoch",
+      "_lastLr",
+      "_schedulers",
+    ]);
+    if (o._schedulers !== undefined) loadChildStates(owner, this._schedulers, o._schedulers);
+    if (o._milestones !== undefined) this._milestones = (o._milestones as number[]).slice();
+    if (o.lastEpoch !== undefined) this.lastEpoch = o.lastEpoch as number;
+    if (o._lastLr !== undefined) this._lastLr = (o._lastLr as number[]).slice();
+  }
+}
+
+/** Options of {@linkcode ChainedScheduler}. */
+export interface ChainedSchedulerOptions {
+  /** The schedulers, all on the same optimizer, stepped in this order. */
+  schedulers: readonly LRScheduler[];
+  /**
+   * The optimizer (torch 2's optional argument; torch 1.13 takes the first scheduler's).
+   * @default {schedulers[0].optimizer}
+   */
+  optimizer?: Optimizer;
+}
+
+/**
+ * Steps several chainable schedulers together, so that their factors multiply. Port of torch
+ * `ChainedScheduler` (torch 1.13).
+ *
+ * ```text
+ * step(): for s of schedulers: s.step()
+ * ```
+ *
+ * Construction takes no step (the schedulers took their own initial steps). torch's
+ * `ChainedScheduler` has no `last_epoch`; here {@linkcode LRScheduler.lastEpoch} counts the
+ * chain's steps. {@linkcode ChainedScheduler.getLr} throws, as torch's inherited `get_lr` does;
+ * `step(epoch)` throws a `TypeError`, as torch's `step()` takes no epoch.
+ *
+ * @example Constant warmup factor chained with an exponential decay (torch's docstring example;
+ * its comment's values are off: the exponential decay starts one step later)
+ * ```ts
+ * import { ChainedScheduler, ConstantLR, ExponentialLR } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * const optimizer = { paramGroups: [{ lr: 1 }] };
+ * const scheduler = new ChainedScheduler({
+ *   schedulers: [
+ *     new ConstantLR({ optimizer, factor: 0.1, totalIters: 2 }),
+ *     new ExponentialLR({ optimizer, gamma: 0.9 }),
+ *   ],
+ * });
+ * const lrs = [optimizer.paramGroups[0]!.lr];
+ * for (let i = 0; i < 3; i++) {
+ *   scheduler.step();
+ *   lrs.push(optimizer.paramGroups[0]!.lr);
+ * }
+ * assert.deepEqual(lrs, [0.1, 0.09000000000000001, 0.8100000000000002, 0.7290000000000002]);
+ * ```
+ */
+export class ChainedScheduler extends LRScheduler {
+  /** The schedulers (torch's `_schedulers`). */
+  protected _schedulers: LRScheduler[];
+
+  /**
+   * Creates the chain, validating every option once. Takes no step.
+   *
+   * @param options `{ schedulers, optimizer? }`.
+   * @throws {TypeError} If a scheduler is not an `LRScheduler`, is a combinator, or belongs to
+   * another optimizer (torch `ValueError`).
+   * @throws {RangeError} If `schedulers` is empty (torch `IndexError`).
+   */
+  constructor(options: ChainedSchedulerOptions) {
+    const owner = "ChainedScheduler";
+    const o = requireOptions(owner, options, ["schedulers", "optimizer"]);
+    if (Array.isArray(o.schedulers) && o.schedulers.length === 0) {
+      throw new RangeError(`${owner}: \`schedulers\` must not be empty`);
+    }
+    const first = (o.schedulers as unknown[] | undefined)?.[0];
+    const optimizer = o.optimizer === undefined
+      ? (first instanceof LRScheduler ? first.optimizer : undefined)
+      : requireOptimizer(owner, o.optimizer);
+    const schedulers = requireChildren(owner, o.schedulers, optimizer);
+    super(owner, { optimizer: schedulers[0]!.optimizer });
+    this._schedulers = schedulers;
+    this.lastEpoch = 0;
+    this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** The schedulers, in order. */
+  get schedulers(): readonly LRScheduler[] {
+    return this._schedulers;
+  }
+
+  /**
+   * Steps every scheduler, in order.
+   * @throws {TypeError} If an epoch is passed (torch's `ChainedScheduler.step` takes none).
+   */
+  override step(epoch?: number): void {
+    if (epoch !== undefined) {
+      throw new TypeError(
+        "ChainedScheduler: step() takes no epoch argument (torch raises TypeError)",
+      );
+    }
+    for (const scheduler of this._schedulers) scheduler.step();
+    this.lastEpoch += 1;
+    this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /**
+   * Not defined for a combinator.
+   * @throws {TypeError} Always (torch raises `NotImplementedError`).
+   */
+  getLr(): number[] {
+    throw new TypeError(
+      "ChainedScheduler: getLr() is not implemented (torch NotImplementedError)",
+    );
+  }
+
+  /** torch's state: `_lastLr` and each scheduler's state (plus lrspec's `lastEpoch`). */
+  override stateDict(): StateDict {
+    return {
+      lastEpoch: this.lastEpoch,
+      _lastLr: this._lastLr.slice(),
+      _schedulers: childStates(this._schedulers),
+    };
+  }
+
+  /**
+   * Restores a state from {@linkcode ChainedScheduler.stateDict}, the schedulers' included.
+   * @throws {TypeError} If the state is malformed.
+   */
+  override loadStateDict(state: StateDict): void {
+    const owner = "ChainedScheduler";
+    const o = requireOptions(owner + " state", state, ["lastEpoch", "_lastLr", "_schedulers"]);
+    if (o._schedulers !== undefined) loadChildStates(owner, this._schedulers, o._schedulers);
+    if (o.lastEpoch !== undefined) this.lastEpoch = o.lastEpoch as number;
+    if (o._lastLr !== undefined) this._lastLr = (o._lastLr as number[]).slice();
+  }
+}

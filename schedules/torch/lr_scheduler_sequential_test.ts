@@ -1,0 +1,181 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  ChainedScheduler,
+  ConstantLR,
+  CosineAnnealingLR,
+  ExponentialLR,
+  LambdaLR,
+  LinearLR,
+  ReduceLROnPlateau,
+  SequentialLR,
+  StepLR,
+} from "../../mod.ts";
+import { series, sgd } from "../../testing/schedulers.ts";
+
+// Expected values were produced by torch 1.13's own classes.
+
+test("SequentialLR", async (t) => {
+  await t.test("rewinds its schedulers, restarts the next one with step(0)", () => {
+    const optimizer = sgd(1);
+    const a = new LinearLR({ optimizer, startFactor: 0.5, totalIters: 2 });
+    const b = new CosineAnnealingLR({ optimizer, TMax: 3 });
+    const s = new SequentialLR({ optimizer, schedulers: [a, b], milestones: [2] });
+    assert.deepEqual(series(optimizer, s, 6), [
+      0.5,
+      0.75,
+      1,
+      0.75,
+      0.2500000000000001,
+      0,
+      0.24999999999999994,
+    ]);
+    assert.deepEqual([a.lastEpoch, b.lastEpoch, s.lastEpoch], [1, 4, 6]);
+    assert.deepEqual(s.getLastLr(), [0.24999999999999994]);
+    assert.deepEqual(s.schedulers, [a, b]);
+    assert.deepEqual(s.milestones, [2]);
+  });
+  await t.test("milestones [0, 1]: the middle scheduler never runs", () => {
+    const optimizer = sgd(1);
+    const s = new SequentialLR({
+      optimizer,
+      schedulers: [
+        new ConstantLR({ optimizer, factor: 0.5, totalIters: 2 }),
+        new ExponentialLR({ optimizer, gamma: 0.9 }),
+        new StepLR({ optimizer, stepSize: 2, gamma: 0.5 }),
+      ],
+      milestones: [0, 1],
+    });
+    assert.deepEqual(series(optimizer, s, 5), [0.5, 1, 1, 0.5, 0.5, 0.25]);
+  });
+  await t.test("milestone [0]: the next scheduler keeps the previous factor", () => {
+    const optimizer = sgd(1);
+    const s = new SequentialLR({
+      optimizer,
+      schedulers: [
+        new ConstantLR({ optimizer, factor: 0.5, totalIters: 2 }),
+        new ExponentialLR({ optimizer, gamma: 0.9 }),
+      ],
+      milestones: [0],
+    });
+    assert.deepEqual(series(optimizer, s, 4), [0.5, 0.5, 0.45, 0.405, 0.36450000000000005]);
+  });
+  await t.test("validation mirrors torch's errors", () => {
+    const optimizer = sgd(1);
+    const a = new ConstantLR({ optimizer });
+    const b = new ExponentialLR({ optimizer, gamma: 0.9 });
+    assert.throws(() => new SequentialLR({ optimizer, schedulers: [a, b], milestones: [2, 4] }), {
+      name: "RangeError",
+      message: /number of schedulers 2 and the number of milestones to be equal to 2/,
+    });
+    const other = new ExponentialLR({ optimizer: sgd(1), gamma: 0.9 });
+    assert.throws(() => new SequentialLR({ optimizer, schedulers: [a, other], milestones: [2] }), {
+      name: "TypeError",
+      message: /schedulers at index 1 to be different than the optimizer passed in/,
+    });
+    assert.throws(
+      () => new SequentialLR({ optimizer, schedulers: [a, {} as never], milestones: [1] }),
+      TypeError,
+    );
+    const nested = new ChainedScheduler({ schedulers: [a] });
+    assert.throws(
+      () => new SequentialLR({ optimizer, schedulers: [a, nested], milestones: [1] }),
+      { name: "TypeError", message: /cannot be nested/ },
+    );
+    assert.throws(
+      () => new SequentialLR({ optimizer, schedulers: [], milestones: [] }),
+      RangeError,
+    );
+    const s = new SequentialLR({ optimizer, schedulers: [a, b], milestones: [2] });
+    assert.throws(() => s.step(3), TypeError);
+    assert.throws(() => s.getLr(), TypeError);
+  });
+  await t.test("resume: the children's states travel in the state dict", () => {
+    const make = () => {
+      const optimizer = sgd(0.1, 0.05);
+      const s = new SequentialLR({
+        optimizer,
+        schedulers: [
+          new LambdaLR({ optimizer, lrLambda: (e) => (e + 1) / 5 }),
+          new CosineAnnealingLR({ optimizer, TMax: 20 }),
+        ],
+        milestones: [4],
+      });
+      return { optimizer, s };
+    };
+    const a = make();
+    for (let i = 0; i < 9; i++) a.s.step();
+    const state = JSON.parse(JSON.stringify(a.s.stateDict()));
+    assert.deepEqual(Object.keys(state), ["_milestones", "lastEpoch", "_lastLr", "_schedulers"]);
+    const b = make();
+    b.optimizer.paramGroups = JSON.parse(JSON.stringify(a.optimizer.paramGroups));
+    b.s.loadStateDict(state);
+    for (let i = 0; i < 30; i++) {
+      a.s.step();
+      b.s.step();
+      assert.deepEqual(b.optimizer.paramGroups, a.optimizer.paramGroups);
+    }
+    assert.throws(() => b.s.loadStateDict({ _schedulers: [] }), TypeError);
+  });
+});
+
+test("ChainedScheduler", async (t) => {
+  await t.test("steps every scheduler: the factors multiply", () => {
+    const optimizer = sgd(1);
+    const s = new ChainedScheduler({
+      schedulers: [
+        new StepLR({ optimizer, stepSize: 2, gamma: 0.5 }),
+        new ExponentialLR({ optimizer, gamma: 0.9 }),
+      ],
+    });
+    assert.deepEqual(series(optimizer, s, 4), [
+      1,
+      0.9,
+      0.405,
+      0.36450000000000005,
+      0.16402500000000003,
+    ]);
+    assert.equal(s.lastEpoch, 4);
+    assert.equal(s.optimizer, optimizer);
+  });
+  await t.test("validation mirrors torch's errors", () => {
+    const optimizer = sgd(1);
+    const a = new ConstantLR({ optimizer });
+    const other = new ExponentialLR({ optimizer: sgd(1), gamma: 0.9 });
+    assert.throws(() => new ChainedScheduler({ schedulers: [a, other] }), {
+      name: "TypeError",
+      message: /expects all schedulers to belong to the same optimizer/,
+    });
+    assert.throws(() => new ChainedScheduler({ schedulers: [a], optimizer: sgd(1) }), TypeError);
+    assert.throws(() => new ChainedScheduler({ schedulers: [] }), RangeError);
+    assert.throws(
+      () => new ChainedScheduler({ schedulers: [new ReduceLROnPlateau({ optimizer }) as never] }),
+      TypeError,
+    );
+    const s = new ChainedScheduler({ schedulers: [a] });
+    assert.throws(() => s.step(1), TypeError);
+  });
+  await t.test("resume", () => {
+    const make = () => {
+      const optimizer = sgd(0.1, 0.05);
+      const s = new ChainedScheduler({
+        schedulers: [
+          new LinearLR({ optimizer, startFactor: 0.1, totalIters: 5 }),
+          new CosineAnnealingLR({ optimizer, TMax: 12 }),
+        ],
+      });
+      return { optimizer, s };
+    };
+    const a = make();
+    for (let i = 0; i < 7; i++) a.s.step();
+    const state = JSON.parse(JSON.stringify(a.s.stateDict()));
+    const b = make();
+    b.optimizer.paramGroups = JSON.parse(JSON.stringify(a.optimizer.paramGroups));
+    b.s.loadStateDict(state);
+    for (let i = 0; i < 30; i++) {
+      a.s.step();
+      b.s.step();
+      assert.deepEqual(b.optimizer.paramGroups, a.optimizer.paramGroups);
+    }
+  });
+});

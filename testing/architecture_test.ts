@@ -1,0 +1,147 @@
+// The architecture the README describes, checked on the source tree: `_` modules stay private to
+// their folder, no two folders import each other (directly or round a loop), the library that
+// `mod.ts` pulls in imports nothing outside the repository, and no folder outgrows ~3k lines.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, normalize, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SKIP = new Set(["node_modules", "fixtures", "dist", "site", ".git", ".tmp"]);
+
+function sources(dir = ROOT): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (SKIP.has(name) || name.startsWith(".")) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...sources(path));
+    else if (/\.(ts|mjs)$/.test(name)) out.push(relative(ROOT, path).split(sep).join("/"));
+  }
+  return out.sort();
+}
+
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+/** The specifiers a file imports (`import type` included: a type is a dependency too). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "") // doc comments hold example imports
+    .replace(/`(?:\\.|[^`\\])*`/g, "``"); // template strings hold generated code
+  const out: string[] = [];
+  for (const m of text.matchAll(IMPORT)) out.push((m[1] ?? m[2])!);
+  return out;
+}
+
+function resolveLocal(file: string, spec: string): string | undefined {
+  if (!spec.startsWith(".")) return undefined;
+  return normalize(join(dirname(file), spec)).split(sep).join("/");
+}
+
+const isTest = (f: string) => /_test\.ts$/.test(f);
+const FILES = sources();
+const LIBRARY_FILES = FILES.filter((f) => !isTest(f));
+
+test("a `_` module is imported only from inside the folder that holds it", () => {
+  const violations: string[] = [];
+  for (const file of FILES) {
+    for (const spec of importsOf(file)) {
+      const target = resolveLocal(file, spec);
+      if (target === undefined) continue;
+      const parts = target.split("/");
+      // The innermost private part (a `_file.ts` or a `_folder/`) and the folder that owns it.
+      const privateAt = parts.findIndex((p) => p.startsWith("_"));
+      if (privateAt < 0) continue;
+      const owner = parts.slice(0, privateAt).join("/");
+      const inside = owner === "" ? true : file.startsWith(owner + "/");
+      if (!inside) violations.push(`${file} imports ${target} (private to ${owner}/)`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+test("no public API is defined in a `_` module", () => {
+  const entries = ["mod.ts", ...FILES.filter((f) => /(^|\/)mod\.ts$/.test(f))];
+  const violations: string[] = [];
+  for (const entry of entries) {
+    for (const spec of importsOf(entry)) {
+      const target = resolveLocal(entry, spec);
+      if (target !== undefined && target.split("/").some((p) => p.startsWith("_"))) {
+        violations.push(`${entry} re-exports ${target}`);
+      }
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+/** The folder a file belongs to, for the folder graph (`schedules/torch`, `cli`, `.`). */
+function folderOf(file: string): string {
+  const d = dirname(file);
+  return d.split("/").filter((p) => !p.startsWith("_")).join("/") || ".";
+}
+
+test("no import cycle between folders", () => {
+  const edges = new Map<string, Set<string>>();
+  for (const file of LIBRARY_FILES) {
+    for (const spec of importsOf(file)) {
+      const target = resolveLocal(file, spec);
+      if (target === undefined) continue;
+      const a = folderOf(file), b = folderOf(target);
+      // A folder may use its own subfolders and its parent's files; cycles are between siblings.
+      if (a === b || a.startsWith(b + "/") || b.startsWith(a + "/") || b === ".") continue;
+      if (!edges.has(a)) edges.set(a, new Set());
+      edges.get(a)!.add(b);
+    }
+  }
+  const cycles: string[] = [];
+  const state = new Map<string, number>();
+  const stack: string[] = [];
+  const visit = (n: string) => {
+    state.set(n, 1);
+    stack.push(n);
+    for (const m of edges.get(n) ?? []) {
+      if (state.get(m) === 1) cycles.push([...stack.slice(stack.indexOf(m)), m].join(" -> "));
+      else if (!state.has(m)) visit(m);
+    }
+    stack.pop();
+    state.set(n, 2);
+  };
+  for (const n of [...edges.keys()].sort()) if (!state.has(n)) visit(n);
+  assert.deepEqual(cycles, []);
+});
+
+test("the library (mod.ts and everything it imports) has no dependencies and no I/O", () => {
+  const seen = new Set<string>();
+  const external: string[] = [];
+  const queue = ["mod.ts"];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const spec of importsOf(file)) {
+      const target = resolveLocal(file, spec);
+      if (target === undefined) external.push(`${file} imports ${spec}`);
+      else queue.push(target);
+    }
+    const text = readFileSync(join(ROOT, file), "utf8");
+    if (/\b(Deno|Bun|process)\.|\brequire\(/.test(text.replace(/\/\*[\s\S]*?\*\//g, ""))) {
+      external.push(`${file} uses a runtime-specific global`);
+    }
+  }
+  assert.deepEqual(external, []);
+  assert.ok(seen.size > 10, `mod.ts reaches ${seen.size} files`);
+});
+
+test("no folder holds more than ~3k lines of non-test code", () => {
+  const lines = new Map<string, number>();
+  for (const file of LIBRARY_FILES) {
+    if (/^(bench|scripts)\//.test(file)) continue; // tools, not the architecture
+    const text = readFileSync(join(ROOT, file), "utf8");
+    if (text.startsWith("// Generated by")) continue;
+    const d = dirname(file);
+    lines.set(d, (lines.get(d) ?? 0) + text.split("\n").length);
+  }
+  const over = [...lines].filter(([, n]) => n > 3300).map(([d, n]) => `${d}: ${n} lines`);
+  assert.deepEqual(over, []);
+});
