@@ -35,6 +35,19 @@ export interface PlotSeries {
    * @default {undefined}
    */
   dash?: string;
+  /**
+   * An SVG `stroke-dashoffset`, to interleave the dashes of curves drawn on top of each other.
+   * @default {0}
+   */
+  dashOffset?: number;
+}
+
+/** A small second chart inside the first: a zoom on part of the x axis (a short warmup). */
+export interface PlotInset {
+  /** Its caption (`warmup, iterations 0–1250`). */
+  title: string;
+  /** The curves over the zoomed range, in the same order (and colors) as the main series. */
+  series: readonly PlotSeries[];
 }
 
 /** Options of {@linkcode plotSvg}. */
@@ -74,6 +87,11 @@ export interface PlotOptions {
    * @default {450}
    */
   height?: number;
+  /**
+   * A zoom drawn in a corner of the chart where the curves leave room.
+   * @default {undefined}
+   */
+  inset?: PlotInset;
 }
 
 /** The palette series take their colors from, in order. */
@@ -120,16 +138,63 @@ function niceTicks(lo: number, hi: number, count: number): number[] {
   return ticks;
 }
 
-/** Compact axis numbers: 90000 → "90k", 1.5e6 → "1.5M", 0.0025 → "0.0025", 2e-5 → "2e-5". */
+const trimZeros = (s: string) => (s.includes(".") ? s.replace(/\.?0+$/, "") : s);
+
+/**
+ * Compact axis numbers, exact for the round numbers ticks fall on: 5500 → "5.5k", 90000 → "90k",
+ * 1.2e6 → "1.2M", 1e9 → "1e9", 0.0025 → "0.0025", 2e-5 → "2e-5" (4 significant digits at most).
+ *
+ * @param x A number.
+ * @returns The label.
+ *
+ * @example
+ * ```ts
+ * import { formatTick } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([6000, 5500, 1.2e6, 1e9, 0.02].map(formatTick), ["6k", "5.5k", "1.2M", "1e9", "0.02"]);
+ * ```
+ */
 export function formatTick(x: number): string {
   if (x === 0) return "0";
   const abs = Math.abs(x);
-  const trim = (s: string) => s.replace(/\.?0+$/, "");
-  if (abs >= 1e6) return `${trim((x / 1e6).toFixed(2))}M`;
-  if (abs >= 1e4) return `${trim((x / 1e3).toFixed(1))}k`;
-  if (abs >= 1e-3) return trim(x.toFixed(Math.max(0, 3 - Math.floor(Math.log10(abs)))));
+  const digits = (m: number) => String(Number(m.toPrecision(4)));
+  if (abs >= 1e9) {
+    const e = Math.floor(Math.log10(abs) + 1e-12);
+    return `${digits(x / 10 ** e)}e${e}`;
+  }
+  if (abs >= 1e6) return `${digits(x / 1e6)}M`;
+  if (abs >= 1e3) return `${digits(x / 1e3)}k`;
+  if (abs >= 1e-3) return trimZeros(x.toFixed(Math.max(0, 3 - Math.floor(Math.log10(abs)))));
   const [m, e] = x.toExponential().split("e") as [string, string];
-  return `${trim(Number(m).toFixed(2))}e${Number(e)}`;
+  return `${trimZeros(Number(m).toFixed(2))}e${Number(e)}`;
+}
+
+/**
+ * An iteration for a label, exactly: compact when that is exact in at most 4 significant digits
+ * (60000 → "60k", 5500 → "5.5k", 1e9 → "1e9"), else with thousands separators
+ * (6666657 → "6,666,657").
+ *
+ * @param n A non-negative integer.
+ * @returns The label.
+ *
+ * @example
+ * ```ts
+ * import { formatIteration } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([500, 5500, 210000, 6666657].map(formatIteration), ["500", "5.5k", "210k", "6,666,657"]);
+ * ```
+ */
+export function formatIteration(n: number): string {
+  if (Math.abs(n) < 1000 || !Number.isSafeInteger(n)) return String(n);
+  const compact = formatTick(n);
+  const m = /^(-?[\d.]+)(?:(k|M)|e(\d+))$/.exec(compact);
+  if (m) {
+    const unit = m[2] === "k" ? 1e3 : m[2] === "M" ? 1e6 : 10 ** Number(m[3] ?? 0);
+    if (Math.round(Number(m[1]) * unit) === n) return compact;
+  }
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ",");
 }
 
 /** Per pixel column: first, min, max and last point, then collinear points dropped. */
@@ -407,29 +472,26 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
   }
   out.push(`</g>`);
   // Curves.
+  const strokeOf = (s: PlotSeries) =>
+    (s.dash ? ` stroke-dasharray="${s.dash}"` : "") +
+    (s.dashOffset ? ` stroke-dashoffset="${s.dashOffset}"` : "");
+  const paths = series.map((s) => polylines(s, px, py, logY));
   out.push(`<g class="curves" fill="none" stroke-width="2" stroke-linejoin="round">`);
   series.forEach((s, i) => {
-    const segments: [number, number][][] = [[]];
-    for (let k = 0; k < s.x.length; k++) {
-      const y = s.y[k]!;
-      if (!Number.isFinite(y) || (logY && y <= 0)) {
-        if (segments[segments.length - 1]!.length) segments.push([]);
-        continue;
-      }
-      segments[segments.length - 1]!.push([px(s.x[k]!), py(y)]);
-    }
-    for (const seg of segments) {
-      if (seg.length === 0) continue;
-      const pts = decimate(seg);
-      const d = pts.map((p, j) => `${j === 0 ? "M" : "L"}${r2(p[0])} ${r2(p[1])}`).join("");
+    for (const pts of paths[i]!) {
       out.push(
-        `<path d="${d}${pts.length === 1 ? "h0.01" : ""}" stroke="${colorOf(s, i)}"${
-          s.dash ? ` stroke-dasharray="${s.dash}"` : ""
-        }><title>${esc(s.label)}</title></path>`,
+        `<path d="${pathData(pts)}" stroke="${colorOf(s, i)}"${strokeOf(s)}><title>${
+          esc(s.label)
+        }</title></path>`,
       );
     }
   });
   out.push(`</g>`);
+  if (options.inset) {
+    out.push(
+      ...drawInset(options.inset, { left, top, plotW, plotH, logY, colorOf, strokeOf, paths }),
+    );
+  }
   // Axes on top of the grid and curves' ends.
   out.push(
     `<path d="M${left} ${top}V${top + plotH}H${
@@ -445,7 +507,7 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
       out.push(
         `<line x1="${r2(x)}" x2="${r2(x + 28)}" y1="${y - 4}" y2="${y - 4}" stroke="${
           colorOf(s, i)
-        }" stroke-width="2.5"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`,
+        }" stroke-width="2.5"${strokeOf(s)}/>`,
       );
       out.push(`<text x="${r2(x + 34)}" y="${y}" fill="#222">${esc(s.label)}</text>`);
       x += w;
@@ -454,4 +516,147 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
   out.push(`</g>`);
   out.push(`</svg>`);
   return out.join("\n") + "\n";
+}
+
+/** A series as pixel polylines (split at gaps), decimated per pixel column. */
+function polylines(
+  s: PlotSeries,
+  px: (x: number) => number,
+  py: (y: number) => number,
+  logY: boolean,
+): [number, number][][] {
+  const segments: [number, number][][] = [[]];
+  for (let k = 0; k < s.x.length; k++) {
+    const y = s.y[k]!;
+    if (!Number.isFinite(y) || (logY && y <= 0)) {
+      if (segments[segments.length - 1]!.length) segments.push([]);
+      continue;
+    }
+    segments[segments.length - 1]!.push([px(s.x[k]!), py(y)]);
+  }
+  return segments.filter((seg) => seg.length > 0).map(decimate);
+}
+
+function pathData(pts: [number, number][]): string {
+  const d = pts.map((p, j) => `${j === 0 ? "M" : "L"}${r2(p[0])} ${r2(p[1])}`).join("");
+  return pts.length === 1 ? `${d}h0.01` : d;
+}
+
+interface InsetFrame {
+  left: number;
+  top: number;
+  plotW: number;
+  plotH: number;
+  logY: boolean;
+  colorOf: (s: PlotSeries, i: number) => string;
+  strokeOf: (s: PlotSeries) => string;
+  paths: [number, number][][][];
+}
+
+/**
+ * The inset: a framed chart of about a third of the plot's width and height, in the corner (or
+ * middle of a side) that the main curves cross least.
+ */
+function drawInset(inset: PlotInset, f: InsetFrame): string[] {
+  const w = Math.round(f.plotW * 0.36);
+  const h = Math.round(f.plotH * 0.42);
+  const margin = 10;
+  const candidates = [
+    [f.left + f.plotW - w - margin, f.top + margin],
+    [f.left + f.plotW - w - margin, f.top + (f.plotH - h) / 2],
+    [f.left + f.plotW - w - margin, f.top + f.plotH - h - margin],
+    [f.left + (f.plotW - w) / 2, f.top + margin],
+    [f.left + (f.plotW - w) / 2, f.top + f.plotH - h - margin],
+  ] as const;
+  const crossings = (bx: number, by: number) => {
+    let n = 0;
+    for (const series of f.paths) {
+      for (const pts of series) {
+        for (let k = 0; k < pts.length; k++) {
+          const [x0, y0] = pts[k]!;
+          const [x1, y1] = pts[k + 1] ?? pts[k]!;
+          // Sample each segment: points inside the box (with a margin for the labels).
+          for (let t = 0; t <= 1; t += 0.1) {
+            const x = x0 + (x1 - x0) * t, y = y0 + (y1 - y0) * t;
+            if (x >= bx - 4 && x <= bx + w + 4 && y >= by - 16 && y <= by + h + 4) n++;
+          }
+        }
+      }
+    }
+    return n;
+  };
+  let best: readonly [number, number] = candidates[0]!;
+  let fewest = Infinity;
+  for (const c of candidates) {
+    const n = crossings(c[0], c[1]);
+    if (n < fewest) [best, fewest] = [c, n];
+  }
+  const [bx, by] = best;
+  // The inset's own axes.
+  let xMin = Infinity, xMax = -Infinity, yMax = -Infinity, yMinPos = Infinity;
+  for (const s of inset.series) {
+    for (let k = 0; k < s.x.length; k++) {
+      const y = s.y[k]!;
+      if (!Number.isFinite(y)) continue;
+      xMin = Math.min(xMin, s.x[k]!);
+      xMax = Math.max(xMax, s.x[k]!);
+      yMax = Math.max(yMax, y);
+      if (y > 0) yMinPos = Math.min(yMinPos, y);
+    }
+  }
+  if (!(xMax > xMin)) xMax = xMin + 1;
+  if (!(yMax > 0)) yMax = 1;
+  if (!Number.isFinite(yMinPos)) yMinPos = yMax / 10;
+  const pad = { l: 38, r: 8, t: 18, b: 16 };
+  const iw = w - pad.l - pad.r, ih = h - pad.t - pad.b;
+  const ix0 = bx + pad.l, iy0 = by + pad.t;
+  const xTicks = niceTicks(xMin, xMax, 3);
+  const yLo = f.logY ? Math.floor(Math.log10(yMinPos) + 1e-9) : 0;
+  const yHi = f.logY ? Math.max(yLo + 1, Math.ceil(Math.log10(yMax) - 1e-9)) : yMax * 1.08;
+  const px = (x: number) => ix0 + ((x - xMin) / (xMax - xMin)) * iw;
+  const py = (y: number) => iy0 + ih - (((f.logY ? Math.log10(y) : y) - yLo) / (yHi - yLo)) * ih;
+  const yTicks = f.logY
+    ? Array.from({ length: yHi - yLo + 1 }, (_, k) => 10 ** (yLo + k))
+    : niceTicks(0, yHi, 2);
+  const out: string[] = [];
+  out.push(`<g class="inset" font-size="9">`);
+  out.push(
+    `<rect x="${r2(bx)}" y="${
+      r2(by)
+    }" width="${w}" height="${h}" fill="#ffffff" stroke="#999" stroke-width="1"/>`,
+  );
+  out.push(
+    `<text x="${r2(bx + 6)}" y="${r2(by + 12)}" font-size="10" fill="#333">${
+      esc(inset.title)
+    }</text>`,
+  );
+  for (const t of yTicks) {
+    if (!(t >= (f.logY ? 10 ** yLo : 0) && t <= (f.logY ? 10 ** yHi : yHi))) continue;
+    const y = r2(py(t));
+    out.push(`<line x1="${ix0}" x2="${ix0 + iw}" y1="${y}" y2="${y}" stroke="#eee"/>`);
+    out.push(
+      `<text x="${ix0 - 3}" y="${r2(py(t) + 3)}" text-anchor="end" fill="#555">${
+        esc(formatTick(t))
+      }</text>`,
+    );
+  }
+  for (const t of xTicks) {
+    if (t < xMin || t > xMax) continue;
+    out.push(
+      `<text x="${r2(px(t))}" y="${r2(iy0 + ih + 11)}" text-anchor="middle" fill="#555">${
+        esc(formatTick(t))
+      }</text>`,
+    );
+  }
+  out.push(
+    `<path d="M${ix0} ${iy0}V${iy0 + ih}H${ix0 + iw}" fill="none" stroke="#666" stroke-width="1"/>`,
+  );
+  out.push(`<g fill="none" stroke-width="1.5" stroke-linejoin="round">`);
+  inset.series.forEach((s, i) => {
+    for (const pts of polylines(s, px, py, f.logY)) {
+      out.push(`<path d="${pathData(pts)}" stroke="${f.colorOf(s, i)}"${f.strokeOf(s)}/>`);
+    }
+  });
+  out.push(`</g>`, `</g>`);
+  return out;
 }
