@@ -389,6 +389,14 @@ function parseRange(command: string, text: string): [number, number] {
   return [a, b];
 }
 
+/** `other` without the words it shares with `label` at its start (`… on 16 workers`). */
+function shortened(other: string, label: string): string {
+  let i = 0;
+  while (i < other.length && other[i] === label[i]) i++;
+  const cut = other.lastIndexOf(" ", i);
+  return cut > 0 ? `…${other.slice(cut)}` : other;
+}
+
 /** Gives curves that coincide (provably: the same identity) interleaved dashes. */
 function interleave(series: PlotSeries[], identities: string[]): void {
   const groups = new Map<string, number[]>();
@@ -400,7 +408,7 @@ function interleave(series: PlotSeries[], identities: string[]): void {
       const s = series[i]!;
       s.dash = `${dash} ${dash * (members.length - 1)}`;
       s.dashOffset = -dash * k;
-      if (k > 0) s.label += ` (identical to ${series[members[0]!]!.label})`;
+      if (k > 0) s.label += ` (identical to ${shortened(series[members[0]!]!.label, s.label)})`;
     });
   }
 }

@@ -194,3 +194,47 @@ test("--out: the file gets every row, stdout nothing; a bad path says cannot wri
   assert.equal(code, 2);
   assert.match(err, /^lrspec: error: cannot write .*\/no\/such\/dir\/x\.csv: no such directory$/m);
 });
+
+test("curve: every byte as lrCurve and Python's repr make it, across digit counts and runs", async () => {
+  const cases: [string, string, string[]][] = [
+    [
+      "steps",
+      "  STEPS: (99, 1000, 10001)\n  GAMMA: 0.5\n  MAX_ITER: 12345\n  WARMUP_ITERS: 7\n",
+      [],
+    ],
+    ["bias", "  STEPS: (995,)\n  MAX_ITER: 1234\n  BIAS_LR_FACTOR: 2.0\n", ["--past-end"]],
+    ["cosine", "  LR_SCHEDULER_NAME: WarmupCosineLR\n  MAX_ITER: 2100\n  WARMUP_ITERS: 10\n", []],
+    [
+      "fixed-gamma",
+      "  LR_SCHEDULER_NAME: WarmupStepWithFixedGammaLR\n  MAX_ITER: 1009\n  NUM_DECAYS: 3\n",
+      ["--past-end"],
+    ],
+  ];
+  for (const [name, solver, flags] of cases) {
+    const path = `${TMP}/bytes-${name}.yaml`;
+    writeFileSync(path, `SOLVER:\n${solver}`);
+    let out = "";
+    let err = "";
+    const io = { stdout: (s: string) => (out += s), stderr: (s: string) => (err += s) };
+    assert.equal(await main(["curve", path, ...flags], io), 0, err);
+    const cfg = loadConfigFile(path).cfg;
+    const rows = cfg.SOLVER.MAX_ITER + 1 + (flags.length ? 1 : 0);
+    const ref = lrCurve(cfg, { iterations: Array.from({ length: rows }, (_, i) => i) });
+    const header = ["iter", ...ref.columns.map((c) => c.name), ...(ref.error ? ["error"] : [])];
+    const expected = [header.join(",")];
+    for (let i = 0; i < rows; i++) {
+      const failed = ref.error !== undefined && i >= ref.error.iteration;
+      expected.push(
+        [
+          i,
+          ...ref.columns.map((c) => (failed ? "" : pyFloatRepr(c.values[i]!))),
+          ...(ref.error ? [failed ? ref.error.name : ""] : []),
+        ].join(","),
+      );
+    }
+    const lines = out.split("\n");
+    assert.equal(lines.pop(), "", `${name}: ends with a newline`);
+    assert.equal(lines.length, expected.length, name);
+    for (let i = 0; i < lines.length; i++) assert.equal(lines[i], expected[i], `${name} line ${i}`);
+  }
+});

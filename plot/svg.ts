@@ -271,9 +271,9 @@ function simplify(points: [number, number][], epsilon: number): [number, number]
  * assert.ok(svg.startsWith("<svg") && svg.includes("faster_rcnn_R_50_FPN_1x"));
  * ```
  */
-export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}): string {
-  if (series.length === 0) throw new RangeError("plotSvg: no series to draw");
-  series.forEach((s, i) => {
+export function plotSvg(input: readonly PlotSeries[], options: PlotOptions = {}): string {
+  if (input.length === 0) throw new RangeError("plotSvg: no series to draw");
+  input.forEach((s, i) => {
     if (s.x.length !== s.y.length) {
       throw new RangeError(
         `plotSvg: series ${i} (${s.label}) has ${s.x.length} x values and ${s.y.length} y values`,
@@ -291,7 +291,7 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
 
   // Extents.
   let xMin = Infinity, xMax = -Infinity, yMax = -Infinity, yMinPos = Infinity;
-  for (const s of series) {
+  for (const s of input) {
     for (let i = 0; i < s.x.length; i++) {
       const x = s.x[i]!, y = s.y[i]!;
       if (!Number.isFinite(y)) continue;
@@ -312,6 +312,12 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
   const xHi = Math.max(xMax, xTicks[xTicks.length - 1]!);
   const xLo = Math.min(xMin, xTicks[0]!);
   const px = (x: number) => left + ((x - xLo) / (xHi - xLo)) * plotW;
+  const yLogLo = Math.log10(yMinPos);
+  const series = distinguish(
+    input,
+    px,
+    logY ? (y) => (Math.log10(y) - yLogLo) / (Math.log10(yMax) - yLogLo || 1) : (y) => y / yMax,
+  );
 
   // Marks (merged when several series share one), their labels in rows above the plot.
   const merged = new Map<string, { x: number; label: string; colors: Set<string> }>();
@@ -357,7 +363,10 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
   const top = header + rowEnds.length * 13 + 10;
 
   // Legend rows below the x axis label.
-  const items = series.map((s, i) => ({ s, i, w: 36 + s.label.length * 7 + 16 }));
+  const items = series.map((s, i) => {
+    const text = fit(s.label, plotW + right - 36, 7);
+    return { s, i, text, w: 36 + text.length * 7 + 16 };
+  });
   const legendRows: (typeof items)[] = [[]];
   let used = 0;
   for (const item of items) {
@@ -487,9 +496,20 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
     }
   });
   out.push(`</g>`);
-  if (options.inset) {
+  // An inset needs room: none on a narrow chart.
+  if (options.inset && plotW * 0.34 >= 150) {
     out.push(
-      ...drawInset(options.inset, { left, top, plotW, plotH, logY, colorOf, strokeOf, paths }),
+      ...drawInset(options.inset, {
+        left,
+        top,
+        plotW,
+        plotH,
+        logY,
+        colorOf,
+        strokeOf,
+        paths,
+        markXs: marks.map((m) => px(m.x)),
+      }),
     );
   }
   // Axes on top of the grid and curves' ends.
@@ -503,13 +523,13 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
   legendRows.forEach((row, r) => {
     let x = left;
     const y = top + plotH + 62 + r * 18;
-    for (const { s, i, w } of row) {
+    for (const { s, i, w, text } of row) {
       out.push(
         `<line x1="${r2(x)}" x2="${r2(x + 28)}" y1="${y - 4}" y2="${y - 4}" stroke="${
           colorOf(s, i)
         }" stroke-width="2.5"${strokeOf(s)}/>`,
       );
-      out.push(`<text x="${r2(x + 34)}" y="${y}" fill="#222">${esc(s.label)}</text>`);
+      out.push(`<text x="${r2(x + 34)}" y="${y}" fill="#222">${esc(text)}</text>`);
       x += w;
     }
   });
@@ -551,6 +571,8 @@ interface InsetFrame {
   colorOf: (s: PlotSeries, i: number) => string;
   strokeOf: (s: PlotSeries) => string;
   paths: [number, number][][][];
+  /** The x (pixels) of the marks' vertical lines. */
+  markXs: number[];
 }
 
 /**
@@ -558,37 +580,40 @@ interface InsetFrame {
  * middle of a side) that the main curves cross least.
  */
 function drawInset(inset: PlotInset, f: InsetFrame): string[] {
-  const w = Math.round(f.plotW * 0.36);
-  const h = Math.round(f.plotH * 0.42);
+  const w = Math.round(f.plotW * 0.34);
+  const h = Math.round(f.plotH * 0.38);
   const margin = 10;
-  const candidates = [
-    [f.left + f.plotW - w - margin, f.top + margin],
-    [f.left + f.plotW - w - margin, f.top + (f.plotH - h) / 2],
-    [f.left + f.plotW - w - margin, f.top + f.plotH - h - margin],
-    [f.left + (f.plotW - w) / 2, f.top + margin],
-    [f.left + (f.plotW - w) / 2, f.top + f.plotH - h - margin],
-  ] as const;
-  const crossings = (bx: number, by: number) => {
+  // Where it may go: a grid of places, the top right first (curves decay, so it is often free).
+  const xs = [f.left + f.plotW - w - margin, f.left + (f.plotW - w) / 2, f.left + 40];
+  const ys = [f.top + margin, f.top + (f.plotH - h) / 2, f.top + f.plotH - h - margin];
+  const candidates = xs.flatMap((x) => ys.map((y) => [x, y] as const));
+  // How much of the curves (sampled every 2 px along each segment) and of the marks' lines
+  // (at a third of the weight) a place would hide, with room for the caption.
+  const hidden = (bx: number, by: number) => {
+    const inside = (x: number, y: number) =>
+      x >= bx - 4 && x <= bx + w + 4 && y >= by - 16 && y <= by + h + 4;
     let n = 0;
     for (const series of f.paths) {
       for (const pts of series) {
         for (let k = 0; k < pts.length; k++) {
           const [x0, y0] = pts[k]!;
           const [x1, y1] = pts[k + 1] ?? pts[k]!;
-          // Sample each segment: points inside the box (with a margin for the labels).
-          for (let t = 0; t <= 1; t += 0.1) {
-            const x = x0 + (x1 - x0) * t, y = y0 + (y1 - y0) * t;
-            if (x >= bx - 4 && x <= bx + w + 4 && y >= by - 16 && y <= by + h + 4) n++;
+          const steps = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / 2));
+          for (let t = 0; t <= steps; t++) {
+            if (inside(x0 + ((x1 - x0) * t) / steps, y0 + ((y1 - y0) * t) / steps)) n++;
           }
         }
       }
+    }
+    for (const x of f.markXs) {
+      if (x >= bx - 4 && x <= bx + w + 4) n += h / 6;
     }
     return n;
   };
   let best: readonly [number, number] = candidates[0]!;
   let fewest = Infinity;
   for (const c of candidates) {
-    const n = crossings(c[0], c[1]);
+    const n = hidden(c[0], c[1]);
     if (n < fewest) [best, fewest] = [c, n];
   }
   const [bx, by] = best;
@@ -607,7 +632,7 @@ function drawInset(inset: PlotInset, f: InsetFrame): string[] {
   if (!(xMax > xMin)) xMax = xMin + 1;
   if (!(yMax > 0)) yMax = 1;
   if (!Number.isFinite(yMinPos)) yMinPos = yMax / 10;
-  const pad = { l: 38, r: 8, t: 18, b: 16 };
+  const pad = { l: 38, r: 16, t: 18, b: 16 };
   const iw = w - pad.l - pad.r, ih = h - pad.t - pad.b;
   const ix0 = bx + pad.l, iy0 = by + pad.t;
   const xTicks = niceTicks(xMin, xMax, 3);
@@ -658,5 +683,45 @@ function drawInset(inset: PlotInset, f: InsetFrame): string[] {
     }
   });
   out.push(`</g>`, `</g>`);
+  return out;
+}
+
+/**
+ * Curves that would be drawn on top of each other (the same points to half a pixel) get
+ * interleaved dashes, so that each shows in its own color, and the later ones say so in the
+ * legend ("coincides with …"). Series that already have a dash pattern are left as they are.
+ */
+function distinguish(
+  series: readonly PlotSeries[],
+  px: (x: number) => number,
+  relative: (y: number) => number,
+): PlotSeries[] {
+  const out = series.map((s) => ({ ...s }));
+  const groups = new Map<string, number[]>();
+  out.forEach((s, i) => {
+    if (s.dash !== undefined) return;
+    const key: string[] = [];
+    let last = "";
+    for (let k = 0; k < s.x.length; k++) {
+      const y = s.y[k]!;
+      const p = Number.isFinite(y)
+        ? `${Math.round(px(s.x[k]!) * 2)},${Math.round(relative(y) * 800)}`
+        : "gap";
+      if (p !== last) key.push(p);
+      last = p;
+    }
+    const signature = key.join(" ");
+    groups.set(signature, [...(groups.get(signature) ?? []), i]);
+  });
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const dash = 8;
+    members.forEach((i, k) => {
+      const s = out[i]!;
+      s.dash = `${dash} ${dash * (members.length - 1)}`;
+      s.dashOffset = -dash * k;
+      if (k > 0) s.label += ` (coincides with ${out[members[0]!]!.label})`;
+    });
+  }
   return out;
 }

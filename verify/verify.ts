@@ -77,7 +77,7 @@ const INTEGER_KEYS = new Set(["iter", "step", "epoch"]);
 /** A row's key, checked: an `iter` of 1.5 is malformed input, not an extra row. */
 function rowKey(keyName: string, cell: string, where: string): string {
   const key = parseNumber(cell, where);
-  if (INTEGER_KEYS.has(keyName) && !(Number.isInteger(key) && key >= 0)) {
+  if (INTEGER_KEYS.has(keyName) && !(Number.isSafeInteger(key) && key >= 0)) {
     throw new SyntaxError(
       `${where}: ${keyName} must be a non-negative integer: got ${JSON.stringify(cell)}`,
     );
