@@ -30,8 +30,9 @@
  *    per-step fallback `steppedRuns({ columns, rows, start })` — a function that makes a fresh
  *    stepper (`values(out)`, `step()`) is all it needs;
  * 3. add what a chart and `explain` say (`marks`, `summary`, `explain`), and an `identity`;
- * 4. register a flag for it in `FAMILIES` in `cli/main.ts` (`--hf training_args.json …`), with
- *    its options and help lines; the commands pick the sources up from there.
+ * 4. open it in `cli/main.ts` where `openConfigs` opens detectron2 configs today, behind the
+ *    family's flag (`--hf training_args.json --dataset-size N`), its options added to the
+ *    commands' `parseArgs` options and to their `HELP` text.
  *
  * @module
  */

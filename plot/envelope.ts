@@ -53,16 +53,20 @@ export interface CurvePoints {
  * @returns The points.
  * @throws {RangeError} If the range is empty or `buckets` is not a positive integer.
  *
- * @example A 10⁹-iteration multistep schedule in a handful of points
+ * @example A multistep schedule in four points, at any length
  * ```ts
  * import { curveEnvelope, getCfg, lrCurveRuns } from "@lrspec/lrspec";
  * import assert from "node:assert/strict";
  *
  * const cfg = getCfg();
- * Object.assign(cfg.SOLVER, { STEPS: [6e8], MAX_ITER: 1e9, WARMUP_ITERS: 0 });
+ * Object.assign(cfg.SOLVER, { STEPS: [60000], MAX_ITER: 90000, WARMUP_ITERS: 0 });
  * const { x, y } = curveEnvelope(lrCurveRuns(cfg));
- * assert.deepEqual(x, [0, 6e8 - 1, 6e8, 1e9]);
+ * assert.deepEqual(x, [0, 59999, 60000, 90000]);
  * assert.deepEqual(y, [0.001, 0.001, 0.0001, 0.0001]);
+ * // 10⁹ iterations: the same four points (detectron2's WHERE_EPSILON moves the step by 1000).
+ * cfg.SOLVER.STEPS = [6e8];
+ * cfg.SOLVER.MAX_ITER = 1e9;
+ * assert.deepEqual(curveEnvelope(lrCurveRuns(cfg)).x, [0, 599998999, 599999000, 1e9]);
  * ```
  */
 export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = {}): CurvePoints {
