@@ -61,6 +61,8 @@ export * from "./config/cfg_node.ts";
 export * from "./curve/curve.ts";
 export * from "./curve/explain.ts";
 export * from "./curve/diff.ts";
+export * from "./curve/runs.ts";
 export * from "./plot/svg.ts";
 export * from "./plot/curves.ts";
+export * from "./plot/envelope.ts";
 export { VERSION } from "./version.ts";

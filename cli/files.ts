@@ -50,7 +50,15 @@ export function resolveBaseFile(base: string, includingFile: string): string {
 export function loadConfigFile(path: string, options: LoadConfigFileOptions = {}): LoadedConfig {
   return loadConfig(path, {
     ...options,
-    readFile: (file) => readFileSync(file, "utf8"),
+    readFile: (file) => {
+      try {
+        return readFileSync(file, "utf8");
+      } catch (error) {
+        // Name the file (Node's EISDIR carries no path).
+        if (error instanceof Error && !("path" in error)) Object.assign(error, { path: file });
+        throw error;
+      }
+    },
     resolveBase: resolveBaseFile,
   });
 }

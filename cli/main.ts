@@ -5,15 +5,19 @@
  * lrspec curve CONFIG.yaml [--num-workers N] [--opts KEY VALUE …]   # CSV iter,lr[,lr_bias]
  * lrspec plot CONFIG.yaml [CONFIG2.yaml …] [--log] [--out FILE.svg]    # SVG chart
  * lrspec explain CONFIG.yaml                                           # the schedule in words
- * lrspec diff A.yaml B.yaml                                            # where two curves differ
+ * lrspec diff A.yaml B.yaml [--opts-b KEY VALUE …]                      # where two curves differ
  * lrspec verify --golden GOLDEN.csv --candidate MINE.csv               # bit for bit
  * lrspec accumulate CONFIG.yaml --num-workers N --micro-batch M        # gradient accumulation
  * lrspec golden-script > golden.py                                     # detectron2's curve, in Python
  * ```
  *
- * Runs on Deno (`deno run --allow-read --allow-env jsr:@lrspec/lrspec/cli …`, or
- * `deno task lr …` in a checkout), Node (`npx lrspec …`) and Bun. Importing this module does not
- * run it; {@linkcode main} does.
+ * Every command takes `--help`. Runs on Deno (`deno run --allow-read --allow-write --allow-env
+ * jsr:@lrspec/lrspec/cli …`, or `deno task lr …` in a checkout), Node (`npx lrspec …`) and Bun.
+ * Curves of any length stream in constant memory; charts and diffs cost what the schedule's
+ * change points cost. Importing this module does not run it; {@linkcode main} does.
+ *
+ * Where a schedule comes from (a detectron2 YAML config today) is kept apart from what the
+ * commands do with it: see `cli/source.ts` for the interface a new family implements.
  *
  * @example Run the CLI from code
  * ```ts
@@ -32,21 +36,25 @@
  * @module
  */
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { stringify } from "csv-stringify/sync";
-import { autoScaleWorkers } from "../schedules/detectron2/config.ts";
 import { gradientAccumulation } from "../schedules/detectron2/accumulation.ts";
-import type { Detectron2Config } from "../schedules/detectron2/defaults.ts";
-import { type LrCurve, lrCurve } from "../curve/curve.ts";
-import { diffCurves } from "../curve/diff.ts";
-import { explainSchedule, formatLr } from "../curve/explain.ts";
-import { pyFloatRepr } from "../config/python.ts";
-import { type PlotSeries, plotSvg } from "../plot/svg.ts";
-import { curvePlotSeries } from "../plot/curves.ts";
+import { autoScaleWorkers } from "../schedules/detectron2/config.ts";
+import { diffRuns } from "../curve/diff.ts";
+import { formatLr } from "../curve/explain.ts";
+import { curveEnvelope } from "../plot/envelope.ts";
+import { formatIteration, type PlotMark, type PlotSeries, plotSvg } from "../plot/svg.ts";
 import { formatVerifyReport, verifyCsv } from "../verify/verify.ts";
-import { loadConfigFile } from "./files.ts";
+import {
+  detectron2ConfigSource,
+  type Detectron2Source,
+  openDetectron2Source,
+} from "./detectron2.ts";
+import type { ScheduleSource } from "./source.ts";
+import { ByteWriter, callbackSink, CliError, fileSink, stdoutSink } from "./_output.ts";
+import { writeCurveCsv } from "./_csv.ts";
+import { grouped, ordinal, parseCount } from "./_text.ts";
 import { GOLDEN_SCRIPT } from "./_golden_script.ts";
 import { VERSION } from "../version.ts";
 
@@ -54,10 +62,88 @@ export { loadConfigFile, type LoadConfigFileOptions, resolveBaseFile } from "./f
 
 export { VERSION };
 
-const USAGE = `usage: lrspec <command> [options]
+const CONFIG_HELP = `config options:
+  --num-workers N        rescale with detectron2's auto_scale_workers (REFERENCE_WORLD_SIZE)
+  --project P            auto (default), detectron2 or deeplab (adds add_deeplab_config's keys)
+  --allow-new-keys       accept keys that detectron2's defaults lack (yacs new_allowed)
+  --verbose              show detectron2's notes about files without VERSION
+  --opts KEY VALUE ...   detectron2's overrides (merge_from_list); the rest of the line`;
+
+const HELP: Record<string, string> = {
+  curve: `usage: lrspec curve CONFIG.yaml [--out FILE] [--past-end] [config options]
+
+CSV iter,lr[,lr_bias] for iterations 0..MAX_ITER (an error column when detectron2 raises at some
+iteration), written as it is computed: the first line at once, in constant memory, at any length.
+Progress goes to stderr when it is a terminal.
+
+  --out FILE             write the CSV there instead of stdout
+  --past-end             add iteration MAX_ITER+1 (one step past training, as the fixtures do)
+${CONFIG_HELP}`,
+  plot: `usage: lrspec plot CONFIG.yaml [CONFIG2.yaml ...] [options] [config options]
+
+An SVG chart: one curve per config (and per --num-workers), warmup end and steps marked, a legend
+(curves that coincide are dashed and named "identical to ..."). A warmup shorter than 2% of the
+run gets an inset.
+
+  --out FILE             write the SVG there instead of stdout
+  --log                  logarithmic learning-rate axis
+  --range A:B            draw x from A to B only (5000, 5k, 1.2M, 1e9; A: or :B for open ends)
+  --x iteration|images   the x axis: iterations (default), or images seen (× IMS_PER_BATCH)
+  --no-marks             no warmup and step markers
+  --no-inset             no inset on a short warmup
+  --title TEXT           the title (default: the config, or how many curves are drawn)
+  --subtitle TEXT        the line under it (default: the schedule in words, for one config)
+  --label TEXT           the legend entry of each config, in order (repeat it)
+  --width PX             the width (default 800)
+  --height PX            the height (default 450)
+  --num-workers N        may be repeated: one curve per worker count
+${CONFIG_HELP}`,
+  explain: `usage: lrspec explain CONFIG.yaml [config options]
+
+The schedule in words: the learning rate at each change (every number exact, as Python's repr
+writes it), the bias group, the batch.
+
+${CONFIG_HELP}`,
+  diff:
+    `usage: lrspec diff A.yaml B.yaml [config options] [--opts-a KEY VALUE ...] [--opts-b KEY VALUE ...]
+
+Where the two curves differ and by how much (differences of a few ULPs summarized as rounding).
+Exit status 1 if they differ. A.yaml and B.yaml may be the same file with different overrides.
+
+  --opts-a KEY VALUE ... overrides for A only (up to the next --opts-b or --opts)
+  --opts-b KEY VALUE ... overrides for B only
+${CONFIG_HELP} (both sides)`,
+  verify: `usage: lrspec verify --golden GOLDEN.csv --candidate MINE.csv [--max-ulp N]
+
+The conformance verify mode: compares the candidate with the golden curve value by value, bit for
+bit, and names the first divergence with its ULP distance. Exit status 1 on a mismatch.
+
+  --golden FILE          the reference (from golden-script, or the fixtures)
+  --candidate FILE       the curve to check (iter,lr... rows in any order)
+  --max-ulp N            accept differences up to N ULPs (cos/pow only; default 0)`,
+  accumulate:
+    `usage: lrspec accumulate CONFIG.yaml --num-workers N --micro-batch M [--plot FILE.svg] [config options]
+
+Gradient accumulation: how many micro-batches of M images on N workers make one optimizer step
+of IMS_PER_BATCH images, and what to change in the training loop.
+
+  --num-workers N        the workers (GPUs) you train on
+  --micro-batch M        images per worker per micro-batch
+  --plot FILE            also draw the schedule in images seen, right and wrong
+${CONFIG_HELP.replace(/\n {2}--num-workers[^\n]*/, "")}`,
+  "golden-script": `usage: lrspec golden-script [> golden.py]
+
+Prints a Python script that runs detectron2's own get_cfg(), merge_from_file, build_optimizer and
+build_lr_scheduler and writes the curve as lrspec curve does. Run it where detectron2 is installed:
+
+  python3 golden.py CONFIG.yaml [--num-workers N] [--deeplab] [--opts KEY VALUE ...] > golden.csv
+  lrspec verify --golden golden.csv --candidate mine.csv`,
+};
+
+const USAGE = `usage: lrspec <command> [options]     (lrspec <command> --help for one command)
 
 commands:
-  curve CONFIG.yaml          CSV iter,lr[,lr_bias] for iterations 0..MAX_ITER
+  curve CONFIG.yaml          CSV iter,lr[,lr_bias] for iterations 0..MAX_ITER, streamed
   plot CONFIG.yaml [...]     SVG chart of one or more configs (stdout, or --out FILE)
   explain CONFIG.yaml        the schedule in words
   diff A.yaml B.yaml         where the two curves differ and by how much (exit 1 if they do)
@@ -66,20 +152,19 @@ commands:
   accumulate CONFIG.yaml --num-workers N --micro-batch M [--plot FILE.svg]
                              gradient accumulation: micro-batches per optimizer step
   golden-script              print a Python script that writes detectron2's own curve
+                             (python3 golden.py CONFIG.yaml [--num-workers N] [--deeplab] [--opts ...])
 
-config options (curve, plot, explain, diff, accumulate):
-  --num-workers N            rescale with detectron2's auto_scale_workers (REFERENCE_WORLD_SIZE)
-  --project P                auto (default), detectron2 or deeplab (adds add_deeplab_config's keys)
-  --allow-new-keys           accept keys that detectron2's defaults lack (yacs new_allowed)
-  --opts KEY VALUE ...       detectron2's overrides (merge_from_list); must come last
-plot options:
-  --log                      logarithmic learning-rate axis
-  --out FILE                 write the SVG there instead of stdout
-  --title TEXT, --label TEXT (one per config), --width PX, --height PX, --x iteration|images
-  --num-workers N            may be repeated: one curve per worker count
-curve options:
-  --out FILE                 write the CSV there instead of stdout
-  --past-end                 add iteration MAX_ITER+1 (one step past training, as the fixtures do)
+${CONFIG_HELP}
+  (curve, plot, explain, diff, accumulate)
+
+curve:       --out FILE, --past-end
+plot:        --out FILE, --log, --range A:B, --x iteration|images, --no-marks, --no-inset,
+             --title TEXT, --subtitle TEXT, --label TEXT (repeat), --width PX, --height PX,
+             --num-workers N (repeat: one curve each)
+diff:        --opts-a KEY VALUE ..., --opts-b KEY VALUE ... (one side's overrides)
+verify:      --golden FILE, --candidate FILE, --max-ulp N
+accumulate:  --num-workers N, --micro-batch M, --plot FILE
+every command: --help, -h
 
 exit status: 0 ok, 1 curves differ / verification failed, 2 bad input (one line on stderr)`;
 
@@ -96,239 +181,396 @@ export interface CliIo {
   stderrIsTTY?: boolean;
 }
 
-class UsageError extends Error {}
+/** The I/O of one run: the caller's callbacks, or the process's streams with backpressure. */
+interface Context {
+  io: CliIo;
+  /** Makes the stdout sink for streamed output. */
+  stdout: () => { sink: ReturnType<typeof stdoutSink>; copy: boolean };
+}
+
+/** A usage mistake: reported with a pointer to the command's help. */
+class UsageError extends CliError {
+  constructor(command: string, message: string) {
+    super(`${message} (see lrspec ${command === "" ? "" : `${command} `}--help)`);
+  }
+}
 
 /** Differences up to this many ULPs are reported as rounding. */
 const ROUNDING_ULPS = 4;
 
-const CONFIG_OPTIONS = {
+type OptionSpec = { type: "string" | "boolean"; multiple?: boolean; short?: string };
+
+const CONFIG_OPTIONS: Record<string, OptionSpec> = {
   "num-workers": { type: "string" },
   project: { type: "string" },
   "allow-new-keys": { type: "boolean" },
   verbose: { type: "boolean" },
-} as const;
+};
 
-interface ConfigFlags {
-  "num-workers"?: string | undefined;
-  project?: string | undefined;
-  "allow-new-keys"?: boolean | undefined;
-  verbose?: boolean | undefined;
+const OPTS_MARKERS = ["--opts", "--opts-a", "--opts-b"];
+
+interface Parsed {
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  positionals: string[];
+  /** `--opts` (both sides), `--opts-a`, `--opts-b`. */
+  opts: { both: string[]; a: string[]; b: string[] };
+  help: boolean;
 }
 
-/** Splits `--opts KEY VALUE …` (the rest of the line) from the other arguments. */
-function splitOpts(args: string[]): { args: string[]; opts: string[] } {
-  const i = args.indexOf("--opts");
-  if (i < 0) return { args, opts: [] };
-  return { args: args.slice(0, i), opts: args.slice(i + 1) };
+/**
+ * node:util's parseArgs, with two habits of people's command lines added before it runs: a
+ * negative number after an option that takes a value is that value (`--num-workers -2`), and
+ * everything after `--opts` (or `--opts-a`, `--opts-b`) is overrides, as detectron2 reads them.
+ */
+function parse(command: string, argv: string[], options: Record<string, OptionSpec>): Parsed {
+  const opts = { both: [] as string[], a: [] as string[], b: [] as string[] };
+  const at = argv.findIndex((a) => OPTS_MARKERS.includes(a));
+  const args = at < 0 ? argv : argv.slice(0, at);
+  if (at >= 0) {
+    let into = opts.both;
+    for (const a of argv.slice(at)) {
+      if (a === "--opts") into = opts.both;
+      else if (a === "--opts-a" && command === "diff") into = opts.a;
+      else if (a === "--opts-b" && command === "diff") into = opts.b;
+      else if (OPTS_MARKERS.includes(a)) throw new UsageError(command, `${a} is for diff only`);
+      else into.push(a);
+    }
+  }
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const name = a.startsWith("--") ? a.slice(2) : undefined;
+    const next = args[i + 1];
+    if (
+      name !== undefined && options[name]?.type === "string" && next !== undefined &&
+      /^-(?:\d|\.\d|inf|nan)/i.test(next)
+    ) {
+      joined.push(`${a}=${next}`);
+      i++;
+    } else joined.push(a);
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: joined,
+      allowPositionals: true,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+    });
+  } catch (error) {
+    const message = error instanceof Error
+      ? error.message.split(". To specify")[0]!
+      : String(error);
+    throw new UsageError(command, message);
+  }
+  const values = parsed.values as Parsed["values"];
+  return { values, positionals: parsed.positionals, opts, help: values.help === true };
 }
 
-function positiveInt(name: string, text: string | undefined): number | undefined {
+function positiveInt(command: string, name: string, text: unknown): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
-    throw new UsageError(`--${name} must be a positive integer: got ${JSON.stringify(text)}`);
+  const s = String(text);
+  const n = Number(s);
+  if (!/^\d+$/.test(s) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new UsageError(command, `--${name} must be a positive integer: got ${JSON.stringify(s)}`);
   }
   return n;
 }
 
-interface Loaded {
-  path: string;
-  cfg: Detectron2Config;
+function note(io: CliIo, text: string): void {
+  io.stderr(`lrspec: note: ${text}\n`);
 }
 
-function loadOne(path: string, flags: ConfigFlags, opts: string[], io: CliIo): Loaded {
-  const project = flags.project ?? "auto";
+/** Opens the detectron2 configs named on the command line, once per worker count. */
+function openConfigs(
+  command: string,
+  ctx: Context,
+  paths: string[],
+  values: Parsed["values"],
+  opts: string[],
+  extra: { pastEnd?: number; labels?: string[]; workers?: (string | undefined)[] } = {},
+): Detectron2Source[] {
+  const project = (values.project as string | undefined) ?? "auto";
   if (!["auto", "detectron2", "deeplab"].includes(project)) {
     throw new UsageError(
+      command,
       `--project must be auto, detectron2 or deeplab: got ${JSON.stringify(project)}`,
     );
   }
-  const warnings: string[] = [];
-  const loaded = loadConfigFile(path, {
-    project: project as "auto" | "detectron2" | "deeplab",
-    opts,
-    allowNewKeys: flags["allow-new-keys"] ?? false,
-    onWarning: (w) => warnings.push(w),
-  });
-  // detectron2's "no VERSION" notes are noise for most model-zoo files; show them on request.
-  for (const w of warnings) {
-    if (flags.verbose || !/has no VERSION/.test(w)) io.stderr(`lrspec: note: ${w}\n`);
-  }
-  const workers = positiveInt("num-workers", flags["num-workers"]);
-  let cfg = loaded.cfg;
-  if (workers !== undefined) {
-    if (cfg.SOLVER.REFERENCE_WORLD_SIZE === 0) {
-      io.stderr(
-        `lrspec: note: ${path}: SOLVER.REFERENCE_WORLD_SIZE is 0, so --num-workers changes nothing ` +
-          `(set it with --opts SOLVER.REFERENCE_WORLD_SIZE 8)\n`,
-      );
+  const workers = extra.workers ?? [values["num-workers"] as string | undefined];
+  const counts = workers.map((w) => positiveInt(command, "num-workers", w));
+  const sources: Detectron2Source[] = [];
+  paths.forEach((path, i) => {
+    for (const numWorkers of counts) {
+      const source = openDetectron2Source(path, {
+        project: project as "auto" | "detectron2" | "deeplab",
+        opts,
+        allowNewKeys: values["allow-new-keys"] === true,
+        numWorkers,
+        pastEnd: extra.pastEnd ?? 0,
+        labelWorkers: counts.length > 1,
+        label: extra.labels?.[i],
+        note: (text) => note(ctx.io, text),
+        verbose: values.verbose === true,
+      });
+      for (const n of source.notes) note(ctx.io, n);
+      sources.push(source);
     }
-    cfg = autoScaleWorkers(cfg, workers);
-  }
-  return { path, cfg };
+  });
+  return sources;
 }
 
-function computeCurve(cfg: Detectron2Config, io: CliIo, label: string, extra = 0): LrCurve {
-  let lastShown = 0;
-  const showProgress = io.stderrIsTTY === true && cfg.SOLVER.MAX_ITER >= 100000;
-  const last = cfg.SOLVER.MAX_ITER + extra;
-  const curve = lrCurve(cfg, {
-    ...(extra ? { iterations: Array.from({ length: last + 1 }, (_, i) => i) } : {}),
-    ...(showProgress
+/** Writes text to `--out` (or stdout). */
+function output(text: string, out: string | undefined, ctx: Context): void {
+  if (out === undefined) {
+    ctx.io.stdout(text);
+    return;
+  }
+  const sink = fileSink(out);
+  sink.write(new TextEncoder().encode(text));
+  sink.close();
+}
+
+async function curveCommand(argv: string[], ctx: Context): Promise<number> {
+  const command = "curve";
+  const p = parse(command, argv, {
+    ...CONFIG_OPTIONS,
+    out: { type: "string" },
+    "past-end": { type: "boolean" },
+  });
+  if (p.help) return help(command, ctx);
+  if (p.positionals.length !== 1) throw new UsageError(command, "curve takes one CONFIG.yaml");
+  const [source] = openConfigs(command, ctx, p.positionals, p.values, p.opts.both, {
+    pastEnd: p.values["past-end"] ? 1 : 0,
+  });
+  const out = p.values.out as string | undefined;
+  const target = out === undefined ? ctx.stdout() : { sink: fileSink(out), copy: false };
+  const writer = new ByteWriter(target.sink, 1 << 20, target.copy);
+  const io = ctx.io;
+  const total = source!.rows;
+  let shown = -Infinity;
+  const show = (rows: number) => {
+    const pct = Math.floor((100 * rows) / total);
+    io.stderr(`\r${source!.path}: ${grouped(rows)}/${grouped(total)} rows (${pct}%)`);
+  };
+  const progress = io.stderrIsTTY === true && total >= 100_000;
+  await writeCurveCsv(source!, writer, {
+    ...(progress
       ? {
-        onProgress: (done: number, total: number) => {
+        onProgress: (rows: number) => {
           const now = Date.now();
-          if (now - lastShown < 100 && done < total) return;
-          lastShown = now;
-          const pct = total ? Math.floor((100 * done) / total) : 100;
-          io.stderr(`\r${label}: iteration ${done}/${total} (${pct}%)`);
+          if (now - shown < 100) return;
+          shown = now;
+          show(rows);
         },
       }
       : {}),
   });
-  if (showProgress) io.stderr("\r\x1b[K");
-  for (const w of new Set(curve.warnings)) io.stderr(`lrspec: note: detectron2 warns: ${w}\n`);
-  return curve;
+  await writer.close();
+  if (progress) {
+    if (!writer.gone) show(total);
+    io.stderr("\r\x1b[K");
+  }
+  return 0;
 }
 
-function output(text: string, out: string | undefined, io: CliIo): void {
-  if (out) writeFileSync(out, text);
-  else io.stdout(text);
-}
-
-function curveCommand(argv: string[], io: CliIo): number {
-  const { args, opts } = splitOpts(argv);
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { ...CONFIG_OPTIONS, out: { type: "string" }, "past-end": { type: "boolean" } },
-  });
-  if (positionals.length !== 1) throw new UsageError("curve takes one CONFIG.yaml");
-  const { cfg } = loadOne(positionals[0]!, values, opts, io);
-  const curve = computeCurve(cfg, io, positionals[0]!, values["past-end"] ? 1 : 0);
-  const header = ["iter", ...curve.columns.map((c) => c.name), ...(curve.error ? ["error"] : [])];
-  const rows: string[][] = [header];
-  curve.iterations.forEach((it, i) => {
-    const failed = curve.error !== undefined && it >= curve.error.iteration;
-    rows.push([
-      String(it),
-      ...curve.columns.map((c) => (failed ? "" : pyFloatRepr(c.values[i]!))),
-      ...(curve.error ? [failed ? curve.error.name : ""] : []),
-    ]);
-  });
-  if (curve.error) {
-    io.stderr(
-      `lrspec: note: the scheduler raises at iteration ${curve.error.iteration}, as detectron2's ` +
-        `does: ${curve.error.message}\n`,
+/** `A:B`, `A:`, `:B` with counts as people write them (5k, 1.2M, 1e9). */
+function parseRange(command: string, text: string): [number, number] {
+  const m = /^([^:]*):([^:]*)$/.exec(text);
+  const a = m && m[1] !== "" ? parseCount(m[1]!) : 0;
+  const b = m && m[2] !== "" ? parseCount(m[2]!) : Number.MAX_SAFE_INTEGER;
+  if (!m || a === undefined || b === undefined || !(a < b)) {
+    throw new UsageError(
+      command,
+      `--range must be A:B with A < B (iterations, or images with --x images; 5k, 1.2M, 1e9): got ${
+        JSON.stringify(text)
+      }`,
     );
   }
-  output(stringify(rows, { record_delimiter: "unix" }), values.out, io);
-  return 0;
+  return [a, b];
 }
 
-function plotCommand(argv: string[], io: CliIo): number {
-  const { args, opts } = splitOpts(argv);
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...CONFIG_OPTIONS,
-      out: { type: "string" },
-      log: { type: "boolean" },
-      title: { type: "string" },
-      subtitle: { type: "string" },
-      label: { type: "string", multiple: true },
-      width: { type: "string" },
-      height: { type: "string" },
-      x: { type: "string" },
-      "no-marks": { type: "boolean" },
-      "num-workers": { type: "string", multiple: true },
-    },
+/** `other` without the words it shares with `label` at its start (`… on 16 workers`). */
+function shortened(other: string, label: string): string {
+  let i = 0;
+  while (i < other.length && other[i] === label[i]) i++;
+  const cut = other.lastIndexOf(" ", i);
+  return cut > 0 ? `…${other.slice(cut)}` : other;
+}
+
+/** Gives curves that coincide (provably: the same identity) interleaved dashes. */
+function interleave(series: PlotSeries[], identities: string[]): void {
+  const groups = new Map<string, number[]>();
+  identities.forEach((id, i) => groups.set(id, [...(groups.get(id) ?? []), i]));
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const dash = 8;
+    members.forEach((i, k) => {
+      const s = series[i]!;
+      s.dash = `${dash} ${dash * (members.length - 1)}`;
+      s.dashOffset = -dash * k;
+      if (k > 0) s.label += ` (identical to ${shortened(series[members[0]!]!.label, s.label)})`;
+    });
+  }
+}
+
+function plotCommand(argv: string[], ctx: Context): number {
+  const command = "plot";
+  const p = parse(command, argv, {
+    ...CONFIG_OPTIONS,
+    out: { type: "string" },
+    log: { type: "boolean" },
+    range: { type: "string" },
+    title: { type: "string" },
+    subtitle: { type: "string" },
+    label: { type: "string", multiple: true },
+    width: { type: "string" },
+    height: { type: "string" },
+    x: { type: "string" },
+    "no-marks": { type: "boolean" },
+    "no-inset": { type: "boolean" },
+    "num-workers": { type: "string", multiple: true },
   });
-  if (positionals.length === 0) throw new UsageError("plot takes one or more CONFIG.yaml");
-  const workerCounts: (string | undefined)[] = values["num-workers"] ?? [undefined];
-  const labels = values.label ?? [];
-  if (labels.length > 0 && labels.length !== positionals.length) {
-    throw new UsageError(`--label given ${labels.length} times for ${positionals.length} configs`);
+  if (p.help) return help(command, ctx);
+  const v = p.values;
+  if (p.positionals.length === 0) {
+    throw new UsageError(command, "plot takes one or more CONFIG.yaml");
   }
-  const x = values.x ?? "iteration";
+  const labels = (v.label as string[] | undefined) ?? [];
+  if (labels.length > 0 && labels.length !== p.positionals.length) {
+    throw new UsageError(
+      command,
+      `--label given ${labels.length} times for ${p.positionals.length} configs`,
+    );
+  }
+  const x = (v.x as string | undefined) ?? "iteration";
   if (x !== "iteration" && x !== "images") {
-    throw new UsageError(`--x must be iteration or images: got ${JSON.stringify(x)}`);
+    throw new UsageError(command, `--x must be iteration or images: got ${JSON.stringify(x)}`);
   }
-  const series: PlotSeries[] = [];
-  const explained: string[] = [];
-  positionals.forEach((path, i) =>
-    workerCounts.forEach((workers) => {
-      const { cfg } = loadOne(path, { ...values, "num-workers": workers }, opts, io);
-      const curve = computeCurve(cfg, io, path);
-      const name = labels[i] ?? path.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
-      const label = workers === undefined || workerCounts.length === 1
-        ? name
-        : `${name} on ${workers} workers (batch ${cfg.SOLVER.IMS_PER_BATCH}, BASE_LR ${
-          formatLr(cfg.SOLVER.BASE_LR)
-        })`;
-      series.push(curvePlotSeries(curve, cfg, { label, x, marks: !values["no-marks"] }));
-      for (const column of curve.columns.slice(1)) {
-        series.push(
-          curvePlotSeries(curve, cfg, {
-            label: `${label} (${column.name})`,
-            column: column.name,
-            x,
-            marks: false,
-            dash: "6 3",
-          }),
-        );
+  const width = positiveInt(command, "width", v.width) ?? 800;
+  const height = positiveInt(command, "height", v.height) ?? 450;
+  const range = v.range === undefined ? undefined : parseRange(command, v.range as string);
+  const sources = openConfigs(command, ctx, p.positionals, v, p.opts.both, {
+    labels,
+    workers: (v["num-workers"] as string[] | undefined) ?? [undefined],
+  });
+  const scaleOf = (s: ScheduleSource) => (x === "images" ? s.imagesPerIteration ?? 1 : 1);
+  /** The iterations [from, to) of a source within x ∈ [a, b]. */
+  const iterations = (s: ScheduleSource, a: number, b: number): [number, number] => {
+    const k = scaleOf(s);
+    return [Math.max(0, Math.ceil(a / k)), Math.min(s.rows, Math.floor(b / k) + 1)];
+  };
+  const draw = (a: number, b: number, buckets: number) => {
+    const series: PlotSeries[] = [];
+    const identities: string[] = [];
+    for (const s of sources) {
+      const [from, to] = iterations(s, a, b);
+      s.columns.forEach((column, c) => {
+        const k = scaleOf(s);
+        const points = from < to
+          ? curveEnvelope(s, { column: c, from, to, buckets })
+          : { x: [], y: [] };
+        series.push({
+          label: c === 0 ? s.label : `${s.label} (${column})`,
+          x: k === 1 ? points.x : points.x.map((i) => i * k),
+          y: points.y,
+          ...(c > 0 ? { dash: "6 3" } : {}),
+        });
+        identities.push(`${s.identity}|${column}|${k}`);
+      });
+    }
+    return { series, identities };
+  };
+  const [a, b] = range ?? [0, Number.MAX_SAFE_INTEGER];
+  const { series, identities } = draw(a, b, 2 * width);
+  // Marks of the main curves, within the range.
+  let i = 0;
+  for (const s of sources) {
+    const marks: PlotMark[] = [];
+    const [from, to] = iterations(s, a, b);
+    if (v["no-marks"] !== true) {
+      for (const m of s.marks) {
+        if (m.iteration < from || m.iteration >= to) continue;
+        marks.push({
+          x: m.iteration * scaleOf(s),
+          label: m.what === "warmup"
+            ? `warmup ${m.iteration < 10000 ? m.iteration : formatIteration(m.iteration)}`
+            : `${m.what} at ${formatIteration(m.iteration)}`,
+        });
       }
-      explained.push(explainSchedule(cfg).split("\n")[0]!);
-    })
-  );
-  const title = values.title ??
-    (series.length === 1 ? series[0]!.label : `${positionals.length} learning-rate schedules`);
+    }
+    series[i]!.marks = marks;
+    i += s.columns.length;
+  }
+  interleave(series, identities);
+  // A warmup under 2% of the run is invisible: an inset shows it.
+  let inset;
+  const warmup = Math.max(...sources.map((s) => s.warmupEnd * scaleOf(s)));
+  const extent = Math.max(...sources.map((s) => (s.rows - 1) * scaleOf(s)));
+  if (range === undefined && v["no-inset"] !== true && warmup > 0 && warmup < 0.02 * extent) {
+    const end = Math.ceil(warmup * 1.5);
+    const zoom = draw(0, end, width);
+    zoom.series.forEach((s, k) =>
+      Object.assign(s, { dash: series[k]!.dash, dashOffset: series[k]!.dashOffset })
+    );
+    inset = {
+      title: `warmup, ${x === "images" ? "images" : "iterations"} 0–${formatIteration(end)}`,
+      series: zoom.series,
+    };
+  }
+  const one = sources.length === 1;
+  const title = (v.title as string | undefined) ??
+    (one ? sources[0]!.label : `${series.length} learning-rate curves`);
+  const rangeNote = range === undefined
+    ? ""
+    : `${x === "images" ? "images" : "iterations"} ${formatIteration(a)}–${
+      b === Number.MAX_SAFE_INTEGER ? "end" : formatIteration(b)
+    }`;
+  const subtitle = (v.subtitle as string | undefined) ??
+    [one ? sources[0]!.summary : "", rangeNote].filter(Boolean).join(" · ");
   const svg = plotSvg(series, {
     title,
-    subtitle: values.subtitle ?? (explained.length === 1 ? explained[0]! : ""),
-    logY: values.log ?? false,
+    subtitle,
+    logY: v.log === true,
     xLabel: x === "images" ? "images seen (iteration × IMS_PER_BATCH)" : "iteration",
-    ...(values.width ? { width: positiveInt("width", values.width)! } : {}),
-    ...(values.height ? { height: positiveInt("height", values.height)! } : {}),
+    width,
+    height,
+    ...(inset ? { inset } : {}),
   });
-  output(svg, values.out, io);
+  output(svg, v.out as string | undefined, ctx);
   return 0;
 }
 
-function explainCommand(argv: string[], io: CliIo): number {
-  const { args, opts } = splitOpts(argv);
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: CONFIG_OPTIONS,
-  });
-  if (positionals.length !== 1) throw new UsageError("explain takes one CONFIG.yaml");
-  const { cfg } = loadOne(positionals[0]!, values, opts, io);
-  io.stdout(explainSchedule(cfg) + "\n");
+function explainCommand(argv: string[], ctx: Context): number {
+  const command = "explain";
+  const p = parse(command, argv, CONFIG_OPTIONS);
+  if (p.help) return help(command, ctx);
+  if (p.positionals.length !== 1) throw new UsageError(command, "explain takes one CONFIG.yaml");
+  const [source] = openConfigs(command, ctx, p.positionals, p.values, p.opts.both);
+  ctx.io.stdout(source!.explain() + "\n");
   return 0;
 }
 
-function diffCommand(argv: string[], io: CliIo): number {
-  const { args, opts } = splitOpts(argv);
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: CONFIG_OPTIONS,
-  });
-  if (positionals.length !== 2) throw new UsageError("diff takes two configs: A.yaml B.yaml");
-  const [a, b] = positionals.map((p) => loadOne(p, values, opts, io)) as [Loaded, Loaded];
-  const ca = computeCurve(a.cfg, io, a.path);
-  const cb = computeCurve(b.cfg, io, b.path);
-  const d = diffCurves(ca, cb);
+function diffCommand(argv: string[], ctx: Context): number {
+  const command = "diff";
+  const p = parse(command, argv, CONFIG_OPTIONS);
+  if (p.help) return help(command, ctx);
+  if (p.positionals.length !== 2) {
+    throw new UsageError(command, "diff takes two configs: A.yaml B.yaml");
+  }
+  const [pa, pb] = p.positionals as [string, string];
+  const [a] = openConfigs(command, ctx, [pa], p.values, [...p.opts.both, ...p.opts.a]);
+  const [b] = openConfigs(command, ctx, [pb], p.values, [...p.opts.both, ...p.opts.b]);
+  const d = diffRuns(a!, b!);
   // Differences of a few ULPs are floating-point rounding (the same formula evaluated at another
   // progress, e.g. warmup over another MAX_ITER): summarized, not listed.
   const rounding = d.differences.filter((r) => r.maxUlp <= ROUNDING_ULPS);
   const real = d.differences.filter((r) => r.maxUlp > ROUNDING_ULPS);
   const count = (runs: typeof real) => runs.reduce((n, r) => n + r.to - r.from + 1, 0);
+  const side = (s: ScheduleSource, opts: string[]) =>
+    `${s.path}${opts.length ? ` --opts ${opts.join(" ")}` : ""}: ${s.summary}`;
   const lines = [
-    `A  ${a.path}: ${explainSchedule(a.cfg).split("\n")[0]}`,
-    `B  ${b.path}: ${explainSchedule(b.cfg).split("\n")[0]}`,
+    `A  ${side(a!, [...p.opts.both, ...p.opts.a])}`,
+    `B  ${side(b!, [...p.opts.both, ...p.opts.b])}`,
     `${d.compared} iterations in both: ${d.identical} bit-identical, ${count(real)} different` +
     (rounding.length
       ? `, ${count(rounding)} by rounding only (≤ ${
@@ -358,156 +600,205 @@ function diffCommand(argv: string[], io: CliIo): number {
   const same = d.differences.length === 0 && !d.iterationsOnlyInA && !d.iterationsOnlyInB &&
     !d.onlyInA.length && !d.onlyInB.length;
   lines.push(same ? "the curves are identical" : "the curves differ");
-  io.stdout(lines.join("\n") + "\n");
+  ctx.io.stdout(lines.join("\n") + "\n");
   return same ? 0 : 1;
 }
 
-function verifyCommand(argv: string[], io: CliIo, readText: (p: string) => string): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      golden: { type: "string" },
-      candidate: { type: "string" },
-      "max-ulp": { type: "string", default: "0" },
-    },
+const READ_WHY: Record<string, string> = {
+  ENOENT: "no such file",
+  EACCES: "permission denied",
+  EISDIR: "is a directory",
+  ENOTDIR: "a part of the path is not a directory",
+};
+
+/** A text file, or "cannot read PATH: why". */
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "";
+    throw new CliError(`cannot read ${path}: ${READ_WHY[code] ?? String(error)}`);
+  }
+}
+
+function verifyCommand(argv: string[], ctx: Context): number {
+  const command = "verify";
+  const p = parse(command, argv, {
+    golden: { type: "string" },
+    candidate: { type: "string" },
+    "max-ulp": { type: "string" },
   });
-  if (positionals.length || !values.golden || !values.candidate) {
-    throw new UsageError("verify needs --golden FILE and --candidate FILE");
+  if (p.help) return help(command, ctx);
+  const golden = p.values.golden as string | undefined;
+  const candidate = p.values.candidate as string | undefined;
+  if (p.positionals.length || !golden || !candidate) {
+    throw new UsageError(command, "verify needs --golden FILE and --candidate FILE");
   }
-  const maxUlp = Number(values["max-ulp"]);
-  if (!/^\d+$/.test(values["max-ulp"]!) || !Number.isSafeInteger(maxUlp)) {
-    throw new UsageError(`--max-ulp must be a non-negative integer: got ${values["max-ulp"]}`);
+  const text = (p.values["max-ulp"] as string | undefined) ?? "0";
+  const maxUlp = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(maxUlp)) {
+    throw new UsageError(
+      command,
+      `--max-ulp must be a non-negative integer: got ${JSON.stringify(text)}`,
+    );
   }
-  const report = verifyCsv(readText(values.golden), readText(values.candidate), {
-    goldenName: values.golden,
-    candidateName: values.candidate,
+  const report = verifyCsv(readText(golden), readText(candidate), {
+    goldenName: golden,
+    candidateName: candidate,
     maxUlp,
   });
-  io.stdout(formatVerifyReport(report, maxUlp) + "\n");
+  ctx.io.stdout(formatVerifyReport(report, maxUlp) + "\n");
   return report.ok ? 0 : 1;
 }
 
-function accumulateCommand(argv: string[], io: CliIo): number {
-  const { args, opts } = splitOpts(argv);
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...CONFIG_OPTIONS,
-      "micro-batch": { type: "string" },
-      plot: { type: "string" },
-    },
+function accumulateCommand(argv: string[], ctx: Context): number {
+  const command = "accumulate";
+  const p = parse(command, argv, {
+    ...CONFIG_OPTIONS,
+    "micro-batch": { type: "string" },
+    plot: { type: "string" },
   });
-  if (positionals.length !== 1) throw new UsageError("accumulate takes one CONFIG.yaml");
-  const workers = positiveInt("num-workers", values["num-workers"]);
-  const micro = positiveInt("micro-batch", values["micro-batch"]);
+  if (p.help) return help(command, ctx);
+  if (p.positionals.length !== 1) throw new UsageError(command, "accumulate takes one CONFIG.yaml");
+  const workers = positiveInt(command, "num-workers", p.values["num-workers"]);
+  const micro = positiveInt(command, "micro-batch", p.values["micro-batch"]);
   if (workers === undefined || micro === undefined) {
-    throw new UsageError("accumulate needs --num-workers N and --micro-batch M");
+    throw new UsageError(command, "accumulate needs --num-workers N and --micro-batch M");
   }
-  const path = positionals[0]!;
-  const { cfg } = loadOne(path, { ...values, "num-workers": undefined }, opts, io);
+  const path = p.positionals[0]!;
+  const [source] = openConfigs(
+    command,
+    ctx,
+    [path],
+    { ...p.values, "num-workers": undefined },
+    p.opts.both,
+  );
+  const cfg = source!.cfg;
   const plan = gradientAccumulation(cfg, { numWorkers: workers, microBatch: micro });
   const s = cfg.SOLVER;
   const k = plan.accumulationSteps;
   const lines = [
     `${path}: IMS_PER_BATCH ${s.IMS_PER_BATCH} images per optimizer step, MAX_ITER ${s.MAX_ITER} steps`,
     `on ${workers} worker(s) × ${micro} image(s) per micro-batch: accumulate gradients over ` +
-    `K = ${s.IMS_PER_BATCH} / (${workers} × ${micro}) = ${k} micro-batches`,
-    `run ${plan.microSteps} micro-batches per worker; after every ${k}th: optimizer.step(), ` +
-    `zero_grad(), scheduler.step()`,
+    `K = ${s.IMS_PER_BATCH} / (${workers} × ${micro}) = ${k} micro-batch${k === 1 ? "" : "es"}`,
+    `run ${plan.microSteps} micro-batches per worker; after every ${
+      k === 1 ? "micro-batch" : ordinal(k)
+    }: optimizer.step(), zero_grad(), scheduler.step()`,
     `the schedule is the config's (BASE_LR ${formatLr(s.BASE_LR)}, STEPS (${
       (s.STEPS as number[]).join(", ")
     }), WARMUP_ITERS ${s.WARMUP_ITERS}), counted in optimizer steps` +
     (s.REFERENCE_WORLD_SIZE !== 0
       ? `; set SOLVER.REFERENCE_WORLD_SIZE ${workers} so detectron2's auto_scale_workers keeps it`
       : ""),
-    `iteration i of the curve is micro-batches ${k}·i … ${k}·i+${k - 1}`,
+    k === 1
+      ? "iteration i of the curve is micro-batch i"
+      : `iteration i of the curve is micro-batches ${k}·i … ${k}·i+${k - 1}`,
   ];
-  io.stdout(lines.join("\n") + "\n");
-  if (values.plot) {
-    const curve = computeCurve(plan.cfg, io, path);
-    const lr = curve.columns[0]!.values;
-    const imagesPerMicro = workers * micro;
+  const plotPath = p.values.plot as string | undefined;
+  if (plotPath !== undefined) {
+    const planned = detectron2ConfigSource(plan.cfg, { path, label: "" });
+    const perMicro = workers * micro;
+    const line = (src: ScheduleSource, scale: number, label: string, dash?: string) => {
+      const pts = curveEnvelope(src, { buckets: 1600 });
+      return {
+        label,
+        x: pts.x.map((i) => i * scale),
+        y: pts.y,
+        ...(dash ? { dash } : {}),
+      };
+    };
+    const right: PlotSeries = line(
+      planned,
+      k * perMicro,
+      `accumulate K=${k}: scheduler.step() every ${k === 1 ? "" : `${k} `}micro-batch${
+        k === 1 ? "" : "es"
+      }`,
+    );
+    right.marks = planned.marks.map((m) => ({
+      x: m.iteration * k * perMicro,
+      label: m.what === "warmup"
+        ? `warmup ${m.iteration}`
+        : `${m.what} at ${formatIteration(m.iteration)}`,
+    }));
     const series: PlotSeries[] = [
-      {
-        label: `accumulate K=${k}: scheduler.step() every ${k} micro-batches`,
-        x: curve.iterations.map((i) => i * k * imagesPerMicro),
-        y: lr,
-        marks: curvePlotSeries(curve, plan.cfg, { label: "", x: "images" }).marks ?? [],
-      },
-      {
-        label: `wrong: scheduler.step() every micro-batch (ends after 1/${k})`,
-        x: curve.iterations.map((i) => i * imagesPerMicro),
-        y: lr,
-        dash: "5 3",
-      },
+      right,
+      line(
+        planned,
+        perMicro,
+        `wrong: scheduler.step() every micro-batch (ends after 1/${k})`,
+        "5 3",
+      ),
     ];
     if (s.REFERENCE_WORLD_SIZE !== 0 && s.REFERENCE_WORLD_SIZE !== workers) {
       const scaled = autoScaleWorkers(cfg, workers);
-      const sc = computeCurve(scaled, io, path);
-      series.push({
-        label: `instead: auto_scale_workers to ${workers} (batch ${scaled.SOLVER.IMS_PER_BATCH}, ` +
-          `BASE_LR ${formatLr(scaled.SOLVER.BASE_LR)})`,
-        x: sc.iterations.map((i) => i * scaled.SOLVER.IMS_PER_BATCH),
-        y: sc.columns[0]!.values,
-        dash: "2 2",
-      });
+      const src = detectron2ConfigSource(scaled, { path, label: "" });
+      series.push(
+        line(
+          src,
+          scaled.SOLVER.IMS_PER_BATCH,
+          `instead: auto_scale_workers to ${workers} (batch ${scaled.SOLVER.IMS_PER_BATCH}, ` +
+            `BASE_LR ${formatLr(scaled.SOLVER.BASE_LR)})`,
+          "2 2",
+        ),
+      );
     }
-    writeFileSync(
-      values.plot,
-      plotSvg(series, {
-        title: `Gradient accumulation on ${workers} GPU${workers > 1 ? "s" : ""} × ${micro} ` +
-          `image${micro > 1 ? "s" : ""}: ${path.replace(/^.*\//, "").replace(/\.ya?ml$/, "")}`,
-        subtitle: `IMS_PER_BATCH ${s.IMS_PER_BATCH} = ${workers} × ${micro} × K, K = ${k}`,
-        xLabel: "images seen",
-      }),
-    );
+    const svg = plotSvg(series, {
+      title: `Gradient accumulation on ${workers} GPU${workers > 1 ? "s" : ""} × ${micro} ` +
+        `image${micro > 1 ? "s" : ""}: ${path.replace(/^.*\//, "").replace(/\.ya?ml$/, "")}`,
+      subtitle: `IMS_PER_BATCH ${s.IMS_PER_BATCH} = ${workers} × ${micro} × K, K = ${k}`,
+      xLabel: "images seen",
+    });
+    output(svg, plotPath, ctx);
   }
+  ctx.io.stdout(lines.join("\n") + "\n");
   return 0;
 }
 
-/** A reader that closes the pipe early (`lrspec curve x.yaml | head`) ends the program quietly. */
-function quietOnClosedPipe(error: unknown): void {
-  if ((error as { code?: string } | null)?.code === "EPIPE") process.exit(0);
-  throw error;
+function help(command: string, ctx: Context): number {
+  ctx.io.stdout(HELP[command] + "\n");
+  return 0;
 }
 
-let stdoutGuarded = false;
+/** Where stdout goes when the CLI runs as a program: the process's, with backpressure. */
+let processStdout: ReturnType<typeof stdoutSink> | undefined;
 
-function processIo(): CliIo {
-  if (!stdoutGuarded) {
-    process.stdout.on("error", quietOnClosedPipe);
-    stdoutGuarded = true;
-  }
+function processContext(): Context {
+  processStdout ??= stdoutSink();
+  const sink = processStdout;
   return {
-    stdout: (s) => {
-      try {
-        process.stdout.write(s);
-      } catch (error) {
-        quietOnClosedPipe(error);
-      }
+    io: {
+      stdout: (s) => void sink.write(new TextEncoder().encode(s)),
+      stderr: (s) => process.stderr.write(s),
+      stderrIsTTY: process.stderr.isTTY === true,
     },
-    stderr: (s) => process.stderr.write(s),
-    stderrIsTTY: process.stderr.isTTY === true,
+    stdout: () => ({ sink, copy: true }),
   };
 }
 
+function callbackContext(io: CliIo): Context {
+  return { io, stdout: () => ({ sink: callbackSink(io.stdout), copy: false }) };
+}
+
+const FS_WHY: Record<string, string> = {
+  ENOENT: "no such file",
+  EACCES: "permission denied",
+  EISDIR: "is a directory",
+  ENOTDIR: "a part of the path is not a directory",
+};
+
 function errorLine(error: unknown): string | undefined {
-  if (error instanceof UsageError) return `${error.message} (see lrspec --help)`;
+  if (error instanceof CliError) return error.message;
   if (!(error instanceof Error)) return undefined;
   const code = (error as { code?: string }).code;
-  if (code === "ENOENT" || code === "EACCES" || code === "EISDIR") {
+  if (code !== undefined && code in FS_WHY) {
     const path = (error as { path?: string }).path;
-    const why =
-      { ENOENT: "no such file", EACCES: "permission denied", EISDIR: "is a directory" }[code];
-    return `cannot read ${path ?? "a file"}: ${why}`;
+    return `cannot read ${path ?? "a file"}: ${FS_WHY[code]}`;
   }
   if (
     error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError ||
     (error.constructor === Error && error.message)
   ) {
-    // parseArgs' errors carry a code and a clear message; all ours are one line.
+    // All of ours are one line.
     return error.message.split("\n")[0];
   }
   return undefined;
@@ -517,50 +808,51 @@ function errorLine(error: unknown): string | undefined {
  * Runs the CLI.
  *
  * @param argv The arguments after the program name (`["curve", "x.yaml"]`).
- * @param io Where output goes (default: the process's stdout and stderr).
+ * @param io Where output goes (default: the process's stdout and stderr, with backpressure; a
+ * reader that closes the pipe ends the output quietly).
  * @returns The exit status: 0 ok, 1 a difference (diff, verify), 2 bad input.
  */
-export function main(argv: string[], io?: CliIo): Promise<number> {
-  return Promise.resolve(run(argv, io));
-}
-
-function run(argv: string[], io?: CliIo): number {
-  const sink: CliIo = io ?? processIo();
+export async function main(argv: string[], io?: CliIo): Promise<number> {
+  const ctx = io === undefined ? processContext() : callbackContext(io);
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case "curve":
-        return curveCommand(rest, sink);
+        return await curveCommand(rest, ctx);
       case "plot":
-        return plotCommand(rest, sink);
+        return plotCommand(rest, ctx);
       case "explain":
-        return explainCommand(rest, sink);
+        return explainCommand(rest, ctx);
       case "diff":
-        return diffCommand(rest, sink);
+        return diffCommand(rest, ctx);
       case "verify":
-        return verifyCommand(rest, sink, (p) => readFileSync(p, "utf8"));
+        return verifyCommand(rest, ctx);
       case "accumulate":
-        return accumulateCommand(rest, sink);
+        return accumulateCommand(rest, ctx);
       case "golden-script":
-        sink.stdout(GOLDEN_SCRIPT);
+        if (parse(command, rest, {}).help) return help(command, ctx);
+        ctx.io.stdout(GOLDEN_SCRIPT);
         return 0;
       case "--version":
       case "version":
-        sink.stdout(`lrspec ${VERSION}\n`);
+        ctx.io.stdout(`lrspec ${VERSION}\n`);
+        return 0;
+      case "help":
+        if (rest[0] !== undefined && rest[0] in HELP) return help(rest[0], ctx);
+        ctx.io.stdout(USAGE + "\n");
         return 0;
       case undefined:
-      case "help":
       case "--help":
       case "-h":
-        sink.stdout(USAGE + "\n");
+        ctx.io.stdout(USAGE + "\n");
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+        throw new UsageError("", `unknown command ${JSON.stringify(command)}`);
     }
   } catch (error) {
     const line = errorLine(error);
     if (line === undefined) throw error;
-    sink.stderr(`lrspec: error: ${line}\n`);
+    ctx.io.stderr(`lrspec: error: ${line}\n`);
     return 2;
   }
 }

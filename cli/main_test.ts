@@ -179,7 +179,7 @@ test("lrspec explain, diff, verify, plot", async (t) => {
     assert.equal(code, 0);
     assert.match(
       stderr,
-      /\rfixtures\/.*faster_rcnn_R_50_FPN_3x\.yaml: iteration 270000\/270000 \(100%\)/,
+      /\rfixtures\/.*faster_rcnn_R_50_FPN_3x\.yaml: 270,001\/270,001 rows \(100%\)/,
     );
     assert.equal(stdout.split("\n").length, 270003);
     assert.equal((await run("curve", R50_3X)).stderr, "");

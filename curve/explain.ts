@@ -35,6 +35,11 @@ export function formatLr(x: number): string {
   return r.replace(/\.0(?=$|e)/, "");
 }
 
+/** Python's shortest round-trip repr, without a trailing `.0` (`0.0123456789`, `2e-05`, `1`). */
+function exact(x: number): string {
+  return pyFloatRepr(x).replace(/\.0(?=$|e)/, "");
+}
+
 function list(items: string[]): string {
   if (items.length <= 1) return items.join("");
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
@@ -127,7 +132,9 @@ export function scheduleEvents(cfg: { SOLVER: CurveSolverConfig }): ScheduleEven
 }
 
 /**
- * Describes the learning-rate schedule a config produces, as detectron2 would run it.
+ * Describes the learning-rate schedule a config produces, as detectron2 would run it. Every
+ * number is written at its shortest round-trip form (Python's `repr`: `0.0123456789`, `2e-05`),
+ * so it reads back as the very double the schedule uses.
  *
  * The first line is the schedule in one sentence; the following lines give the solver settings,
  * the learning rate at each change, the bias group (when `BIAS_LR_FACTOR != 1`) and the batch.
@@ -176,14 +183,12 @@ export function explainSchedule(
   if (hasWarmup) {
     sentence.push(
       s.WARMUP_METHOD === "constant"
-        ? `constant warmup at ${formatLr(start)} for ${warmupIters} iterations, then ${
-          formatLr(peak)
-        }`
-        : `linear warmup over ${warmupIters} iterations from ${formatLr(start)} to ${
-          formatLr(peak)
+        ? `constant warmup at ${exact(start)} for ${warmupIters} iterations, then ${exact(peak)}`
+        : `linear warmup over ${warmupIters} iterations from ${exact(start)} to ${
+          exact(peak)
         }${early}`,
     );
-  } else sentence.push(`starts at ${formatLr(start)}`);
+  } else sentence.push(`starts at ${exact(start)}`);
   // The main schedule.
   if (name === "WarmupMultiStepLR") {
     const steps = (s.STEPS as number[]).filter((x) => x <= maxIter);
@@ -193,63 +198,63 @@ export function explainSchedule(
         ? `${c} (STEPS says ${nominal}: detectron2's WHERE_EPSILON)`
         : String(c);
     });
-    if (changes.length > 0) sentence.push(`×${formatLr(s.GAMMA)} at ${list(shown)}`);
+    if (changes.length > 0) sentence.push(`×${exact(s.GAMMA)} at ${list(shown)}`);
     else sentence.push("then constant");
     details.push(
-      `WarmupMultiStepLR · BASE_LR ${formatLr(baseLr)} · GAMMA ${formatLr(s.GAMMA)} · STEPS (${
+      `WarmupMultiStepLR · BASE_LR ${exact(baseLr)} · GAMMA ${exact(s.GAMMA)} · STEPS (${
         (s.STEPS as number[]).join(", ")
       }) · MAX_ITER ${maxIter}`,
     );
   } else if (name === "WarmupCosineLR") {
-    sentence.push(`cosine decay to ${formatLr(lrAt(maxIter))}`);
+    sentence.push(`cosine decay to ${exact(lrAt(maxIter))}`);
     details.push(
-      `WarmupCosineLR · BASE_LR ${formatLr(baseLr)} · BASE_LR_END ${
-        formatLr(s.BASE_LR_END)
+      `WarmupCosineLR · BASE_LR ${exact(baseLr)} · BASE_LR_END ${
+        exact(s.BASE_LR_END)
       } · MAX_ITER ${maxIter}`,
     );
   } else if (name === "WarmupStepWithFixedGammaLR") {
     sentence.push(
-      `×${formatLr(s.GAMMA)} at ${list(changes.map(String))} (${s.NUM_DECAYS} decays)`,
+      `×${exact(s.GAMMA)} at ${list(changes.map(String))} (${s.NUM_DECAYS} decays)`,
     );
     details.push(
-      `WarmupStepWithFixedGammaLR · BASE_LR ${formatLr(baseLr)} · GAMMA ${
-        formatLr(s.GAMMA)
+      `WarmupStepWithFixedGammaLR · BASE_LR ${exact(baseLr)} · GAMMA ${
+        exact(s.GAMMA)
       } · NUM_DECAYS ${s.NUM_DECAYS} · MAX_ITER ${maxIter}`,
       `detectron2 raises at the last step of training (iteration ${maxIter} has no learning rate)`,
     );
   } else if (name === "WarmupPolyLR") {
     const ending = s.POLY_LR_CONSTANT_ENDING;
     sentence.push(
-      `polynomial decay (power ${formatLr(s.POLY_LR_POWER)}) to ${formatLr(lrAt(maxIter))}` +
-        (ending > 0 ? `, floored at ${formatLr(baseLr * ending)}` : ""),
+      `polynomial decay (power ${exact(s.POLY_LR_POWER)}) to ${exact(lrAt(maxIter))}` +
+        (ending > 0 ? `, floored at ${exact(baseLr * ending)}` : ""),
     );
     details.push(
-      `WarmupPolyLR (DeepLab) · BASE_LR ${formatLr(baseLr)} · POLY_LR_POWER ${
-        formatLr(s.POLY_LR_POWER)
+      `WarmupPolyLR (DeepLab) · BASE_LR ${exact(baseLr)} · POLY_LR_POWER ${
+        exact(s.POLY_LR_POWER)
       } · ` +
-        `POLY_LR_CONSTANT_ENDING ${formatLr(ending)} · MAX_ITER ${maxIter}`,
+        `POLY_LR_CONSTANT_ENDING ${exact(ending)} · MAX_ITER ${maxIter}`,
     );
   }
   sentence.push(`ends at ${maxIter}`);
   lines.push(sentence.join(", "));
   details.push(
     `warmup: ${s.WARMUP_METHOD}, WARMUP_FACTOR ${
-      formatLr(s.WARMUP_FACTOR)
+      exact(s.WARMUP_FACTOR)
     }, WARMUP_ITERS ${s.WARMUP_ITERS}` +
       (s.RESCALE_INTERVAL ? ", RESCALE_INTERVAL (the main schedule restarts after warmup)" : ""),
   );
   if (changes.length > 0) {
     details.push(
-      `learning rate: ${formatLr(start)}${
-        hasWarmup ? ` → ${formatLr(peak)} (${warmupIters})` : ""
-      }${changes.map((c) => ` → ${formatLr(lrAt(c))} (${c})`).join("")}`,
+      `learning rate: ${exact(start)}${hasWarmup ? ` → ${exact(peak)} (${warmupIters})` : ""}${
+        changes.map((c) => ` → ${exact(lrAt(c))} (${c})`).join("")
+      }`,
     );
   }
   const groups = paramGroupLrs(cfg);
   if (groups.length > 1) {
     details.push(
-      `bias parameters: ×${formatLr(s.BIAS_LR_FACTOR)} (BIAS_LR_FACTOR): ${
-        formatLr(groups[1]!.lr)
+      `bias parameters: ×${exact(s.BIAS_LR_FACTOR)} (BIAS_LR_FACTOR): ${
+        exact(groups[1]!.lr)
       } at the peak`,
     );
   }

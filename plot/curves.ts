@@ -8,7 +8,7 @@
 import type { CurveSolverConfig, LrCurve } from "../curve/curve.ts";
 import { formatLr, scheduleEvents } from "../curve/explain.ts";
 import type { SolverConfig } from "../schedules/detectron2/defaults.ts";
-import { formatTick, type PlotMark, type PlotSeries } from "./svg.ts";
+import { formatIteration, type PlotMark, type PlotSeries } from "./svg.ts";
 
 /** Options of {@linkcode curvePlotSeries}. */
 export interface CurvePlotSeriesOptions {
@@ -75,7 +75,7 @@ export function curvePlotSeries(
     for (const step of events.steps) {
       marks.push({
         x: step * scale,
-        label: `×${formatLr(cfg.SOLVER.GAMMA)} at ${formatTick(step)}`,
+        label: `×${formatLr(cfg.SOLVER.GAMMA)} at ${formatIteration(step)}`,
       });
     }
   }

@@ -35,6 +35,19 @@ export interface PlotSeries {
    * @default {undefined}
    */
   dash?: string;
+  /**
+   * An SVG `stroke-dashoffset`, to interleave the dashes of curves drawn on top of each other.
+   * @default {0}
+   */
+  dashOffset?: number;
+}
+
+/** A small second chart inside the first: a zoom on part of the x axis (a short warmup). */
+export interface PlotInset {
+  /** Its caption (`warmup, iterations 0–1250`). */
+  title: string;
+  /** The curves over the zoomed range, in the same order (and colors) as the main series. */
+  series: readonly PlotSeries[];
 }
 
 /** Options of {@linkcode plotSvg}. */
@@ -74,6 +87,11 @@ export interface PlotOptions {
    * @default {450}
    */
   height?: number;
+  /**
+   * A zoom drawn in a corner of the chart where the curves leave room.
+   * @default {undefined}
+   */
+  inset?: PlotInset;
 }
 
 /** The palette series take their colors from, in order. */
@@ -120,16 +138,63 @@ function niceTicks(lo: number, hi: number, count: number): number[] {
   return ticks;
 }
 
-/** Compact axis numbers: 90000 → "90k", 1.5e6 → "1.5M", 0.0025 → "0.0025", 2e-5 → "2e-5". */
+const trimZeros = (s: string) => (s.includes(".") ? s.replace(/\.?0+$/, "") : s);
+
+/**
+ * Compact axis numbers, exact for the round numbers ticks fall on: 5500 → "5.5k", 90000 → "90k",
+ * 1.2e6 → "1.2M", 1e9 → "1e9", 0.0025 → "0.0025", 2e-5 → "2e-5" (4 significant digits at most).
+ *
+ * @param x A number.
+ * @returns The label.
+ *
+ * @example
+ * ```ts
+ * import { formatTick } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([6000, 5500, 1.2e6, 1e9, 0.02].map(formatTick), ["6k", "5.5k", "1.2M", "1e9", "0.02"]);
+ * ```
+ */
 export function formatTick(x: number): string {
   if (x === 0) return "0";
   const abs = Math.abs(x);
-  const trim = (s: string) => s.replace(/\.?0+$/, "");
-  if (abs >= 1e6) return `${trim((x / 1e6).toFixed(2))}M`;
-  if (abs >= 1e4) return `${trim((x / 1e3).toFixed(1))}k`;
-  if (abs >= 1e-3) return trim(x.toFixed(Math.max(0, 3 - Math.floor(Math.log10(abs)))));
+  const digits = (m: number) => String(Number(m.toPrecision(4)));
+  if (abs >= 1e9) {
+    const e = Math.floor(Math.log10(abs) + 1e-12);
+    return `${digits(x / 10 ** e)}e${e}`;
+  }
+  if (abs >= 1e6) return `${digits(x / 1e6)}M`;
+  if (abs >= 1e3) return `${digits(x / 1e3)}k`;
+  if (abs >= 1e-3) return trimZeros(x.toFixed(Math.max(0, 3 - Math.floor(Math.log10(abs)))));
   const [m, e] = x.toExponential().split("e") as [string, string];
-  return `${trim(Number(m).toFixed(2))}e${Number(e)}`;
+  return `${trimZeros(Number(m).toFixed(2))}e${Number(e)}`;
+}
+
+/**
+ * An iteration for a label, exactly: compact when that is exact in at most 4 significant digits
+ * (60000 → "60k", 5500 → "5.5k", 1e9 → "1e9"), else with thousands separators
+ * (6666657 → "6,666,657").
+ *
+ * @param n A non-negative integer.
+ * @returns The label.
+ *
+ * @example
+ * ```ts
+ * import { formatIteration } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([500, 5500, 210000, 6666657].map(formatIteration), ["500", "5.5k", "210k", "6,666,657"]);
+ * ```
+ */
+export function formatIteration(n: number): string {
+  if (Math.abs(n) < 1000 || !Number.isSafeInteger(n)) return String(n);
+  const compact = formatTick(n);
+  const m = /^(-?[\d.]+)(?:(k|M)|e(\d+))$/.exec(compact);
+  if (m) {
+    const unit = m[2] === "k" ? 1e3 : m[2] === "M" ? 1e6 : 10 ** Number(m[3] ?? 0);
+    if (Math.round(Number(m[1]) * unit) === n) return compact;
+  }
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ",");
 }
 
 /** Per pixel column: first, min, max and last point, then collinear points dropped. */
@@ -206,9 +271,9 @@ function simplify(points: [number, number][], epsilon: number): [number, number]
  * assert.ok(svg.startsWith("<svg") && svg.includes("faster_rcnn_R_50_FPN_1x"));
  * ```
  */
-export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}): string {
-  if (series.length === 0) throw new RangeError("plotSvg: no series to draw");
-  series.forEach((s, i) => {
+export function plotSvg(input: readonly PlotSeries[], options: PlotOptions = {}): string {
+  if (input.length === 0) throw new RangeError("plotSvg: no series to draw");
+  input.forEach((s, i) => {
     if (s.x.length !== s.y.length) {
       throw new RangeError(
         `plotSvg: series ${i} (${s.label}) has ${s.x.length} x values and ${s.y.length} y values`,
@@ -226,7 +291,7 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
 
   // Extents.
   let xMin = Infinity, xMax = -Infinity, yMax = -Infinity, yMinPos = Infinity;
-  for (const s of series) {
+  for (const s of input) {
     for (let i = 0; i < s.x.length; i++) {
       const x = s.x[i]!, y = s.y[i]!;
       if (!Number.isFinite(y)) continue;
@@ -247,6 +312,12 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
   const xHi = Math.max(xMax, xTicks[xTicks.length - 1]!);
   const xLo = Math.min(xMin, xTicks[0]!);
   const px = (x: number) => left + ((x - xLo) / (xHi - xLo)) * plotW;
+  const yLogLo = Math.log10(yMinPos);
+  const series = distinguish(
+    input,
+    px,
+    logY ? (y) => (Math.log10(y) - yLogLo) / (Math.log10(yMax) - yLogLo || 1) : (y) => y / yMax,
+  );
 
   // Marks (merged when several series share one), their labels in rows above the plot.
   const merged = new Map<string, { x: number; label: string; colors: Set<string> }>();
@@ -292,7 +363,10 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
   const top = header + rowEnds.length * 13 + 10;
 
   // Legend rows below the x axis label.
-  const items = series.map((s, i) => ({ s, i, w: 36 + s.label.length * 7 + 16 }));
+  const items = series.map((s, i) => {
+    const text = fit(s.label, plotW + right - 36, 7);
+    return { s, i, text, w: 36 + text.length * 7 + 16 };
+  });
   const legendRows: (typeof items)[] = [[]];
   let used = 0;
   for (const item of items) {
@@ -407,29 +481,37 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
   }
   out.push(`</g>`);
   // Curves.
+  const strokeOf = (s: PlotSeries) =>
+    (s.dash ? ` stroke-dasharray="${s.dash}"` : "") +
+    (s.dashOffset ? ` stroke-dashoffset="${s.dashOffset}"` : "");
+  const paths = series.map((s) => polylines(s, px, py, logY));
   out.push(`<g class="curves" fill="none" stroke-width="2" stroke-linejoin="round">`);
   series.forEach((s, i) => {
-    const segments: [number, number][][] = [[]];
-    for (let k = 0; k < s.x.length; k++) {
-      const y = s.y[k]!;
-      if (!Number.isFinite(y) || (logY && y <= 0)) {
-        if (segments[segments.length - 1]!.length) segments.push([]);
-        continue;
-      }
-      segments[segments.length - 1]!.push([px(s.x[k]!), py(y)]);
-    }
-    for (const seg of segments) {
-      if (seg.length === 0) continue;
-      const pts = decimate(seg);
-      const d = pts.map((p, j) => `${j === 0 ? "M" : "L"}${r2(p[0])} ${r2(p[1])}`).join("");
+    for (const pts of paths[i]!) {
       out.push(
-        `<path d="${d}${pts.length === 1 ? "h0.01" : ""}" stroke="${colorOf(s, i)}"${
-          s.dash ? ` stroke-dasharray="${s.dash}"` : ""
-        }><title>${esc(s.label)}</title></path>`,
+        `<path d="${pathData(pts)}" stroke="${colorOf(s, i)}"${strokeOf(s)}><title>${
+          esc(s.label)
+        }</title></path>`,
       );
     }
   });
   out.push(`</g>`);
+  // An inset needs room: none on a narrow chart.
+  if (options.inset && plotW * 0.34 >= 150) {
+    out.push(
+      ...drawInset(options.inset, {
+        left,
+        top,
+        plotW,
+        plotH,
+        logY,
+        colorOf,
+        strokeOf,
+        paths,
+        markXs: marks.map((m) => px(m.x)),
+      }),
+    );
+  }
   // Axes on top of the grid and curves' ends.
   out.push(
     `<path d="M${left} ${top}V${top + plotH}H${
@@ -441,17 +523,205 @@ export function plotSvg(series: readonly PlotSeries[], options: PlotOptions = {}
   legendRows.forEach((row, r) => {
     let x = left;
     const y = top + plotH + 62 + r * 18;
-    for (const { s, i, w } of row) {
+    for (const { s, i, w, text } of row) {
       out.push(
         `<line x1="${r2(x)}" x2="${r2(x + 28)}" y1="${y - 4}" y2="${y - 4}" stroke="${
           colorOf(s, i)
-        }" stroke-width="2.5"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`,
+        }" stroke-width="2.5"${strokeOf(s)}/>`,
       );
-      out.push(`<text x="${r2(x + 34)}" y="${y}" fill="#222">${esc(s.label)}</text>`);
+      out.push(`<text x="${r2(x + 34)}" y="${y}" fill="#222">${esc(text)}</text>`);
       x += w;
     }
   });
   out.push(`</g>`);
   out.push(`</svg>`);
   return out.join("\n") + "\n";
+}
+
+/** A series as pixel polylines (split at gaps), decimated per pixel column. */
+function polylines(
+  s: PlotSeries,
+  px: (x: number) => number,
+  py: (y: number) => number,
+  logY: boolean,
+): [number, number][][] {
+  const segments: [number, number][][] = [[]];
+  for (let k = 0; k < s.x.length; k++) {
+    const y = s.y[k]!;
+    if (!Number.isFinite(y) || (logY && y <= 0)) {
+      if (segments[segments.length - 1]!.length) segments.push([]);
+      continue;
+    }
+    segments[segments.length - 1]!.push([px(s.x[k]!), py(y)]);
+  }
+  return segments.filter((seg) => seg.length > 0).map(decimate);
+}
+
+function pathData(pts: [number, number][]): string {
+  const d = pts.map((p, j) => `${j === 0 ? "M" : "L"}${r2(p[0])} ${r2(p[1])}`).join("");
+  return pts.length === 1 ? `${d}h0.01` : d;
+}
+
+interface InsetFrame {
+  left: number;
+  top: number;
+  plotW: number;
+  plotH: number;
+  logY: boolean;
+  colorOf: (s: PlotSeries, i: number) => string;
+  strokeOf: (s: PlotSeries) => string;
+  paths: [number, number][][][];
+  /** The x (pixels) of the marks' vertical lines. */
+  markXs: number[];
+}
+
+/**
+ * The inset: a framed chart of about a third of the plot's width and height, in the corner (or
+ * middle of a side) that the main curves cross least.
+ */
+function drawInset(inset: PlotInset, f: InsetFrame): string[] {
+  const w = Math.round(f.plotW * 0.34);
+  const h = Math.round(f.plotH * 0.38);
+  const margin = 10;
+  // Where it may go: a grid of places, the top right first (curves decay, so it is often free).
+  const xs = [f.left + f.plotW - w - margin, f.left + (f.plotW - w) / 2, f.left + 40];
+  const ys = [f.top + margin, f.top + (f.plotH - h) / 2, f.top + f.plotH - h - margin];
+  const candidates = xs.flatMap((x) => ys.map((y) => [x, y] as const));
+  // How much of the curves (sampled every 2 px along each segment) and of the marks' lines
+  // (at a third of the weight) a place would hide, with room for the caption.
+  const hidden = (bx: number, by: number) => {
+    const inside = (x: number, y: number) =>
+      x >= bx - 4 && x <= bx + w + 4 && y >= by - 16 && y <= by + h + 4;
+    let n = 0;
+    for (const series of f.paths) {
+      for (const pts of series) {
+        for (let k = 0; k < pts.length; k++) {
+          const [x0, y0] = pts[k]!;
+          const [x1, y1] = pts[k + 1] ?? pts[k]!;
+          const steps = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / 2));
+          for (let t = 0; t <= steps; t++) {
+            if (inside(x0 + ((x1 - x0) * t) / steps, y0 + ((y1 - y0) * t) / steps)) n++;
+          }
+        }
+      }
+    }
+    for (const x of f.markXs) {
+      if (x >= bx - 4 && x <= bx + w + 4) n += h / 6;
+    }
+    return n;
+  };
+  let best: readonly [number, number] = candidates[0]!;
+  let fewest = Infinity;
+  for (const c of candidates) {
+    const n = hidden(c[0], c[1]);
+    if (n < fewest) [best, fewest] = [c, n];
+  }
+  const [bx, by] = best;
+  // The inset's own axes.
+  let xMin = Infinity, xMax = -Infinity, yMax = -Infinity, yMinPos = Infinity;
+  for (const s of inset.series) {
+    for (let k = 0; k < s.x.length; k++) {
+      const y = s.y[k]!;
+      if (!Number.isFinite(y)) continue;
+      xMin = Math.min(xMin, s.x[k]!);
+      xMax = Math.max(xMax, s.x[k]!);
+      yMax = Math.max(yMax, y);
+      if (y > 0) yMinPos = Math.min(yMinPos, y);
+    }
+  }
+  if (!(xMax > xMin)) xMax = xMin + 1;
+  if (!(yMax > 0)) yMax = 1;
+  if (!Number.isFinite(yMinPos)) yMinPos = yMax / 10;
+  const pad = { l: 38, r: 16, t: 18, b: 16 };
+  const iw = w - pad.l - pad.r, ih = h - pad.t - pad.b;
+  const ix0 = bx + pad.l, iy0 = by + pad.t;
+  const xTicks = niceTicks(xMin, xMax, 3);
+  const yLo = f.logY ? Math.floor(Math.log10(yMinPos) + 1e-9) : 0;
+  const yHi = f.logY ? Math.max(yLo + 1, Math.ceil(Math.log10(yMax) - 1e-9)) : yMax * 1.08;
+  const px = (x: number) => ix0 + ((x - xMin) / (xMax - xMin)) * iw;
+  const py = (y: number) => iy0 + ih - (((f.logY ? Math.log10(y) : y) - yLo) / (yHi - yLo)) * ih;
+  const yTicks = f.logY
+    ? Array.from({ length: yHi - yLo + 1 }, (_, k) => 10 ** (yLo + k))
+    : niceTicks(0, yHi, 2);
+  const out: string[] = [];
+  out.push(`<g class="inset" font-size="9">`);
+  out.push(
+    `<rect x="${r2(bx)}" y="${
+      r2(by)
+    }" width="${w}" height="${h}" fill="#ffffff" stroke="#999" stroke-width="1"/>`,
+  );
+  out.push(
+    `<text x="${r2(bx + 6)}" y="${r2(by + 12)}" font-size="10" fill="#333">${
+      esc(inset.title)
+    }</text>`,
+  );
+  for (const t of yTicks) {
+    if (!(t >= (f.logY ? 10 ** yLo : 0) && t <= (f.logY ? 10 ** yHi : yHi))) continue;
+    const y = r2(py(t));
+    out.push(`<line x1="${ix0}" x2="${ix0 + iw}" y1="${y}" y2="${y}" stroke="#eee"/>`);
+    out.push(
+      `<text x="${ix0 - 3}" y="${r2(py(t) + 3)}" text-anchor="end" fill="#555">${
+        esc(formatTick(t))
+      }</text>`,
+    );
+  }
+  for (const t of xTicks) {
+    if (t < xMin || t > xMax) continue;
+    out.push(
+      `<text x="${r2(px(t))}" y="${r2(iy0 + ih + 11)}" text-anchor="middle" fill="#555">${
+        esc(formatTick(t))
+      }</text>`,
+    );
+  }
+  out.push(
+    `<path d="M${ix0} ${iy0}V${iy0 + ih}H${ix0 + iw}" fill="none" stroke="#666" stroke-width="1"/>`,
+  );
+  out.push(`<g fill="none" stroke-width="1.5" stroke-linejoin="round">`);
+  inset.series.forEach((s, i) => {
+    for (const pts of polylines(s, px, py, f.logY)) {
+      out.push(`<path d="${pathData(pts)}" stroke="${f.colorOf(s, i)}"${f.strokeOf(s)}/>`);
+    }
+  });
+  out.push(`</g>`, `</g>`);
+  return out;
+}
+
+/**
+ * Curves that would be drawn on top of each other (the same points to half a pixel) get
+ * interleaved dashes, so that each shows in its own color, and the later ones say so in the
+ * legend ("coincides with …"). Series that already have a dash pattern are left as they are.
+ */
+function distinguish(
+  series: readonly PlotSeries[],
+  px: (x: number) => number,
+  relative: (y: number) => number,
+): PlotSeries[] {
+  const out = series.map((s) => ({ ...s }));
+  const groups = new Map<string, number[]>();
+  out.forEach((s, i) => {
+    if (s.dash !== undefined) return;
+    const key: string[] = [];
+    let last = "";
+    for (let k = 0; k < s.x.length; k++) {
+      const y = s.y[k]!;
+      const p = Number.isFinite(y)
+        ? `${Math.round(px(s.x[k]!) * 2)},${Math.round(relative(y) * 800)}`
+        : "gap";
+      if (p !== last) key.push(p);
+      last = p;
+    }
+    const signature = key.join(" ");
+    groups.set(signature, [...(groups.get(signature) ?? []), i]);
+  });
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const dash = 8;
+    members.forEach((i, k) => {
+      const s = out[i]!;
+      s.dash = `${dash} ${dash * (members.length - 1)}`;
+      s.dashOffset = -dash * k;
+      if (k > 0) s.label += ` (coincides with ${out[members[0]!]!.label})`;
+    });
+  }
+  return out;
 }

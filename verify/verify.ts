@@ -71,6 +71,20 @@ function keyText(x: number): string {
   return Object.is(x, -0) ? "-0" : String(x);
 }
 
+/** Key columns that count steps: their cells must be non-negative integers. */
+const INTEGER_KEYS = new Set(["iter", "step", "epoch"]);
+
+/** A row's key, checked: an `iter` of 1.5 is malformed input, not an extra row. */
+function rowKey(keyName: string, cell: string, where: string): string {
+  const key = parseNumber(cell, where);
+  if (INTEGER_KEYS.has(keyName) && !(Number.isSafeInteger(key) && key >= 0)) {
+    throw new SyntaxError(
+      `${where}: ${keyName} must be a non-negative integer: got ${JSON.stringify(cell)}`,
+    );
+  }
+  return keyText(key);
+}
+
 /** Compares two parsed tables. Throws a `SyntaxError` (with file and line) for malformed input. */
 export function verifyTables(
   golden: Table,
@@ -108,7 +122,7 @@ export function verifyTables(
   const cErr = candIndex.get("error");
   const rows = new Map<string, { line: number; cells: string[] }>();
   for (const row of candidate.rows) {
-    const key = keyText(parseNumber(row.cells[0]!, `${candidate.source}:${row.line}`));
+    const key = rowKey(keyName, row.cells[0]!, `${candidate.source}:${row.line}`);
     if (rows.has(key)) {
       throw new SyntaxError(
         `${candidate.source}:${row.line}: duplicate ${keyName} ${key} (first on line ${
@@ -138,7 +152,7 @@ export function verifyTables(
   const seen = new Set<string>();
   for (const g of golden.rows) {
     const gAt = `${golden.source}:${g.line}`;
-    const key = keyText(parseNumber(g.cells[0]!, gAt));
+    const key = rowKey(keyName, g.cells[0]!, gAt);
     seen.add(key);
     const c = rows.get(key);
     const raises = gErr >= 0 && g.cells[gErr] !== "";

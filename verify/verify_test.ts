@@ -99,3 +99,19 @@ test("readTable parses numbers as Python and JavaScript print them", async () =>
   assert.throws(() => parseNumber("", "f:3"), SyntaxError);
   assert.equal(readTable("a,b\n\n1,2\n", "t").rows.length, 1);
 });
+
+test("an iteration that is not a non-negative integer is malformed input, with its line", () => {
+  const golden = "iter,lr\n0,0.5\n1,0.25\n";
+  for (const bad of ["1.5", "-1", "1e300"]) {
+    assert.throws(
+      () => verifyCsv(golden, `iter,lr\n0,0.5\n${bad},0.25\n`, { candidateName: "c.csv" }),
+      {
+        name: "SyntaxError",
+        message: `c.csv:3: iter must be a non-negative integer: got "${bad}"`,
+      },
+    );
+  }
+  assert.throws(() => verifyCsv("iter,lr\n0.5,1\n", "iter,lr\n0,1\n"), /golden:2: iter must be/);
+  // `where` keys are progress values: fractions are what they are.
+  assert.equal(verifyCsv("where,value\n0.5,1\n", "where,value\n0.5,1\n").ok, true);
+});

@@ -1,0 +1,188 @@
+/**
+ * `lrspec curve`'s CSV, streamed: rows are formatted into a byte buffer as the runs of the
+ * curve come, so the first line is out at once and memory stays constant. A constant run's value
+ * is formatted once; each of its rows costs a copy of the iteration's digits (a decimal counter,
+ * no number formatting) and of that text.
+ *
+ * @module
+ */
+
+import { pyFloatRepr } from "../config/python.ts";
+import { type CurveRuns, RUN_CHUNK } from "../curve/runs.ts";
+import type { ByteWriter } from "./_output.ts";
+
+/** A number as Python's `repr` writes it (the fixtures' and detectron2's format), fast. */
+export function reprFloat(x: number): string {
+  // Where JavaScript's shortest round-trip form has a fraction and no exponent, Python's repr is
+  // the same text; elsewhere (integers, exponents, tiny and huge values) they differ.
+  const a = x < 0 ? -x : x;
+  if (a >= 1e-4 && a < 1e16) {
+    const s = String(x);
+    if (s.indexOf(".") >= 0 && s.indexOf("e") < 0) return s;
+  }
+  return pyFloatRepr(x);
+}
+
+function ascii(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+const WIDTH = 20; // digits of the largest safe integer, and then some
+
+/** The iteration as decimal digits, right-aligned in `digits[first …]`, incremented in place. */
+class Counter {
+  readonly digits: Uint8Array = new Uint8Array(WIDTH).fill(48);
+  first = WIDTH;
+  constructor(value: number) {
+    this.set(value);
+  }
+  set(value: number): void {
+    this.digits.fill(48);
+    const s = String(value);
+    this.first = WIDTH - s.length;
+    for (let i = 0; i < s.length; i++) this.digits[this.first + i] = s.charCodeAt(i);
+  }
+  increment(): void {
+    const digits = this.digits;
+    let k = WIDTH - 1;
+    while (digits[k] === 57) digits[k--] = 48;
+    digits[k]!++;
+    if (k < this.first) this.first = k;
+  }
+}
+
+/**
+ * Writes up to `count` rows (the counter's iteration, then `suffix`) into the writer's buffer,
+ * as many as fit; returns how many. Rows come in aligned blocks of ten (iterations `…0` to
+ * `…9`, one length): the first block is written byte by byte, each later one is a copy of the
+ * previous block (`copyWithin`, a memmove) with the digits that changed patched in — usually
+ * the tens digit alone.
+ */
+function fillRows(w: ByteWriter, counter: Counter, count: number, suffix: Uint8Array): number {
+  const digits = counter.digits;
+  const sl = suffix.length;
+  const buf = w.buf;
+  const cap = buf.length - 10 * (WIDTH + sl);
+  let pos = w.pos;
+  let n = 0;
+  let block = -1; // where the previous block of ten starts (-1: none to copy)
+  let blockFirst = 0; // its digit count (as counter.first)
+  let changed = WIDTH - 2; // the leftmost digit that changed since that block
+  const last = WIDTH - 1;
+  while (n < count && pos <= cap) {
+    const first = counter.first;
+    if (digits[last] === 48 && count - n >= 10) {
+      const rowLen = WIDTH - first + sl;
+      if (block >= 0 && blockFirst === first) {
+        buf.copyWithin(pos, block, block + 10 * rowLen);
+        for (let j = changed; j < last; j++) {
+          const d = digits[j]!;
+          for (let r = 0, at = pos + j - first; r < 10; r++, at += rowLen) buf[at] = d;
+        }
+      } else {
+        for (let r = 0, at = pos; r < 10; r++) {
+          for (let k = first; k < last; k++) buf[at++] = digits[k]!;
+          buf[at++] = 48 + r;
+          for (let k = 0; k < sl; k++) buf[at++] = suffix[k]!;
+        }
+        blockFirst = first;
+      }
+      block = pos;
+      pos += 10 * rowLen;
+      n += 10;
+      // The counter moves on by ten: carry from the tens digit.
+      let k = last - 1;
+      while (digits[k] === 57) digits[k--] = 48;
+      digits[k]!++;
+      if (k < counter.first) counter.first = k;
+      changed = k;
+      continue;
+    }
+    for (let k = first; k < WIDTH; k++) buf[pos++] = digits[k]!;
+    for (let k = 0; k < sl; k++) buf[pos++] = suffix[k]!;
+    counter.increment();
+    n++;
+    block = -1;
+  }
+  w.pos = pos;
+  return n;
+}
+
+/** Options of {@linkcode writeCurveCsv}. */
+export interface CurveCsvOptions {
+  /** Called after each chunk handed to the output, with the rows (not lines) written so far. */
+  onProgress?: (rows: number) => void;
+}
+
+/**
+ * Writes `iter,<columns>[,error]` and one row per iteration. Stops early (quietly) when the
+ * reader is gone.
+ */
+export async function writeCurveCsv(
+  curve: CurveRuns,
+  w: ByteWriter,
+  options: CurveCsvOptions = {},
+): Promise<void> {
+  const error = curve.error;
+  const header = ["iter", ...curve.columns, ...(error ? ["error"] : [])].join(",") + "\n";
+  await w.text(header);
+  await w.flush(); // the first line, at once
+  const errorCell = error ? "," : "";
+  const counter = new Counter(0);
+  let rows = 0;
+  const progress = options.onProgress;
+  const flush = async () => {
+    await w.flush();
+    progress?.(rows);
+  };
+  /** `count` rows from the counter's iteration, each followed by `suffix`. */
+  const repeat = async (count: number, suffix: Uint8Array) => {
+    while (count > 0) {
+      if (w.gone) return;
+      const n = fillRows(w, counter, count, suffix);
+      count -= n;
+      rows += n;
+      if (count > 0) await flush();
+    }
+  };
+  const width = curve.columns.length;
+  const buffers = curve.columns.map(() => new Float64Array(RUN_CHUNK));
+  const limit = error ? error.iteration : curve.rows;
+  for (const run of curve.runs(0, limit)) {
+    if (w.gone) return;
+    counter.set(run.start);
+    if (run.constant) {
+      const cells = run.values.map((v) => "," + reprFloat(v)).join("");
+      await repeat(run.end - run.start, ascii(cells + errorCell + "\n"));
+      continue;
+    }
+    for (let a = run.start; a < run.end; a += RUN_CHUNK) {
+      const b = Math.min(run.end, a + RUN_CHUNK);
+      for (let c = 0; c < width; c++) run.fill(c, a, b, buffers[c]!);
+      for (let k = 0; k < b - a; k++) {
+        let cells = "";
+        for (let c = 0; c < width; c++) cells += "," + reprFloat(buffers[c]![k]!);
+        cells += errorCell + "\n";
+        if (w.pos + WIDTH + cells.length > w.buf.length) {
+          await flush();
+          if (w.gone) return;
+        }
+        const buf = w.buf;
+        const digits = counter.digits;
+        let pos = w.pos;
+        for (let d = counter.first; d < WIDTH; d++) buf[pos++] = digits[d]!;
+        for (let i = 0; i < cells.length; i++) buf[pos++] = cells.charCodeAt(i);
+        w.pos = pos;
+        counter.increment();
+        rows++;
+      }
+    }
+  }
+  if (error && error.iteration < curve.rows) {
+    counter.set(error.iteration);
+    await repeat(curve.rows - error.iteration, ascii(",".repeat(width) + "," + error.name + "\n"));
+  }
+  await flush();
+}

@@ -1,0 +1,390 @@
+/**
+ * Learning-rate curves as *runs*: maximal stretches of iterations that are evaluated one way —
+ * a constant value (nothing to compute per iteration), or values computed on demand — so that
+ * writing, drawing and comparing a curve of any length costs what its change points cost, in
+ * constant memory.
+ *
+ * A {@linkcode CurveRuns} is the curve of iterations `0 … rows − 1`; {@linkcode lrCurveRuns} makes
+ * one from a detectron2 config (on the fast path of `ScheduleCursor.runAt` and `sampleLr` for
+ * `LRMultiplier` schedules, by stepping otherwise), {@linkcode steppedRuns} from anything that can
+ * only be stepped, and {@linkcode lrCurveAsRuns} from an {@linkcode LrCurve} already in memory.
+ *
+ * @module
+ */
+
+import { buildLrScheduler } from "../schedules/detectron2/build.ts";
+import { LRMultiplier } from "../schedules/detectron2/lr_scheduler.ts";
+import { sampleLr } from "../schedules/detectron2/sample_lr.ts";
+import { ScheduleCursor } from "../schedules/fast/cursor.ts";
+import type { LRScheduler } from "../schedules/torch/lr_scheduler.ts";
+import { type CurveError, type CurveSolverConfig, type LrCurve, paramGroupLrs } from "./curve.ts";
+
+/** A maximal stretch of iterations `[start, end)` of a curve, evaluated one way. */
+export interface CurveRun {
+  /** The first iteration. */
+  readonly start: number;
+  /** One past the last iteration. */
+  readonly end: number;
+  /** Whether every iteration of the run has the values {@linkcode CurveRun.values}. */
+  readonly constant: boolean;
+  /**
+   * Whether each column's values are provably monotone over the run (so its minimum and maximum
+   * over any stretch are at the stretch's ends). Always true for a constant run.
+   */
+  readonly monotone: boolean;
+  /** For a constant run, the value of each column; empty otherwise. */
+  readonly values: readonly number[];
+  /**
+   * Writes the values of column `column` for iterations `[from, to)` (within the run) into
+   * `out[0 … to − from)`. Valid until the run's iterator advances.
+   */
+  fill(column: number, from: number, to: number, out: Float64Array): void;
+}
+
+/** A learning-rate curve over iterations `0 … rows − 1`, as runs. */
+export interface CurveRuns {
+  /** The column names (`lr`, `lr_bias`, …); the first is the headline learning rate. */
+  readonly columns: readonly string[];
+  /** The number of iterations (rows), including those that raise. */
+  readonly rows: number;
+  /** The first iteration that raises (it and all after it have no value), if any. */
+  readonly error: CurveError | undefined;
+  /** What the schedule warned while being built. */
+  readonly warnings: readonly string[];
+  /**
+   * The runs covering `[from, min(to, error.iteration))`, in order. A source that can only be
+   * stepped costs O(from) to reach `from`.
+   */
+  runs(from: number, to: number): Iterable<CurveRun>;
+}
+
+/** The largest number of values a run computes at once (a quarter of a MiB of doubles). */
+export const RUN_CHUNK = 32768;
+
+function constantRun(start: number, end: number, values: readonly number[]): CurveRun {
+  return {
+    start,
+    end,
+    constant: true,
+    monotone: true,
+    values,
+    fill(column, from, to, out) {
+      out.fill(values[column]!, 0, to - from);
+    },
+  };
+}
+
+/** `error` from an exception thrown at `iteration`. */
+function errorAt(iteration: number, e: unknown): CurveError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { iteration, name: err.constructor.name, message: err.message };
+}
+
+/** Options of {@linkcode lrCurveRuns}. */
+export interface LrCurveRunsOptions {
+  /**
+   * The number of iterations: the default covers `0 … MAX_ITER` (iteration `MAX_ITER` is the
+   * learning rate after the last step of training); `MAX_ITER + 2` adds one step past it.
+   * @default {MAX_ITER + 1}
+   */
+  rows?: number;
+}
+
+/**
+ * The learning-rate curve of a detectron2 config as runs: the same values, and the same first
+ * raising iteration, as {@linkcode lrCurve} (which steps the scheduler), computed without
+ * stepping for `LRMultiplier` schedules — constant stretches come from `ScheduleCursor.runAt`,
+ * other values from `sampleLr`, both bit-identical to stepping. `WarmupPolyLR` and any other
+ * scheduler is stepped ({@linkcode steppedRuns}).
+ *
+ * @param cfg A config with a `SOLVER` node.
+ * @param options The number of rows.
+ * @returns The curve's runs; the first raising iteration is found when it is made, by probing
+ * the ends of each computed run (a schedule raises from some iteration of a run to its end).
+ * @throws {RangeError | TypeError} If the scheduler cannot be built (as
+ * {@linkcode buildLrScheduler}), or `rows` is not a positive safe integer.
+ *
+ * @example The 1x schedule's runs
+ * ```ts
+ * import { getCfg, lrCurveRuns } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * const cfg = getCfg();
+ * Object.assign(cfg.SOLVER, { BASE_LR: 0.02, STEPS: [60000, 80000], MAX_ITER: 90000 });
+ * const curve = lrCurveRuns(cfg);
+ * const runs = [...curve.runs(0, curve.rows)].map((r) => [r.start, r.end, r.constant]);
+ * assert.deepEqual(runs, [[0, 1000, false], [1000, 60000, true], [60000, 80000, true], [80000, 90001, true]]);
+ * ```
+ */
+export function lrCurveRuns(
+  cfg: { SOLVER: CurveSolverConfig },
+  options: LrCurveRunsOptions = {},
+): CurveRuns {
+  const groups = paramGroupLrs(cfg);
+  const maxIter = cfg.SOLVER.MAX_ITER;
+  const rows = options.rows ?? maxIter + 1;
+  if (!Number.isSafeInteger(rows) || rows < 1) {
+    throw new RangeError(`lrCurveRuns: \`rows\` must be a positive safe integer: got ${rows}`);
+  }
+  const warnings: string[] = [];
+  const optimizer = { paramGroups: groups.map((g) => ({ lr: g.lr })) };
+  const scheduler = buildLrScheduler(cfg, optimizer, { onWarning: (w) => warnings.push(w) });
+  const columns = groups.map((g) => g.name);
+  if (scheduler instanceof LRMultiplier && scheduler.getLr === LRMultiplier.prototype.getLr) {
+    return multiplierRuns(scheduler, columns, rows, warnings);
+  }
+  return steppedRuns({
+    columns,
+    rows,
+    warnings,
+    start: () => {
+      const fresh = { paramGroups: groups.map((g) => ({ lr: g.lr })) };
+      const s: LRScheduler = buildLrScheduler(cfg, fresh, { onWarning: () => {} });
+      return {
+        values: (out) => fresh.paramGroups.forEach((g, i) => (out[i] = g.lr)),
+        step: () => s.step(),
+      };
+    },
+  });
+}
+
+/** The runs of an `LRMultiplier`: `runAt` for constant stretches, `sampleLr` for the rest. */
+function multiplierRuns(
+  scheduler: LRMultiplier,
+  columns: readonly string[],
+  rows: number,
+  warnings: readonly string[],
+): CurveRuns {
+  const baseLrs = scheduler.baseLrs.slice();
+  const cursor = new ScheduleCursor(scheduler.multiplier, { numUpdates: scheduler.maxIter });
+  const check = (out: Float64Array, n: number, from: number) => {
+    for (let k = 0; k < n; k++) {
+      if (out[k]! - out[k]! !== 0) {
+        throw new RangeError(
+          `LRMultiplier: the learning rate at iteration ${from + k} is ${out[k]}`,
+        );
+      }
+    }
+  };
+  function* runs(from: number, to: number, limit: number): Generator<CurveRun> {
+    to = Math.min(to, limit);
+    let i = from;
+    while (i < to) {
+      const r = cursor.runAt(i) as ReturnType<ScheduleCursor["runAt"]> & { monotone?: boolean };
+      const end = Math.min(r.end, to);
+      if (r.constant) {
+        yield constantRun(i, end, baseLrs.map((b) => b * r.value));
+      } else {
+        yield {
+          start: i,
+          end,
+          constant: false,
+          monotone: r.monotone === true,
+          values: [],
+          fill(column, a, b, out) {
+            sampleLr(scheduler, { from: a, to: b, group: column, out });
+            check(out, b - a, a);
+          },
+        };
+      }
+      i = end;
+    }
+  }
+  const error = firstError(runs(0, rows, rows), columns.length, (iteration) => {
+    // The error stepping raises there: a fresh scheduler stepped to it.
+    try {
+      new LRMultiplier({
+        optimizer: { paramGroups: baseLrs.map((lr) => ({ lr, initialLr: lr })) },
+        multiplier: scheduler.multiplier,
+        maxIter: scheduler.maxIter,
+        lastIter: iteration - 1,
+      });
+    } catch (e) {
+      return errorAt(iteration, e);
+    }
+    return undefined;
+  });
+  const limit = error ? error.iteration : rows;
+  return { columns, rows, error, warnings, runs: (from, to) => runs(from, to, limit) };
+}
+
+/**
+ * The first raising iteration of a curve: constant runs with a non-finite value raise from
+ * their start; a computed run is probed at its start and its last iteration, and bisected when
+ * only the last raises.
+ */
+function firstError(
+  runs: Iterable<CurveRun>,
+  columns: number,
+  errorOf: (iteration: number) => CurveError | undefined,
+): CurveError | undefined {
+  const one = new Float64Array(1);
+  const raises = (run: CurveRun, i: number) => {
+    try {
+      for (let c = 0; c < columns; c++) run.fill(c, i, i + 1, one);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  const found = (i: number) =>
+    errorOf(i) ?? { iteration: i, name: "RangeError", message: `raises at iteration ${i}` };
+  for (const run of runs) {
+    if (run.constant) {
+      if (run.values.some((v) => v - v !== 0)) return found(run.start);
+      continue;
+    }
+    if (raises(run, run.start)) return found(run.start);
+    if (run.end - 1 > run.start && raises(run, run.end - 1)) {
+      let good = run.start;
+      let bad = run.end - 1;
+      while (bad - good > 1) {
+        const mid = good + Math.floor((bad - good) / 2);
+        if (raises(run, mid)) bad = mid;
+        else good = mid;
+      }
+      return found(bad);
+    }
+  }
+  return undefined;
+}
+
+/** A scheduler that can only be stepped, for {@linkcode steppedRuns}. */
+export interface Stepper {
+  /** Writes the current iteration's value of each column into `out`. */
+  values(out: number[]): void;
+  /** Advances one iteration; throws where the schedule raises. */
+  step(): void;
+}
+
+/** Options of {@linkcode steppedRuns}. */
+export interface SteppedRunsOptions {
+  /** The column names. */
+  columns: readonly string[];
+  /** The number of iterations. */
+  rows: number;
+  /** Makes a fresh stepper at iteration 0 (called once per pass). */
+  start: () => Stepper;
+  /**
+   * What the schedule warned.
+   * @default {[]}
+   */
+  warnings?: readonly string[];
+}
+
+/**
+ * The per-step fallback: a curve of a schedule with no change points to offer, computed by
+ * stepping it, {@linkcode RUN_CHUNK} iterations per run (non-constant, not known monotone). The
+ * first raising iteration is found by one pass when the curve is made (O(rows) time, O(1)
+ * memory); every `runs(from, to)` steps again from iteration 0.
+ *
+ * @param options Columns, rows, how to start a stepper.
+ * @returns The curve's runs.
+ *
+ * @example
+ * ```ts
+ * import { steppedRuns } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * const curve = steppedRuns({
+ *   columns: ["lr"],
+ *   rows: 4,
+ *   start: () => {
+ *     let lr = 1;
+ *     return { values: (out) => (out[0] = lr), step: () => void (lr /= 2) };
+ *   },
+ * });
+ * const out = new Float64Array(4);
+ * for (const run of curve.runs(0, 4)) run.fill(0, run.start, run.end, out.subarray(run.start));
+ * assert.deepEqual([...out], [1, 0.5, 0.25, 0.125]);
+ * ```
+ */
+export function steppedRuns(options: SteppedRunsOptions): CurveRuns {
+  const { columns, rows, start } = options;
+  const width = columns.length;
+  function* runs(from: number, to: number, limit: number): Generator<CurveRun> {
+    to = Math.min(to, limit);
+    if (from >= to) return;
+    const stepper = start();
+    const row: number[] = new Array(width).fill(NaN);
+    for (let i = 0; i < from; i++) stepper.step();
+    const buffers = columns.map(() => new Float64Array(Math.min(RUN_CHUNK, to - from)));
+    for (let i = from; i < to;) {
+      const end = Math.min(to, i + RUN_CHUNK);
+      for (let k = 0; i + k < end; k++) {
+        if (i + k > from) stepper.step();
+        stepper.values(row);
+        for (let c = 0; c < width; c++) buffers[c]![k] = row[c]!;
+      }
+      const base = i;
+      yield {
+        start: base,
+        end,
+        constant: false,
+        monotone: false,
+        values: [],
+        fill(column, a, b, out) {
+          out.set(buffers[column]!.subarray(a - base, b - base));
+        },
+      };
+      i = end;
+    }
+  }
+  let error: CurveError | undefined;
+  const stepper = start();
+  for (let i = 1; i < rows; i++) {
+    try {
+      stepper.step();
+    } catch (e) {
+      error = errorAt(i, e);
+      break;
+    }
+  }
+  const limit = error ? error.iteration : rows;
+  return {
+    columns,
+    rows,
+    error,
+    warnings: options.warnings ?? [],
+    runs: (from, to) => runs(from, to, limit),
+  };
+}
+
+/**
+ * An {@linkcode LrCurve} of consecutive iterations from 0 (as `lrCurve` makes by default) as
+ * runs: one computed run over its values.
+ *
+ * @param curve The curve.
+ * @returns The same values as runs.
+ * @throws {RangeError} If the curve's iterations are not `0, 1, 2, …`.
+ */
+export function lrCurveAsRuns(curve: LrCurve): CurveRuns {
+  const its = curve.iterations;
+  if (its.length > 0 && (its[0] !== 0 || its[its.length - 1] !== its.length - 1)) {
+    throw new RangeError(
+      "lrCurveAsRuns: the curve must hold consecutive iterations from 0 (lrCurve's default)",
+    );
+  }
+  const rows = its.length;
+  const limit = curve.error ? Math.min(curve.error.iteration, rows) : rows;
+  return {
+    columns: curve.columns.map((c) => c.name),
+    rows,
+    error: curve.error,
+    warnings: curve.warnings,
+    *runs(from, to) {
+      const end = Math.min(to, limit);
+      if (from >= end) return;
+      yield {
+        start: from,
+        end,
+        constant: false,
+        monotone: false,
+        values: [],
+        fill(column, a, b, out) {
+          out.set(curve.columns[column]!.values.subarray(a, b));
+        },
+      };
+    },
+  };
+}

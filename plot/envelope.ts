@@ -1,0 +1,140 @@
+/**
+ * What a chart needs of a curve of any length: its points at the change points, exactly, and
+ * the first, smallest, largest and last value of each pixel column elsewhere — O(plot width +
+ * change points) points, time and memory for constant and monotone stretches.
+ *
+ * @module
+ */
+
+import { type CurveRuns, RUN_CHUNK } from "../curve/runs.ts";
+
+/** Options of {@linkcode curveEnvelope}. */
+export interface CurveEnvelopeOptions {
+  /**
+   * The column (index into `curve.columns`).
+   * @default {0}
+   */
+  column?: number;
+  /**
+   * The first iteration drawn.
+   * @default {0}
+   */
+  from?: number;
+  /**
+   * One past the last iteration drawn.
+   * @default {curve.rows}
+   */
+  to?: number;
+  /**
+   * How many columns (buckets of iterations) to keep the first, smallest, largest and last value
+   * of: about the plot's width in pixels, or more.
+   * @default {1600}
+   */
+  buckets?: number;
+}
+
+/** Points of a curve, ascending in x (iterations); a NaN y leaves a gap. */
+export interface CurvePoints {
+  /** Iterations. */
+  x: number[];
+  /** Values. */
+  y: number[];
+}
+
+/**
+ * The points that draw a curve exactly at any width up to `buckets` pixels: every constant run
+ * by its first and last iteration (so steps fall exactly where they are), and every bucket of a
+ * computed run by its first, smallest, largest and last value — read from the bucket's two ends
+ * on a monotone run (O(1)), value by value otherwise. The first raising iteration, if drawn,
+ * becomes a gap.
+ *
+ * @param curve The curve.
+ * @param options The column, the iterations, the resolution.
+ * @returns The points.
+ * @throws {RangeError} If the range is empty or `buckets` is not a positive integer.
+ *
+ * @example A multistep schedule in four points, at any length
+ * ```ts
+ * import { curveEnvelope, getCfg, lrCurveRuns } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * const cfg = getCfg();
+ * Object.assign(cfg.SOLVER, { STEPS: [60000], MAX_ITER: 90000, WARMUP_ITERS: 0 });
+ * const { x, y } = curveEnvelope(lrCurveRuns(cfg));
+ * assert.deepEqual(x, [0, 59999, 60000, 90000]);
+ * assert.deepEqual(y, [0.001, 0.001, 0.0001, 0.0001]);
+ * // 10⁹ iterations: the same four points (detectron2's WHERE_EPSILON moves the step by 1000).
+ * cfg.SOLVER.STEPS = [6e8];
+ * cfg.SOLVER.MAX_ITER = 1e9;
+ * assert.deepEqual(curveEnvelope(lrCurveRuns(cfg)).x, [0, 599998999, 599999000, 1e9]);
+ * ```
+ */
+export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = {}): CurvePoints {
+  const column = options.column ?? 0;
+  const from = options.from ?? 0;
+  const to = options.to ?? curve.rows;
+  const buckets = options.buckets ?? 1600;
+  if (!(to > from) || !Number.isSafeInteger(from) || !Number.isSafeInteger(to)) {
+    throw new RangeError(`curveEnvelope: an empty range of iterations: [${from}, ${to})`);
+  }
+  if (!Number.isSafeInteger(buckets) || buckets < 1) {
+    throw new RangeError(`curveEnvelope: \`buckets\` must be a positive integer: got ${buckets}`);
+  }
+  const width = (to - from) / buckets;
+  /** One past the last iteration of the bucket that holds `i`. */
+  const bucketEnd = (i: number) =>
+    Math.max(i + 1, from + Math.ceil((Math.floor((i - from) / width) + 1) * width));
+  const x: number[] = [];
+  const y: number[] = [];
+  const push = (i: number, v: number) => {
+    const n = x.length;
+    if (n > 0 && x[n - 1] === i) return;
+    x.push(i);
+    y.push(v);
+  };
+  const one = new Float64Array(1);
+  const chunk = new Float64Array(Math.min(RUN_CHUNK, to - from));
+  for (const run of curve.runs(from, to)) {
+    const a = Math.max(run.start, from);
+    const b = Math.min(run.end, to);
+    if (run.constant) {
+      const v = run.values[column]!;
+      push(a, v);
+      if (b - 1 > a) push(b - 1, v);
+      continue;
+    }
+    const at = (i: number) => {
+      run.fill(column, i, i + 1, one);
+      return one[0]!;
+    };
+    for (let s = a; s < b;) {
+      const e = Math.min(b, bucketEnd(s));
+      if (run.monotone) {
+        push(s, at(s));
+        if (e - 1 > s) push(e - 1, at(e - 1));
+      } else {
+        let iMin = s, iMax = s, vMin = Infinity, vMax = -Infinity, first = NaN, last = NaN;
+        for (let c = s; c < e; c += chunk.length) {
+          const d = Math.min(e, c + chunk.length);
+          run.fill(column, c, d, chunk);
+          if (c === s) first = chunk[0]!;
+          for (let k = 0; k < d - c; k++) {
+            const v = chunk[k]!;
+            if (v < vMin) [vMin, iMin] = [v, c + k];
+            if (v > vMax) [vMax, iMax] = [v, c + k];
+          }
+          last = chunk[d - c - 1]!;
+        }
+        push(s, first);
+        const [p, q] = iMin < iMax ? [iMin, iMax] : [iMax, iMin];
+        if (p > s) push(p, p === iMin ? vMin : vMax);
+        if (q > s && q < e - 1) push(q, q === iMin ? vMin : vMax);
+        if (e - 1 > s) push(e - 1, last);
+      }
+      s = e;
+    }
+  }
+  const error = curve.error;
+  if (error && error.iteration >= from && error.iteration < to) push(error.iteration, NaN);
+  return { x, y };
+}
