@@ -436,6 +436,11 @@ function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** A rate as people write it: `2e-5`, `0.001`, `0.1`. */
+function rate(x: number): string {
+  return x !== 0 && Math.abs(x) < 1e-4 ? x.toExponential() : String(x);
+}
+
 function describeDecay(s: TrainerSchedule): string {
   const a = s.args;
   const kw = a.lr_scheduler_kwargs;
@@ -455,10 +460,10 @@ function describeDecay(s: TrainerSchedule): string {
       } hard restart cycle(s), 0 from step ${n}`;
     case "polynomial":
       return `polynomial decay (power ${(kw.power as number | undefined) ?? 1}) to ${
-        (kw.lr_end as number | undefined) ?? 1e-7
+        rate((kw.lr_end as number | undefined) ?? 1e-7)
       } at step ${n}`;
     case "constant":
-      return `constant at ${a.learning_rate}`;
+      return `constant at ${rate(a.learning_rate)}`;
     case "constant_with_warmup":
       return `then constant`;
     case "inverse_sqrt": {
@@ -473,7 +478,7 @@ function describeDecay(s: TrainerSchedule): string {
     case "cosine_with_min_lr":
     case "cosine_warmup_with_min_lr": {
       const end = kw.min_lr !== undefined && kw.min_lr !== null
-        ? String(kw.min_lr)
+        ? rate(kw.min_lr as number)
         : `${(kw.min_lr_rate as number | undefined) ?? "?"} × the peak`;
       const shift = a.lr_scheduler_type === "cosine_warmup_with_min_lr"
         ? " (shifted one step earlier)"
@@ -555,7 +560,7 @@ export function explainTrainerSchedule(schedule: TrainerSchedule): string {
   const from = a.warmup_steps > 0 && a.warmup_steps < 1
     ? ` (${+(a.warmup_steps * 100).toPrecision(12)} % of ${count(s.maxSteps)})`
     : "";
-  const peak = `peak learning rate ${a.learning_rate}`;
+  const peak = `peak learning rate ${rate(a.learning_rate)}`;
   const warmup = a.lr_scheduler_type === "constant" ||
       a.lr_scheduler_type === "reduce_lr_on_plateau" || a.lr_scheduler_type === "greedy"
     ? ""

@@ -398,7 +398,11 @@ export function trainingArguments(
         extra.map((k) => `\`${k}\`${hint(k)}`).join(", "),
     );
   }
+  // A missing key takes upstream's default; `null` is Python's None, a value only where the
+  // default is None (`lr_scheduler_kwargs`, `accelerator_config`, …), a type error elsewhere.
   const get = <T>(key: string, fallback: T): unknown =>
+    args[key] === undefined ? fallback : args[key];
+  const optional = <T>(key: string, fallback: T): unknown =>
     args[key] === undefined || args[key] === null ? fallback : args[key];
   const positive = (key: string, fallback: number) =>
     integer(owner, key, get(key, fallback), "an integer >= 1", (x) => x >= 1);
@@ -408,14 +412,14 @@ export function trainingArguments(
     "steps",
     "epoch",
   ], " (transformers raises ValueError)");
-  const accelerator = get("accelerator_config", {});
+  const accelerator = optional("accelerator_config", {});
   if (typeof accelerator !== "object" || Array.isArray(accelerator)) {
     throw new TypeError(
       `${owner}: \`accelerator_config\` must be an object (lrspec reads no files; load the JSON ` +
         `file upstream would read and pass its object): got ${show(accelerator)}`,
     );
   }
-  if (get("parallelism_config", null) !== null) {
+  if (optional("parallelism_config", null) !== null) {
     throw new RangeError(
       `${owner}: \`parallelism_config\` (tensor, context or sequence parallelism) is not ` +
         `modelled by lrspec; its step counts would differ`,
@@ -470,7 +474,7 @@ export function trainingArguments(
       "auto_find_batch_size",
       get("auto_find_batch_size", false),
     ),
-    deepspeed: get("deepspeed", null) !== null,
+    deepspeed: optional("deepspeed", null) !== null,
     extra_keys: extra,
   };
   if (
