@@ -1563,10 +1563,28 @@ function withKwargs(
 export function getScheduler(
   options: GetSchedulerOptions & { name: "reduce_lr_on_plateau" },
 ): ReduceLROnPlateau;
+/**
+ * `getScheduler` for `"greedy"`: a {@linkcode GreedyLR} (see the first signature).
+ *
+ * @param options {@linkcode GetSchedulerOptions}.
+ * @returns A {@linkcode GreedyLR}.
+ */
 export function getScheduler(options: GetSchedulerOptions & { name: "greedy" }): GreedyLR;
+/**
+ * `getScheduler` for the names whose schedule is a torch `LambdaLR` (see the first signature).
+ *
+ * @param options {@linkcode GetSchedulerOptions}.
+ * @returns A {@linkcode LambdaLR}, after its initial step.
+ */
 export function getScheduler(
   options: GetSchedulerOptions & { name: LambdaSchedulerType },
 ): LambdaLR;
+/**
+ * `getScheduler` for a name known only at run time (see the first signature).
+ *
+ * @param options {@linkcode GetSchedulerOptions}.
+ * @returns The {@linkcode LambdaLR}, {@linkcode ReduceLROnPlateau} or {@linkcode GreedyLR}.
+ */
 export function getScheduler(options: GetSchedulerOptions): HfScheduler;
 export function getScheduler(options: GetSchedulerOptions): HfScheduler {
   const owner = "getScheduler";
