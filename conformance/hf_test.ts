@@ -4,7 +4,9 @@ import { FIXTURES_DIR, formatReport, runConformance } from "./report.ts";
 import { loadSuite } from "./runner.ts";
 import { SCHEDULER_TYPES } from "../schedules/hf/trainer_utils.ts";
 
-test("the hf suite: every get_scheduler name on real transformers output, errors mirrored", () => {
+test("the hf suite: every get_scheduler name on real transformers output, errors mirrored", {
+  timeout: 120_000, // bun's node:test ignores bunfig.toml's timeout
+}, () => {
   const report = runConformance({ suites: ["hf"] });
   assert.ok(report.ok, formatReport(report));
   const groups = new Map(report.groups.hf!.map((g) => [g.suite, g]));
