@@ -53,6 +53,7 @@
 export * from "./schedules/fvcore/mod.ts";
 export * from "./schedules/detectron2/mod.ts";
 export * from "./schedules/torch/mod.ts";
+export * from "./schedules/hf/mod.ts";
 export * from "./schedules/fast/sample.ts";
 export * from "./schedules/fast/cursor.ts";
 export { powInt, roundHalfEven } from "./schedules/math.ts";

@@ -4,7 +4,8 @@ import { formatReport, runConformance } from "./report.ts";
 import { loadSuite } from "./runner.ts";
 import { FIXTURES_DIR, SUITES } from "./report.ts";
 
-test("every golden fixture passes under the conformance policy", () => {
+// bun's node:test ignores bunfig.toml's timeout (5 s unless the test says otherwise).
+test("every golden fixture passes under the conformance policy", { timeout: 120_000 }, () => {
   const report = runConformance();
   const text = formatReport(report);
   assert.ok(report.ok, text);

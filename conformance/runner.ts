@@ -322,7 +322,16 @@ export function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
       log.maxUlp = Math.max(log.maxUlp, ulpDistance(mine, glibc));
     }
   }
-  return log.calls > 0 ? [cos, pow, log] : [cos, pow];
+  const sqrt = { op: "sqrt", calls: 0, differ: 0, maxUlp: 0 };
+  for (const [x, glibc] of oracle.sqrtEntries()) {
+    sqrt.calls++;
+    const mine = RUNTIME_LIBM.sqrt(Number(x));
+    if (!Object.is(mine, glibc)) {
+      sqrt.differ++;
+      sqrt.maxUlp = Math.max(sqrt.maxUlp, ulpDistance(mine, glibc));
+    }
+  }
+  return [cos, pow, ...(log.calls > 0 ? [log] : []), ...(sqrt.calls > 0 ? [sqrt] : [])];
 }
 
 /** Loads a suite directory's manifest and libm table. */

@@ -136,6 +136,34 @@ export const MUTANTS: Mutant[] = [
       "w > 1.0 ? last : bisectRightF64(milestones, Math.trunc((w + WHERE_EPSILON) * numUpdates)),",
     to: "w > 1.0 ? last : bisectRightF64(milestones, Math.trunc(w * numUpdates)),",
   },
+  {
+    name: "hf-restarts-js-modulo",
+    kind: "JavaScript's % for Python's on floats",
+    file: "schedules/hf/optimization.ts",
+    from: "floatMod(owner, numCycles * progress, 1.0, UPSTREAM)",
+    to: "(numCycles * progress) % 1.0",
+  },
+  {
+    name: "hf-cosine-warmup-min-lr-unshifted",
+    kind: "drop cosine_warmup_with_min_lr's one-step shift",
+    file: "schedules/hf/optimization.ts",
+    from: "(s - w + 1.0) / pyMax(1.0, n - w)",
+    to: "(s - w) / pyMax(1.0, n - w)",
+  },
+  {
+    name: "hf-shard-floor",
+    kind: "floor for accelerate's even_batches ceil",
+    file: "schedules/hf/trainer.ts",
+    from: "return dropLast ? length : length + 1;",
+    to: "return length;",
+  },
+  {
+    name: "hf-warmup-ratio-round",
+    kind: "round for get_warmup_steps' ceil",
+    file: "schedules/hf/training_args.ts",
+    from: "Math.ceil(numTrainingSteps * w)",
+    to: "Math.round(numTrainingSteps * w)",
+  },
 ];
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

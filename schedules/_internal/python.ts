@@ -12,13 +12,41 @@ import { libm } from "../math.ts";
  * Python's `a / b` on floats: IEEE division, except that a zero divisor raises (Python's
  * `ZeroDivisionError`) instead of producing an infinity or NaN.
  *
- * @throws {RangeError} If `b` is zero, naming `owner` and the upstream error.
+ * @throws {RangeError} If `b` is zero, naming `owner` and the upstream error (raised by
+ * `upstream`, torch unless said otherwise).
  */
-export function trueDiv(owner: string, a: number, b: number): number {
+export function trueDiv(owner: string, a: number, b: number, upstream = "torch"): number {
   if (b === 0) {
-    throw new RangeError(`${owner}: float division by zero (torch raises ZeroDivisionError)`);
+    throw new RangeError(`${owner}: float division by zero (${upstream} raises ZeroDivisionError)`);
   }
   return a / b;
+}
+
+/**
+ * Python's `a % b` on floats: the remainder has the sign of `b` (`-0.25 % 1.0 == 0.75`), where
+ * JavaScript's `%` keeps the sign of `a`. CPython's `float_rem`: `fmod`, then `b` added when
+ * the signs differ; a zero remainder takes the sign of `b`.
+ *
+ * @throws {RangeError} If `b` is zero (Python's `ZeroDivisionError`).
+ */
+export function floatMod(owner: string, a: number, b: number, upstream = "torch"): number {
+  if (b === 0) {
+    throw new RangeError(`${owner}: float modulo by zero (${upstream} raises ZeroDivisionError)`);
+  }
+  let mod = a % b; // C's fmod: exact
+  if (mod !== 0) {
+    if ((b < 0) !== (mod < 0)) mod += b;
+  } else {
+    mod = b < 0 ? -0 : 0;
+  }
+  return mod;
+}
+
+/** Python's `f"{x:.4e}"` for a finite float (`1.0000e-05`). */
+export function formatExp4(x: number): string {
+  const [mantissa, exponent] = x.toExponential(4).split("e") as [string, string];
+  const sign = exponent.startsWith("-") ? "-" : "+";
+  return `${mantissa}e${sign}${exponent.replace(/^[-+]/, "").padStart(2, "0")}`;
 }
 
 /**
@@ -29,11 +57,11 @@ export function trueDiv(owner: string, a: number, b: number): number {
  * fractional exponent (Python returns a complex number) and an overflowing result (Python
  * `OverflowError`).
  */
-export function floatPow(owner: string, x: number, y: number): number {
+export function floatPow(owner: string, x: number, y: number, upstream = "torch"): number {
   if (y === 0) return 1;
   if (x === 0 && y < 0) {
     throw new RangeError(
-      `${owner}: 0.0 cannot be raised to a negative power (${y}) (torch raises ZeroDivisionError)`,
+      `${owner}: 0.0 cannot be raised to a negative power (${y}) (${upstream} raises ZeroDivisionError)`,
     );
   }
   if (x < 0 && !Number.isInteger(y)) {
