@@ -39,7 +39,7 @@ import { stringify } from "csv-stringify/sync";
 import { autoScaleWorkers } from "../schedules/detectron2/config.ts";
 import { gradientAccumulation } from "../schedules/detectron2/accumulation.ts";
 import type { Detectron2Config } from "../schedules/detectron2/defaults.ts";
-import { type LrCurve, lrCurve } from "../curve/curve.ts";
+import { type LrCurve, lrCurve, type LrCurveOptions } from "../curve/curve.ts";
 import { diffCurves } from "../curve/diff.ts";
 import { explainSchedule, formatLr } from "../curve/explain.ts";
 import { pyFloatRepr } from "../config/python.ts";
@@ -72,6 +72,8 @@ config options (curve, plot, explain, diff, accumulate):
   --project P                auto (default), detectron2 or deeplab (adds add_deeplab_config's keys)
   --allow-new-keys           accept keys that detectron2's defaults lack (yacs new_allowed)
   --opts KEY VALUE ...       detectron2's overrides (merge_from_list); must come last
+  --torch 1.13|2.11          the torch release the scheduler follows (default 2.11)
+  --python 3.11|3.12         the Python whose sum() fvcore's composite uses (default 3.12)
 plot options:
   --log                      logarithmic learning-rate axis
   --out FILE                 write the SVG there instead of stdout
@@ -106,6 +108,8 @@ const CONFIG_OPTIONS = {
   project: { type: "string" },
   "allow-new-keys": { type: "boolean" },
   verbose: { type: "boolean" },
+  torch: { type: "string" },
+  python: { type: "string" },
 } as const;
 
 interface ConfigFlags {
@@ -113,6 +117,23 @@ interface ConfigFlags {
   project?: string | undefined;
   "allow-new-keys"?: boolean | undefined;
   verbose?: boolean | undefined;
+  torch?: string | undefined;
+  python?: string | undefined;
+}
+
+/** `--torch` and `--python`: the releases `buildLrScheduler` follows (lrspec's defaults). */
+function releasesOf(
+  flags: Pick<ConfigFlags, "torch" | "python">,
+): NonNullable<LrCurveOptions["releases"]> {
+  const torch = flags.torch ?? "2.11";
+  const python = flags.python ?? "3.12";
+  if (torch !== "1.13" && torch !== "2.11") {
+    throw new UsageError(`--torch must be 1.13 or 2.11: got ${JSON.stringify(torch)}`);
+  }
+  if (python !== "3.11" && python !== "3.12") {
+    throw new UsageError(`--python must be 3.11 or 3.12: got ${JSON.stringify(python)}`);
+  }
+  return { torch, python };
 }
 
 /** Splits `--opts KEY VALUE …` (the rest of the line) from the other arguments. */
@@ -168,11 +189,18 @@ function loadOne(path: string, flags: ConfigFlags, opts: string[], io: CliIo): L
   return { path, cfg };
 }
 
-function computeCurve(cfg: Detectron2Config, io: CliIo, label: string, extra = 0): LrCurve {
+function computeCurve(
+  cfg: Detectron2Config,
+  io: CliIo,
+  label: string,
+  extra = 0,
+  releases: LrCurveOptions["releases"] = {},
+): LrCurve {
   let lastShown = 0;
   const showProgress = io.stderrIsTTY === true && cfg.SOLVER.MAX_ITER >= 100000;
   const last = cfg.SOLVER.MAX_ITER + extra;
   const curve = lrCurve(cfg, {
+    releases,
     ...(extra ? { iterations: Array.from({ length: last + 1 }, (_, i) => i) } : {}),
     ...(showProgress
       ? {
@@ -205,7 +233,13 @@ function curveCommand(argv: string[], io: CliIo): number {
   });
   if (positionals.length !== 1) throw new UsageError("curve takes one CONFIG.yaml");
   const { cfg } = loadOne(positionals[0]!, values, opts, io);
-  const curve = computeCurve(cfg, io, positionals[0]!, values["past-end"] ? 1 : 0);
+  const curve = computeCurve(
+    cfg,
+    io,
+    positionals[0]!,
+    values["past-end"] ? 1 : 0,
+    releasesOf(values),
+  );
   const header = ["iter", ...curve.columns.map((c) => c.name), ...(curve.error ? ["error"] : [])];
   const rows: string[][] = [header];
   curve.iterations.forEach((it, i) => {
@@ -260,7 +294,7 @@ function plotCommand(argv: string[], io: CliIo): number {
   positionals.forEach((path, i) =>
     workerCounts.forEach((workers) => {
       const { cfg } = loadOne(path, { ...values, "num-workers": workers }, opts, io);
-      const curve = computeCurve(cfg, io, path);
+      const curve = computeCurve(cfg, io, path, 0, releasesOf(values));
       const name = labels[i] ?? path.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
       const label = workers === undefined || workerCounts.length === 1
         ? name
@@ -318,8 +352,8 @@ function diffCommand(argv: string[], io: CliIo): number {
   });
   if (positionals.length !== 2) throw new UsageError("diff takes two configs: A.yaml B.yaml");
   const [a, b] = positionals.map((p) => loadOne(p, values, opts, io)) as [Loaded, Loaded];
-  const ca = computeCurve(a.cfg, io, a.path);
-  const cb = computeCurve(b.cfg, io, b.path);
+  const ca = computeCurve(a.cfg, io, a.path, 0, releasesOf(values));
+  const cb = computeCurve(b.cfg, io, b.path, 0, releasesOf(values));
   const d = diffCurves(ca, cb);
   // Differences of a few ULPs are floating-point rounding (the same formula evaluated at another
   // progress, e.g. warmup over another MAX_ITER): summarized, not listed.
@@ -426,7 +460,7 @@ function accumulateCommand(argv: string[], io: CliIo): number {
   ];
   io.stdout(lines.join("\n") + "\n");
   if (values.plot) {
-    const curve = computeCurve(plan.cfg, io, path);
+    const curve = computeCurve(plan.cfg, io, path, 0, releasesOf(values));
     const lr = curve.columns[0]!.values;
     const imagesPerMicro = workers * micro;
     const series: PlotSeries[] = [
@@ -445,7 +479,7 @@ function accumulateCommand(argv: string[], io: CliIo): number {
     ];
     if (s.REFERENCE_WORLD_SIZE !== 0 && s.REFERENCE_WORLD_SIZE !== workers) {
       const scaled = autoScaleWorkers(cfg, workers);
-      const sc = computeCurve(scaled, io, path);
+      const sc = computeCurve(scaled, io, path, 0, releasesOf(values));
       series.push({
         label: `instead: auto_scale_workers to ${workers} (batch ${scaled.SOLVER.IMS_PER_BATCH}, ` +
           `BASE_LR ${formatLr(scaled.SOLVER.BASE_LR)})`,

@@ -371,9 +371,10 @@ export function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
 /** Loads a suite directory's manifest and libm table. */
 export function loadSuite(
   dir: string,
+  override?: SuiteVersions,
 ): { manifest: Manifest; oracle: GlibcOracle; ctx: HandlerContext } {
   const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, "utf8")) as Manifest;
-  const versions = manifest.versions;
+  const versions = override ?? manifest.versions;
   if (
     typeof versions !== "object" || versions === null ||
     !["1.13", "2.11"].includes(versions.torch) || !["3.11", "3.12"].includes(versions.python)
@@ -389,14 +390,18 @@ export function loadSuite(
   return { manifest, oracle, ctx: { dir, versions, table, text } };
 }
 
-/** Runs every case of a suite with the given handlers (by case kind). */
+/**
+ * Runs every case of a suite with the given handlers (by case kind), building lrspec's objects
+ * for the releases the manifest records (or `versions`, to show what another release gives).
+ */
 export function runSuite(
   dir: string,
   handlers: Readonly<Record<string, CaseHandler>>,
   filter?: (c: CaseSpec) => boolean,
+  versions?: SuiteVersions,
 ): SuiteResult {
   const started = performance.now();
-  const { manifest, oracle, ctx } = loadSuite(dir);
+  const { manifest, oracle, ctx } = loadSuite(dir, versions);
   const cases = manifest.cases.filter((c) => filter?.(c) ?? true).map((c) => {
     const handler = handlers[c.kind];
     if (handler === undefined) {

@@ -193,6 +193,7 @@ export class ReduceLROnPlateau extends LRScheduler {
   modeWorse: number;
   /** Minimal reduction. */
   eps: number;
+  #stepped = false;
 
   /**
    * Creates the scheduler, validating every option once. Does not touch the optimizer.
@@ -312,6 +313,7 @@ export class ReduceLROnPlateau extends LRScheduler {
    * @throws {RangeError} If `epoch` is not an integer.
    */
   override step(metrics: number, epoch?: number): void {
+    this.#stepped = true;
     const owner = "ReduceLROnPlateau";
     if (typeof metrics !== "number") {
       throw new TypeError(`${owner}: \`metrics\` must be a number: got ${show(metrics)}`);
@@ -352,6 +354,12 @@ export class ReduceLROnPlateau extends LRScheduler {
       }
       this.minLrs = new Array<number>(groups.length).fill(this.defaultMinLr);
     }
+    if (groups.length > this.minLrs.length) {
+      throw new RangeError(
+        `ReduceLROnPlateau: list index out of range: ${groups.length} param groups and ` +
+          `${this.minLrs.length} \`minLrs\` (torch 1.13 IndexError)`,
+      );
+    }
     groups.forEach((group, i) => {
       const oldLr = group.lr;
       const newLr = pyMax(oldLr * this.factor, this.minLrs[i]!);
@@ -379,11 +387,17 @@ export class ReduceLROnPlateau extends LRScheduler {
     );
   }
 
-  /** The attributes torch's `state_dict` holds in this release (every one but the optimizer). */
+  /**
+   * The attributes torch's `state_dict` holds in this release (every one but the optimizer;
+   * torch 1.13 has `_lastLr` only once `step` ran).
+   */
   override stateDict(): StateDict {
     const state: StateDict = {};
     const self = this as unknown as Record<string, unknown>;
-    for (const key of STATE_KEYS[this.torch]) state[key] = copyState(self[key]);
+    for (const key of STATE_KEYS[this.torch]) {
+      if (key === "_lastLr" && this.torch === "1.13" && !this.#stepped) continue;
+      state[key] = copyState(self[key]);
+    }
     return state;
   }
 
@@ -399,7 +413,12 @@ export class ReduceLROnPlateau extends LRScheduler {
     const keys = STATE_KEYS[this.torch];
     const { best, ...rest } = requireStateKeys("ReduceLROnPlateau", keys, state);
     Object.assign(this, copyState(rest));
+    if ("_lastLr" in rest) this.#stepped = true;
     this.#initIsBetter(this.mode, this.threshold, this.thresholdMode);
-    if (best !== undefined) this.best = best === null ? this.modeWorse : (best as number);
+    if (best === null) this.best = this.modeWorse;
+    else if (typeof best === "number") this.best = best;
+    else if (best !== undefined) {
+      throw new TypeError(`ReduceLROnPlateau: state \`best\` must be a number: got ${show(best)}`);
+    }
   }
 }
