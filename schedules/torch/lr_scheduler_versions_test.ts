@@ -138,6 +138,15 @@ test("LRScheduler base, torch 1.13 vs 2.11", async (t) => {
   });
 });
 
+test("LinearLR startFactor 0: torch 2.11 rejects it at construction, 1.13 at the first step", () => {
+  assert.throws(() => new LinearLR({ optimizer: sgd(0.1), startFactor: 0 }), {
+    name: "RangeError",
+    message: /LinearLR: Starting multiplicative factor expected to be greater than 0 .* got 0 /,
+  });
+  const old = new LinearLR({ optimizer: sgd(0.1), startFactor: 0, torch: "1.13" });
+  assert.throws(() => old.step(), { name: "RangeError", message: /ZeroDivisionError/ });
+});
+
 test("recursive schedulers at the initial step of a resume (torch 2.11 _isInitial)", async (t) => {
   await t.test("MultiplicativeLR", () => {
     const run = (torch: TorchVersion) => {
