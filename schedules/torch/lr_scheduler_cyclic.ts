@@ -500,7 +500,9 @@ export interface OneCyclePhase {
  * extrapolated and rises again — and the next step throws ("Tried to step …", torch
  * `ValueError`). A phase of zero length (e.g. `pctStart · totalSteps = 1`) makes torch raise
  * `ZeroDivisionError`; lrspec throws a `RangeError` at the same step. torch rejects an integer
- * `pctStart` (`1`); JavaScript cannot tell `1` from `1.0`, so lrspec accepts it.
+ * `pctStart` (`1`); JavaScript cannot tell `1` from `1.0`, so lrspec accepts it. The values are the
+ * same in torch 1.13 and 2.11; the messages differ ("Tried to step N + 1 times" in 1.13, "N" in
+ * 2.11; "momentum or beta1" in 2.11), as the list-length message of `maxLr` and the momentums does.
  *
  * @example Two phases over 100 steps with Adam-style betas
  * ```ts
