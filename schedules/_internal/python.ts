@@ -111,3 +111,42 @@ export function bisectRight(sorted: ArrayLike<number>, x: number): number {
   }
   return lo;
 }
+
+/**
+ * Python's `sum(xs)` of floats (start: the int `0`), as the given CPython release computes it.
+ *
+ * - `"3.11"` (and earlier): `((0 + x0) + x1) + …`, left to right, one rounding per addition.
+ * - `"3.12"` (and later): CPython 3.12's `builtin_sum_impl` (`Python/bltinmodule.c`). The int
+ *   fast path turns `0 + x0` into the float `x0`; the float fast path then adds the remaining
+ *   items with Neumaier's compensated summation ("Improved Kahan–Babuška algorithm by Arnold
+ *   Neumaier"), and adds the compensation once at the end when it is non-zero and finite:
+ *
+ *   ```text
+ *   f = 0 + x0; c = 0
+ *   for x in x1, x2, …:  t = f + x
+ *                        c += |f| >= |x| ? (f − t) + x : (x − t) + f
+ *                        f = t
+ *   return c ≠ 0 and c finite ? f + c : f
+ *   ```
+ *
+ * JavaScript cannot tell `1` from `1.0`: every item is treated as a Python float.
+ */
+export function pySum(xs: readonly number[], python: "3.11" | "3.12"): number {
+  const n = xs.length;
+  if (n === 0) return 0;
+  let f = 0 + xs[0]!;
+  if (python === "3.11") {
+    for (let i = 1; i < n; i++) f = f + xs[i]!;
+    return f;
+  }
+  let c = 0.0;
+  for (let i = 1; i < n; i++) {
+    const x = xs[i]!;
+    const t = f + x;
+    if (Math.abs(f) >= Math.abs(x)) c += (f - t) + x;
+    else c += (x - t) + f;
+    f = t;
+  }
+  if (c !== 0 && Number.isFinite(c)) f += c;
+  return f;
+}
