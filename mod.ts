@@ -11,7 +11,8 @@
  *   {@linkcode buildLrScheduler}, {@linkcode getCfg} and {@linkcode autoScaleWorkers}; the legacy
  *   {@linkcode WarmupMultiStepLR} / {@linkcode WarmupCosineLR}; DeepLab's
  *   {@linkcode WarmupPolyLR}.
- * - Every scheduler of PyTorch's `torch.optim.lr_scheduler` (torch 1.13): {@linkcode StepLR},
+ * - Every scheduler of PyTorch's `torch.optim.lr_scheduler` (torch 2.11, or 1.13 with
+ *   `torch: "1.13"`): {@linkcode StepLR},
  *   {@linkcode MultiStepLR}, {@linkcode CosineAnnealingLR}, {@linkcode OneCycleLR},
  *   {@linkcode SequentialLR}, {@linkcode ReduceLROnPlateau}, … on the {@linkcode LRScheduler}
  *   protocol: an optimizer is any `{ paramGroups: { lr }[] }`, updated in place as torch updates
@@ -53,6 +54,7 @@
 export * from "./schedules/fvcore/mod.ts";
 export * from "./schedules/detectron2/mod.ts";
 export * from "./schedules/torch/mod.ts";
+export * from "./schedules/hf/mod.ts";
 export * from "./schedules/fast/sample.ts";
 export * from "./schedules/fast/cursor.ts";
 export { powInt, roundHalfEven } from "./schedules/math.ts";

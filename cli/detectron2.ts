@@ -10,6 +10,7 @@ import type { Detectron2Config } from "../schedules/detectron2/defaults.ts";
 import type { CfgNode } from "../config/cfg_node.ts";
 import { pyFloatRepr } from "../config/python.ts";
 import { paramGroupLrs } from "../curve/curve.ts";
+import type { BuildLrSchedulerOptions } from "../schedules/detectron2/build.ts";
 import { lrCurveRuns } from "../curve/runs.ts";
 import { explainSchedule, formatLr, scheduleEvents } from "../curve/explain.ts";
 import { loadConfigFile } from "./files.ts";
@@ -35,6 +36,8 @@ export interface Detectron2SourceOptions {
   note: (text: string) => void;
   /** Show detectron2's "no VERSION" notes. */
   verbose: boolean;
+  /** The torch and Python releases the scheduler follows (`--torch`, `--python`). */
+  releases?: Pick<BuildLrSchedulerOptions, "python" | "torch">;
 }
 
 /** The solver keys the curve depends on (its identity). */
@@ -152,7 +155,13 @@ export function openDetectron2Source(
   const label = options.labelWorkers && workers !== undefined
     ? `${name} on ${workers} workers (batch ${s.IMS_PER_BATCH}, BASE_LR ${formatLr(s.BASE_LR)})`
     : name;
-  return detectron2ConfigSource(cfg, { path, label, pastEnd: options.pastEnd, node: loaded.node });
+  return detectron2ConfigSource(cfg, {
+    path,
+    label,
+    pastEnd: options.pastEnd,
+    node: loaded.node,
+    ...(options.releases ? { releases: options.releases } : {}),
+  });
 }
 
 /** Options of {@linkcode detectron2ConfigSource}. */
@@ -168,6 +177,11 @@ export interface Detectron2ConfigSourceOptions {
   pastEnd?: number;
   /** The typed config, to locate errors at their key's file and line. */
   node?: CfgNode;
+  /**
+   * The torch and Python releases the scheduler follows.
+   * @default {{ python: "3.12", torch: "2.11" }}
+   */
+  releases?: Pick<BuildLrSchedulerOptions, "python" | "torch">;
 }
 
 /**
@@ -189,7 +203,10 @@ export function detectron2ConfigSource(
   let events;
   try {
     validateBaseLr(cfg);
-    curve = lrCurveRuns(cfg, { rows: s.MAX_ITER + 1 + (options.pastEnd ?? 0) });
+    curve = lrCurveRuns(cfg, {
+      rows: s.MAX_ITER + 1 + (options.pastEnd ?? 0),
+      ...(options.releases ? { releases: options.releases } : {}),
+    });
     events = scheduleEvents(cfg);
   } catch (error) {
     throw located(error, path, options.node);

@@ -141,7 +141,7 @@ function defaults(ctx: HandlerContext): Record<string, Record<string, Typed>> {
   if (defaultsCache?.dir !== ctx.dir) {
     defaultsCache = {
       dir: ctx.dir,
-      data: JSON.parse(readFileSync(`${ctx.dir}/defaults.json`, "utf8")),
+      data: JSON.parse(ctx.text("defaults.json")),
     };
   }
   return defaultsCache.data;
@@ -232,14 +232,17 @@ const curve: CaseHandler = (c, ctx) => {
       actual: groups[i] ? { value: groups[i]!.lr } : { text: "missing" },
     })
   );
-  if (c.error) return [...obs, ...errorObservations(c, () => lrCurve(cfg, { iterations: [0] }))];
+  const releases = ctx.versions;
+  if (c.error) {
+    return [...obs, ...errorObservations(c, () => lrCurve(cfg, { iterations: [0], releases }))];
+  }
   const table = ctx.table(c.file!);
   const keyCol = table.header.indexOf("iter");
   const errCol = table.header.indexOf("error");
   const iterations = table.rows.map((r) =>
     parseNumber(r.cells[keyCol]!, `${table.source}:${r.line}`)
   );
-  const result = lrCurve(cfg, { iterations });
+  const result = lrCurve(cfg, { iterations, releases });
   obs.push({
     at: "warnings",
     column: "",

@@ -56,9 +56,9 @@ function constructionObservation(c: CaseSpec, build: () => unknown): Observation
 
 const paramScheduler: CaseHandler = (c, ctx) => {
   const spec = c.scheduler as SchedulerSpec;
-  const rejected = constructionObservation(c, () => buildParamScheduler(spec));
+  const rejected = constructionObservation(c, () => buildParamScheduler(spec, ctx.versions));
   if (rejected) return rejected;
-  const sched = buildParamScheduler(spec);
+  const sched = buildParamScheduler(spec, ctx.versions);
   const table = ctx.table(c.file!);
   const col = columns(table, "where");
   return table.rows.map((row) => {
@@ -131,7 +131,10 @@ const build: CaseHandler = (c, ctx) => {
     const optimizer = makeOptimizer(baseLrs);
     return {
       optimizer,
-      scheduler: buildLrScheduler(cfg, optimizer, { onWarning: (w) => warnings.push(w) }),
+      scheduler: buildLrScheduler(cfg, optimizer, {
+        ...ctx.versions,
+        onWarning: (w) => warnings.push(w),
+      }),
     };
   };
   const rejected = constructionObservation(c, make);
@@ -153,7 +156,7 @@ const lrScheduler: CaseHandler = (c, ctx) => {
   const spec = c.scheduler as SchedulerSpec;
   const make = () => {
     const optimizer = makeOptimizer(c.baseLrs as number[], c.initialLrs as number[] | undefined);
-    return { optimizer, scheduler: buildLrSchedulerFromSpec(spec, optimizer) };
+    return { optimizer, scheduler: buildLrSchedulerFromSpec(spec, optimizer, ctx.versions) };
   };
   const rejected = constructionObservation(c, make);
   if (rejected) return rejected;

@@ -1,5 +1,5 @@
 /**
- * The glibc oracle: glibc's `cos`/`pow`/`log` results recorded while upstream generated the fixtures,
+ * The glibc oracle: glibc's `cos`/`pow`/`log`/`sqrt` results recorded while upstream generated the fixtures,
  * substituted for the runtime's libm while a case is re-run. If the port is exact with the
  * oracle, every difference in the normal run is caused by the runtime's libm and nothing else.
  *
@@ -18,6 +18,7 @@ export class GlibcOracle {
   readonly #cos = new Map<string, number>();
   readonly #pow = new Map<string, number>();
   readonly #log = new Map<string, number>();
+  readonly #sqrt = new Map<string, number>();
   /** Lookups answered from the recording. */
   hits = 0;
   /** Lookups for arguments upstream never evaluated (answered by the runtime). */
@@ -35,6 +36,7 @@ export class GlibcOracle {
       const a = parseNumber(row.cells[x!]!, at);
       if (row.cells[op!] === "cos") this.#cos.set(key(a), value);
       else if (row.cells[op!] === "log") this.#log.set(key(a), value);
+      else if (row.cells[op!] === "sqrt") this.#sqrt.set(key(a), value);
       else if (row.cells[op!] === "pow") {
         this.#pow.set(`${key(a)}|${key(parseNumber(row.cells[y!]!, at))}`, value);
       } else throw new SyntaxError(`${at}: unknown op ${JSON.stringify(row.cells[op!])}`);
@@ -43,7 +45,7 @@ export class GlibcOracle {
 
   /** Number of recorded results. */
   get size(): number {
-    return this.#cos.size + this.#pow.size + this.#log.size;
+    return this.#cos.size + this.#pow.size + this.#log.size + this.#sqrt.size;
   }
 
   /** Every recorded `cos` argument and result. */
@@ -59,6 +61,11 @@ export class GlibcOracle {
   /** Every recorded `log` argument and result. */
   logEntries(): IterableIterator<[string, number]> {
     return this.#log.entries();
+  }
+
+  /** Every recorded `sqrt` argument and result. */
+  sqrtEntries(): IterableIterator<[string, number]> {
+    return this.#sqrt.entries();
   }
 
   /** Runs `fn` with glibc's results in place of the runtime's libm. */
@@ -90,15 +97,26 @@ export class GlibcOracle {
       this.hits++;
       return v;
     };
+    const sqrt = (x: number): number => {
+      const v = this.#sqrt.get(key(x));
+      if (v === undefined) {
+        this.misses++;
+        return RUNTIME_LIBM.sqrt(x);
+      }
+      this.hits++;
+      return v;
+    };
     libm.cos = cos;
     libm.pow = pow;
     libm.log = log;
+    libm.sqrt = sqrt;
     try {
       return fn();
     } finally {
       libm.cos = RUNTIME_LIBM.cos;
       libm.pow = RUNTIME_LIBM.pow;
       libm.log = RUNTIME_LIBM.log;
+      libm.sqrt = RUNTIME_LIBM.sqrt;
     }
   }
 }

@@ -10,6 +10,7 @@ import process from "node:process";
 import { RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED } from "../schedules/math.ts";
 import { CONFIGS_HANDLERS } from "./configs.ts";
 import { DETECTRON2_HANDLERS } from "./detectron2.ts";
+import { HF_HANDLERS } from "./hf.ts";
 import { TORCH_HANDLERS } from "./torch.ts";
 import {
   type CaseHandler,
@@ -29,6 +30,11 @@ export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   detectron2: DETECTRON2_HANDLERS,
   torch: TORCH_HANDLERS,
   configs: CONFIGS_HANDLERS,
+  hf: HF_HANDLERS,
+  // The same generator under torch 2.11 / Python 3.12 (fixtures/import_suites.py).
+  "detectron2-py3.12": DETECTRON2_HANDLERS,
+  "torch-2.11": TORCH_HANDLERS,
+  "configs-py3.12": CONFIGS_HANDLERS,
 };
 
 /** Which JavaScript runtime is running, for reports. */
@@ -81,7 +87,8 @@ export function runConformance(
     if (!existsSync(`${dir}/manifest.json`)) {
       throw new Error(`no fixtures at ${dir}: run \`deno task fixtures\``);
     }
-    results.push(runSuite(dir, handlers, options.filter));
+    // Named by its directory: the suites of another torch / Python share a manifest `suite`.
+    results.push({ ...runSuite(dir, handlers, options.filter), suite: name });
   }
   const summaries = results.map((r) => summarize(r));
   const groups: Record<string, SuiteSummary[]> = {};

@@ -10,7 +10,9 @@
  * @module
  */
 
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { readTable, type Table } from "../verify/csv.ts";
 import { GlibcOracle } from "./oracle.ts";
 import { ulpDistance } from "../schedules/math.ts";
@@ -34,12 +36,22 @@ export interface CaseSpec {
   [field: string]: unknown;
 }
 
+/** The upstream releases a suite was generated under, as lrspec's options name them. */
+export interface SuiteVersions {
+  /** The torch release (`torch` option of the torch schedulers). */
+  torch: "1.13" | "2.11";
+  /** The Python release (`python` option of fvcore's `CompositeParamScheduler`). */
+  python: "3.11" | "3.12";
+}
+
 /** A fixture suite's manifest. */
 export interface Manifest {
   /** Suite name (`detectron2`, `torch`). */
   suite: string;
   /** What the suite covers. */
   description: string;
+  /** The releases that produced it: the runner builds lrspec's objects for the same. */
+  versions: SuiteVersions;
   /** The libm table's file name. */
   libm: string;
   /** The cases. */
@@ -72,8 +84,39 @@ export interface Observation {
 export interface HandlerContext {
   /** The suite directory (absolute path). */
   dir: string;
+  /** The releases the suite records: build lrspec's objects with these. */
+  versions: SuiteVersions;
   /** Reads a CSV of the suite. */
   table(file: string): Table;
+  /** Reads any other file of the suite (`defaults.json`). */
+  text(file: string): string;
+}
+
+/**
+ * Where a suite's files live. A suite directory with a `files.json`
+ * (`{ "files": { "<file>": { "path": "<path under fixtures/>", "sha256": "<hex>" } } }`) stores
+ * only the files that differ from another suite's and names the others; every file read is
+ * checked against the recorded sha256 of upstream's output. Otherwise files are in the directory.
+ */
+export function suiteFiles(dir: string): (file: string) => string {
+  const index = `${dir}/files.json`;
+  if (!existsSync(index)) return (file) => readFileSync(`${dir}/${file}`, "utf8");
+  const { files } = JSON.parse(readFileSync(index, "utf8")) as {
+    files: Record<string, { path: string; sha256: string }>;
+  };
+  const root = dirname(dir);
+  return (file) => {
+    const entry = files[file];
+    if (entry === undefined) throw new Error(`${index}: no entry for ${file}`);
+    const bytes = readFileSync(`${root}/${entry.path}`);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    if (sha256 !== entry.sha256) {
+      throw new Error(
+        `${root}/${entry.path}: sha256 ${sha256}, but ${index} records ${entry.sha256} for ${file}`,
+      );
+    }
+    return bytes.toString("utf8");
+  };
 }
 
 /** Runs one case and returns its observations. Called once normally and once under the oracle. */
@@ -322,28 +365,52 @@ export function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
       log.maxUlp = Math.max(log.maxUlp, ulpDistance(mine, glibc));
     }
   }
-  return log.calls > 0 ? [cos, pow, log] : [cos, pow];
+  const sqrt = { op: "sqrt", calls: 0, differ: 0, maxUlp: 0 };
+  for (const [x, glibc] of oracle.sqrtEntries()) {
+    sqrt.calls++;
+    const mine = RUNTIME_LIBM.sqrt(Number(x));
+    if (!Object.is(mine, glibc)) {
+      sqrt.differ++;
+      sqrt.maxUlp = Math.max(sqrt.maxUlp, ulpDistance(mine, glibc));
+    }
+  }
+  return [cos, pow, ...(log.calls > 0 ? [log] : []), ...(sqrt.calls > 0 ? [sqrt] : [])];
 }
 
 /** Loads a suite directory's manifest and libm table. */
 export function loadSuite(
   dir: string,
+  override?: SuiteVersions,
 ): { manifest: Manifest; oracle: GlibcOracle; ctx: HandlerContext } {
   const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, "utf8")) as Manifest;
-  const table = (file: string): Table =>
-    readTable(readFileSync(`${dir}/${file}`, "utf8"), `${dir}/${file}`);
+  const versions = override ?? manifest.versions;
+  if (
+    typeof versions !== "object" || versions === null ||
+    !["1.13", "2.11"].includes(versions.torch) || !["3.11", "3.12"].includes(versions.python)
+  ) {
+    throw new Error(
+      `${dir}/manifest.json: \`versions\` must record torch ("1.13" or "2.11") and python ` +
+        `("3.11" or "3.12"): got ${JSON.stringify(versions)}`,
+    );
+  }
+  const text = suiteFiles(dir);
+  const table = (file: string): Table => readTable(text(file), `${dir}/${file}`);
   const oracle = new GlibcOracle(table(manifest.libm));
-  return { manifest, oracle, ctx: { dir, table } };
+  return { manifest, oracle, ctx: { dir, versions, table, text } };
 }
 
-/** Runs every case of a suite with the given handlers (by case kind). */
+/**
+ * Runs every case of a suite with the given handlers (by case kind), building lrspec's objects
+ * for the releases the manifest records (or `versions`, to show what another release gives).
+ */
 export function runSuite(
   dir: string,
   handlers: Readonly<Record<string, CaseHandler>>,
   filter?: (c: CaseSpec) => boolean,
+  versions?: SuiteVersions,
 ): SuiteResult {
   const started = performance.now();
-  const { manifest, oracle, ctx } = loadSuite(dir);
+  const { manifest, oracle, ctx } = loadSuite(dir, versions);
   const cases = manifest.cases.filter((c) => filter?.(c) ?? true).map((c) => {
     const handler = handlers[c.kind];
     if (handler === undefined) {

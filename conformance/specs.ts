@@ -9,6 +9,19 @@
 
 import * as lrspec from "../mod.ts";
 import type { LRScheduler, Optimizer, ParamSchedulerLike } from "../mod.ts";
+import type { SuiteVersions } from "./runner.ts";
+
+/** The fvcore/detectron2 classes that take `python` (they build a `CompositeParamScheduler`). */
+const PYTHON_CLASSES: ReadonlySet<string> = new Set([
+  "CompositeParamScheduler",
+  "WarmupParamScheduler",
+]);
+
+/** The library's defaults, for callers that build specs outside a suite. */
+const TODAY: SuiteVersions = { torch: "2.11", python: "3.12" };
+
+/** The detectron2 classes on torch's `LRScheduler` that take `torch`. */
+const TORCH_CLASSES: ReadonlySet<string> = new Set(["LRMultiplier", "WarmupPolyLR"]);
 
 /** A scheduler spec as stored in a fixture manifest. */
 export interface SchedulerSpec {
@@ -30,20 +43,28 @@ function ctor(name: string): Ctor {
   return c as Ctor;
 }
 
-function resolveOptions(options: Record<string, unknown>): Record<string, unknown> {
+function resolveOptions(
+  spec: SchedulerSpec,
+  versions: SuiteVersions,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) {
-    if (isSpec(v)) out[k] = buildParamScheduler(v);
+  for (const [k, v] of Object.entries(spec.options)) {
+    if (isSpec(v)) out[k] = buildParamScheduler(v, versions);
     else if (Array.isArray(v) && v.length > 0 && isSpec(v[0])) {
-      out[k] = v.map((s) => buildParamScheduler(s));
+      out[k] = v.map((s) => buildParamScheduler(s, versions));
     } else out[k] = v;
   }
+  if (PYTHON_CLASSES.has(spec.class)) out.python = versions.python;
+  if (TORCH_CLASSES.has(spec.class)) out.torch = versions.torch;
   return out;
 }
 
-/** Builds an fvcore-style scheduler from a spec. */
-export function buildParamScheduler(spec: SchedulerSpec): ParamSchedulerLike {
-  return new (ctor(spec.class))(resolveOptions(spec.options) as never) as ParamSchedulerLike;
+/** Builds an fvcore-style scheduler from a spec, for the suite's Python release. */
+export function buildParamScheduler(
+  spec: SchedulerSpec,
+  versions: SuiteVersions = TODAY,
+): ParamSchedulerLike {
+  return new (ctor(spec.class))(resolveOptions(spec, versions) as never) as ParamSchedulerLike;
 }
 
 /** An optimizer with one group per base LR (and `initialLr`s when resuming). */
@@ -59,8 +80,12 @@ export function makeOptimizer(
 }
 
 /** Builds a torch-style scheduler from a spec, attached to `optimizer`. */
-export function buildLrSchedulerFromSpec(spec: SchedulerSpec, optimizer: Optimizer): LRScheduler {
+export function buildLrSchedulerFromSpec(
+  spec: SchedulerSpec,
+  optimizer: Optimizer,
+  versions: SuiteVersions = TODAY,
+): LRScheduler {
   return new (ctor(spec.class))(
-    { optimizer, ...resolveOptions(spec.options) } as never,
+    { optimizer, ...resolveOptions(spec, versions) } as never,
   ) as LRScheduler;
 }

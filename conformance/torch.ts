@@ -16,6 +16,7 @@ import {
   errorName,
   type HandlerContext,
   type Observation,
+  type SuiteVersions,
 } from "./runner.ts";
 import type { SchedulerSpec } from "./specs.ts";
 
@@ -80,13 +81,17 @@ function ctor(name: string): Ctor {
   return c as Ctor;
 }
 
-/** Builds an lrspec scheduler from a torch spec; children go on the same optimizer. */
+/**
+ * Builds an lrspec scheduler from a torch spec, for the suite's torch release; children go on the
+ * same optimizer.
+ */
 export function buildTorchScheduler(
   spec: SchedulerSpec,
   optimizer: Optimizer,
   other: Optimizer,
+  torch: SuiteVersions["torch"],
 ): AnyScheduler {
-  const options: Record<string, unknown> = {};
+  const options: Record<string, unknown> = { torch };
   let target = optimizer;
   for (const [key, value] of Object.entries(spec.options)) {
     if (key === "_optimizer") {
@@ -95,7 +100,7 @@ export function buildTorchScheduler(
     }
     if (key === "schedulers") {
       options[key] = (value as SchedulerSpec[]).map((c) =>
-        buildTorchScheduler(c, optimizer, other)
+        buildTorchScheduler(c, optimizer, other, torch)
       );
     } else if (key === "lrLambda" || key === "scaleFn") {
       options[key] = Array.isArray(value)
@@ -210,7 +215,7 @@ const torchScheduler: CaseHandler = (c: CaseSpec, ctx: HandlerContext) => {
     const optimizer = buildOptimizer(optSpec);
     return {
       optimizer,
-      scheduler: buildTorchScheduler(spec, optimizer, buildOptimizer(optSpec)),
+      scheduler: buildTorchScheduler(spec, optimizer, buildOptimizer(optSpec), ctx.versions.torch),
     };
   };
   if (c.error !== undefined) {

@@ -5,7 +5,11 @@
  * @module
  */
 
-import { buildLrScheduler, type LrSchedulerSolverConfig } from "../schedules/detectron2/build.ts";
+import {
+  buildLrScheduler,
+  type BuildLrSchedulerOptions,
+  type LrSchedulerSolverConfig,
+} from "../schedules/detectron2/build.ts";
 import type { SolverConfig } from "../schedules/detectron2/defaults.ts";
 
 /** A value as an error message shows it. */
@@ -100,6 +104,11 @@ export interface LrCurveOptions {
    * @default {undefined}
    */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The Python and torch releases {@linkcode buildLrScheduler} follows (see its options).
+   * @default {{ python: "3.12", torch: "2.11" }}
+   */
+  releases?: Pick<BuildLrSchedulerOptions, "python" | "torch">;
 }
 
 /**
@@ -144,7 +153,10 @@ export function lrCurve(cfg: { SOLVER: CurveSolverConfig }, options: LrCurveOpti
   });
   const warnings: string[] = [];
   const optimizer = { paramGroups: groups.map((g) => ({ lr: g.lr })) };
-  const scheduler = buildLrScheduler(cfg, optimizer, { onWarning: (w) => warnings.push(w) });
+  const scheduler = buildLrScheduler(cfg, optimizer, {
+    ...options.releases,
+    onWarning: (w) => warnings.push(w),
+  });
   const columns = groups.map((g) => ({
     name: g.name,
     baseLr: g.lr,

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { buildLrScheduler } from "../schedules/detectron2/build.ts";
+import { buildLrScheduler, type BuildLrSchedulerOptions } from "../schedules/detectron2/build.ts";
 import { LRMultiplier } from "../schedules/detectron2/lr_scheduler.ts";
 import { sampleLr } from "../schedules/detectron2/sample_lr.ts";
 import { ScheduleCursor } from "../schedules/fast/cursor.ts";
@@ -91,6 +91,11 @@ export interface LrCurveRunsOptions {
    * @default {MAX_ITER + 1}
    */
   rows?: number;
+  /**
+   * The Python and torch releases `buildLrScheduler` follows (see its options).
+   * @default {{ python: "3.12", torch: "2.11" }}
+   */
+  releases?: Pick<BuildLrSchedulerOptions, "python" | "torch">;
 }
 
 /**
@@ -131,7 +136,10 @@ export function lrCurveRuns(
   }
   const warnings: string[] = [];
   const optimizer = { paramGroups: groups.map((g) => ({ lr: g.lr })) };
-  const scheduler = buildLrScheduler(cfg, optimizer, { onWarning: (w) => warnings.push(w) });
+  const scheduler = buildLrScheduler(cfg, optimizer, {
+    ...options.releases,
+    onWarning: (w) => warnings.push(w),
+  });
   const columns = groups.map((g) => g.name);
   if (scheduler instanceof LRMultiplier && scheduler.getLr === LRMultiplier.prototype.getLr) {
     return multiplierRuns(scheduler, columns, rows, warnings);
@@ -142,7 +150,10 @@ export function lrCurveRuns(
     warnings,
     start: () => {
       const fresh = { paramGroups: groups.map((g) => ({ lr: g.lr })) };
-      const s: LRScheduler = buildLrScheduler(cfg, fresh, { onWarning: () => {} });
+      const s: LRScheduler = buildLrScheduler(cfg, fresh, {
+        ...options.releases,
+        onWarning: () => {},
+      });
       return {
         values: (out) => fresh.paramGroups.forEach((g, i) => (out[i] = g.lr)),
         step: () => s.step(),

@@ -21,6 +21,12 @@ export interface Libm {
   pow(x: number, y: number): number;
   /** The natural logarithm, as Python's one-argument `math.log` (used by torch's SGDR restarts). */
   log(x: number): number;
+  /**
+   * The square root, as Python's `math.sqrt` (Hugging Face's inverse-sqrt and `1-sqrt` shapes).
+   * IEEE 754 requires it correctly rounded, so every runtime should agree with glibc; it goes
+   * through this seam all the same, so that the conformance suite checks that too.
+   */
+  sqrt(x: number): number;
 }
 
 /** Splits a finite double into an odd-or-normalised integer significand and a binary exponent. */
@@ -202,13 +208,14 @@ function runtimePow(x: number, y: number): number {
  * This object is a test seam for the conformance suite, which temporarily replaces both functions
  * by glibc's recorded results (see `conformance/`). It is not exported from the package.
  */
-export const libm: Libm = { cos: Math.cos, pow: runtimePow, log: Math.log };
+export const libm: Libm = { cos: Math.cos, pow: runtimePow, log: Math.log, sqrt: Math.sqrt };
 
 /** The runtime's own libm functions, as installed in {@linkcode libm} by default. */
 export const RUNTIME_LIBM: Readonly<Libm> = Object.freeze({
   cos: Math.cos,
   pow: runtimePow,
   log: Math.log,
+  sqrt: Math.sqrt,
 });
 
 /**

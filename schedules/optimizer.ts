@@ -20,10 +20,28 @@ export interface ParamGroup {
   [option: string]: unknown;
 }
 
+/**
+ * An optimizer's default options (torch's `optimizer.defaults`): what a parameter group that sets
+ * no value of its own uses. Only `lr` is read by lrspec.
+ */
+export interface OptimizerDefaults {
+  /** The learning rate the optimizer was built with (torch's `defaults["lr"]`). */
+  lr?: number;
+  /** Any other default option. */
+  [option: string]: unknown;
+}
+
 /** The part of an optimizer that a learning-rate scheduler drives. */
 export interface Optimizer {
   /** The parameter groups, modified in place. */
   paramGroups: ParamGroup[];
+  /**
+   * The optimizer's defaults (torch's `optimizer.defaults`). Only the schedules that read
+   * `optimizer.defaults["lr"]` upstream need it (Hugging Face's `polynomial` and min-lr
+   * cosines); they throw a `TypeError` without it. Schedulers never write it.
+   * @default {undefined}
+   */
+  defaults?: OptimizerDefaults;
 }
 
 /** A scheduler's resumable state: plain data, safe to `JSON.stringify`. */

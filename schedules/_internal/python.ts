@@ -12,13 +12,41 @@ import { libm } from "../math.ts";
  * Python's `a / b` on floats: IEEE division, except that a zero divisor raises (Python's
  * `ZeroDivisionError`) instead of producing an infinity or NaN.
  *
- * @throws {RangeError} If `b` is zero, naming `owner` and the upstream error.
+ * @throws {RangeError} If `b` is zero, naming `owner` and the upstream error (raised by
+ * `upstream`, torch unless said otherwise).
  */
-export function trueDiv(owner: string, a: number, b: number): number {
+export function trueDiv(owner: string, a: number, b: number, upstream = "torch"): number {
   if (b === 0) {
-    throw new RangeError(`${owner}: float division by zero (torch raises ZeroDivisionError)`);
+    throw new RangeError(`${owner}: float division by zero (${upstream} raises ZeroDivisionError)`);
   }
   return a / b;
+}
+
+/**
+ * Python's `a % b` on floats: the remainder has the sign of `b` (`-0.25 % 1.0 == 0.75`), where
+ * JavaScript's `%` keeps the sign of `a`. CPython's `float_rem`: `fmod`, then `b` added when
+ * the signs differ; a zero remainder takes the sign of `b`.
+ *
+ * @throws {RangeError} If `b` is zero (Python's `ZeroDivisionError`).
+ */
+export function floatMod(owner: string, a: number, b: number, upstream = "torch"): number {
+  if (b === 0) {
+    throw new RangeError(`${owner}: float modulo by zero (${upstream} raises ZeroDivisionError)`);
+  }
+  let mod = a % b; // C's fmod: exact
+  if (mod !== 0) {
+    if ((b < 0) !== (mod < 0)) mod += b;
+  } else {
+    mod = b < 0 ? -0 : 0;
+  }
+  return mod;
+}
+
+/** Python's `f"{x:.4e}"` for a finite float (`1.0000e-05`). */
+export function formatExp4(x: number): string {
+  const [mantissa, exponent] = x.toExponential(4).split("e") as [string, string];
+  const sign = exponent.startsWith("-") ? "-" : "+";
+  return `${mantissa}e${sign}${exponent.replace(/^[-+]/, "").padStart(2, "0")}`;
 }
 
 /**
@@ -29,11 +57,11 @@ export function trueDiv(owner: string, a: number, b: number): number {
  * fractional exponent (Python returns a complex number) and an overflowing result (Python
  * `OverflowError`).
  */
-export function floatPow(owner: string, x: number, y: number): number {
+export function floatPow(owner: string, x: number, y: number, upstream = "torch"): number {
   if (y === 0) return 1;
   if (x === 0 && y < 0) {
     throw new RangeError(
-      `${owner}: 0.0 cannot be raised to a negative power (${y}) (torch raises ZeroDivisionError)`,
+      `${owner}: 0.0 cannot be raised to a negative power (${y}) (${upstream} raises ZeroDivisionError)`,
     );
   }
   if (x < 0 && !Number.isInteger(y)) {
@@ -82,4 +110,43 @@ export function bisectRight(sorted: ArrayLike<number>, x: number): number {
     else lo = mid + 1;
   }
   return lo;
+}
+
+/**
+ * Python's `sum(xs)` of floats (start: the int `0`), as the given CPython release computes it.
+ *
+ * - `"3.11"` (and earlier): `((0 + x0) + x1) + …`, left to right, one rounding per addition.
+ * - `"3.12"` (and later): CPython 3.12's `builtin_sum_impl` (`Python/bltinmodule.c`). The int
+ *   fast path turns `0 + x0` into the float `x0`; the float fast path then adds the remaining
+ *   items with Neumaier's compensated summation ("Improved Kahan–Babuška algorithm by Arnold
+ *   Neumaier"), and adds the compensation once at the end when it is non-zero and finite:
+ *
+ *   ```text
+ *   f = 0 + x0; c = 0
+ *   for x in x1, x2, …:  t = f + x
+ *                        c += |f| >= |x| ? (f − t) + x : (x − t) + f
+ *                        f = t
+ *   return c ≠ 0 and c finite ? f + c : f
+ *   ```
+ *
+ * JavaScript cannot tell `1` from `1.0`: every item is treated as a Python float.
+ */
+export function pySum(xs: readonly number[], python: "3.11" | "3.12"): number {
+  const n = xs.length;
+  if (n === 0) return 0;
+  let f = 0 + xs[0]!;
+  if (python === "3.11") {
+    for (let i = 1; i < n; i++) f = f + xs[i]!;
+    return f;
+  }
+  let c = 0.0;
+  for (let i = 1; i < n; i++) {
+    const x = xs[i]!;
+    const t = f + x;
+    if (Math.abs(f) >= Math.abs(x)) c += (f - t) + x;
+    else c += (x - t) + f;
+    f = t;
+  }
+  if (c !== 0 && Number.isFinite(c)) f += c;
+  return f;
 }

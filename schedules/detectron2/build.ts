@@ -15,9 +15,10 @@ import {
   CosineParamScheduler,
   MultiStepParamScheduler,
   type ParamScheduler,
+  type PythonVersion,
   StepWithFixedGammaParamScheduler,
 } from "../fvcore/param_scheduler.ts";
-import type { LRScheduler } from "../torch/lr_scheduler.ts";
+import type { LRScheduler, TorchVersion } from "../torch/lr_scheduler.ts";
 import type { Optimizer } from "../optimizer.ts";
 
 /** The `SOLVER.LR_SCHEDULER_NAME` values {@linkcode buildLrScheduler} knows. */
@@ -53,6 +54,18 @@ export interface BuildLrSchedulerOptions {
    * @default {console.warn}
    */
   onWarning?: (message: string) => void;
+  /**
+   * The Python whose `sum()` fvcore's `CompositeParamScheduler` uses (passed to
+   * {@linkcode WarmupParamScheduler}; its two lengths sum alike under both releases).
+   * @default {"3.12"}
+   */
+  python?: PythonVersion;
+  /**
+   * The torch release whose `LRScheduler` base the scheduler follows (passed to
+   * {@linkcode LRMultiplier} and {@linkcode WarmupPolyLR}; their values are the same under both).
+   * @default {"2.11"}
+   */
+  torch?: TorchVersion;
 }
 
 /**
@@ -134,6 +147,7 @@ export function buildLrMultiplier(
       "constant",
     ]),
     rescaleInterval: boolean(owner, "cfg.SOLVER.RESCALE_INTERVAL", solver.RESCALE_INTERVAL),
+    ...(options.python === undefined ? {} : { python: options.python }),
   });
 }
 
@@ -157,7 +171,7 @@ export function buildLrMultiplier(
  *
  * @param cfg A config with a `SOLVER` node, e.g. from {@linkcode getCfg}.
  * @param optimizer The optimizer whose groups are scheduled (their `lr` is set in place).
- * @param options Where warnings go.
+ * @param options Where warnings go; the Python and torch releases to follow.
  * @returns The scheduler, already at iteration 0.
  * @throws {RangeError} For an unknown `LR_SCHEDULER_NAME`, a step equal to `MAX_ITER`
  * (fvcore rejects it: detectron2 issue #4375), `BASE_LR_END / BASE_LR` outside [0, 1], and every
@@ -190,6 +204,7 @@ export function buildLrScheduler(
     throw new TypeError(`${owner}: \`cfg\` must be a config object: got ${show(cfg)}`);
   }
   const solver = cfg.SOLVER;
+  const torch = options.torch === undefined ? {} : { torch: options.torch };
   if (solver?.LR_SCHEDULER_NAME === "WarmupPolyLR") {
     return new WarmupPolyLR({
       optimizer,
@@ -199,8 +214,9 @@ export function buildLrScheduler(
       warmupMethod: solver.WARMUP_METHOD as "linear" | "constant",
       power: solver.POLY_LR_POWER,
       constantEnding: solver.POLY_LR_CONSTANT_ENDING,
+      ...torch,
     });
   }
   const multiplier = buildLrMultiplier(solver, options);
-  return new LRMultiplier({ optimizer, multiplier, maxIter: solver.MAX_ITER });
+  return new LRMultiplier({ optimizer, multiplier, maxIter: solver.MAX_ITER, ...torch });
 }

@@ -13,7 +13,7 @@ import {
   type WarmupMethod,
 } from "./lr_scheduler.ts";
 import { legacyWarmup } from "./_legacy.ts";
-import { LRScheduler } from "../torch/lr_scheduler.ts";
+import { LRScheduler, type TorchVersion } from "../torch/lr_scheduler.ts";
 
 /** Options of {@linkcode WarmupPolyLR}. */
 export interface WarmupPolyLROptions extends LegacyWarmupOptions {
@@ -29,6 +29,11 @@ export interface WarmupPolyLROptions extends LegacyWarmupOptions {
    * @default {0}
    */
   constantEnding?: number;
+  /**
+   * The torch release whose `LRScheduler` base this follows (see {@linkcode LRScheduler}).
+   * @default {"2.11"}
+   */
+  torch?: TorchVersion;
 }
 
 /**
@@ -70,7 +75,7 @@ export class WarmupPolyLR extends LRScheduler {
    * Creates the scheduler, validating every option once.
    *
    * @param options `{ optimizer, maxIters, warmupFactor?, warmupIters?, warmupMethod?,
-   * lastEpoch?, power?, constantEnding? }`.
+   * lastEpoch?, power?, constantEnding?, torch? }`.
    * @throws {TypeError | RangeError} If an option has the wrong type or is out of range.
    */
   constructor(options: WarmupPolyLROptions) {
@@ -84,6 +89,7 @@ export class WarmupPolyLR extends LRScheduler {
       "lastEpoch",
       "power",
       "constantEnding",
+      "torch",
     ]);
     const maxIters = finite(owner, "maxIters", o.maxIters);
     if (!Number.isInteger(maxIters) || maxIters <= 0) {
@@ -92,7 +98,11 @@ export class WarmupPolyLR extends LRScheduler {
     const warmup = legacyWarmup(owner, o);
     const power = finite(owner, "power", o.power ?? 0.9);
     const constantEnding = finite(owner, "constantEnding", o.constantEnding ?? 0.0);
-    super(owner, { optimizer: o.optimizer, lastEpoch: o.lastEpoch ?? -1 });
+    super(owner, {
+      optimizer: o.optimizer,
+      lastEpoch: o.lastEpoch ?? -1,
+      ...(o.torch === undefined ? {} : { torch: o.torch }),
+    });
     this.maxIters = maxIters;
     this.warmupFactor = warmup.warmupFactor;
     this.warmupIters = warmup.warmupIters;

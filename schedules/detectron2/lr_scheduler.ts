@@ -26,8 +26,9 @@ import {
   ConstantParamScheduler,
   LinearParamScheduler,
   type ParamSchedulerLike,
+  type PythonVersion,
 } from "../fvcore/param_scheduler.ts";
-import { LRScheduler } from "../torch/lr_scheduler.ts";
+import { LRScheduler, type TorchVersion } from "../torch/lr_scheduler.ts";
 import type { Optimizer, StateDict } from "../optimizer.ts";
 
 /** The warmup shapes detectron2 knows. */
@@ -53,6 +54,12 @@ export interface WarmupParamSchedulerOptions {
    * @default {false}
    */
   rescaleInterval?: boolean;
+  /**
+   * The Python whose `sum()` the underlying {@linkcode CompositeParamScheduler} uses (see
+   * there; with two segments both releases give the same lengths).
+   * @default {"3.12"}
+   */
+  python?: PythonVersion;
 }
 
 /**
@@ -99,7 +106,8 @@ export class WarmupParamScheduler extends CompositeParamScheduler {
   /**
    * Creates the scheduler, validating every option once.
    *
-   * @param options `{ scheduler, warmupFactor, warmupLength, warmupMethod?, rescaleInterval? }`.
+   * @param options `{ scheduler, warmupFactor, warmupLength, warmupMethod?, rescaleInterval?,
+   * python? }`.
    * @throws {RangeError} For an unknown `warmupMethod` (detectron2 `ValueError`), or whatever the
    * main scheduler throws when evaluated at 0 and at `warmupLength`.
    * @throws {TypeError} If an option has the wrong type.
@@ -122,6 +130,7 @@ export class WarmupParamScheduler extends CompositeParamScheduler {
       "warmupLength",
       "warmupMethod",
       "rescaleInterval",
+      "python",
     ]);
     const scheduler = requireScheduler(owner, "scheduler", o.scheduler);
     const warmupFactor = finite(owner, "warmupFactor", o.warmupFactor);
@@ -150,6 +159,7 @@ export class WarmupParamScheduler extends CompositeParamScheduler {
         schedulers: [warmup, scheduler],
         intervalScaling: ["rescaled", rescaleInterval ? "rescaled" : "fixed"] as const,
         lengths: [warmupLength, 1 - warmupLength],
+        ...(o.python === undefined ? {} : { python: o.python }),
       },
     };
   }
@@ -168,6 +178,11 @@ export interface LRMultiplierOptions {
    * @default {-1}
    */
   lastIter?: number;
+  /**
+   * The torch release whose `LRScheduler` base this follows (see {@linkcode LRScheduler}).
+   * @default {"2.11"}
+   */
+  torch?: TorchVersion;
 }
 
 /**
@@ -208,7 +223,7 @@ export class LRMultiplier extends LRScheduler {
   /**
    * Creates the scheduler, validating every option once.
    *
-   * @param options `{ optimizer, multiplier, maxIter, lastIter? }`.
+   * @param options `{ optimizer, multiplier, maxIter, lastIter?, torch? }`.
    * @throws {TypeError} If `multiplier` has no `at` method (detectron2 `ValueError`), the
    * optimizer is malformed, or `initialLr` is missing when resuming.
    * @throws {RangeError} If `maxIter` is not a positive integer or `lastIter` not an integer
@@ -216,7 +231,13 @@ export class LRMultiplier extends LRScheduler {
    */
   constructor(options: LRMultiplierOptions) {
     const owner = "LRMultiplier";
-    const o = requireOptions(owner, options, ["optimizer", "multiplier", "maxIter", "lastIter"]);
+    const o = requireOptions(owner, options, [
+      "optimizer",
+      "multiplier",
+      "maxIter",
+      "lastIter",
+      "torch",
+    ]);
     const multiplier = requireScheduler(owner, "multiplier", o.multiplier);
     const maxIter = integer(
       owner,
@@ -225,7 +246,11 @@ export class LRMultiplier extends LRScheduler {
       "a positive integer up to 2^53 - 1",
       (x) => x > 0 && Number.isSafeInteger(x),
     );
-    super(owner, { optimizer: o.optimizer, lastEpoch: o.lastIter ?? -1 });
+    super(owner, {
+      optimizer: o.optimizer,
+      lastEpoch: o.lastIter ?? -1,
+      ...(o.torch === undefined ? {} : { torch: o.torch }),
+    });
     this.#multiplier = multiplier;
     this.#maxIter = maxIter;
     this.#cursor = new ScheduleCursor(multiplier, { numUpdates: maxIter });

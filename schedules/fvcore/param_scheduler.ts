@@ -19,7 +19,7 @@
  */
 
 import { libm } from "../math.ts";
-import { bisectRightF64 } from "../_internal/python.ts";
+import { bisectRightF64, pySum } from "../_internal/python.ts";
 import {
   array,
   checkSchedulerValue,
@@ -735,6 +735,15 @@ export class StepWithFixedGammaParamScheduler extends ParamScheduler {
 /** How a {@linkcode CompositeParamScheduler} maps `where` into one of its schedulers. */
 export type IntervalScaling = "rescaled" | "fixed";
 
+/**
+ * The Python release whose `sum()` a {@linkcode CompositeParamScheduler} reproduces: `"3.11"`
+ * (and earlier) adds left to right; `"3.12"` (3.12 and later) uses CPython 3.12's compensated
+ * float sum.
+ */
+export type PythonVersion = "3.11" | "3.12";
+
+const PYTHON_VERSIONS: readonly PythonVersion[] = ["3.11", "3.12"];
+
 /** Options of {@linkcode CompositeParamScheduler}. */
 export interface CompositeParamSchedulerOptions {
   /** The schedulers, run in order. */
@@ -749,6 +758,14 @@ export interface CompositeParamSchedulerOptions {
    * `where` unchanged.
    */
   intervalScaling: readonly IntervalScaling[];
+  /**
+   * The Python whose `sum()` fvcore's `lengths` check and correction run under: `"3.12"` (3.12
+   * and later: compensated summation) or `"3.11"` (and earlier: left to right). The two differ
+   * for three or more lengths, e.g. `sum([0.7, 0.2, 0.1])` is `1.0` on 3.12 (no correction) and
+   * `0.9999999999999999` on 3.11 (the last length becomes `1.0 - 0.8999999999999999`).
+   * @default {"3.12"}
+   */
+  python?: PythonVersion;
 }
 
 /**
@@ -762,6 +779,10 @@ export interface CompositeParamSchedulerOptions {
  *         = where                                             if fixed
  * value   = schedulers[i].at(where_i)
  * ```
+ *
+ * fvcore replaces `lengths[-1]` by `1.0 - sum(lengths[:-1])` when `sum(lengths) != 1.0`, with
+ * Python's `sum()`, which CPython 3.12 made compensated: `python` picks the release (default
+ * `"3.12"`, i.e. today's Python; `"3.11"` reproduces runs under Python 3.11 and earlier).
  *
  * @example Constant then cosine
  * ```ts
@@ -789,6 +810,8 @@ export class CompositeParamScheduler extends ParamScheduler {
   readonly lengths: readonly number[];
   /** The interval scaling of each scheduler (frozen copy). */
   readonly intervalScaling: readonly IntervalScaling[];
+  /** The Python whose `sum()` corrected `lengths`. */
+  readonly python: PythonVersion;
   /** `running_total` after each segment, accumulated exactly as fvcore does. */
   readonly #totals: Float64Array;
   /** `running_total - lengths[i]`: where each segment starts, as fvcore computes it. */
@@ -802,9 +825,10 @@ export class CompositeParamScheduler extends ParamScheduler {
   /**
    * Creates the scheduler, validating every option once.
    *
-   * @param options `{ schedulers, lengths, intervalScaling }`.
+   * @param options `{ schedulers, lengths, intervalScaling, python? }`.
    * @throws {RangeError} If the arrays differ in length or are empty, the lengths do not sum to
-   * 1 within 1e-3, or an interval scaling is unknown (fvcore `ValueError`).
+   * 1 within 1e-3, or an interval scaling is unknown (fvcore `ValueError`), or `python` is not
+   * `"3.11"` or `"3.12"`.
    * @throws {TypeError} If an option has the wrong type.
    */
   constructor(options: CompositeParamSchedulerOptions) {
@@ -812,7 +836,13 @@ export class CompositeParamScheduler extends ParamScheduler {
     const owner = this.constructor === CompositeParamScheduler
       ? "CompositeParamScheduler"
       : this.constructor.name;
-    const o = requireOptions(owner, options, ["schedulers", "lengths", "intervalScaling"]);
+    const o = requireOptions(owner, options, [
+      "schedulers",
+      "lengths",
+      "intervalScaling",
+      "python",
+    ]);
+    const python = oneOf(owner, "python", o.python ?? "3.12", PYTHON_VERSIONS);
     const schedulers = array(owner, "schedulers", o.schedulers).map((s, i) =>
       requireScheduler(owner, `schedulers[${i}]`, s)
     );
@@ -833,7 +863,7 @@ export class CompositeParamScheduler extends ParamScheduler {
         `${owner}: \`intervalScaling\` must have one entry per scheduler: got ${scaling.length} for ${schedulers.length}`,
       );
     }
-    const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0); // Python 3.11 sum()
+    const sum = (xs: readonly number[]): number => pySum(xs, python); // that Python's sum()
     if (Math.abs(sum(lengths) - 1.0) >= 1e-3) {
       throw new RangeError(
         `${owner}: the sum of all values in \`lengths\` must be 1: got ${show(lengths)} (sum ${
@@ -857,6 +887,7 @@ export class CompositeParamScheduler extends ParamScheduler {
     this.schedulers = Object.freeze(schedulers);
     this.lengths = Object.freeze(lengths);
     this.intervalScaling = Object.freeze(scaling);
+    this.python = python;
     this.#rescaled = scaling.map((s) => s === "rescaled");
     this.#schedulers = schedulers.slice();
     this.#lengths = Float64Array.from(lengths);

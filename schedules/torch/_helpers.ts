@@ -4,32 +4,59 @@
  * @module
  */
 
-import { finite, show } from "../_internal/validate.ts";
+import { finite, oneOf, show } from "../_internal/validate.ts";
+import type { TorchVersion } from "./lr_scheduler.ts";
 
 /** The options every `LRScheduler` subclass accepts besides its own. */
-export const BASE_KEYS: readonly ["optimizer", "lastEpoch", "verbose"] = [
+export const BASE_KEYS: readonly ["optimizer", "lastEpoch", "verbose", "torch"] = [
   "optimizer",
   "lastEpoch",
   "verbose",
+  "torch",
 ];
+
+/** The torch releases whose schedulers lrspec reproduces. */
+export const TORCH_VERSIONS: readonly TorchVersion[] = ["1.13", "2.11"];
+
+/**
+ * Validates the `torch` option (default `"2.11"`) and, for torch 2.11, rejects `verbose`: torch
+ * 2.7 removed the parameter (PR #147301), so torch 2.11 raises `TypeError` for it.
+ */
+export function requireTorch(
+  owner: string,
+  options: { torch?: unknown; verbose?: unknown },
+): TorchVersion {
+  const torch = oneOf(owner, "torch", options.torch ?? "2.11", TORCH_VERSIONS);
+  if (torch === "2.11" && options.verbose !== undefined) {
+    throw new TypeError(
+      `${owner}: unexpected option \`verbose\`: torch 2.7 removed it (PR #147301) and torch 2.11 ` +
+        `raises TypeError; it prints only with torch: "1.13"`,
+    );
+  }
+  return torch;
+}
 
 /** A function of the epoch (torch's `lr_lambda`, `scale_fn`). */
 export type EpochFunction = (epoch: number) => number;
 
 /**
  * torch's `_format_param`: a scalar is repeated for every group; a list must have one value per
- * group (torch `ValueError` otherwise). Returns a fresh array.
+ * group (torch `ValueError` otherwise, with each release's message). Returns a fresh array.
  */
 export function formatParam(
   owner: string,
   name: string,
   value: unknown,
   groups: number,
+  torch: TorchVersion,
 ): number[] {
   if (Array.isArray(value)) {
     if (value.length !== groups) {
       throw new RangeError(
-        `${owner}: expected ${groups} values for \`${name}\`, got ${value.length} (torch ValueError)`,
+        torch === "1.13"
+          ? `${owner}: expected ${groups} values for \`${name}\`, got ${value.length} (torch ValueError)`
+          : `${owner}: \`${name}\` must have the same length as optimizer.paramGroups. \`${name}\` ` +
+            `has ${value.length} values, paramGroups has ${groups}. (torch ValueError)`,
       );
     }
     return value.map((v, i) => finite(owner, `${name}[${i}]`, v));
@@ -139,21 +166,21 @@ export function attributeState(scheduler: object): Record<string, unknown> {
 }
 
 /**
- * Checks a state to load: an object whose keys are all attributes of `scheduler` (never the
- * optimizer). Returns it.
+ * Checks a state to load: an object whose keys are all in `keys` (the keys of the scheduler's own
+ * state dict, never the optimizer). Returns it.
  *
- * @throws {TypeError} If `state` is not an object or has a key `scheduler` lacks.
+ * @throws {TypeError} If `state` is not an object or has a key outside `keys`.
  */
 export function requireStateKeys(
   owner: string,
-  scheduler: object,
+  keys: readonly string[],
   state: unknown,
 ): Record<string, unknown> {
   if (typeof state !== "object" || state === null || Array.isArray(state)) {
     throw new TypeError(`${owner}: state must be an object: got ${show(state)}`);
   }
   for (const key of Object.keys(state)) {
-    if (key === "optimizer" || !Object.prototype.hasOwnProperty.call(scheduler, key)) {
+    if (key === "optimizer" || !keys.includes(key)) {
       throw new TypeError(`${owner}: unknown state key \`${key}\``);
     }
   }

@@ -1,5 +1,5 @@
 /**
- * Port of PyTorch's `torch/optim/lr_scheduler.py` (torch 1.13): the base class
+ * Port of PyTorch's `torch/optim/lr_scheduler.py` (torch 1.13 and 2.11): the base class
  * {@linkcode LRScheduler} and the multiplicative schedulers {@linkcode LambdaLR},
  * {@linkcode MultiplicativeLR}, {@linkcode StepLR}, {@linkcode MultiStepLR},
  * {@linkcode ConstantLR}, {@linkcode LinearLR}, {@linkcode ExponentialLR} and
@@ -29,10 +29,17 @@ import {
   functionState,
   requireLambdas,
   requireStateKeys,
+  requireTorch,
 } from "./_helpers.ts";
-import { finite, integer, requireOptions, show } from "../_internal/validate.ts";
+import { array, finite, integer, requireOptions, show } from "../_internal/validate.ts";
 import { requireOptimizer } from "../_internal/optimizer.ts";
 import type { Optimizer, StateDict } from "../optimizer.ts";
+
+/**
+ * The torch release whose `torch.optim.lr_scheduler` a scheduler reproduces: `"1.13"` or
+ * `"2.11"`. See the README's table of what changed between them.
+ */
+export type TorchVersion = "1.13" | "2.11";
 
 /** Options shared by every torch-style scheduler. */
 export interface LRSchedulerOptions {
@@ -45,10 +52,16 @@ export interface LRSchedulerOptions {
    */
   lastEpoch?: number;
   /**
-   * Print each learning-rate update, as torch's `verbose=True` does.
+   * torch 1.13 only: print each learning-rate update, as torch's `verbose=True` does. torch 2.7
+   * removed the parameter, so with `torch: "2.11"` passing it throws a `TypeError`.
    * @default {false}
    */
   verbose?: boolean;
+  /**
+   * The torch release to reproduce: its values, errors and state-dict keys.
+   * @default {"2.11"}
+   */
+  torch?: TorchVersion;
 }
 
 /** Python's `a // b` for integers. */
@@ -57,18 +70,26 @@ function floorDiv(a: number, b: number): number {
 }
 
 /**
- * Base class of the torch-style schedulers, a port of torch's `_LRScheduler` (renamed
- * `LRScheduler` in torch 2.0).
+ * Base class of the torch-style schedulers, a port of torch's `LRScheduler` (`_LRScheduler` in
+ * torch 1.13), for torch 1.13 and 2.11 (`torch` option, default `"2.11"`).
  *
  * ```text
  * construction: initialLr_g ← lr_g (lastEpoch = -1; kept if already set), baseLrs = initialLr
  *               initial step: lastEpoch ← lastEpoch + 1, lr_g ← getLr()[g]
+ *               (torch 2.11: with _isInitial = true during that step)
  * step():       lastEpoch ← lastEpoch + 1,  lr_g ← getLr()[g]          (chainable form)
  * step(epoch):  lastEpoch ← epoch,          lr_g ← closed form, or getLr() where there is none
  * ```
  *
  * Subclasses implement {@linkcode LRScheduler.getLr} (torch's chainable `get_lr`) and call
  * {@linkcode LRScheduler.initialStep} at the end of their constructor.
+ *
+ * torch 2.11 (`_initial_mode`, PR #149312) marks the constructor's step with `_isInitial`, so
+ * that `ExponentialLR`, `LinearLR`, `PolynomialLR`, `CosineAnnealingLR` and `MultiplicativeLR`
+ * built with `lastEpoch >= 0` keep the resumed rate instead of applying one more factor; its
+ * state dict has `_isInitial` and no `verbose` (removed in torch 2.7, PR #147301); it writes the
+ * rates with `zip(…, strict=True)` (torch 2.10), so a step whose rates do not match the groups
+ * one to one throws. torch 1.13's state dict has `verbose` and no `_isInitial`.
  *
  * Deliberate differences from torch: `step(epoch)` requires an integer `epoch >= 0`; a learning
  * rate that would be NaN or infinite (torch writes it) throws a `RangeError` instead; torch's
@@ -94,6 +115,7 @@ function floorDiv(a: number, b: number): number {
  * s.step();
  * assert.deepEqual(s.getLastLr(), [0.25]);
  * assert.equal(optimizer.paramGroups[0]!.initialLr, 1);
+ * assert.equal(s.torch, "2.11");
  * ```
  */
 export abstract class LRScheduler {
@@ -103,31 +125,49 @@ export abstract class LRScheduler {
   baseLrs: number[];
   /** Index of the last step taken: 0 after construction, `k` after `k` calls to `step()`. */
   lastEpoch: number;
-  /** Whether each update is printed. */
+  /** Whether each update is printed (torch 1.13 only; always `false` with torch 2.11). */
   verbose: boolean;
   /** Number of `step()` calls, the initial step included (torch's `_step_count`). */
   protected _stepCount = 0;
+  /** torch 2.11's `_is_initial`: `true` only during the constructor's step. */
+  protected _isInitial = false;
+  /** torch's `_get_lr_called_within_step`: `false` between calls, as torch saves it. */
+  protected _getLrCalledWithinStep = false;
   /** The learning rates written by the last step (torch's `_last_lr`). */
   protected _lastLr: number[] = [];
+  readonly #torch: TorchVersion;
 
   /**
    * Creates the scheduler, validating the shared options once. Does not take the initial step:
    * subclasses call {@linkcode LRScheduler.initialStep} once their own fields are set.
    *
    * @param owner The class name used in error messages.
-   * @param options The shared options; `lastEpoch` defaults to -1.
-   * @throws {TypeError} If the optimizer is malformed, or `initialLr` is missing from a group
-   * when resuming (torch raises `KeyError`).
-   * @throws {RangeError} If `lastEpoch` is not an integer >= -1.
+   * @param options The shared options; `lastEpoch` defaults to -1, `torch` to `"2.11"`.
+   * @param init `"attach"` only attaches the optimizer (no `initialLr`, `baseLrs` empty,
+   * `lastEpoch` 0), as torch's composite schedulers and torch 2's `ReduceLROnPlateau` do without
+   * calling the base constructor.
+   * @throws {TypeError} If the optimizer is malformed, `initialLr` is missing from a group when
+   * resuming (torch raises `KeyError`), or `verbose` is given with torch 2.11.
+   * @throws {RangeError} If `lastEpoch` is not an integer >= -1 or `torch` is unknown.
    */
-  protected constructor(owner: string, options: LRSchedulerOptions) {
+  protected constructor(
+    owner: string,
+    options: LRSchedulerOptions,
+    init: "initialLr" | "attach" = "initialLr",
+  ) {
+    this.#torch = requireTorch(owner, options);
     this.optimizer = requireOptimizer(owner, options.optimizer);
-    const lastEpoch = options.lastEpoch ?? -1;
-    integer(owner, "lastEpoch", lastEpoch, "an integer >= -1", (x) => x >= -1);
     this.verbose = options.verbose ?? false;
     if (typeof this.verbose !== "boolean") {
       throw new TypeError(`${owner}: \`verbose\` must be a boolean: got ${show(this.verbose)}`);
     }
+    if (init === "attach") {
+      this.baseLrs = [];
+      this.lastEpoch = 0;
+      return;
+    }
+    const lastEpoch = options.lastEpoch ?? -1;
+    integer(owner, "lastEpoch", lastEpoch, "an integer >= -1", (x) => x >= -1);
     const groups = this.optimizer.paramGroups;
     if (lastEpoch === -1) {
       for (const group of groups) {
@@ -149,13 +189,28 @@ export abstract class LRScheduler {
     this.lastEpoch = lastEpoch;
   }
 
+  /** The torch release this scheduler reproduces. */
+  get torch(): TorchVersion {
+    return this.#torch;
+  }
+
   /**
-   * torch's `_initial_step()`: resets the step count and takes the first step. Called at the end
-   * of every constructor, and by {@linkcode SequentialLR} on its first scheduler.
+   * torch's `_initial_step()`: resets the step count and takes the first step (torch 2.11: with
+   * `_isInitial` set during it). Called at the end of every constructor, and by
+   * {@linkcode SequentialLR} on its first scheduler.
    */
   initialStep(): void {
     this._stepCount = 0;
-    this.step();
+    if (this.#torch === "1.13") {
+      this.step();
+      return;
+    }
+    this._isInitial = true;
+    try {
+      this.step();
+    } finally {
+      this._isInitial = false;
+    }
   }
 
   /**
@@ -186,6 +241,18 @@ export abstract class LRScheduler {
       integer(this.constructor.name, "epoch", epoch, "an integer >= 0", (x) => x >= 0);
     }
     this._stepCount += 1;
+    this.updateLr(epoch);
+  }
+
+  /**
+   * The second half of {@linkcode LRScheduler.step}, which does not count the step: torch 2's
+   * `_update_lr`, which torch 2.11's `SequentialLR` calls as `_update_lr(0)` to restart a
+   * scheduler at its milestone.
+   *
+   * @param epoch As in {@linkcode LRScheduler.step}.
+   * @throws {RangeError} Where torch raises while computing the new rates.
+   */
+  updateLr(epoch?: number): void {
     let values: number[];
     if (epoch === undefined) {
       this.lastEpoch += 1;
@@ -198,13 +265,22 @@ export abstract class LRScheduler {
   }
 
   /**
-   * Writes `values` into the groups (as far as both go, like Python's `zip`) and records them as
-   * the last learning rates, as the end of torch's `step()` does.
+   * Writes `values` into the groups and records them as the last learning rates, as the end of
+   * torch's `step()` does: torch 1.13 zips as far as both go; torch 2.11 zips with `strict=True`.
    *
-   * @throws {RangeError} If a value is NaN or infinite (torch would write it).
+   * @throws {RangeError} If a value is NaN or infinite (torch would write it), or, with torch
+   * 2.11, if there are not exactly as many values as groups (torch `ValueError`).
    */
   protected applyLrs(values: readonly number[], epoch?: number): void {
     const groups = this.optimizer.paramGroups;
+    if (this.#torch === "2.11" && values.length !== groups.length) {
+      throw new RangeError(
+        `${this.constructor.name}: zip() argument 2 is ${
+          values.length < groups.length ? "shorter" : "longer"
+        } than argument 1: ${values.length} learning rates for ${groups.length} groups (torch ` +
+          "2.11 raises ValueError)",
+      );
+    }
     const n = Math.min(groups.length, values.length);
     for (let i = 0; i < n; i++) {
       const lr = values[i]!;
@@ -216,8 +292,6 @@ export abstract class LRScheduler {
         );
       }
     }
-    // `verbose` tested once, and `_lastLr.length` assigned only when it changes (assigning an
-    // array's length is slow in V8 even when unchanged): 10–20 ns less per step on V8.
     if (this.verbose) {
       for (let i = 0; i < n; i++) {
         groups[i]!.lr = values[i]!;
@@ -231,7 +305,7 @@ export abstract class LRScheduler {
     for (let i = 0; i < groups.length; i++) last[i] = groups[i]!.lr;
   }
 
-  /** Prints an update in torch's `print_lr` format. */
+  /** Prints an update in torch 1.13's `print_lr` format. */
   protected printLr(group: number, lr: number, epoch?: number): void {
     if (epoch === undefined) {
       console.log(`Adjusting learning rate of group ${group} to ${formatE4(lr)}.`);
@@ -251,22 +325,27 @@ export abstract class LRScheduler {
 
   /**
    * The scheduler's state: like torch, every attribute except the optimizer (and functions,
-   * which torch cannot serialise either). Arrays and plain objects are copied.
+   * which torch cannot serialise either), with that release's keys (`verbose` in 1.13,
+   * `_isInitial` in 2.11). Arrays and plain objects are copied.
    */
   stateDict(): StateDict {
-    return attributeState(this);
+    const state = attributeState(this);
+    if (this.#torch === "1.13") delete state._isInitial;
+    else delete state.verbose;
+    return state;
   }
 
   /**
    * Restores a state from {@linkcode LRScheduler.stateDict}. Like torch, it assigns the saved
    * attributes and does not touch the optimizer (restore its groups as well, as torch users
-   * restore the optimizer's state dict); unlike torch, it rejects keys this scheduler does not
-   * have.
+   * restore the optimizer's state dict); unlike torch, it rejects keys this scheduler's state
+   * does not have.
    *
-   * @throws {TypeError} If `state` is not an object or has a key this scheduler lacks.
+   * @throws {TypeError} If `state` is not an object or has a key this scheduler's state lacks.
    */
   loadStateDict(state: StateDict): void {
-    Object.assign(this, copyState(requireStateKeys(this.constructor.name, this, state)));
+    const keys = Object.keys(this.stateDict());
+    Object.assign(this, copyState(requireStateKeys(this.constructor.name, keys, state)));
   }
 }
 
@@ -302,7 +381,7 @@ function restoreLambdas(lambdas: readonly EpochFunction[], saved: unknown, owner
 
 /**
  * Sets each group's learning rate to its initial learning rate times a function of the epoch.
- * Port of torch `LambdaLR` (torch 1.13).
+ * Port of torch `LambdaLR` (torch 1.13 and 2.11).
  *
  * ```text
  * lr_g(e) = initialLr_g · lrLambda_g(e)
@@ -344,6 +423,7 @@ export class LambdaLR extends LRScheduler {
   constructor(options: LambdaLROptions) {
     const owner = "LambdaLR";
     const o = requireOptions(owner, options, [...BASE_KEYS, "lrLambda"]);
+    requireTorch(owner, o);
     const optimizer = requireOptimizer(owner, o.optimizer);
     const lrLambdas = requireLambdas(owner, o.lrLambda, optimizer.paramGroups.length);
     super(owner, o);
@@ -379,15 +459,18 @@ export class LambdaLR extends LRScheduler {
 
 /**
  * Multiplies each group's learning rate by a function of the epoch at every step. Port of torch
- * `MultiplicativeLR` (torch 1.13).
+ * `MultiplicativeLR` (torch 1.13 and 2.11).
  *
  * ```text
- * lr_g(0) = lr_g                                  (initial step: unchanged)
- * lr_g(e) = lr_g(e − 1) · lrLambda_g(e),  e > 0
+ * initial step:  lr_g unchanged
+ * lr_g(e) = lr_g(e − 1) · lrLambda_g(e)   (torch 1.13: only for e > 0)
  * ```
  *
  * Chainable, without a closed form: `step(epoch)` multiplies by `lrLambda(epoch)` once. The state
- * dict saves functions as {@linkcode LambdaLR} does.
+ * dict saves functions as {@linkcode LambdaLR} does. torch 1.13 skips the factor whenever
+ * `e <= 0`; torch 2.11 (PR #149312) only at the initial step, so a `SequentialLR` restarting it
+ * at a milestone (epoch 0) applies `lrLambda(0)`, and one built with `lastEpoch >= 0` does not
+ * apply a factor at construction.
  *
  * @example Decay by 0.95 every epoch
  * ```ts
@@ -417,6 +500,7 @@ export class MultiplicativeLR extends LRScheduler {
   constructor(options: LambdaLROptions) {
     const owner = "MultiplicativeLR";
     const o = requireOptions(owner, options, [...BASE_KEYS, "lrLambda"]);
+    requireTorch(owner, o);
     const optimizer = requireOptimizer(owner, o.optimizer);
     const lrLambdas = requireLambdas(owner, o.lrLambda, optimizer.paramGroups.length);
     super(owner, o);
@@ -424,11 +508,14 @@ export class MultiplicativeLR extends LRScheduler {
     this.initialStep();
   }
 
-  /** `lr · lrLambda(lastEpoch)` for each group when `lastEpoch > 0`, else `lr`. */
+  /**
+   * `lr · lrLambda(lastEpoch)` for each group, except `lr` unchanged at the initial step (torch
+   * 2.11: `_isInitial`) or, with torch 1.13, whenever `lastEpoch <= 0`.
+   */
   getLr(): number[] {
     const e = this.lastEpoch;
     const groups = this.optimizer.paramGroups;
-    if (e > 0) {
+    if (this.torch === "1.13" ? e > 0 : !this._isInitial) {
       return this.lrLambdas.slice(0, groups.length).map((f, i) =>
         groups[i]!.lr * callFactor("MultiplicativeLR", "lrLambda", f, e)
       );
@@ -471,7 +558,7 @@ export interface StepLROptions extends LRSchedulerOptions {
 
 /**
  * Multiplies each group's learning rate by `gamma` every `stepSize` epochs. Port of torch
- * `StepLR` (torch 1.13).
+ * `StepLR` (torch 1.13 and 2.11).
  *
  * ```text
  * lr_g(e) = lr_g(e − 1) · gamma   if e > 0 and e mod stepSize = 0
@@ -518,6 +605,7 @@ export class StepLR extends LRScheduler {
   constructor(options: StepLROptions) {
     const owner = "StepLR";
     const o = requireOptions(owner, options, [...BASE_KEYS, "stepSize", "gamma"]);
+    requireTorch(owner, o);
     const stepSize = integer(owner, "stepSize", o.stepSize, "a positive integer", (x) => x > 0);
     const gamma = finite(owner, "gamma", o.gamma ?? 0.1);
     super(owner, o);
@@ -555,7 +643,7 @@ export interface MultiStepLROptions extends LRSchedulerOptions {
 
 /**
  * Multiplies each group's learning rate by `gamma` at each milestone. Port of torch
- * `MultiStepLR` (torch 1.13).
+ * `MultiStepLR` (torch 1.13 and 2.11).
  *
  * ```text
  * lr_g(e) = lr_g(e − 1) · gamma ** count(e)   if e is a milestone (count: its multiplicity)
@@ -598,11 +686,9 @@ export class MultiStepLR extends LRScheduler {
   constructor(options: MultiStepLROptions) {
     const owner = "MultiStepLR";
     const o = requireOptions(owner, options, [...BASE_KEYS, "milestones", "gamma"]);
-    if (!Array.isArray(o.milestones)) {
-      throw new TypeError(`${owner}: \`milestones\` must be an array: got ${show(o.milestones)}`);
-    }
+    requireTorch(owner, o);
     const counter: Record<string, number> = {};
-    (o.milestones as unknown[]).forEach((m, i) => {
+    array(owner, "milestones", o.milestones).forEach((m, i) => {
       const k = String(integer(owner, `milestones[${i}]`, m, "an integer"));
       counter[k] = (counter[k] ?? 0) + 1;
     });
@@ -644,12 +730,17 @@ export interface ExponentialLROptions extends LRSchedulerOptions {
 
 /**
  * Multiplies each group's learning rate by `gamma` every epoch. Port of torch `ExponentialLR`
- * (torch 1.13).
+ * (torch 1.13 and 2.11).
  *
  * ```text
- * lr_g(0) = lr_g;  lr_g(e) = lr_g(e − 1) · gamma
+ * initial step: lr_g unchanged;  lr_g(e) = lr_g(e − 1) · gamma
  * closed form (step(epoch)): initialLr_g · gamma ** e
  * ```
+ *
+ * torch 1.13 keeps the rate whenever `e = 0` — also at the initial step of a scheduler built with
+ * `lastEpoch >= 0`, which therefore multiplies the resumed rate once more; torch 2.11 (PR #149312,
+ * issue #102261) keeps it exactly at the initial step, and multiplies at `e = 0` otherwise (a
+ * `SequentialLR` milestone at 0).
  *
  * @example
  * ```ts
@@ -678,16 +769,19 @@ export class ExponentialLR extends LRScheduler {
   constructor(options: ExponentialLROptions) {
     const owner = "ExponentialLR";
     const o = requireOptions(owner, options, [...BASE_KEYS, "gamma"]);
+    requireTorch(owner, o);
     const gamma = finite(owner, "gamma", o.gamma);
     super(owner, o);
     this.gamma = gamma;
     this.initialStep();
   }
 
-  /** `lr · gamma` (`lr` at epoch 0). */
+  /** `lr · gamma`; `lr` at the initial step (torch 2.11) or at epoch 0 (torch 1.13). */
   getLr(): number[] {
     const groups = this.optimizer.paramGroups;
-    if (this.lastEpoch === 0) return groups.map((g) => g.lr);
+    if (this.torch === "1.13" ? this.lastEpoch === 0 : this._isInitial) {
+      return groups.map((g) => g.lr);
+    }
     return groups.map((g) => g.lr * this.gamma);
   }
 
@@ -719,7 +813,7 @@ export interface ConstantLROptions extends LRSchedulerOptions {
 
 /**
  * Multiplies each group's learning rate by a constant factor until `totalIters`. Port of torch
- * `ConstantLR` (torch 1.13).
+ * `ConstantLR` (torch 1.13 and 2.11).
  *
  * ```text
  * lr_g(0) = lr_g · factor
@@ -762,6 +856,7 @@ export class ConstantLR extends LRScheduler {
   constructor(options: ConstantLROptions) {
     const owner = "ConstantLR";
     const o = requireOptions(owner, options, [...BASE_KEYS, "factor", "totalIters"]);
+    requireTorch(owner, o);
     const factor = finite(owner, "factor", o.factor ?? 1.0 / 3);
     if (factor > 1.0 || factor < 0) {
       throw new RangeError(
@@ -821,7 +916,7 @@ export interface LinearLROptions extends LRSchedulerOptions {
 
 /**
  * Changes each group's learning rate linearly from `startFactor · lr` to `endFactor · lr` over
- * `totalIters` epochs. Port of torch `LinearLR` (torch 1.13).
+ * `totalIters` epochs. Port of torch `LinearLR` (torch 1.13 and 2.11).
  *
  * ```text
  * lr_g(0) = lr_g · startFactor
@@ -832,8 +927,10 @@ export interface LinearLROptions extends LRSchedulerOptions {
  * ```
  *
  * Recursive, like torch. torch 1.13 accepts `startFactor = 0` and then raises
- * `ZeroDivisionError` at the first step; lrspec throws a `RangeError` there (torch 2 rejects 0
- * at construction).
+ * `ZeroDivisionError` at the first step (lrspec throws a `RangeError` there); torch 2.11 rejects
+ * it at construction (`ValueError`, PR #86695), and so does lrspec. torch 2.11 also keeps the
+ * resumed rate at the initial step of a scheduler built with `lastEpoch >= 0` (PR #149312),
+ * where torch 1.13 applies the factor of that epoch.
  *
  * @example torch's docstring example
  * ```ts
@@ -875,12 +972,19 @@ export class LinearLR extends LRScheduler {
       "endFactor",
       "totalIters",
     ]);
+    const torch = requireTorch(owner, o);
     const startFactor = finite(owner, "startFactor", o.startFactor ?? 1.0 / 3);
-    if (startFactor > 1.0 || startFactor < 0) {
+    if (torch === "1.13" && (startFactor > 1.0 || startFactor < 0)) {
       throw new RangeError(
         `${owner}: Starting multiplicative factor expected to be between 0 and 1: got ${
           show(startFactor)
         }`,
+      );
+    }
+    if (torch === "2.11" && (startFactor > 1.0 || startFactor <= 0)) {
+      throw new RangeError(
+        `${owner}: Starting multiplicative factor expected to be greater than 0 and less or ` +
+          `equal to 1: got ${show(startFactor)} (torch 2.11 ValueError; PR #86695)`,
       );
     }
     const endFactor = finite(owner, "endFactor", o.endFactor ?? 1.0);
@@ -910,7 +1014,9 @@ export class LinearLR extends LRScheduler {
     const groups = this.optimizer.paramGroups;
     const e = this.lastEpoch;
     if (e === 0) return groups.map((g) => g.lr * this.startFactor);
-    if (e > this.totalIters) return groups.map((g) => g.lr);
+    if ((this.torch === "2.11" && this._isInitial) || e > this.totalIters) {
+      return groups.map((g) => g.lr);
+    }
     const start = this.startFactor, end = this.endFactor;
     const factor = 1.0 +
       trueDiv("LinearLR", end - start, this.totalIters * start + (e - 1) * (end - start));
@@ -946,16 +1052,18 @@ export interface PolynomialLROptions extends LRSchedulerOptions {
 
 /**
  * Decays each group's learning rate polynomially to 0 over `totalIters` epochs. Port of torch
- * `PolynomialLR` (torch 1.13).
+ * `PolynomialLR` (torch 1.13 and 2.11).
  *
  * ```text
- * lr_g(e) = lr_g(e − 1) · ((1.0 − e / T) / (1.0 − (e − 1) / T)) ** power   for 0 < e <= T
- *         = lr_g(e − 1)                                                  for e = 0 or e > T
+ * lr_g(e) = lr_g(e − 1) · ((1.0 − e / T) / (1.0 − (e − 1) / T)) ** power   for e <= T
+ *         = lr_g(e − 1)             at the initial step (torch 1.13: at e = 0) or for e > T
  * closed form (step(epoch)): initialLr_g · (1.0 − min(T, e) / T) ** power
  * ```
  *
  * Recursive, like torch: each step multiplies by a ratio raised to `power` (Python's `**`, i.e.
- * libm `pow`). A negative `power` makes torch raise `ZeroDivisionError` (`0.0 ** negative`) at
+ * libm `pow`). The rate is kept at `e = 0` in torch 1.13 and at the initial step in torch 2.11
+ * (PR #149312): they differ for a scheduler built with `lastEpoch >= 0` and at a `SequentialLR`
+ * milestone at 0. A negative `power` makes torch raise `ZeroDivisionError` (`0.0 ** negative`) at
  * `e = T`; lrspec throws a `RangeError` there.
  *
  * @example torch's docstring example
@@ -989,6 +1097,7 @@ export class PolynomialLR extends LRScheduler {
   constructor(options: PolynomialLROptions) {
     const owner = "PolynomialLR";
     const o = requireOptions(owner, options, [...BASE_KEYS, "totalIters", "power"]);
+    requireTorch(owner, o);
     const totalIters = integer(
       owner,
       "totalIters",
@@ -1008,7 +1117,9 @@ export class PolynomialLR extends LRScheduler {
     const groups = this.optimizer.paramGroups;
     const e = this.lastEpoch;
     const t = this.totalIters;
-    if (e === 0 || e > t) return groups.map((g) => g.lr);
+    if ((this.torch === "1.13" ? e === 0 : this._isInitial) || e > t) {
+      return groups.map((g) => g.lr);
+    }
     const ratio = trueDiv("PolynomialLR", 1.0 - e / t, 1.0 - (e - 1) / t);
     const decayFactor = floatPow("PolynomialLR", ratio, this.power);
     return groups.map((g) => g.lr * decayFactor);

@@ -1,5 +1,5 @@
 /**
- * Port of PyTorch's cosine schedulers (`torch/optim/lr_scheduler.py`, torch 1.13):
+ * Port of PyTorch's cosine schedulers (`torch/optim/lr_scheduler.py`, torch 1.13 and 2.11):
  * {@linkcode CosineAnnealingLR} and {@linkcode CosineAnnealingWarmRestarts} (SGDR).
  *
  * @module
@@ -7,7 +7,7 @@
 
 import { libm } from "../math.ts";
 import { trueDiv } from "../_internal/python.ts";
-import { BASE_KEYS } from "./_helpers.ts";
+import { BASE_KEYS, requireTorch } from "./_helpers.ts";
 import { finite, finiteWhere, integer, requireOptions, show } from "../_internal/validate.ts";
 import { LRScheduler, type LRSchedulerOptions } from "./lr_scheduler.ts";
 
@@ -24,10 +24,10 @@ export interface CosineAnnealingLROptions extends LRSchedulerOptions {
 
 /**
  * Anneals each group's learning rate along a cosine from its initial value to `etaMin` over
- * `TMax` epochs, recursively. Port of torch `CosineAnnealingLR` (torch 1.13).
+ * `TMax` epochs, recursively. Port of torch `CosineAnnealingLR` (torch 1.13 and 2.11).
  *
  * ```text
- * e = 0:                          lr_g
+ * initial step (torch 1.13: e = 0): lr_g
  * first step with e > 0 (resume): etaMin + (initialLr_g − etaMin) · (1 + cos(e·π / TMax)) / 2
  * (e − 1 − TMax) mod 2·TMax = 0:  lr_g + (initialLr_g − etaMin) · (1 − cos(π / TMax)) / 2
  * otherwise:                      (1 + cos(π·e / TMax)) / (1 + cos(π·(e − 1) / TMax))
@@ -40,6 +40,12 @@ export interface CosineAnnealingLROptions extends LRSchedulerOptions {
  * again along the cosine (the second branch restarts the ascent), exactly as in torch.
  * `cos` is the runtime's (see the conformance report for how it compares with glibc's).
  * lrspec requires `TMax > 0` (torch raises `ZeroDivisionError` at the second step for 0).
+ *
+ * torch 1.13 keeps the rate when `e = 0`, so a scheduler built with `lastEpoch >= 0` takes the
+ * second branch at construction and jumps to the closed form of that epoch; torch 2.11 keeps the
+ * rate at the initial step instead (PR #149312), so the resumed rate stays and the recursion
+ * continues from it (the second branch is then reached only if the step count is reset, e.g. by
+ * loading a state with `_stepCount: 0`).
  *
  * @example One half period, then the rate climbs back
  * ```ts
@@ -72,6 +78,7 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(options: CosineAnnealingLROptions) {
     const owner = "CosineAnnealingLR";
     const o = requireOptions(owner, options, [...BASE_KEYS, "TMax", "etaMin"]);
+    requireTorch(owner, o);
     const TMax = finiteWhere(owner, "TMax", o.TMax, "> 0", (x) => x > 0);
     const etaMin = finite(owner, "etaMin", o.etaMin ?? 0);
     super(owner, o);
@@ -87,7 +94,7 @@ export class CosineAnnealingLR extends LRScheduler {
     const e = this.lastEpoch;
     const T = this.TMax;
     const etaMin = this.etaMin;
-    if (e === 0) return groups.map((g) => g.lr);
+    if (this.torch === "1.13" ? e === 0 : this._isInitial) return groups.map((g) => g.lr);
     if (this._stepCount === 1 && e > 0) {
       return this.baseLrs.slice(0, groups.length).map((baseLr) =>
         etaMin + (baseLr - etaMin) * (1 + libm.cos(e * Math.PI / T)) / 2
@@ -132,11 +139,12 @@ export interface CosineAnnealingWarmRestartsOptions extends LRSchedulerOptions {
 
 /**
  * Cosine annealing with warm restarts (SGDR), with integer or fractional epochs. Port of torch
- * `CosineAnnealingWarmRestarts` (torch 1.13).
+ * `CosineAnnealingWarmRestarts` (torch 1.13 and 2.11).
  *
  * ```text
  * lr_g = etaMin + (initialLr_g − etaMin) · (1 + cos(π · TCur / Ti)) / 2
- * step():       TCur ← TCur + 1;  if TCur >= Ti: TCur ← TCur − Ti, Ti ← Ti · TMult
+ * step():       TCur ← TCur + 1;  if TCur >= Ti: TCur ← TCur − Ti (torch 2.11: TCur mod Ti),
+ *                                                  Ti ← Ti · TMult
  * step(epoch):  epoch < T0:      Ti ← T0, TCur ← epoch
  *               TMult = 1:       TCur ← epoch mod T0
  *               otherwise:       n = int(log(epoch / T0 · (TMult − 1) + 1) / log(TMult))
@@ -190,6 +198,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   constructor(options: CosineAnnealingWarmRestartsOptions) {
     const owner = "CosineAnnealingWarmRestarts";
     const o = requireOptions(owner, options, [...BASE_KEYS, "T0", "TMult", "etaMin"]);
+    requireTorch(owner, o);
     const T0 = integer(owner, "T0", o.T0, "a positive integer", (x) => x > 0);
     const TMult = integer(owner, "TMult", o.TMult ?? 1, "an integer >= 1", (x) => x >= 1);
     const etaMin = finite(owner, "etaMin", o.etaMin ?? 0);
@@ -223,7 +232,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       epoch = this.lastEpoch + 1;
       this.TCur = this.TCur + 1;
       if (this.TCur >= this.Ti) {
-        this.TCur = this.TCur - this.Ti;
+        this.TCur = this.torch === "1.13" ? this.TCur - this.Ti : this.TCur % this.Ti;
         this.Ti = this.Ti * this.TMult;
       }
     } else {

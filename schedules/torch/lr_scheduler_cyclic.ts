@@ -1,5 +1,6 @@
 /**
- * Port of PyTorch's cyclical schedulers (`torch/optim/lr_scheduler.py`, torch 1.13):
+ * Port of PyTorch's cyclical schedulers (`torch/optim/lr_scheduler.py`, torch 1.13 and
+ * 2.11):
  * {@linkcode CyclicLR} and {@linkcode OneCycleLR}, with their momentum (or Adam `beta1`)
  * cycling.
  *
@@ -8,18 +9,27 @@
 
 import { libm } from "../math.ts";
 import { floatPow, trueDiv } from "../_internal/python.ts";
-import { BASE_KEYS, callFactor, type EpochFunction, formatParam, groupNumber } from "./_helpers.ts";
+import {
+  BASE_KEYS,
+  callFactor,
+  type EpochFunction,
+  formatParam,
+  functionState,
+  groupNumber,
+  requireTorch,
+} from "./_helpers.ts";
 import {
   boolean,
   finite,
   finiteWhere,
+  fn,
   integer,
   oneOf,
   requireOptions,
   show,
 } from "../_internal/validate.ts";
 import { LRScheduler, type LRSchedulerOptions } from "./lr_scheduler.ts";
-import type { ParamGroup } from "../optimizer.ts";
+import type { ParamGroup, StateDict } from "../optimizer.ts";
 import { requireOptimizer } from "../_internal/optimizer.ts";
 
 function hasMomentum(groups: readonly ParamGroup[]): boolean {
@@ -98,7 +108,7 @@ export interface CyclicLROptions extends LRSchedulerOptions {
 
 /**
  * Cycles each group's learning rate between `baseLr` and `maxLr` (cyclical learning rates,
- * Smith 2017), and its momentum inversely. Port of torch `CyclicLR` (torch 1.13).
+ * Smith 2017), and its momentum inversely. Port of torch `CyclicLR` (torch 1.13 and 2.11).
  *
  * ```text
  * totalSize = stepSizeUp + stepSizeDown,  stepRatio = stepSizeUp / totalSize
@@ -111,11 +121,17 @@ export interface CyclicLROptions extends LRSchedulerOptions {
  * momentum_g = maxMomentum_g − (maxMomentum_g − baseMomentum_g) · scale · s
  * ```
  *
- * Not recursive. As in torch, construction sets each group's `lr` to `baseLr` (and `momentum`
- * to `baseMomentum`) when `lastEpoch` is -1, the initial step computes from the groups'
- * `initialLr`, and later steps from `baseLr`. Momentum cycling needs a numeric `momentum` in
- * every group (torch: `'momentum'` in the optimizer's defaults); torch 1.13 rejects optimizers
- * without momentum (Adam) — torch 2 cycles their `beta1` instead, which is not ported.
+ * Not recursive. As in torch, construction sets each group's `lr` to `baseLr` when `lastEpoch`
+ * is -1, the initial step computes from the groups' `initialLr`, and later steps from `baseLr`.
+ *
+ * Momentum cycling, torch 1.13: needs a numeric `momentum` in every group (torch: `'momentum'` in
+ * the optimizer's defaults; Adam is rejected); construction sets `momentum` to `baseMomentum`
+ * (when `lastEpoch` is -1) and then reads the lower boundaries back from the groups. torch 2.11
+ * (PR #113548): a group with `betas` (Adam) has its `betas[0]` cycled instead (`useBeta1`);
+ * construction sets `momentum` (or `betas[0]`) to `maxMomentum` and writes `maxMomentum` and
+ * `baseMomentum` into each group, and the lower boundaries are the `baseMomentum` option. The
+ * state dict of torch 2.11 has `useBeta1` and `_scaleFnCustom` (`null`, or the own fields of a
+ * stateful `scaleFn`, as torch saves a callable object's `__dict__`).
  * lrspec validates `scaleMode` (torch treats any value but `"cycle"` as iterations).
  *
  * @example The triangular policy with momentum cycling
@@ -150,6 +166,8 @@ export class CyclicLR extends LRScheduler {
   baseMomentums: number[];
   /** Upper momentum boundary of each group (empty without momentum cycling). */
   maxMomentums: number[];
+  /** torch 2.11: whether `betas[0]` is cycled instead of `momentum` (torch's `use_beta1`). */
+  useBeta1: boolean;
   readonly #scaleFnCustom: EpochFunction | undefined;
 
   /**
@@ -179,11 +197,12 @@ export class CyclicLR extends LRScheduler {
       "baseMomentum",
       "maxMomentum",
     ]);
+    const torch = requireTorch(owner, o);
     const optimizer = requireOptimizer(owner, o.optimizer);
     const groups = optimizer.paramGroups;
     const lastEpoch = o.lastEpoch ?? -1;
-    const baseLrs = formatParam(owner, "baseLr", o.baseLr, groups.length);
-    const maxLrs = formatParam(owner, "maxLr", o.maxLr, groups.length);
+    const baseLrs = formatParam(owner, "baseLr", o.baseLr, groups.length, torch);
+    const maxLrs = formatParam(owner, "maxLr", o.maxLr, groups.length, torch);
     const stepSizeUp = finiteWhere(
       owner,
       "stepSizeUp",
@@ -210,10 +229,7 @@ export class CyclicLR extends LRScheduler {
       scaleMode = mode === "exp_range" ? "iterations" : "cycle";
       oneOf(owner, "scaleMode", o.scaleMode ?? "cycle", SCALE_MODES);
     } else {
-      if (typeof o.scaleFn !== "function") {
-        throw new TypeError(`${owner}: \`scaleFn\` must be a function: got ${show(o.scaleFn)}`);
-      }
-      scaleFnCustom = o.scaleFn as EpochFunction;
+      scaleFnCustom = fn<EpochFunction>(owner, "scaleFn", o.scaleFn);
       const m = o.mode ?? "triangular";
       if (typeof m !== "string") {
         throw new TypeError(`${owner}: \`mode\` must be a string: got ${show(m)}`);
@@ -225,21 +241,42 @@ export class CyclicLR extends LRScheduler {
     const cycleMomentum = boolean(owner, "cycleMomentum", o.cycleMomentum ?? true);
     let baseMomentums: number[] = [];
     let maxMomentums: number[] = [];
+    const useBeta1 = cycleMomentum && torch === "2.11" && hasBetas(groups);
     if (cycleMomentum) {
-      if (!hasMomentum(groups)) {
+      if (torch === "1.13" && !hasMomentum(groups)) {
         throw new TypeError(
           `${owner}: optimizer must support momentum with \`cycleMomentum\` option enabled: ` +
-            "every group needs a numeric `momentum` (torch ValueError)",
+            "every group needs a numeric `momentum` (torch 1.13 ValueError)",
         );
       }
-      baseMomentums = formatParam(owner, "baseMomentum", o.baseMomentum ?? 0.8, groups.length);
-      maxMomentums = formatParam(owner, "maxMomentum", o.maxMomentum ?? 0.9, groups.length);
+      if (torch === "2.11" && !useBeta1 && !hasMomentum(groups)) {
+        throw new TypeError(
+          `${owner}: optimizer must support momentum or beta1 with \`cycleMomentum\` option ` +
+            "enabled: every group needs a numeric `momentum` or a `betas` array (torch ValueError)",
+        );
+      }
+      baseMomentums = formatParam(
+        owner,
+        "baseMomentum",
+        o.baseMomentum ?? 0.8,
+        groups.length,
+        torch,
+      );
+      maxMomentums = formatParam(owner, "maxMomentum", o.maxMomentum ?? 0.9, groups.length, torch);
     }
     // Everything is valid: mutate the groups as torch does before its base constructor runs.
     if (lastEpoch === -1) groups.forEach((g, i) => (g.lr = baseLrs[i]!));
-    if (cycleMomentum) {
+    if (cycleMomentum && torch === "1.13") {
       if (lastEpoch === -1) groups.forEach((g, i) => (g.momentum = baseMomentums[i]!));
       baseMomentums = groups.map((g) => g.momentum as number);
+    }
+    if (cycleMomentum && torch === "2.11" && lastEpoch === -1) {
+      groups.forEach((g, i) => {
+        if (useBeta1) g.betas = [maxMomentums[i]!, ...(g.betas as number[]).slice(1)];
+        else g.momentum = maxMomentums[i]!;
+        g.maxMomentum = maxMomentums[i]!;
+        g.baseMomentum = baseMomentums[i]!;
+      });
     }
     super(owner, o);
     this.maxLrs = maxLrs;
@@ -252,6 +289,7 @@ export class CyclicLR extends LRScheduler {
     this.cycleMomentum = cycleMomentum;
     this.baseMomentums = baseMomentums;
     this.maxMomentums = maxMomentums;
+    this.useBeta1 = useBeta1;
     this.initialStep(); // with baseLrs = the groups' initialLr, as in torch
     this.baseLrs = baseLrs;
   }
@@ -299,10 +337,57 @@ export class CyclicLR extends LRScheduler {
         momentums.push(maxMomentum - baseHeight * this.scaleFn(at));
       }
       const groups = this.optimizer.paramGroups;
+      if (this.torch === "2.11" && groups.length !== momentums.length) {
+        throw new RangeError(
+          `${owner}: zip() arguments differ in length: ${momentums.length} momentums for ` +
+            `${groups.length} groups (torch 2.11 raises ValueError)`,
+        );
+      }
       const k = Math.min(groups.length, momentums.length);
-      for (let i = 0; i < k; i++) groups[i]!.momentum = momentums[i]!;
+      for (let i = 0; i < k; i++) {
+        const group = groups[i]!;
+        if (this.useBeta1) group.betas = [momentums[i]!, ...(group.betas as number[]).slice(1)];
+        else group.momentum = momentums[i]!;
+      }
     }
     return lrs;
+  }
+
+  /**
+   * torch's state: momentum boundaries only when cycling momentum; torch 2.11 adds `useBeta1`
+   * (when cycling) and `_scaleFnCustom` (`null`, or the own fields of a stateful `scaleFn`).
+   */
+  override stateDict(): StateDict {
+    const state = super.stateDict();
+    if (!this.cycleMomentum) {
+      delete state.baseMomentums;
+      delete state.maxMomentums;
+    }
+    if (this.torch === "1.13" || !this.cycleMomentum) delete state.useBeta1;
+    if (this.torch === "2.11") {
+      const fn = this.#scaleFnCustom;
+      state._scaleFnCustom = fn === undefined ? null : functionState(fn);
+    }
+    return state;
+  }
+
+  /**
+   * Restores a state; torch 2.11's `_scaleFnCustom` entry updates the fields of `scaleFn`.
+   * @throws {TypeError} If the state is malformed.
+   */
+  override loadStateDict(state: StateDict): void {
+    const { _scaleFnCustom, ...rest } = state;
+    super.loadStateDict(rest);
+    if (this.torch === "2.11" && _scaleFnCustom !== undefined && _scaleFnCustom !== null) {
+      if (typeof _scaleFnCustom !== "object" || this.#scaleFnCustom === undefined) {
+        throw new TypeError(
+          `CyclicLR: state \`_scaleFnCustom\` must be null or the fields of \`scaleFn\`: got ${
+            show(_scaleFnCustom)
+          }`,
+        );
+      }
+      Object.assign(this.#scaleFnCustom, _scaleFnCustom);
+    }
   }
 }
 
@@ -392,7 +477,7 @@ export interface OneCyclePhase {
 
 /**
  * The 1cycle policy (Smith & Topin 2018, fastai's two-phase variant by default). Port of torch
- * `OneCycleLR` (torch 1.13).
+ * `OneCycleLR` (torch 1.13 and 2.11).
  *
  * ```text
  * construction (lastEpoch = -1): initialLr_g = maxLr_g / divFactor, minLr_g = initialLr_g /
@@ -415,7 +500,9 @@ export interface OneCyclePhase {
  * extrapolated and rises again — and the next step throws ("Tried to step …", torch
  * `ValueError`). A phase of zero length (e.g. `pctStart · totalSteps = 1`) makes torch raise
  * `ZeroDivisionError`; lrspec throws a `RangeError` at the same step. torch rejects an integer
- * `pctStart` (`1`); JavaScript cannot tell `1` from `1.0`, so lrspec accepts it.
+ * `pctStart` (`1`); JavaScript cannot tell `1` from `1.0`, so lrspec accepts it. The values are the
+ * same in torch 1.13 and 2.11; the messages differ ("Tried to step N + 1 times" in 1.13, "N" in
+ * 2.11; "momentum or beta1" in 2.11), as the list-length message of `maxLr` and the momentums does.
  *
  * @example Two phases over 100 steps with Adam-style betas
  * ```ts
@@ -474,6 +561,7 @@ export class OneCycleLR extends LRScheduler {
       "finalDivFactor",
       "threePhase",
     ]);
+    const torch = requireTorch(owner, o);
     const optimizer = requireOptimizer(owner, o.optimizer);
     const groups = optimizer.paramGroups;
     const lastEpoch = o.lastEpoch ?? -1;
@@ -549,7 +637,7 @@ export class OneCycleLR extends LRScheduler {
       ANNEAL_STRATEGIES,
       " (torch ValueError)",
     );
-    const maxLrs = formatParam(owner, "maxLr", o.maxLr, groups.length);
+    const maxLrs = formatParam(owner, "maxLr", o.maxLr, groups.length, torch);
     const divFactor = finite(owner, "divFactor", o.divFactor ?? 25.0);
     const finalDivFactor = finite(owner, "finalDivFactor", o.finalDivFactor ?? 1e4);
     const cycleMomentum = boolean(owner, "cycleMomentum", o.cycleMomentum ?? true);
@@ -560,12 +648,20 @@ export class OneCycleLR extends LRScheduler {
       useBeta1 = hasBetas(groups);
       if (!useBeta1 && !hasMomentum(groups)) {
         throw new TypeError(
-          `${owner}: optimizer must support momentum with \`cycleMomentum\` option enabled: ` +
-            "every group needs a numeric `momentum` or a `betas` array (torch ValueError)",
+          `${owner}: optimizer must support momentum${
+            torch === "1.13" ? "" : " or beta1"
+          } with \`cycleMomentum\` option enabled: every group needs a numeric \`momentum\` or a ` +
+            "`betas` array (torch ValueError)",
         );
       }
-      maxMomentums = formatParam(owner, "maxMomentum", o.maxMomentum ?? 0.95, groups.length);
-      baseMomentums = formatParam(owner, "baseMomentum", o.baseMomentum ?? 0.85, groups.length);
+      maxMomentums = formatParam(owner, "maxMomentum", o.maxMomentum ?? 0.95, groups.length, torch);
+      baseMomentums = formatParam(
+        owner,
+        "baseMomentum",
+        o.baseMomentum ?? 0.85,
+        groups.length,
+        torch,
+      );
     }
     if (lastEpoch === -1) {
       const initialLrs = maxLrs.map((m) => trueDiv(owner, m, divFactor));
@@ -614,8 +710,8 @@ export class OneCycleLR extends LRScheduler {
     if (stepNum > this.totalSteps) {
       throw new RangeError(
         `${owner}: Tried to step ${
-          stepNum + 1
-        } times. The specified number of total steps is ${this.totalSteps}`,
+          this.torch === "1.13" ? stepNum + 1 : stepNum
+        } times. The specified number of total steps is ${this.totalSteps} (torch ValueError)`,
       );
     }
     const phases = this._schedulePhases;

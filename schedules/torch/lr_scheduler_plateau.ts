@@ -1,18 +1,12 @@
 /**
- * Port of PyTorch's {@linkcode ReduceLROnPlateau} (`torch/optim/lr_scheduler.py`, torch 1.13).
+ * Port of PyTorch's {@linkcode ReduceLROnPlateau} (`torch/optim/lr_scheduler.py`, torch 1.13 and
+ * 2.11).
  *
  * @module
  */
 
 import { pyMax } from "../_internal/python.ts";
-import {
-  attributeState,
-  copyState,
-  formatE4,
-  formatEpoch,
-  formatParam,
-  requireStateKeys,
-} from "./_helpers.ts";
+import { copyState, formatE4, formatEpoch, requireStateKeys, requireTorch } from "./_helpers.ts";
 import {
   boolean,
   finite,
@@ -23,7 +17,7 @@ import {
   show,
 } from "../_internal/validate.ts";
 import type { Optimizer, StateDict } from "../optimizer.ts";
-import { requireOptimizer } from "../_internal/optimizer.ts";
+import { LRScheduler, type TorchVersion } from "./lr_scheduler.ts";
 
 /** Whether the monitored quantity should decrease (`"min"`) or increase (`"max"`). */
 export type PlateauMode = "min" | "max";
@@ -79,11 +73,55 @@ export interface ReduceLROnPlateauOptions {
    */
   eps?: number;
   /**
-   * Print each reduction, as torch's `verbose=True` does.
+   * torch 1.13 only: print each reduction, as torch's `verbose=True` does (torch 2.7 removed the
+   * parameter: with `torch: "2.11"` passing it throws a `TypeError`).
    * @default {false}
    */
   verbose?: boolean;
+  /**
+   * The torch release to reproduce: its errors and state-dict keys.
+   * @default {"2.11"}
+   */
+  torch?: TorchVersion;
 }
+
+/** The attributes torch keeps in each release's state dict (lrspec's camelCase names). */
+const STATE_KEYS: Readonly<Record<TorchVersion, readonly string[]>> = {
+  "1.13": [
+    "factor",
+    "minLrs",
+    "patience",
+    "verbose",
+    "cooldown",
+    "cooldownCounter",
+    "mode",
+    "threshold",
+    "thresholdMode",
+    "best",
+    "numBadEpochs",
+    "modeWorse",
+    "eps",
+    "lastEpoch",
+    "_lastLr",
+  ],
+  "2.11": [
+    "factor",
+    "defaultMinLr",
+    "minLrs",
+    "patience",
+    "cooldown",
+    "eps",
+    "lastEpoch",
+    "_lastLr",
+    "modeWorse",
+    "mode",
+    "threshold",
+    "thresholdMode",
+    "best",
+    "cooldownCounter",
+    "numBadEpochs",
+  ],
+};
 
 /**
  * Reduces the learning rate when a metric has stopped improving. Port of torch
@@ -101,13 +139,19 @@ export interface ReduceLROnPlateauOptions {
  *                  cooldownCounter ← cooldown, bad ← 0
  * ```
  *
- * As in torch 1.13 this is not an {@linkcode LRScheduler}: it takes no initial step and its
- * `step` takes the metric. A NaN metric is never an improvement (every comparison is false), as
- * in torch. `best` starts at ±Infinity, which `JSON.stringify` writes as `null`;
- * {@linkcode ReduceLROnPlateau.loadStateDict} reads a `null` best back as the mode's worst
- * value. Additions: {@linkcode ReduceLROnPlateau.getLastLr} works before the first step (torch
- * 1.13 has no `get_last_lr` here; torch 2 does). lrspec validates `patience`, `cooldown`,
- * `minLr` and `eps`, which torch takes as they come.
+ * It takes no initial step and its `step` takes the metric. A NaN metric is never an improvement
+ * (every comparison is false), as in torch. `best` starts at ±Infinity, which `JSON.stringify`
+ * writes as `null`; {@linkcode ReduceLROnPlateau.loadStateDict} reads a `null` best back as the
+ * mode's worst value. lrspec validates `patience`, `cooldown`, `minLr` and `eps`, which torch
+ * takes as they come.
+ *
+ * torch 2.11 (PR #108464, #119556): an {@linkcode LRScheduler} (without calling its constructor:
+ * no `initialLr`, no initial step), with `getLastLr()` from construction on, and `defaultMinLr`
+ * in its state (the scalar `minLr`, or `null` for a list), used to follow groups added later (a
+ * list then throws, torch `RuntimeError`); `verbose` is gone. torch 1.13: not an `LRScheduler`
+ * (here it is one in both modes, being one JavaScript class) and without `get_last_lr`
+ * (lrspec's {@linkcode ReduceLROnPlateau.getLastLr} works anyway); its state has `verbose`.
+ * Both releases' state dicts hold exactly torch's attributes.
  *
  * @example Reduce after two epochs without improvement
  * ```ts
@@ -122,17 +166,15 @@ export interface ReduceLROnPlateauOptions {
  * assert.equal(optimizer.paramGroups[0]!.lr, 0.1 * 0.1);
  * ```
  */
-export class ReduceLROnPlateau {
-  /** The optimizer whose groups are scheduled. Not part of the state dict. */
-  readonly optimizer: Optimizer;
+export class ReduceLROnPlateau extends LRScheduler {
   /** The reduction factor. */
   factor: number;
   /** Lower bound of each group's rate (torch's `min_lrs`). */
   minLrs: number[];
+  /** torch 2.11's `default_min_lr`: the scalar `minLr`, or `null` when a list was given. */
+  defaultMinLr: number | null;
   /** Bad epochs tolerated. */
   patience: number;
-  /** Whether reductions are printed. */
-  verbose: boolean;
   /** Epochs of cooldown after a reduction. */
   cooldown: number;
   /** Cooldown epochs left. */
@@ -151,10 +193,7 @@ export class ReduceLROnPlateau {
   modeWorse: number;
   /** Minimal reduction. */
   eps: number;
-  /** The last epoch (0 before the first step). */
-  lastEpoch: number;
-  /** The rates after the last step. */
-  protected _lastLr: number[];
+  #stepped = false;
 
   /**
    * Creates the scheduler, validating every option once. Does not touch the optimizer.
@@ -163,7 +202,8 @@ export class ReduceLROnPlateau {
    * @throws {RangeError} If `factor >= 1` (torch `ValueError`), `mode` or `thresholdMode` is
    * unknown (torch `ValueError`), `minLr` has the wrong length (torch `ValueError`), or a
    * number is out of range.
-   * @throws {TypeError} If an option has the wrong type or the optimizer is malformed.
+   * @throws {TypeError} If an option has the wrong type, the optimizer is malformed, or
+   * `verbose` is given with torch 2.11.
    */
   constructor(options: ReduceLROnPlateauOptions) {
     const owner = "ReduceLROnPlateau";
@@ -178,19 +218,34 @@ export class ReduceLROnPlateau {
       "minLr",
       "eps",
       "verbose",
+      "torch",
     ]);
+    requireTorch(owner, o);
     const factor = finite(owner, "factor", o.factor ?? 0.1);
     if (factor >= 1.0) {
       throw new RangeError(`${owner}: Factor should be < 1.0: got ${show(factor)}`);
     }
+    boolean(owner, "verbose", o.verbose ?? false);
+    super(owner, o, "attach");
     this.factor = factor;
-    this.optimizer = requireOptimizer(owner, o.optimizer);
     const n = this.optimizer.paramGroups.length;
-    const minLrs = formatParam(owner, "minLr", o.minLr ?? 0, n);
-    minLrs.forEach((m, i) => finiteWhere(owner, `minLr[${i}]`, m, ">= 0", (x) => x >= 0));
+    const minLr = o.minLr ?? 0;
+    let minLrs: number[];
+    if (Array.isArray(minLr)) {
+      if (minLr.length !== n) {
+        throw new RangeError(
+          `${owner}: expected ${n} min_lrs, got ${minLr.length} (torch ValueError)`,
+        );
+      }
+      minLrs = minLr.map((m, i) => finiteWhere(owner, `minLr[${i}]`, m, ">= 0", (x) => x >= 0));
+      this.defaultMinLr = null;
+    } else {
+      const m = finiteWhere(owner, "minLr", minLr, ">= 0", (x) => x >= 0);
+      minLrs = new Array<number>(n).fill(m);
+      this.defaultMinLr = m;
+    }
     this.minLrs = minLrs;
     this.patience = integer(owner, "patience", o.patience ?? 10, "an integer >= 0", (x) => x >= 0);
-    this.verbose = boolean(owner, "verbose", o.verbose ?? false);
     this.cooldown = integer(owner, "cooldown", o.cooldown ?? 0, "an integer >= 0", (x) => x >= 0);
     this.cooldownCounter = 0;
     this.mode = "min";
@@ -257,7 +312,8 @@ export class ReduceLROnPlateau {
    * @throws {TypeError} If `metrics` is not a number.
    * @throws {RangeError} If `epoch` is not an integer.
    */
-  step(metrics: number, epoch?: number): void {
+  override step(metrics: number, epoch?: number): void {
+    this.#stepped = true;
     const owner = "ReduceLROnPlateau";
     if (typeof metrics !== "number") {
       throw new TypeError(`${owner}: \`metrics\` must be a number: got ${show(metrics)}`);
@@ -285,7 +341,26 @@ export class ReduceLROnPlateau {
   }
 
   #reduceLr(epoch: number): void {
-    this.optimizer.paramGroups.forEach((group, i) => {
+    const groups = this.optimizer.paramGroups;
+    if (this.torch === "2.11" && groups.length !== this.minLrs.length) {
+      if (this.defaultMinLr === null) {
+        throw new RangeError(
+          `ReduceLROnPlateau: The number of param groups in the \`optimizer\` (${groups.length}) ` +
+            `differs from when \`ReduceLROnPlateau\` was initialized (${this.minLrs.length}), ` +
+            "usually due to a new param group being added to the optimizer. Please modify the " +
+            "`minLrs` field to match the length of the `optimizer` param groups. (torch " +
+            "RuntimeError)",
+        );
+      }
+      this.minLrs = new Array<number>(groups.length).fill(this.defaultMinLr);
+    }
+    if (groups.length > this.minLrs.length) {
+      throw new RangeError(
+        `ReduceLROnPlateau: list index out of range: ${groups.length} param groups and ` +
+          `${this.minLrs.length} \`minLrs\` (torch 1.13 IndexError)`,
+      );
+    }
+    groups.forEach((group, i) => {
       const oldLr = group.lr;
       const newLr = pyMax(oldLr * this.factor, this.minLrs[i]!);
       if (oldLr - newLr > this.eps) {
@@ -301,14 +376,29 @@ export class ReduceLROnPlateau {
     });
   }
 
-  /** The rates after the last step (the current rates before any step). */
-  getLastLr(): number[] {
-    return this._lastLr.slice();
+  /**
+   * Not defined: torch 2.11 inherits `LRScheduler.get_lr`, which raises.
+   * @throws {TypeError} Always (torch raises `NotImplementedError`).
+   */
+  getLr(): number[] {
+    throw new TypeError(
+      "ReduceLROnPlateau: getLr() is not implemented (torch NotImplementedError); " +
+        "use getLastLr()",
+    );
   }
 
-  /** Every attribute except the optimizer, as torch's `state_dict`. */
-  stateDict(): StateDict {
-    return attributeState(this);
+  /**
+   * The attributes torch's `state_dict` holds in this release (every one but the optimizer;
+   * torch 1.13 has `_lastLr` only once `step` ran).
+   */
+  override stateDict(): StateDict {
+    const state: StateDict = {};
+    const self = this as unknown as Record<string, unknown>;
+    for (const key of STATE_KEYS[this.torch]) {
+      if (key === "_lastLr" && this.torch === "1.13" && !this.#stepped) continue;
+      state[key] = copyState(self[key]);
+    }
+    return state;
   }
 
   /**
@@ -319,10 +409,16 @@ export class ReduceLROnPlateau {
    * @throws {TypeError} If the state is not an object or has a key this scheduler lacks.
    * @throws {RangeError} If its `mode` or `thresholdMode` is unknown.
    */
-  loadStateDict(state: StateDict): void {
-    const { best, ...rest } = requireStateKeys("ReduceLROnPlateau", this, state);
+  override loadStateDict(state: StateDict): void {
+    const keys = STATE_KEYS[this.torch];
+    const { best, ...rest } = requireStateKeys("ReduceLROnPlateau", keys, state);
     Object.assign(this, copyState(rest));
+    if ("_lastLr" in rest) this.#stepped = true;
     this.#initIsBetter(this.mode, this.threshold, this.thresholdMode);
-    if (best !== undefined) this.best = best === null ? this.modeWorse : (best as number);
+    if (best === null) this.best = this.modeWorse;
+    else if (typeof best === "number") this.best = best;
+    else if (best !== undefined) {
+      throw new TypeError(`ReduceLROnPlateau: state \`best\` must be a number: got ${show(best)}`);
+    }
   }
 }

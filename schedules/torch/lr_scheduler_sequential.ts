@@ -1,23 +1,36 @@
 /**
- * Port of PyTorch's scheduler combinators (`torch/optim/lr_scheduler.py`, torch 1.13):
+ * Port of PyTorch's scheduler combinators (`torch/optim/lr_scheduler.py`, torch 1.13 and 2.11):
  * {@linkcode SequentialLR} and {@linkcode ChainedScheduler}.
  *
  * @module
  */
 
 import { bisectRight } from "../_internal/python.ts";
-import { integer, requireOptions, show } from "../_internal/validate.ts";
-import { LRScheduler } from "./lr_scheduler.ts";
+import { array, finiteArray, integer, requireOptions, show } from "../_internal/validate.ts";
+import { LRScheduler, type TorchVersion } from "./lr_scheduler.ts";
+import { ReduceLROnPlateau } from "./lr_scheduler_plateau.ts";
+import { requireTorch } from "./_helpers.ts";
 import type { Optimizer, StateDict } from "../optimizer.ts";
 import { requireOptimizer } from "../_internal/optimizer.ts";
 
+/**
+ * Validates the children of a combinator: `LRScheduler`s of the combinator's torch release, not
+ * `ReduceLROnPlateau`, all on `optimizer` (when given). torch 1.13 cannot nest combinators;
+ * torch 2.11 can (PR #133450).
+ */
 function requireChildren(
   owner: string,
   value: unknown,
   optimizer: Optimizer | undefined,
+  torch: TorchVersion,
 ): LRScheduler[] {
   if (!Array.isArray(value)) {
     throw new TypeError(`${owner}: \`schedulers\` must be an array: got ${show(value)}`);
+  }
+  if (torch === "2.11" && value.length === 0) {
+    throw new RangeError(
+      `${owner}: expects at least one scheduler, but got no scheduler (torch ValueError)`,
+    );
   }
   value.forEach((s, i) => {
     if (!(s instanceof LRScheduler)) {
@@ -25,20 +38,50 @@ function requireChildren(
         `${owner}: \`schedulers[${i}]\` must be an LRScheduler: got ${show(s)}`,
       );
     }
-    if (s instanceof SequentialLR || s instanceof ChainedScheduler) {
+    if (s instanceof ReduceLROnPlateau) {
+      throw new TypeError(
+        `${owner}: does not support \`ReduceLROnPlateau\` scheduler as it requires additional ` +
+          `kwargs to be specified when calling \`step\`, but got one at index ${i} (torch ${
+            torch === "1.13" ? "fails calling its step()" : "ValueError"
+          })`,
+      );
+    }
+    if (s.torch !== torch) {
+      throw new TypeError(
+        `${owner}: \`schedulers[${i}]\` (${s.constructor.name}) reproduces torch ${s.torch}, but ` +
+          `this ${owner} torch ${torch}: build every scheduler with the same \`torch\` option`,
+      );
+    }
+    if (torch === "1.13" && (s instanceof SequentialLR || s instanceof ChainedScheduler)) {
       throw new TypeError(
         `${owner}: \`schedulers[${i}]\` is a ${s.constructor.name}, which cannot be nested ` +
-          "here (torch fails with AttributeError or TypeError)",
+          "here with torch 1.13 (torch fails with AttributeError or TypeError; torch 2.6 " +
+          "allows it, PR #133450)",
       );
     }
     if (optimizer !== undefined && s.optimizer !== optimizer) {
       throw new TypeError(
-        `${owner}: expects all schedulers to belong to the same optimizer, but got schedulers ` +
-          `at index ${i} to be different than the optimizer passed in (torch ValueError)`,
+        torch === "1.13"
+          ? `${owner}: expects all schedulers to belong to the same optimizer, but got ` +
+            `schedulers at index ${i} to be different than the optimizer passed in (torch ` +
+            "ValueError)"
+          : `${owner}: expects all schedulers to belong to the same optimizer, but got scheduler ` +
+            `${s.constructor.name} at index ${i} with another optimizer (torch ValueError)`,
       );
     }
   });
   return value.slice() as LRScheduler[];
+}
+
+/**
+ * torch 2.11's `SequentialLR.recursive_undo`: rewinds `lastEpoch` by one in every scheduler that
+ * is not a combinator, descending into combinators.
+ */
+function recursiveUndo(schedulers: readonly LRScheduler[]): void {
+  for (const s of schedulers) {
+    if (s instanceof SequentialLR || s instanceof ChainedScheduler) recursiveUndo(s.schedulers);
+    else s.lastEpoch -= 1;
+  }
 }
 
 function childStates(children: readonly LRScheduler[]): StateDict[] {
@@ -70,21 +113,30 @@ export interface SequentialLROptions {
    */
   lastEpoch?: number;
   /**
-   * Does nothing, as in torch.
+   * torch 1.13 only: does nothing, as in torch (torch 2.7 removed it: with `torch: "2.11"`
+   * passing it throws a `TypeError`).
    * @default {false}
    */
   verbose?: boolean;
+  /**
+   * The torch release to reproduce; every scheduler in `schedulers` must have the same.
+   * @default {"2.11"}
+   */
+  torch?: TorchVersion;
 }
 
 /**
  * Runs schedulers one after another, switching at the milestones. Port of torch `SequentialLR`
- * (torch 1.13).
+ * (torch 1.13 and 2.11).
  *
  * ```text
  * construction: lr_g ← initialLr_g; every scheduler's lastEpoch −= 1 (undoing its initial
- *               step); schedulers[0] takes its initial step again
+ *               step; torch 2.11: recursively, inside nested combinators); schedulers[0] takes
+ *               its initial step again
  * step():       lastEpoch += 1; i = bisect_right(milestones, lastEpoch)
- *               schedulers[i].step(0) if lastEpoch = milestones[i − 1], else schedulers[i].step()
+ *               at lastEpoch = milestones[i − 1]: schedulers[i].step(0) (torch 1.13) or
+ *                                                  schedulers[i].updateLr(0) (torch 2.11)
+ *               else schedulers[i].step()
  * ```
  *
  * Exactly torch's mechanics, including their surprises: the next scheduler is restarted with
@@ -92,8 +144,18 @@ export interface SequentialLROptions {
  * overwrites the learning rate with `initialLr`-based values — and a milestone at 0 is never
  * reached (the scheduler after it starts with a plain `step()` and keeps the rate the previous
  * one left). {@linkcode SequentialLR.getLr} throws, as torch's inherited `get_lr` does.
- * Combinators cannot be nested (torch fails on that too); `step(epoch)` throws a `TypeError` as
- * torch's `step()` takes no epoch.
+ * `step(epoch)` throws a `TypeError` as torch's `step()` takes no epoch.
+ *
+ * torch 2.11 differs from 1.13: the restart at a milestone is `_update_lr(0)` (PR #149392),
+ * which does not count a step and, for a scheduler without a closed form, evaluates `getLr()` at
+ * epoch 0 — where torch 2.11's `MultiplicativeLR` applies its factor and 1.13's does not; with
+ * the `_isInitial` rule of torch 2.11 (PR #149312) a scheduler after a milestone at 0 applies its
+ * epoch-0 factor (`ExponentialLR` multiplies by `gamma` at once); combinators may be nested
+ * (recursive undo, PR #133450; a nested combinator after the first throws at its milestone, as
+ * torch's `_update_lr(0)` reaches the base `get_lr`); an empty `schedulers` or a
+ * `ReduceLROnPlateau` child is rejected (PR #121633). torch 1.13 cannot nest combinators (it
+ * fails with `AttributeError` or `TypeError`; lrspec throws a `TypeError` at construction). Every
+ * child must reproduce the same torch release as the combinator.
  *
  * @example Constant warmup for two epochs, then exponential decay (torch's docstring example)
  * ```ts
@@ -127,11 +189,13 @@ export class SequentialLR extends LRScheduler {
    * Creates the combinator, validating every option once, and rewinds the schedulers as torch
    * does.
    *
-   * @param options `{ optimizer, schedulers, milestones, lastEpoch?, verbose? }`.
-   * @throws {TypeError} If a scheduler is not an `LRScheduler`, is a combinator, or belongs to
-   * another optimizer (torch `ValueError`), or an option has the wrong type.
+   * @param options `{ optimizer, schedulers, milestones, lastEpoch?, verbose?, torch? }`.
+   * @throws {TypeError} If a scheduler is not an `LRScheduler`, is a `ReduceLROnPlateau` or
+   * (torch 1.13) a combinator, reproduces another torch release, or belongs to another optimizer
+   * (torch `ValueError`), or an option has the wrong type.
    * @throws {RangeError} If there is not exactly one milestone fewer than schedulers (torch
-   * `ValueError`) or a milestone is not an integer.
+   * `ValueError`), `schedulers` is empty (torch 2.11 `ValueError`) or a milestone is not an
+   * integer.
    */
   constructor(options: SequentialLROptions) {
     const owner = "SequentialLR";
@@ -141,13 +205,12 @@ export class SequentialLR extends LRScheduler {
       "milestones",
       "lastEpoch",
       "verbose",
+      "torch",
     ]);
+    const torch = requireTorch(owner, o);
     const optimizer = requireOptimizer(owner, o.optimizer);
-    const schedulers = requireChildren(owner, o.schedulers, optimizer);
-    if (!Array.isArray(o.milestones)) {
-      throw new TypeError(`${owner}: \`milestones\` must be an array: got ${show(o.milestones)}`);
-    }
-    const milestones = (o.milestones as unknown[]).map((m, i) =>
+    const schedulers = requireChildren(owner, o.schedulers, optimizer, torch);
+    const milestones = array(owner, "milestones", o.milestones).map((m, i) =>
       integer(owner, `milestones[${i}]`, m, "an integer")
     );
     if (milestones.length !== schedulers.length - 1) {
@@ -164,7 +227,11 @@ export class SequentialLR extends LRScheduler {
     // Reset learning rates back to initial values.
     for (const group of optimizer.paramGroups) group.lr = group.initialLr as number;
     // "Undo" the step performed by the other schedulers.
-    for (const scheduler of schedulers) scheduler.lastEpoch -= 1;
+    if (torch === "1.13") {
+      for (const scheduler of schedulers) scheduler.lastEpoch -= 1;
+    } else {
+      recursiveUndo(schedulers);
+    }
     // Perform the initial step for only the first scheduler.
     schedulers[0]!.initialStep();
     this._lastLr = schedulers[0]!.getLastLr();
@@ -195,8 +262,12 @@ export class SequentialLR extends LRScheduler {
     this.lastEpoch += 1;
     const idx = bisectRight(this._milestones, this.lastEpoch);
     const scheduler = this._schedulers[idx]!;
-    if (idx > 0 && this._milestones[idx - 1] === this.lastEpoch) scheduler.step(0);
-    else scheduler.step();
+    if (idx > 0 && this._milestones[idx - 1] === this.lastEpoch) {
+      if (this.torch === "1.13") scheduler.step(0);
+      else scheduler.updateLr(0);
+    } else {
+      scheduler.step();
+    }
     this._lastLr = scheduler.getLastLr();
   }
 
@@ -231,9 +302,11 @@ export class SequentialLR extends LRScheduler {
       "_schedulers",
     ]);
     if (o._schedulers !== undefined) loadChildStates(owner, this._schedulers, o._schedulers);
-    if (o._milestones !== undefined) this._milestones = (o._milestones as number[]).slice();
-    if (o.lastEpoch !== undefined) this.lastEpoch = o.lastEpoch as number;
-    if (o._lastLr !== undefined) this._lastLr = (o._lastLr as number[]).slice();
+    if (o._milestones !== undefined) {
+      this._milestones = finiteArray(owner, "state._milestones", o._milestones);
+    }
+    if (o.lastEpoch !== undefined) this.lastEpoch = integer(owner, "state.lastEpoch", o.lastEpoch);
+    if (o._lastLr !== undefined) this._lastLr = finiteArray(owner, "state._lastLr", o._lastLr);
   }
 }
 
@@ -242,15 +315,22 @@ export interface ChainedSchedulerOptions {
   /** The schedulers, all on the same optimizer, stepped in this order. */
   schedulers: readonly LRScheduler[];
   /**
-   * The optimizer (torch 2's optional argument; torch 1.13 takes the first scheduler's).
+   * torch 2.11 only: the optimizer every scheduler must belong to (torch 1.13 has no such
+   * argument and takes the first scheduler's: with `torch: "1.13"` passing it throws a
+   * `TypeError`).
    * @default {schedulers[0].optimizer}
    */
   optimizer?: Optimizer;
+  /**
+   * The torch release to reproduce; every scheduler in `schedulers` must have the same.
+   * @default {"2.11"}
+   */
+  torch?: TorchVersion;
 }
 
 /**
  * Steps several chainable schedulers together, so that their factors multiply. Port of torch
- * `ChainedScheduler` (torch 1.13).
+ * `ChainedScheduler` (torch 1.13 and 2.11).
  *
  * ```text
  * step(): for s of schedulers: s.step()
@@ -260,6 +340,11 @@ export interface ChainedSchedulerOptions {
  * `ChainedScheduler` has no `last_epoch`; here {@linkcode LRScheduler.lastEpoch} counts the
  * chain's steps. {@linkcode ChainedScheduler.getLr} throws, as torch's inherited `get_lr` does;
  * `step(epoch)` throws a `TypeError`, as torch's `step()` takes no epoch.
+ *
+ * torch 2.11 (PR #121633) takes an optional `optimizer` that every scheduler must belong to,
+ * rejects an empty list and `ReduceLROnPlateau` (`ValueError`), and lets combinators be chained;
+ * torch 1.13 has no `optimizer` argument (lrspec throws a `TypeError` for it, as Python does) and
+ * cannot nest combinators. Every child must reproduce the same torch release as the chain.
  *
  * @example Constant warmup factor chained with an exponential decay (torch's docstring example;
  * its comment's values are off: the exponential decay starts one step later)
@@ -289,26 +374,38 @@ export class ChainedScheduler extends LRScheduler {
   /**
    * Creates the chain, validating every option once. Takes no step.
    *
-   * @param options `{ schedulers, optimizer? }`.
-   * @throws {TypeError} If a scheduler is not an `LRScheduler`, is a combinator, or belongs to
-   * another optimizer (torch `ValueError`).
-   * @throws {RangeError} If `schedulers` is empty (torch `IndexError`).
+   * @param options `{ schedulers, optimizer?, torch? }`.
+   * @throws {TypeError} If a scheduler is not an `LRScheduler`, is a `ReduceLROnPlateau` or
+   * (torch 1.13) a combinator, reproduces another torch release, or belongs to another optimizer
+   * (torch `ValueError`); or `optimizer` is given with torch 1.13 (torch `TypeError`).
+   * @throws {RangeError} If `schedulers` is empty (torch 1.13 `IndexError`, 2.11 `ValueError`).
    */
   constructor(options: ChainedSchedulerOptions) {
     const owner = "ChainedScheduler";
-    const o = requireOptions(owner, options, ["schedulers", "optimizer"]);
-    if (Array.isArray(o.schedulers) && o.schedulers.length === 0) {
-      throw new RangeError(`${owner}: \`schedulers\` must not be empty`);
+    const o = requireOptions(owner, options, ["schedulers", "optimizer", "torch"]);
+    const torch = requireTorch(owner, o);
+    if (torch === "1.13" && o.optimizer !== undefined) {
+      throw new TypeError(
+        `${owner}: unexpected option \`optimizer\`: torch 1.13's ChainedScheduler takes only the ` +
+          "schedulers (torch raises TypeError; torch 2.11 accepts it)",
+      );
     }
-    const first = (o.schedulers as unknown[] | undefined)?.[0];
+    const list: unknown = o.schedulers;
+    if (Array.isArray(list) && list.length === 0) {
+      throw new RangeError(
+        `${owner}: expects at least one scheduler to be chained, but got no scheduler (torch ${
+          torch === "1.13" ? "IndexError" : "ValueError"
+        })`,
+      );
+    }
+    const first: unknown = Array.isArray(list) ? list[0] : undefined;
     const optimizer = o.optimizer === undefined
       ? (first instanceof LRScheduler ? first.optimizer : undefined)
       : requireOptimizer(owner, o.optimizer);
-    const schedulers = requireChildren(owner, o.schedulers, optimizer);
-    super(owner, { optimizer: schedulers[0]!.optimizer });
+    const schedulers = requireChildren(owner, list, optimizer, torch);
+    super(owner, { optimizer: optimizer ?? schedulers[0]!.optimizer, torch }, "attach");
     this._schedulers = schedulers;
-    this.lastEpoch = 0;
-    this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+    this._lastLr = schedulers[schedulers.length - 1]!.optimizer.paramGroups.map((g) => g.lr);
   }
 
   /** The schedulers, in order. */
@@ -328,7 +425,8 @@ export class ChainedScheduler extends LRScheduler {
     }
     for (const scheduler of this._schedulers) scheduler.step();
     this.lastEpoch += 1;
-    this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+    const last = this._schedulers[this._schedulers.length - 1]!;
+    this._lastLr = last.optimizer.paramGroups.map((g) => g.lr);
   }
 
   /**
@@ -358,7 +456,7 @@ export class ChainedScheduler extends LRScheduler {
     const owner = "ChainedScheduler";
     const o = requireOptions(owner + " state", state, ["lastEpoch", "_lastLr", "_schedulers"]);
     if (o._schedulers !== undefined) loadChildStates(owner, this._schedulers, o._schedulers);
-    if (o.lastEpoch !== undefined) this.lastEpoch = o.lastEpoch as number;
-    if (o._lastLr !== undefined) this._lastLr = (o._lastLr as number[]).slice();
+    if (o.lastEpoch !== undefined) this.lastEpoch = integer(owner, "state.lastEpoch", o.lastEpoch);
+    if (o._lastLr !== undefined) this._lastLr = finiteArray(owner, "state._lastLr", o._lastLr);
   }
 }

@@ -48,15 +48,17 @@ test("SequentialLR", async (t) => {
     });
     assert.deepEqual(series(optimizer, s, 5), [0.5, 1, 1, 0.5, 0.5, 0.25]);
   });
-  await t.test("milestone [0]: the next scheduler keeps the previous factor", () => {
+  await t.test("torch 1.13, milestone [0]: the next scheduler keeps the previous factor", () => {
     const optimizer = sgd(1);
+    const torch = "1.13";
     const s = new SequentialLR({
       optimizer,
       schedulers: [
-        new ConstantLR({ optimizer, factor: 0.5, totalIters: 2 }),
-        new ExponentialLR({ optimizer, gamma: 0.9 }),
+        new ConstantLR({ optimizer, factor: 0.5, totalIters: 2, torch }),
+        new ExponentialLR({ optimizer, gamma: 0.9, torch }),
       ],
       milestones: [0],
+      torch,
     });
     assert.deepEqual(series(optimizer, s, 4), [0.5, 0.5, 0.45, 0.405, 0.36450000000000005]);
   });
@@ -71,16 +73,28 @@ test("SequentialLR", async (t) => {
     const other = new ExponentialLR({ optimizer: sgd(1), gamma: 0.9 });
     assert.throws(() => new SequentialLR({ optimizer, schedulers: [a, other], milestones: [2] }), {
       name: "TypeError",
-      message: /schedulers at index 1 to be different than the optimizer passed in/,
+      message: /got scheduler ExponentialLR at index 1 with another optimizer/,
     });
     assert.throws(
       () => new SequentialLR({ optimizer, schedulers: [a, {} as never], milestones: [1] }),
       TypeError,
     );
     const nested = new ChainedScheduler({ schedulers: [a] });
-    assert.throws(
+    assert.doesNotThrow(
       () => new SequentialLR({ optimizer, schedulers: [a, nested], milestones: [1] }),
-      { name: "TypeError", message: /cannot be nested/ },
+      "torch 2.11 nests combinators",
+    );
+    const old = new ConstantLR({ optimizer, torch: "1.13" });
+    const nested113 = new ChainedScheduler({ schedulers: [old], torch: "1.13" });
+    assert.throws(
+      () =>
+        new SequentialLR({
+          optimizer,
+          schedulers: [old, nested113],
+          milestones: [1],
+          torch: "1.13",
+        }),
+      { name: "TypeError", message: /cannot be nested here with torch 1.13/ },
     );
     assert.throws(
       () => new SequentialLR({ optimizer, schedulers: [], milestones: [] }),

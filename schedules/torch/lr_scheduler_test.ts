@@ -64,12 +64,12 @@ test("LRScheduler base behaviour", async (t) => {
     assert.throws(() => s.step(1.5), RangeError);
     assert.throws(() => s.step(-1), RangeError);
   });
-  await t.test("verbose prints torch's messages", () => {
+  await t.test("verbose prints torch 1.13's messages", () => {
     const lines: string[] = [];
     const log = console.log;
     console.log = (line: string) => lines.push(line);
     try {
-      const s = new StepLR({ optimizer: sgd(0.1), stepSize: 1, verbose: true });
+      const s = new StepLR({ optimizer: sgd(0.1), stepSize: 1, verbose: true, torch: "1.13" });
       s.step(3);
     } finally {
       console.log = log;
@@ -325,13 +325,17 @@ test("LinearLR", async (t) => {
     assert.equal(optimizer.paramGroups[0]!.lr, 0.05833333333333333);
   });
   await t.test("startFactor 0 throws at the first step (torch 1.13 ZeroDivisionError)", () => {
-    const s = new LinearLR({ optimizer: sgd(0.1), startFactor: 0, totalIters: 4 });
+    const s = new LinearLR({ optimizer: sgd(0.1), startFactor: 0, totalIters: 4, torch: "1.13" });
     assert.throws(() => s.step(), { name: "RangeError", message: /ZeroDivisionError/ });
   });
   await t.test("validation (torch ValueError) and resume", () => {
-    assert.throws(() => new LinearLR({ optimizer: sgd(1), startFactor: 1.5 }), {
+    assert.throws(() => new LinearLR({ optimizer: sgd(1), startFactor: 1.5, torch: "1.13" }), {
       name: "RangeError",
       message: /Starting multiplicative factor expected to be between 0 and 1: got 1.5/,
+    });
+    assert.throws(() => new LinearLR({ optimizer: sgd(1), startFactor: 1.5 }), {
+      name: "RangeError",
+      message: /Starting multiplicative factor expected to be greater than 0 and less or equal/,
     });
     assert.throws(() => new LinearLR({ optimizer: sgd(1), endFactor: -0.5 }), {
       name: "RangeError",
