@@ -19,6 +19,12 @@ import {
   WarmupPolyLR,
 } from "../mod.ts";
 import { CfgNode } from "../config/cfg_node.ts";
+import {
+  explainTrainerSchedule,
+  getWsdSchedule,
+  trainerLrs,
+  trainerSchedule,
+} from "../schedules/hf/mod.ts";
 import { loadConfig } from "../config/yaml.ts";
 import { explainSchedule } from "../curve/explain.ts";
 import { pyFloatRepr } from "../config/python.ts";
@@ -444,6 +450,74 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
       "torch CosineAnnealingWarmRestarts",
     );
   });
+  // Hugging Face: a TrainingArguments JSON uploaded, with a dataset size; a schedule's form.
+  const trainingArgs = {
+    learning_rate: 3e-5,
+    per_device_train_batch_size: 8,
+    gradient_accumulation_steps: 4,
+    num_train_epochs: 2,
+    warmup_steps: 0.1,
+    lr_scheduler_type: "cosine_with_min_lr" as const,
+    lr_scheduler_kwargs: { min_lr_rate: 0.1 },
+  };
+  add({
+    name: "hf forms",
+    steps: [
+      { goto: "" },
+      { select: "#family", value: "hf" },
+      {
+        upload: "#field-args-upload",
+        files: [{ name: "training_args.json", text: JSON.stringify(trainingArgs, null, 2) }],
+      },
+      { fill: "#field-datasetSize", value: "10000" },
+      { fill: "#field-numProcesses", value: "2" },
+      CSV(),
+      { text: "#explain", as: "explain" },
+      inPage(
+        "expectedTrainer",
+        `return [...L.trainerLrs(L.trainerSchedule(${
+          JSON.stringify(trainingArgs)
+        }, { datasetSize: 10000, numProcesses: 2 }))];`,
+      ),
+      { select: "#schedule", value: "hf/getWsdSchedule" },
+      { fill: "#field-numDecaySteps", value: "300" },
+      { select: "#field-decayType", value: "1-sqrt" },
+      { fill: "#field-minLrRatio", value: "0.05" },
+      { eval: "lrspecPlayground.csv()", as: "wsd" },
+      inPage(
+        "expectedWsd",
+        `return stepped((optimizer) => L.getWsdSchedule({ optimizer, numWarmupSteps: 100,
+          numDecaySteps: 300, numTrainingSteps: 1000, decayType: "1-sqrt", minLrRatio: 0.05 }), 5e-5, 1000);`,
+      ),
+    ],
+  }, (r) => {
+    const v = r.values;
+    const plan = () => trainerSchedule(trainingArgs, { datasetSize: 10000, numProcesses: 2 });
+    assertSameCurve(v.csv_a, (v.expectedTrainer as InPage).values, "hf Trainer (in the page)");
+    sameWithChromiumLibm(v.expectedTrainer, () => trainerLrs(plan()), "hf Trainer");
+    assert.equal(v.explain, explainTrainerSchedule(plan()));
+    assertSameCurve(v.wsd, (v.expectedWsd as InPage).values, "hf getWsdSchedule (in the page)");
+    sameWithChromiumLibm(
+      v.expectedWsd,
+      () =>
+        stepped(
+          (optimizer) =>
+            getWsdSchedule({
+              optimizer,
+              numWarmupSteps: 100,
+              numDecaySteps: 300,
+              numTrainingSteps: 1000,
+              decayType: "1-sqrt",
+              minLrRatio: 0.05,
+            }),
+          5e-5,
+          1000,
+        ),
+      "hf getWsdSchedule",
+    );
+  });
+
+  // Invalid options: the library's own message, beside the field.
   add({
     name: "invalid options",
     steps: [

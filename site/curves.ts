@@ -222,3 +222,33 @@ export function headline(curve: CurveRuns): CurveRuns {
     },
   };
 }
+
+/**
+ * Values already in memory (a trainer's learning rate per step) as a curve: rows `0 … n − 1`,
+ * one computed run.
+ *
+ * @param values The values.
+ * @param column The column's name.
+ * @returns The curve.
+ */
+export function arrayRuns(values: Float64Array, column = "lr"): CurveRuns {
+  const rows = values.length;
+  return {
+    columns: [column],
+    rows,
+    error: undefined,
+    warnings: [],
+    *runs(from, to) {
+      const end = Math.min(to, rows);
+      if (from >= end) return;
+      yield {
+        start: from,
+        end,
+        constant: false,
+        monotone: false,
+        values: [],
+        fill: (_c, a, b, out) => out.set(values.subarray(a, b)),
+      };
+    },
+  };
+}
