@@ -46,7 +46,10 @@ const DIST = `${WORK}/dist`;
 const ZOO = `${ROOT}fixtures/detectron2-configs/configs`;
 
 /** The optimizer the page gives torch-style schedulers. */
-const sgd = (lr: number) => ({ paramGroups: [{ lr, momentum: 0.9 }] });
+const sgd = (lr: number) => ({
+  paramGroups: [{ lr, momentum: 0.9 }],
+  defaults: { lr, momentum: 0.9 },
+});
 
 /** The learning rate after 0, 1, …, `steps` calls of `step()`. */
 function stepped(
@@ -106,7 +109,7 @@ function messageOf(f: () => unknown): string {
 
 /** The learning rates of a torch-style scheduler, stepped, computed in the page by the library. */
 const STEPPED = `((make, lr, steps) => {
-  const optimizer = { paramGroups: [{ lr, momentum: 0.9 }] };
+  const optimizer = { paramGroups: [{ lr, momentum: 0.9 }], defaults: { lr, momentum: 0.9 } };
   const s = make(optimizer);
   const out = [optimizer.paramGroups[0].lr];
   for (let i = 0; i < steps; i++) {
@@ -758,7 +761,8 @@ const MEASURE = `(async () => {
   return times;
 })()`;
 
-test("the playground in headless Chromium", async (t) => {
+// bun's node:test ignores bunfig's timeout: the test declares its own.
+test("the playground in headless Chromium", { timeout: 600_000 }, async (t) => {
   if (!haveBrowser()) {
     if (process.env.CI) {
       assert.fail(`no browser at ${CHROMIUM}: .ci/run installs Debian's chromium`);

@@ -1,64 +1,40 @@
 /**
  * `deno task site:build`: the playground as a static site in `site/dist/` — `index.html` (with
  * the forms derived from the library's docs embedded), `app.js` (the page and the library,
- * bundled from this repository's modules for the browser) and `style.css`. Any static file
- * server serves it; it also opens from the file system. Nothing is fetched at run time.
+ * bundled from this repository's modules for the browser by `deno bundle`) and `style.css`. Any
+ * static file server serves it, and it opens from the file system too: nothing is fetched at
+ * run time.
  *
- * Usage: deno run --allow-read --allow-write --allow-run site/build.ts [--out DIR]
+ * Usage: deno run --allow-read --allow-write=site/dist --allow-run --allow-env site/build.ts
+ *        [--out DIR]
  *
  * @module
  */
 
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { familySchema, type SiteSchema } from "./schema.ts";
-import { FAMILIES, registryProblems } from "./families/mod.ts";
-import { VERSION } from "../version.ts";
+import process from "node:process";
+import { DENO, siteSchema } from "./docs.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-async function run(args: string[]): Promise<string> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const err = new TextDecoder().decode(out.stderr);
-  if (!out.success) throw new Error(`deno ${args.join(" ")} failed:\n${err}`);
-  return new TextDecoder().decode(out.stdout);
-}
-
-/**
- * The forms of every family, from `deno doc --json` of its entry point.
- *
- * @returns The schema the page embeds.
- */
-export async function buildSchema(): Promise<SiteSchema> {
-  const schema: SiteSchema = { version: VERSION, families: {} };
-  for (const family of FAMILIES) {
-    const json = JSON.parse(await run(["doc", "--json", family.docs]));
-    schema.families[family.id] = familySchema(json, family.filter, family.interfaces ?? []);
-  }
-  const problems = registryProblems(schema);
-  if (problems.length) throw new Error(`the site's registry:\n  ${problems.join("\n  ")}`);
-  return schema;
-}
 
 /**
  * Writes the site.
  *
  * @param out The directory (made if missing; its `index.html`, `app.js`, `style.css` replaced).
  * @returns What was written, for the log.
+ * @throws {Error} If the registry does not fit the docs, or the bundle fails.
  */
-export async function buildSite(out: string): Promise<string[]> {
-  await Deno.mkdir(out, { recursive: true });
-  const schema = await buildSchema();
+export function buildSite(out: string): string[] {
+  mkdirSync(out, { recursive: true });
+  const schema = siteSchema();
   const json = JSON.stringify(schema).replace(/</g, "\\u003c");
-  const html = await Deno.readTextFile(`${ROOT}site/static/index.html`);
+  const html = readFileSync(`${ROOT}site/static/index.html`, "utf8");
   if (!html.includes("/*SCHEMA*/")) throw new Error("site/static/index.html has no /*SCHEMA*/");
-  await Deno.writeTextFile(`${out}/index.html`, html.replace("/*SCHEMA*/", () => json));
-  await Deno.copyFile(`${ROOT}site/static/style.css`, `${out}/style.css`);
-  await run([
+  writeFileSync(`${out}/index.html`, html.replace("/*SCHEMA*/", () => json));
+  copyFileSync(`${ROOT}site/static/style.css`, `${out}/style.css`);
+  const bundle = spawnSync(DENO, [
     "bundle",
     "--quiet",
     "--platform",
@@ -66,27 +42,30 @@ export async function buildSite(out: string): Promise<string[]> {
     "--format",
     "iife",
     "--minify",
-    // csv-parse's browser build (it brings its own Buffer) for `verify/csv.ts`'s "csv-parse/sync".
+    // csv-parse's browser build (it brings its own Buffer) for verify/csv.ts's "csv-parse/sync".
     "--import-map",
     `${ROOT}site/browser_import_map.json`,
     "-o",
     `${out}/app.js`,
     `${ROOT}site/app/main.ts`,
-  ]);
+  ], { cwd: ROOT, encoding: "utf8" });
+  if (bundle.status !== 0) throw new Error(`deno bundle failed:\n${bundle.stderr}`);
   const size = (name: string) =>
-    `${name} ${(Deno.statSync(`${out}/${name}`).size / 1024).toFixed(0)} KiB`;
-  const schedules = Object.values(schema.families).reduce((n, f) => n + f.schedules.length, 0);
+    `${name} ${(statSync(`${out}/${name}`).size / 1024).toFixed(0)} KiB`;
+  const families = Object.values(schema.families);
+  const schedules = families.reduce((n, f) => n + f.schedules.length, 0);
   return [
-    `${Object.keys(schema.families).length} families, ${schedules} documented schedules`,
+    `${families.length} families, ${schedules} documented schedules`,
     size("index.html"),
     size("app.js"),
     size("style.css"),
   ];
 }
 
-if (import.meta.main) {
-  const i = Deno.args.indexOf("--out");
-  const out = i >= 0 ? Deno.args[i + 1]! : `${ROOT}site/dist`;
-  const lines = await buildSite(out);
-  console.log(`site: ${out}\n  ${lines.join("\n  ")}`);
+const meta = import.meta as ImportMeta & { main?: boolean };
+if (meta.main ?? process.argv[1] === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf("--out");
+  const out = i >= 0 ? process.argv[i + 1]! : `${ROOT}site/dist`;
+  const lines = buildSite(out);
+  process.stdout.write(`site: ${out}\n  ${lines.join("\n  ")}\n`);
 }

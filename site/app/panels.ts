@@ -219,7 +219,11 @@ export function comparePanel(app: App, panel: HTMLElement): void {
   chart.onReset = () => app.setRange(undefined);
   chart.draw({
     series: [{ label, x: env.x, y: env.y, color: "#555", marks }],
-    options: { xLabel: a.xLabel, yLabel: app.state.diff === "ulp" ? "ULPs" : "difference" },
+    options: {
+      xLabel: a.xLabel,
+      yLabel: app.state.diff === "ulp" ? "ULPs" : "difference",
+      logY: app.state.log,
+    },
     hover: [{ label, color: "#555", at: reader }],
     integerX: true,
     xName: a.xLabel,
@@ -393,7 +397,7 @@ export function verifyPanel(app: App, panel: HTMLElement): void {
         marks,
       },
     ];
-    if (key !== undefined) box.before(aroundTable(g, c, key, report.first!.key));
+    if (key !== undefined) box.after(aroundTable(g, c, key, report.first!.key));
     const chart = new Chart(box);
     const lookup = (t: { x: number[]; y: number[] }) => {
       const m = new Map(t.x.map((x, i) => [x, t.y[i]!]));

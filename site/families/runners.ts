@@ -13,9 +13,16 @@ import { countSetting, numberSetting, pageField, type Runner } from "./family.ts
 /** The largest curve the page steps through (torch-style schedulers cost O(steps)). */
 export const MAX_STEPPED = 5_000_000;
 
-/** The optimizer the page gives a torch-style scheduler: SGD with one parameter group. */
-export function sgd(lr: number): { paramGroups: { lr: number; momentum: number }[] } {
-  return { paramGroups: [{ lr, momentum: 0.9 }] };
+/**
+ * The optimizer the page gives a torch-style scheduler: `SGD(params, lr=lr, momentum=0.9)`, one
+ * parameter group, with torch's `defaults` (Hugging Face's polynomial and min-lr schedules read
+ * `defaults["lr"]`).
+ */
+export function sgd(lr: number): {
+  paramGroups: { lr: number; momentum: number }[];
+  defaults: { lr: number; momentum: number };
+} {
+  return { paramGroups: [{ lr, momentum: 0.9 }], defaults: { lr, momentum: 0.9 } };
 }
 
 /**

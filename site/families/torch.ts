@@ -18,7 +18,10 @@ export const TORCH: Family = {
   filter: {
     is: ["LRScheduler"],
     supplied: ["optimizer"],
-    exclude: {},
+    exclude: {
+      ReduceLROnPlateau:
+        "it steps on a validation metric (`step(metrics)`), which a schedule's form does not have",
+    },
   },
   hidden: ["lastEpoch", "verbose"],
   exports: torch,
