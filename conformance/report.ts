@@ -10,6 +10,7 @@ import process from "node:process";
 import { RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED } from "../schedules/math.ts";
 import { CONFIGS_HANDLERS } from "./configs.ts";
 import { DETECTRON2_HANDLERS } from "./detectron2.ts";
+import { OPTAX_HANDLERS } from "./optax.ts";
 import { TORCH_HANDLERS } from "./torch.ts";
 import {
   type CaseHandler,
@@ -29,6 +30,7 @@ export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   detectron2: DETECTRON2_HANDLERS,
   torch: TORCH_HANDLERS,
   configs: CONFIGS_HANDLERS,
+  optax: OPTAX_HANDLERS,
 };
 
 /** Which JavaScript runtime is running, for reports. */

@@ -24,6 +24,8 @@ const detectron2 = await import("lrspec/detectron2");
 assert.equal(typeof detectron2.buildLrScheduler, "function");
 const torch = await import("lrspec/torch");
 assert.equal(typeof torch.OneCycleLR, "function");
+const optax = await import("lrspec/optax");
+assert.equal(optax.linearSchedule({ initValue: 1, endValue: 0, transitionSteps: 4 })(1), 0.75);
 const verify = await import("lrspec/verify");
 assert.equal(verify.verifyCsv("iter,lr\n0,0.5\n", "iter,lr\n0,0.5\n").ok, true);
 
