@@ -46,9 +46,6 @@ import {
 } from "./_jax.ts";
 import { joinSchedules, type Schedule } from "./join.ts";
 
-/** The `dtype` option every schedule takes. */
-type DtypeOption = "float32" | "float64";
-
 /** Python's `a / b` on floats: raises where Python raises `ZeroDivisionError`. */
 function pyDiv(owner: string, what: string, a: number, b: number): number {
   if (b === 0) {
@@ -118,7 +115,7 @@ export interface ConstantScheduleOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 /**
@@ -183,7 +180,7 @@ export interface PolynomialScheduleOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 function polynomial(
@@ -288,7 +285,7 @@ export interface LinearScheduleOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 /**
@@ -363,7 +360,7 @@ export interface PiecewiseConstantScheduleOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 /**
@@ -464,7 +461,7 @@ export interface ExponentialDecayOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 function exponential(
@@ -588,7 +585,7 @@ export interface CosineDecayScheduleOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 function cosineDecay(
@@ -688,7 +685,7 @@ export interface PiecewiseInterpolateScheduleOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 function interpolate(
@@ -839,7 +836,7 @@ export interface LinearOnecycleScheduleOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 /**
@@ -941,7 +938,7 @@ export interface CosineOnecycleScheduleOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 /**
@@ -1024,7 +1021,7 @@ export interface WarmupConstantScheduleOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 /**
@@ -1096,7 +1093,7 @@ export interface WarmupCosineDecayScheduleOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 /** The options of one warmup-cosine cycle, validated. */
@@ -1190,7 +1187,8 @@ function warmupCosine(owner: string, jax: JaxArith, w: WarmupCosine): Schedule {
  * });
  * assert.equal(schedule(0), 0);
  * assert.equal(schedule(1000), Math.fround(1e-3));
- * assert.equal(schedule(10000), 0.000009999999747378752); // float32 of 1e-5
+ * // peak · alpha in float32 arithmetic, which is not Math.fround(1e-5) = 9.999999747378752e-6:
+ * assert.equal(schedule(10000), 0.000010000000656873453);
  * ```
  */
 export function warmupCosineDecaySchedule(options: WarmupCosineDecayScheduleOptions): Schedule {
@@ -1238,7 +1236,7 @@ export interface WarmupExponentialDecayScheduleOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 /**
@@ -1333,7 +1331,7 @@ export interface SgdrScheduleOptions {
    *
    * @default {"float32"}
    */
-  dtype?: DtypeOption;
+  dtype?: "float32" | "float64";
 }
 
 /**
