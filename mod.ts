@@ -22,6 +22,9 @@
  *   ({@linkcode lrCurve}, {@linkcode explainSchedule}, {@linkcode diffCurves},
  *   {@linkcode plotSvg}); gradient accumulation ({@linkcode gradientAccumulation},
  *   {@linkcode AccumulatingScheduler}).
+ * - optax's schedules (optax 0.2.8), in the float32 JAX computes by default and in float64:
+ *   {@linkcode warmupCosineDecaySchedule}, {@linkcode exponentialDecay}, {@linkcode joinSchedules},
+ *   … (also `@lrspec/lrspec/optax`).
  * - Whole curves at memory speed, bit-identical to per-step evaluation: {@linkcode sample},
  *   {@linkcode sampleLr} and the stepping {@linkcode ScheduleCursor}.
  * - A TensorFlow.js adapter in the `@lrspec/lrspec/tfjs` entry point.
@@ -55,6 +58,7 @@ export * from "./schedules/fvcore/mod.ts";
 export * from "./schedules/detectron2/mod.ts";
 export * from "./schedules/torch/mod.ts";
 export * from "./schedules/hf/mod.ts";
+export * from "./schedules/optax/mod.ts";
 export * from "./schedules/fast/sample.ts";
 export * from "./schedules/fast/cursor.ts";
 export { powInt, roundHalfEven } from "./schedules/math.ts";

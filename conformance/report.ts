@@ -11,6 +11,7 @@ import { RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED } from "../schedules/math.ts";
 import { CONFIGS_HANDLERS } from "./configs.ts";
 import { DETECTRON2_HANDLERS } from "./detectron2.ts";
 import { HF_HANDLERS } from "./hf.ts";
+import { OPTAX_HANDLERS } from "./optax.ts";
 import { TORCH_HANDLERS } from "./torch.ts";
 import {
   type CaseHandler,
@@ -35,6 +36,7 @@ export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   "detectron2-py3.12": DETECTRON2_HANDLERS,
   "torch-2.11": TORCH_HANDLERS,
   "configs-py3.12": CONFIGS_HANDLERS,
+  optax: OPTAX_HANDLERS,
 };
 
 /** Which JavaScript runtime is running, for reports. */

@@ -43,7 +43,8 @@ async function drawCharts(): Promise<string[]> {
   return files;
 }
 
-test("the pictures, rendered in headless Chromium", async (t) => {
+// bun's node:test ignores bunfig's timeout: a browser start takes seconds on a loaded machine.
+test("the pictures, rendered in headless Chromium", { timeout: 180_000 }, async (t) => {
   if (!existsSync(CHROMIUM)) {
     if (process.env.CI) {
       assert.fail(`no browser at ${CHROMIUM}: .ci/run installs Debian's chromium`);

@@ -27,6 +27,13 @@ export interface Libm {
    * through this seam all the same, so that the conformance suite checks that too.
    */
   sqrt(x: number): number;
+  /**
+   * `cos(x)` in float32, as JAX's `jnp.cos` computes it on the CPU: XLA:CPU calls the host's
+   * `cosf` (glibc's). `x` must be a float32 value; the result is one.
+   */
+  cosf(x: number): number;
+  /** `x ** y` in float32, as XLA:CPU computes `lax.pow`: the host's `powf` (glibc's). */
+  powf(x: number, y: number): number;
 }
 
 /** Splits a finite double into an odd-or-normalised integer significand and a binary exponent. */
@@ -200,15 +207,436 @@ function runtimePow(x: number, y: number): number {
   return x ** y;
 }
 
+// ---------------------------------------------------------------------------------------------
+// float32 cos and pow as XLA:CPU computes them.
+//
+// XLA's CPU backend lowers float32 `cos` and `pow` to calls of the C library's `cosf` and `powf`
+// (`xla/service/cpu/runtime_symbol_generator.cc` registers the host libm's `cosf`, `powf`, …), so
+// a JAX program on Linux x86-64 gets glibc's. glibc (since 2.28) uses Arm's optimized-routines
+// algorithms for both (MIT OR Apache-2.0 WITH LLVM-exception): the float argument is widened to
+// double, evaluated with a short polynomial (and, for powf, 16- and 32-entry tables) in double
+// arithmetic, and rounded to float once. Plain double arithmetic is the same in every JavaScript
+// runtime, so the algorithms reproduce glibc's results bit for bit — with one caveat: glibc's
+// x86-64 build selects a variant compiled with FMA contraction on CPUs that have it, and two of
+// those fused multiply-adds change results (cosf's range reduction `x - n·π/2` and powf's
+// `z·invc - 1`). Both are computed here exactly, as the fused operation does (a split product
+// whose high part cancels exactly), so that the functions below equal glibc 2.36's FMA variants:
+// `cosf` on all 2^32 inputs, `powf` on 4·10^8 random and targeted pairs (checked with a C harness
+// against the system's libm; `fixtures/optax/libmf.csv` keeps the results for every argument of
+// the golden suite and a sample, and `schedules/math_float32_test.ts` compares them).
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A C99 hexadecimal floating-point literal (`0x1.921fb54442d18p0`), exactly: the constants below
+ * are written as in the C sources they come from.
+ */
+function hex(literal: string): number {
+  const m = /^0x([0-9a-f])\.([0-9a-f]*)p([+-]?\d+)$/.exec(literal);
+  if (m === null) throw new SyntaxError(`not a hexadecimal float: ${literal}`);
+  const digits = m[1]! + m[2]!;
+  return Number(BigInt(`0x${digits}`)) * 2 ** (Number(m[3]) - 4 * m[2]!.length);
+}
+
+const f32 = new Float32Array(1);
+const f32Bits = new Uint32Array(f32.buffer);
+
+/** The IEEE-754 bits of a float32 value. */
+function asuint(x: number): number {
+  f32[0] = x;
+  return f32Bits[0]!;
+}
+
+/** The float32 value of IEEE-754 bits, widened to a double. */
+function asfloat(bits: number): number {
+  f32Bits[0] = bits;
+  return f32[0]!;
+}
+
+/** The double with the given high and low 32-bit words. */
+function fromWords(hi: number, lo: number): number {
+  u32[HI] = hi;
+  u32[1 - HI] = lo;
+  return f64[0]!;
+}
+
+/** Veltkamp split of `a` into a 26-bit high part and the rest: `a = hi + lo`, both exact. */
+function split(a: number): [number, number] {
+  const c = SPLITTER * a;
+  const hi = c - (c - a);
+  return [hi, a - hi];
+}
+
+/** `(asuint(x) >> 20) & 0x7ff`: the exponent and top mantissa bits of |x|. */
+function abstop12(x: number): number {
+  return (asuint(x) >>> 20) & 0x7ff;
+}
+
+/** One quadrant's constants of cosf: the sign of sine per quadrant, π/2 and the polynomials. */
+interface SinCosTable {
+  sign: readonly [number, number, number, number];
+  hpiInv: number;
+  c0: number;
+  c1: number;
+  c2: number;
+  c3: number;
+  c4: number;
+  s1: number;
+  s2: number;
+  s3: number;
+}
+
+const HPI = hex("0x1.921fb54442d18p0");
+const [HPI_HI, HPI_LO] = split(HPI);
+const PI63 = hex("0x1.921fb54442d18p-62");
+const SINCOS: readonly [SinCosTable, SinCosTable] = [
+  {
+    sign: [1, -1, -1, 1],
+    hpiInv: hex("0x1.45f306dc9c883p+23"),
+    c0: 1,
+    c1: -hex("0x1.ffffffd0c621cp-2"),
+    c2: hex("0x1.55553e1068f19p-5"),
+    c3: -hex("0x1.6c087e89a359dp-10"),
+    c4: hex("0x1.99343027bf8c3p-16"),
+    s1: -hex("0x1.555545995a603p-3"),
+    s2: hex("0x1.1107605230bc4p-7"),
+    s3: -hex("0x1.994eb3774cf24p-13"),
+  },
+  {
+    sign: [1, -1, -1, 1],
+    hpiInv: hex("0x1.45f306dc9c883p+23"),
+    c0: -1,
+    c1: hex("0x1.ffffffd0c621cp-2"),
+    c2: -hex("0x1.55553e1068f19p-5"),
+    c3: hex("0x1.6c087e89a359dp-10"),
+    c4: -hex("0x1.99343027bf8c3p-16"),
+    s1: -hex("0x1.555545995a603p-3"),
+    s2: hex("0x1.1107605230bc4p-7"),
+    s3: -hex("0x1.994eb3774cf24p-13"),
+  },
+];
+/** 4/π in 192 bits, as overlapping 32-bit words (8 new bits per entry). */
+const INV_PIO4: readonly bigint[] = [
+  0xa2,
+  0xa2f9,
+  0xa2f983,
+  0xa2f9836e,
+  0xf9836e4e,
+  0x836e4e44,
+  0x6e4e4415,
+  0x4e441529,
+  0x441529fc,
+  0x1529fc27,
+  0x29fc2757,
+  0xfc2757d1,
+  0x2757d1f5,
+  0x57d1f534,
+  0xd1f534dd,
+  0xf534ddc0,
+  0x34ddc0db,
+  0xddc0db62,
+  0xc0db6295,
+  0xdb629599,
+  0x6295993c,
+  0x95993c43,
+  0x993c4390,
+  0x3c439041,
+].map(BigInt);
+const ABSTOP12_PIO4 = abstop12(hex("0x1.921fb6p-1"));
+const ABSTOP12_TINY = abstop12(2 ** -12);
+const ABSTOP12_120 = abstop12(120);
+const ABSTOP12_INF = abstop12(Infinity);
+
+/** sin(x) (n even) or cos(x) (n odd) of a reduced argument, by the polynomials of `p`. */
+function sinfPoly(x: number, x2: number, p: SinCosTable, n: number): number {
+  if ((n & 1) === 0) {
+    const x3 = x * x2;
+    const s1 = p.s2 + x2 * p.s3;
+    const x7 = x3 * x2;
+    const s = x + x3 * p.s1;
+    return Math.fround(s + x7 * s1);
+  }
+  const x4 = x2 * x2;
+  const c2 = p.c3 + x2 * p.c4;
+  const c1 = p.c0 + x2 * p.c1;
+  const x6 = x4 * x2;
+  const c = c1 + x4 * p.c2;
+  return Math.fround(c + x6 * c2);
+}
+
+/** Exact reduction of a float32 with |x| >= 120 modulo π/2 (a 32×96-bit product of 4/π). */
+function reduceLarge(xi: number): { x: number; n: number } {
+  const at = (xi >>> 26) & 15;
+  const shift = (xi >>> 23) & 7;
+  const m = BigInt((((xi & 0xffffff) | 0x800000) << shift) >>> 0);
+  const mask64 = (1n << 64n) - 1n;
+  let res0 = (m * INV_PIO4[at]!) & 0xffffffffn;
+  const res1 = m * INV_PIO4[at + 4]!;
+  const res2 = m * INV_PIO4[at + 8]!;
+  res0 = ((res2 >> 32n) | (res0 << 32n)) & mask64;
+  res0 = (res0 + res1) & mask64;
+  const n = ((res0 + (1n << 61n)) & mask64) >> 62n;
+  res0 = (res0 - (n << 62n)) & mask64;
+  return { x: Number(BigInt.asIntN(64, res0)) * PI63, n: Number(n) };
+}
+
+/**
+ * glibc's float32 `cosf` (Arm optimized-routines' algorithm, with the fused multiply-add of
+ * glibc's x86-64 FMA build), bit for bit; what JAX's `jnp.cos` returns for float32 on the CPU.
+ *
+ * @param y A float32 value.
+ * @returns `cos(y)` rounded to float32 (NaN for ±Infinity and NaN).
+ */
+export function cosf(y: number): number {
+  const top = abstop12(y);
+  let p = SINCOS[0];
+  if (top < ABSTOP12_PIO4) {
+    if (top < ABSTOP12_TINY) return 1;
+    return sinfPoly(y, y * y, p, 1);
+  }
+  if (top < ABSTOP12_120) {
+    const n = (Math.trunc(y * p.hpiInv) + 0x800000) >> 24;
+    // x - n·π/2 with one rounding, as glibc's fused multiply-add computes it: n·HPI_HI is
+    // exact and cancels exactly against x (Sterbenz), so only the last subtraction rounds.
+    const x = (y - n * HPI_HI) - n * HPI_LO;
+    const s = p.sign[n & 3]!;
+    if (n & 2) p = SINCOS[1];
+    return sinfPoly(x * s, x * x, p, n ^ 1);
+  }
+  if (top < ABSTOP12_INF) {
+    const xi = asuint(y);
+    const sign = xi >>> 31;
+    const { x, n } = reduceLarge(xi);
+    const s = p.sign[(n + sign) & 3]!;
+    if ((n + sign) & 2) p = SINCOS[1];
+    return sinfPoly(x * s, x * x, p, n ^ 1);
+  }
+  return NaN;
+}
+
+/** powf's log2 table: `invc ≈ 1/c` (split for the exact `z·invc - 1`) and `log2(c)`. */
+const POWF_LOG2: readonly (readonly [number, number, number])[] = [
+  [hex("0x1.661ec79f8f3bep+0"), -hex("0x1.efec65b963019p-2")],
+  [hex("0x1.571ed4aaf883dp+0"), -hex("0x1.b0b6832d4fca4p-2")],
+  [hex("0x1.49539f0f010bp+0"), -hex("0x1.7418b0a1fb77bp-2")],
+  [hex("0x1.3c995b0b80385p+0"), -hex("0x1.39de91a6dcf7bp-2")],
+  [hex("0x1.30d190c8864a5p+0"), -hex("0x1.01d9bf3f2b631p-2")],
+  [hex("0x1.25e227b0b8eap+0"), -hex("0x1.97c1d1b3b7afp-3")],
+  [hex("0x1.1bb4a4a1a343fp+0"), -hex("0x1.2f9e393af3c9fp-3")],
+  [hex("0x1.12358f08ae5bap+0"), -hex("0x1.960cbbf788d5cp-4")],
+  [hex("0x1.0953f419900a7p+0"), -hex("0x1.a6f9db6475fcep-5")],
+  [1, 0],
+  [hex("0x1.e608cfd9a47acp-1"), hex("0x1.338ca9f24f53dp-4")],
+  [hex("0x1.ca4b31f026aap-1"), hex("0x1.476a9543891bap-3")],
+  [hex("0x1.b2036576afce6p-1"), hex("0x1.e840b4ac4e4d2p-3")],
+  [hex("0x1.9c2d163a1aa2dp-1"), hex("0x1.40645f0c6651cp-2")],
+  [hex("0x1.886e6037841edp-1"), hex("0x1.88e9c2c1b9ff8p-2")],
+  [hex("0x1.767dcf5534862p-1"), hex("0x1.ce0a44eb17bccp-2")],
+].map(([invc, logc]) => [...split(invc!), logc!] as const);
+const POWF_A = [
+  hex("0x1.27616c9496e0bp-2"),
+  -hex("0x1.71969a075c67ap-2"),
+  hex("0x1.ec70a6ca7baddp-2"),
+  -hex("0x1.7154748bef6c8p-1"),
+  hex("0x1.71547652ab82bp0"),
+] as const;
+/** `2^(i/32)` as the two words of its bits, less `i << 47` (powf's exp2 table). */
+const EXP2F_HI: readonly number[] = [
+  0x3ff00000,
+  0x3fefd9b0,
+  0x3fefb558,
+  0x3fef9301,
+  0x3fef72b8,
+  0x3fef5487,
+  0x3fef387a,
+  0x3fef1e9d,
+  0x3fef06fe,
+  0x3feef1a7,
+  0x3feedea6,
+  0x3feece08,
+  0x3feebfda,
+  0x3feeb42b,
+  0x3feeab07,
+  0x3feea47e,
+  0x3feea09e,
+  0x3fee9f75,
+  0x3feea114,
+  0x3feea589,
+  0x3feeace5,
+  0x3feeb737,
+  0x3feec491,
+  0x3feed503,
+  0x3feee89f,
+  0x3feeff76,
+  0x3fef199b,
+  0x3fef3720,
+  0x3fef5818,
+  0x3fef7c97,
+  0x3fefa4af,
+  0x3fefd076,
+];
+const EXP2F_LO: readonly number[] = [
+  0x00000000,
+  0xd3158574,
+  0x6cf9890f,
+  0xd0125b51,
+  0x3c7d517b,
+  0x3168b9aa,
+  0x6e756238,
+  0xf51fdee1,
+  0x0a31b715,
+  0x373aa9cb,
+  0x4c123422,
+  0x6061892d,
+  0xd5362a27,
+  0x569d4f82,
+  0xdd485429,
+  0xb03a5585,
+  0x667f3bcd,
+  0xe8ec5f74,
+  0x73eb0187,
+  0x994cce13,
+  0x422aa0db,
+  0xb0cdc5e5,
+  0x82a3f090,
+  0xb23e255d,
+  0x995ad3ad,
+  0xf2fb5e47,
+  0xdd85529c,
+  0xdcef9069,
+  0xdcfba487,
+  0x337b9b5f,
+  0xa2a490da,
+  0x5b6e4540,
+];
+const EXP2F_C = [
+  hex("0x1.c6af84b912394p-5"),
+  hex("0x1.ebfce50fac4f3p-3"),
+  hex("0x1.62e42ff0c52d6p-1"),
+] as const;
+const EXP2F_SHIFT = hex("0x1.8p+52") / 32;
+const POWF_OFF = 0x3f330000;
+const POWF_OVERFLOW = hex("0x1.fffffffd1d571p+6"); // log2 of the float overflow threshold
+const SIGN_BIAS = 1 << 16;
+
+/** log2(x) for the bits `ix` of a positive normal float32, in double precision. */
+function log2Inline(ix: number): number {
+  const tmp = (ix - POWF_OFF) >>> 0;
+  const i = (tmp >>> 19) & 15;
+  const top = (tmp & 0xff800000) >>> 0;
+  const iz = (ix - top) >>> 0;
+  const k = (top | 0) >> 23;
+  const [invcHi, invcLo, logc] = POWF_LOG2[i]!;
+  const z = asfloat(iz);
+  // z·invc - 1 with one rounding, as glibc's fused multiply-add computes it (both partial
+  // products are exact; z·invcHi - 1 is exact by Sterbenz).
+  const r = (z * invcHi - 1) + z * invcLo;
+  const y0 = logc + k;
+  const r2 = r * r;
+  let y = POWF_A[0] * r + POWF_A[1];
+  const p = POWF_A[2] * r + POWF_A[3];
+  const r4 = r2 * r2;
+  let q = POWF_A[4] * r + y0;
+  q = p * r2 + q;
+  y = y * r4 + q;
+  return y;
+}
+
+/** 2^xd rounded to float32, negated when `signBias` is set; |xd| <= 150. */
+function exp2Inline(xd: number, signBias: number): number {
+  let kd = xd + EXP2F_SHIFT;
+  f64[0] = kd;
+  const ki = u32[1 - HI]!; // the low word holds round(32·xd)
+  kd -= EXP2F_SHIFT;
+  const r = xd - kd;
+  const i = ki & 31;
+  const ski = (ki + signBias) >>> 0;
+  const s = fromWords((EXP2F_HI[i]! + ((ski << 15) >>> 0)) >>> 0, EXP2F_LO[i]!);
+  const z = EXP2F_C[0] * r + EXP2F_C[1];
+  const r2 = r * r;
+  let y = EXP2F_C[2] * r + 1;
+  y = z * r2 + y;
+  y = y * s;
+  return Math.fround(y);
+}
+
+/** 0 if the float32 bits `iy` are not an integer, 1 for an odd integer, 2 for an even one. */
+function checkint(iy: number): number {
+  const e = (iy >>> 23) & 0xff;
+  if (e < 0x7f) return 0;
+  if (e > 0x7f + 23) return 2;
+  if (iy & ((1 << (0x7f + 23 - e)) - 1)) return 0;
+  if (iy & (1 << (0x7f + 23 - e))) return 1;
+  return 2;
+}
+
+/** Whether the float32 bits are ±0, ±Infinity or NaN. */
+function zeroinfnan(ix: number): boolean {
+  return ((2 * ix - 1) >>> 0) >= 2 * 0x7f800000 - 1;
+}
+
+/**
+ * glibc's float32 `powf` (Arm optimized-routines' algorithm, with the fused multiply-add of
+ * glibc's x86-64 FMA build), bit for bit; what JAX's `x ** y` (`lax.pow`) returns for float32 on
+ * the CPU.
+ *
+ * @param x A float32 value.
+ * @param y A float32 value.
+ * @returns `x ** y` rounded to float32, with C99's special cases (NaN for a negative `x` and a
+ * non-integer `y`).
+ */
+export function powf(x: number, y: number): number {
+  let signBias = 0;
+  let ix = asuint(x);
+  const iy = asuint(y);
+  if (((ix - 0x00800000) >>> 0) >= 0x7f800000 - 0x00800000 || zeroinfnan(iy)) {
+    if (zeroinfnan(iy)) {
+      if (((2 * iy) >>> 0) === 0) return 1;
+      if (ix === 0x3f800000) return 1;
+      if (((2 * ix) >>> 0) > 2 * 0x7f800000 || ((2 * iy) >>> 0) > 2 * 0x7f800000) return NaN;
+      if (((2 * ix) >>> 0) === 2 * 0x3f800000) return 1;
+      if ((((2 * ix) >>> 0) < 2 * 0x3f800000) === !(iy & 0x80000000)) return 0;
+      return Infinity;
+    }
+    if (zeroinfnan(ix)) {
+      let x2 = Math.fround(x * x);
+      if (ix & 0x80000000 && checkint(iy) === 1) x2 = -x2;
+      return iy & 0x80000000 ? Math.fround(1 / x2) : x2;
+    }
+    if (ix & 0x80000000) {
+      const yint = checkint(iy);
+      if (yint === 0) return NaN;
+      if (yint === 1) signBias = SIGN_BIAS;
+      ix &= 0x7fffffff;
+    }
+    if (ix < 0x00800000) {
+      ix = asuint(Math.fround(x * 2 ** 23)) & 0x7fffffff;
+      ix -= 23 << 23;
+    }
+  }
+  const ylogx = y * log2Inline(ix);
+  if (Math.abs(ylogx) >= 126) {
+    if (ylogx > POWF_OVERFLOW) return signBias ? -Infinity : Infinity;
+    if (ylogx <= -150) return signBias ? -0 : 0;
+  }
+  return exp2Inline(ylogx, signBias);
+}
+
 /**
  * The libm functions the ports call. Defaults to the runtime's `Math.cos` and `**` (with integer
  * exponents routed through {@linkcode powInt} on runtimes whose integer power is not correctly
- * rounded).
+ * rounded), and to lrspec's bit-exact {@linkcode cosf} and {@linkcode powf} for float32.
  *
  * This object is a test seam for the conformance suite, which temporarily replaces both functions
  * by glibc's recorded results (see `conformance/`). It is not exported from the package.
  */
-export const libm: Libm = { cos: Math.cos, pow: runtimePow, log: Math.log, sqrt: Math.sqrt };
+export const libm: Libm = {
+  cos: Math.cos,
+  pow: runtimePow,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  cosf,
+  powf,
+};
 
 /** The runtime's own libm functions, as installed in {@linkcode libm} by default. */
 export const RUNTIME_LIBM: Readonly<Libm> = Object.freeze({
@@ -216,6 +644,8 @@ export const RUNTIME_LIBM: Readonly<Libm> = Object.freeze({
   pow: runtimePow,
   log: Math.log,
   sqrt: Math.sqrt,
+  cosf,
+  powf,
 });
 
 /**

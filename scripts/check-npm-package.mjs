@@ -26,6 +26,8 @@ const torch = await import("lrspec/torch");
 assert.equal(typeof torch.OneCycleLR, "function");
 const hf = await import("lrspec/hf");
 assert.equal(typeof hf.getScheduler, "function");
+const optax = await import("lrspec/optax");
+assert.equal(optax.linearSchedule({ initValue: 1, endValue: 0, transitionSteps: 4 })(1), 0.75);
 const verify = await import("lrspec/verify");
 assert.equal(verify.verifyCsv("iter,lr\n0,0.5\n", "iter,lr\n0,0.5\n").ok, true);
 

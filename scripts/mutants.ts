@@ -221,6 +221,28 @@ export const MUTANTS: Mutant[] = [
     from: 'if (python === "3.11") {',
     to: "if (python) {",
   },
+  {
+    name: "optax-correctly-rounded-cosf",
+    kind: "float32 cos rounded from the double (not XLA's glibc cosf)",
+    file: "schedules/optax/_jax.ts",
+    from: "cos: (x) => libm.cosf(x),",
+    to: "cos: (x) => Math.fround(Math.cos(x)),",
+  },
+  {
+    name: "optax-python-arithmetic-in-float32",
+    kind: "Python-side `init − end` done in float32",
+    file: "schedules/optax/schedule.ts",
+    from:
+      "const range = jax.float(initValue - endValue); // Python arithmetic, then it meets the array",
+    to: "const range = jax.sub(jax.float(initValue), jax.float(endValue));",
+  },
+  {
+    name: "optax-join-no-where-rounding",
+    kind: "jnp.where's float32 result not rounded",
+    file: "schedules/optax/join.ts",
+    from: "return finiteResult(owner, step, jax.float(value));",
+    to: "return finiteResult(owner, step, value);",
+  },
 ];
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
