@@ -19,6 +19,7 @@ import {
   WarmupPolyLR,
 } from "../mod.ts";
 import { CfgNode } from "../config/cfg_node.ts";
+import { warmupCosineDecaySchedule } from "../schedules/optax/mod.ts";
 import {
   explainTrainerSchedule,
   getWsdSchedule,
@@ -121,16 +122,16 @@ const STEPPED = `((make, lr, steps) => {
 
 /**
  * A step that computes a curve in the page by calling the library directly (`L`, the bundled
- * `mod.ts`), as the form's curve must be — and records every libm result (cos, pow, log) the
+ * `mod.ts`), as the form's curve must be — and records every libm result (cos, pow, log, sqrt, cosf, powf) the
  * library took from this engine, so that the same curve can be recomputed here with them.
  */
 const inPage = (as: string, body: string) => ({
   eval: `(() => {
     const L = lrspecPlayground.lib, M = lrspecPlayground.libm, stepped = ${STEPPED};
     const own = { ...M }, calls = [];
-    M.cos = (x) => { const y = own.cos(x); calls.push(["cos", x, 0, y]); return y; };
-    M.pow = (x, p) => { const y = own.pow(x, p); calls.push(["pow", x, p, y]); return y; };
-    M.log = (x) => { const y = own.log(x); calls.push(["log", x, 0, y]); return y; };
+    for (const f of Object.keys(own)) {
+      M[f] = (x, p) => { const y = own[f](x, p); calls.push([f, x, p ?? 0, y]); return y; };
+    }
     try {
       const values = (() => { ${body} })();
       return { values, calls };
@@ -145,7 +146,7 @@ const inPage = (as: string, body: string) => ({
 interface InPage {
   /** The curve, computed in the page. */
   values: number[];
-  /** Every libm call: function, arguments, Chromium's result. */
+  /** Every libm call: function, arguments (0 for a one-argument function's second), result. */
   calls: [string, number, number, number][];
 }
 
@@ -163,11 +164,12 @@ function sameWithChromiumLibm(page: unknown, compute: () => ArrayLike<number>, w
   let n = 0;
   for (let i = 0; i < here.length; i++) if (!Object.is(here[i], values[i])) n++;
   const own = { ...libm };
-  const replay = (f: string, fallback: (x: number, p: number) => number) => (x: number, p = 0) =>
-    recorded.get(`${f} ${x} ${p}`) ?? fallback(x, p);
-  libm.cos = replay("cos", own.cos);
-  libm.pow = replay("pow", own.pow);
-  libm.log = replay("log", own.log);
+  const seam = libm as unknown as Record<string, (x: number, p?: number) => number>;
+  for (
+    const [f, fallback] of Object.entries(own) as [string, (x: number, p?: number) => number][]
+  ) {
+    seam[f] = (x: number, p?: number) => recorded.get(`${f} ${x} ${p ?? 0}`) ?? fallback(x, p);
+  }
   let replayed: ArrayLike<number>;
   try {
     replayed = compute();
@@ -518,6 +520,62 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
         ),
       "hf getWsdSchedule",
     );
+  });
+
+  // optax: a function of the step count, in float32 (JAX's default) and float64.
+  add({
+    name: "optax form",
+    steps: [
+      { goto: "" },
+      { select: "#family", value: "optax" },
+      { fill: "#field-peakValue", value: "0.003" },
+      { fill: "#field-warmupSteps", value: "150" },
+      { fill: "#field-exponent", value: "2" },
+      { fill: "#field-steps", value: "1200" },
+      CSV(),
+      { select: "#field-dtype", value: "float64" },
+      { eval: "lrspecPlayground.csv()", as: "float64" },
+      inPage(
+        "expected32",
+        `const f = L.warmupCosineDecaySchedule({ initValue: 0, peakValue: 0.003, warmupSteps: 150,
+          decaySteps: 1000, endValue: 0.00001, exponent: 2 });
+        return Array.from({ length: 1201 }, (_, i) => f(i));`,
+      ),
+      inPage(
+        "expected64",
+        `const f = L.warmupCosineDecaySchedule({ initValue: 0, peakValue: 0.003, warmupSteps: 150,
+          decaySteps: 1000, endValue: 0.00001, exponent: 2, dtype: "float64" });
+        return Array.from({ length: 1201 }, (_, i) => f(i));`,
+      ),
+    ],
+  }, (r) => {
+    const v = r.values;
+    for (const dtype of ["float32", "float64"] as const) {
+      const page = v[dtype === "float32" ? "expected32" : "expected64"];
+      assertSameCurve(
+        dtype === "float32" ? v.csv_a : v.float64,
+        (page as InPage).values,
+        `optax warmupCosineDecaySchedule ${dtype} (in the page)`,
+      );
+      sameWithChromiumLibm(
+        page,
+        () => {
+          const f = warmupCosineDecaySchedule({
+            initValue: 0,
+            peakValue: 0.003,
+            warmupSteps: 150,
+            decaySteps: 1000,
+            endValue: 0.00001,
+            exponent: 2,
+            dtype,
+          });
+          return Array.from({ length: 1201 }, (_, i) => f(i));
+        },
+        `optax warmupCosineDecaySchedule ${dtype}`,
+      );
+    }
+    const f32 = (v.expected32 as InPage).values;
+    assert.ok(f32.every((x) => Math.fround(x) === x), "float32 values");
   });
 
   // Invalid options: the library's own message, beside the field.

@@ -227,7 +227,10 @@ export function classify(type: DocType | undefined, index: DocIndex): FieldType 
           return visit({ kind: "array", value: ref.typeParams?.[0] });
         }
         if (name === "Readonly") return visit(ref.typeParams?.[0]);
-        if (name === "Record") return void accepts.add("object");
+        // An object type built from another (`Omit<Options, "dtype">`): typed as JSON.
+        if (["Record", "Omit", "Pick", "Partial", "Required"].includes(name)) {
+          return void accepts.add("object");
+        }
         const alias = index.get(name, "typeAlias");
         if (alias && !seen.has(name)) {
           seen.add(name);
