@@ -98,6 +98,9 @@ async function step(page, s, values) {
     await page.mouse.dblclick(p.x, p.y);
   } else if (s.waitFor) {
     await page.waitForSelector(s.waitFor, { timeout });
+  } else if (s.waitUntil) {
+    // Uploads are read asynchronously (File.text()): wait for the page to have them.
+    await page.waitForFunction(s.waitUntil, undefined, { timeout });
   } else if (s.screenshot) {
     await page.mouse.move(0, 0);
     if (s.hoverAt) {

@@ -474,6 +474,7 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
         upload: "#field-args-upload",
         files: [{ name: "training_args.json", text: JSON.stringify(trainingArgs, null, 2) }],
       },
+      { waitUntil: "document.querySelector('#field-args').value.includes('cosine_with_min_lr')" },
       { fill: "#field-datasetSize", value: "10000" },
       { fill: "#field-numProcesses", value: "2" },
       CSV(),
@@ -630,11 +631,13 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
         upload: "#field-yaml-upload",
         files: [{ name: "faster_rcnn_R_50_FPN_1x.yaml", text: readFileSync(configPath, "utf8") }],
       },
+      { waitUntil: "document.querySelector('.field[data-name=\"yaml\"].invalid')" },
       { text: '.error[data-field="yaml"]', as: "missingBase" },
       {
         upload: "#field-bases",
         files: [{ name: "Base-RCNN-FPN.yaml", text: readFileSync(basePath, "utf8") }],
       },
+      { waitUntil: "lrspecPlayground.csv() !== undefined" },
       CSV(),
       { text: "#explain", as: "explain" },
       {
@@ -671,6 +674,7 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
     steps: [
       { goto: "?tab=verify" },
       { upload: "#verify-golden", files: [{ name: "golden.csv", text: golden }] },
+      { waitUntil: "lrspecPlayground.app.state.verify.golden" },
       { upload: "#verify-candidate", files: [{ name: "mine.csv", text: candidate }] },
       { text: "#verify-report", as: "report" },
       { eval: "document.querySelector('#verify-rows').dataset.first", as: "first" },
