@@ -21,6 +21,12 @@ export interface Libm {
   pow(x: number, y: number): number;
   /** The natural logarithm, as Python's one-argument `math.log` (used by torch's SGDR restarts). */
   log(x: number): number;
+  /** `tanh(x)`, as Python's `math.tanh` (timm's `TanhLRScheduler`). */
+  tanh(x: number): number;
+  /** `sin(x)`, as C's `sin` (torch's Box–Muller normal draws). */
+  sin(x: number): number;
+  /** `log1p(x) = log(1 + x)`, as C's `log1p` (torch's Box–Muller normal draws). */
+  log1p(x: number): number;
 }
 
 /** Splits a finite double into an odd-or-normalised integer significand and a binary exponent. */
@@ -202,13 +208,23 @@ function runtimePow(x: number, y: number): number {
  * This object is a test seam for the conformance suite, which temporarily replaces both functions
  * by glibc's recorded results (see `conformance/`). It is not exported from the package.
  */
-export const libm: Libm = { cos: Math.cos, pow: runtimePow, log: Math.log };
+export const libm: Libm = {
+  cos: Math.cos,
+  pow: runtimePow,
+  log: Math.log,
+  tanh: Math.tanh,
+  sin: Math.sin,
+  log1p: Math.log1p,
+};
 
 /** The runtime's own libm functions, as installed in {@linkcode libm} by default. */
 export const RUNTIME_LIBM: Readonly<Libm> = Object.freeze({
   cos: Math.cos,
   pow: runtimePow,
   log: Math.log,
+  tanh: Math.tanh,
+  sin: Math.sin,
+  log1p: Math.log1p,
 });
 
 /**
