@@ -24,6 +24,9 @@ const detectron2 = await import("lrspec/detectron2");
 assert.equal(typeof detectron2.buildLrScheduler, "function");
 const torch = await import("lrspec/torch");
 assert.equal(typeof torch.OneCycleLR, "function");
+const timm = await import("lrspec/timm");
+assert.equal(typeof timm.createSchedulerV2, "function");
+assert.equal(new timm.TorchGenerator().manualSeed(0).rand(), 0.49625658988952637); // torch.rand(1)
 const verify = await import("lrspec/verify");
 assert.equal(verify.verifyCsv("iter,lr\n0,0.5\n", "iter,lr\n0,0.5\n").ok, true);
 
