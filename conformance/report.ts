@@ -11,6 +11,7 @@ import { RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED } from "../schedules/math.ts";
 import { CONFIGS_HANDLERS } from "./configs.ts";
 import { DETECTRON2_HANDLERS } from "./detectron2.ts";
 import { TORCH_HANDLERS } from "./torch.ts";
+import { TIMM_HANDLERS } from "./timm.ts";
 import {
   type CaseHandler,
   type CaseSpec,
@@ -29,6 +30,7 @@ export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   detectron2: DETECTRON2_HANDLERS,
   torch: TORCH_HANDLERS,
   configs: CONFIGS_HANDLERS,
+  timm: TIMM_HANDLERS,
 };
 
 /** Which JavaScript runtime is running, for reports. */
