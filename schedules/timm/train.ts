@@ -340,8 +340,16 @@ export function timmTrainSchedule(
   };
 }
 
+/** A number as Python prints it (`1e-05`, `0.1`), to six significant digits. */
 function g(x: number): string {
-  return String(Number(x.toPrecision(6)));
+  const v = Number(x.toPrecision(6));
+  const a = Math.abs(v);
+  if (v !== 0 && (a < 1e-4 || a >= 1e16)) {
+    const [m, e] = v.toExponential().split("e") as [string, string];
+    const n = Number(e);
+    return `${m}e${n < 0 ? "-" : "+"}${String(Math.abs(n)).padStart(2, "0")}`;
+  }
+  return String(v);
 }
 
 /**
