@@ -10,8 +10,8 @@
  * node --expose-gc --import tsx bench/main.ts [options]   # … and Node
  * ```
  *
- * Options: `--long`, `--filter <regex>`, `--sections <list>` (percall, python, sampling,
- * scaling, train), `--out <file.json>`, `--no-json`, `--train-steps <n>`, `--backends <list>`.
+ * Options: `--long`, `--filter <regex>`, `--sections <list>` (percall, python, timm,
+ * sampling, scaling, train), `--out <file.json>`, `--no-json`, `--train-steps <n>`, `--backends <list>`.
  *
  * Prints a table per group and writes `bench/results/<runtime>-<date>.json` (runtime, versions,
  * CPU, backend, every figure and ratio, every target with its verdict).
@@ -25,7 +25,7 @@ import process from "node:process";
 import { createContext, environment } from "./_harness.ts";
 
 /** The sections, in the order they run. */
-export const SECTIONS = ["percall", "python", "sampling", "scaling", "train"] as const;
+export const SECTIONS = ["percall", "python", "timm", "sampling", "scaling", "train"] as const;
 
 /** Parsed command line. */
 export interface Options {
@@ -98,6 +98,7 @@ export async function main(argv: readonly string[]): Promise<Record<string, unkn
     ctx.log(`\n══ ${section} ══`);
     if (section === "percall") await (await import("./percall.ts")).runPerCall(ctx);
     if (section === "python") await (await import("./detectron2.ts")).runDetectron2(ctx);
+    if (section === "timm") await (await import("./timm.ts")).runTimm(ctx);
     if (section === "sampling") await (await import("./sampling.ts")).runSampling(ctx);
     if (section === "scaling") await (await import("./scaling.ts")).runScaling(ctx);
     if (section === "train") {
