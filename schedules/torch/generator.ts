@@ -27,6 +27,11 @@ const TWO_POW_MINUS_24 = 2 ** -24;
 const UINT64_LIMIT = 1n << 64n;
 const INT64_MIN = -(1n << 63n);
 
+/** mt19937's twist of two state words. */
+function twist(u: number, v: number): number {
+  return (((u & UMASK) | (v & LMASK)) >>> 1) ^ (v & 1 ? MATRIX_A : 0);
+}
+
 /**
  * torch's CPU generator (`torch.Generator()` on the CPU), bit for bit: the same 32-bit words,
  * the same doubles, the same `float32` results.
@@ -70,13 +75,13 @@ export class TorchGenerator {
   readonly #state = new Uint32Array(N);
   #left = 1;
   #next = 0;
-  #seed: bigint = DEFAULT_RNG_SEED_VAL;
+  /** The seed; the state is filled from it on the first draw (`#filled`). */
+  #seed: number | bigint = DEFAULT_RNG_SEED_VAL;
+  #filled = false;
   #nextDoubleNormal: number | undefined = undefined;
 
   /** A generator seeded with torch's default seed, 67280421310721, as `torch.Generator()`. */
-  constructor() {
-    this.#seedEngine(DEFAULT_RNG_SEED_VAL);
-  }
+  constructor() {}
 
   /**
    * Seeds the generator, as `g.manual_seed(seed)`: a seed in [0, 2^64) is taken as it is, a
@@ -92,47 +97,52 @@ export class TorchGenerator {
    * "Overflow when unpacking long").
    */
   manualSeed(seed: number | bigint): this {
-    let s: bigint;
-    if (typeof seed === "bigint") s = seed;
-    else if (typeof seed === "number" && Number.isInteger(seed)) s = BigInt(seed);
-    else {
-      throw new TypeError(
-        `TorchGenerator: manual_seed expected an integer seed, but got ${show(seed)}`,
-      );
-    }
-    if (s < INT64_MIN || s >= UINT64_LIMIT) {
-      throw new RangeError(
-        `TorchGenerator: seed ${s} is outside [-2^63, 2^64) (torch: Overflow when unpacking long)`,
-      );
+    if (typeof seed === "number" && Number.isSafeInteger(seed) && seed >= 0) {
+      this.#seed = seed;
+    } else {
+      let s: bigint;
+      if (typeof seed === "bigint") s = seed;
+      else if (typeof seed === "number" && Number.isInteger(seed)) s = BigInt(seed);
+      else {
+        throw new TypeError(
+          `TorchGenerator: manual_seed expected an integer seed, but got ${show(seed)}`,
+        );
+      }
+      if (s < INT64_MIN || s >= UINT64_LIMIT) {
+        throw new RangeError(
+          `TorchGenerator: seed ${s} is outside [-2^63, 2^64) (torch: Overflow when unpacking long)`,
+        );
+      }
+      this.#seed = s < 0n ? s + UINT64_LIMIT : s;
     }
     this.#nextDoubleNormal = undefined;
-    this.#seedEngine(s < 0n ? s + UINT64_LIMIT : s);
+    this.#filled = false;
     return this;
   }
 
   /** The seed the engine was last seeded with, as an unsigned 64-bit integer (`initial_seed()`). */
   initialSeed(): bigint {
-    return this.#seed;
+    return BigInt(this.#seed);
   }
 
-  #seedEngine(seed: bigint): void {
-    this.#seed = seed;
+  /** mt19937's `init_with_uint32`: the state from the seed's low 32 bits. */
+  #fill(): void {
+    const seed = this.#seed;
     const state = this.#state;
-    state[0] = Number(seed & 0xffffffffn);
+    state[0] = typeof seed === "bigint" ? Number(seed & 0xffffffffn) : seed % TWO_POW_32;
     for (let j = 1; j < N; j++) {
       const prev = state[j - 1]!;
       state[j] = Math.imul(1812433253, prev ^ (prev >>> 30)) + j;
     }
     this.#left = 1;
     this.#next = 0;
+    this.#filled = true;
   }
 
   #nextState(): void {
     const s = this.#state;
     this.#left = N;
     this.#next = 0;
-    const twist = (u: number, v: number): number =>
-      (((u & UMASK) | (v & LMASK)) >>> 1) ^ (v & 1 ? MATRIX_A : 0);
     let p = 0;
     for (; p < N - M; p++) s[p] = s[p + M]! ^ twist(s[p]!, s[p + 1]!);
     for (; p < N - 1; p++) s[p] = s[p + M - N]! ^ twist(s[p]!, s[p + 1]!);
@@ -145,6 +155,7 @@ export class TorchGenerator {
    * @returns An integer in [0, 2^32).
    */
   random(): number {
+    if (!this.#filled) this.#fill();
     if (--this.#left === 0) this.#nextState();
     let y = this.#state[this.#next++]!;
     y ^= y >>> 11;
