@@ -334,7 +334,9 @@ export abstract class Scheduler {
    * @throws {RangeError} If `epoch` is not finite, or where timm raises computing the values.
    */
   step(epoch: number, metric: number | null = null): void {
-    finiteArgument(this.constructor.name, "epoch", epoch);
+    if (typeof epoch !== "number" || epoch - epoch !== 0) {
+      finiteArgument(this.constructor.name, "epoch", epoch);
+    }
     this.metric = metric;
     const values = this.getValues(epoch, true);
     if (values !== null) this.updateGroups(this.addNoise(values, epoch));
@@ -350,7 +352,9 @@ export abstract class Scheduler {
    * values.
    */
   stepUpdate(numUpdates: number, metric: number | null = null): void {
-    finiteArgument(this.constructor.name, "numUpdates", numUpdates);
+    if (typeof numUpdates !== "number" || numUpdates - numUpdates !== 0) {
+      finiteArgument(this.constructor.name, "numUpdates", numUpdates);
+    }
     this.metric = metric;
     const values = this.getValues(numUpdates, false);
     if (values !== null) this.updateGroups(this.addNoise(values, numUpdates));
@@ -365,15 +369,16 @@ export abstract class Scheduler {
    */
   updateGroups(values: number | readonly number[]): void {
     const groups = this.optimizer.paramGroups;
-    const list = typeof values === "number"
-      ? new Array<number>(groups.length).fill(values)
-      : values;
-    const n = Math.min(groups.length, list.length);
+    const scalar = typeof values === "number";
+    const n = scalar ? groups.length : Math.min(groups.length, values.length);
     const field = this.paramGroupField;
-    const out = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
+    const valueOf = (i: number): number => {
       const group = groups[i]!;
-      const value = "lrScale" in group ? list[i]! * (group.lrScale as number) : list[i]!;
+      const v = scalar ? values : values[i]!;
+      return "lrScale" in group ? v * (group.lrScale as number) : v;
+    };
+    for (let i = 0; i < n; i++) {
+      const value = valueOf(i);
       if (!Number.isFinite(value)) {
         throw new RangeError(
           `${this.constructor.name}: the ${field} of group ${i} would be ${
@@ -381,9 +386,8 @@ export abstract class Scheduler {
           } (timm would write it; lrspec refuses)`,
         );
       }
-      out[i] = value;
     }
-    for (let i = 0; i < n; i++) groups[i]![field] = out[i]!;
+    for (let i = 0; i < n; i++) groups[i]![field] = valueOf(i);
   }
 
   /** timm's `_add_noise`: `v + v · noise` for every value, where noise applies at `t`. */
