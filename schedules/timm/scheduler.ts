@@ -369,25 +369,26 @@ export abstract class Scheduler {
    */
   updateGroups(values: number | readonly number[]): void {
     const groups = this.optimizer.paramGroups;
-    const scalar = typeof values === "number";
-    const n = scalar ? groups.length : Math.min(groups.length, values.length);
-    const field = this.paramGroupField;
-    const valueOf = (i: number): number => {
-      const group = groups[i]!;
-      const v = scalar ? values : values[i]!;
-      return "lrScale" in group ? v * (group.lrScale as number) : v;
-    };
+    const list = typeof values === "number"
+      ? new Array<number>(groups.length).fill(values)
+      : values;
+    const n = Math.min(groups.length, list.length);
     for (let i = 0; i < n; i++) {
-      const value = valueOf(i);
+      const group = groups[i]!;
+      const value = "lrScale" in group ? list[i]! * (group.lrScale as number) : list[i]!;
       if (!Number.isFinite(value)) {
         throw new RangeError(
-          `${this.constructor.name}: the ${field} of group ${i} would be ${
+          `${this.constructor.name}: the ${this.paramGroupField} of group ${i} would be ${
             show(value)
           } (timm would write it; lrspec refuses)`,
         );
       }
     }
-    for (let i = 0; i < n; i++) groups[i]![field] = valueOf(i);
+    const field = this.paramGroupField;
+    for (let i = 0; i < n; i++) {
+      const group = groups[i]!;
+      group[field] = "lrScale" in group ? list[i]! * (group.lrScale as number) : list[i]!;
+    }
   }
 
   /** timm's `_add_noise`: `v + v · noise` for every value, where noise applies at `t`. */
