@@ -4,7 +4,7 @@ import { formatReport, runConformance } from "./report.ts";
 import { loadSuite } from "./runner.ts";
 import { FIXTURES_DIR, SUITES } from "./report.ts";
 
-test("every golden fixture passes under the conformance policy", () => {
+test("every golden fixture passes under the conformance policy", { timeout: 300_000 }, () => {
   const report = runConformance();
   const text = formatReport(report);
   assert.ok(report.ok, text);

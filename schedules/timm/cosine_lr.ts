@@ -9,7 +9,8 @@ import { boolean, finite, finiteWhere, requireOptions } from "../_internal/valid
 import type { Optimizer } from "../optimizer.ts";
 import { cycleLength, cyclePosition, warmupSteps, warmupValues } from "./_cycle.ts";
 import { pyPow, trueDiv } from "./_python.ts";
-import { type NoiseRange, Scheduler, SCHEDULER_KEYS } from "./scheduler.ts";
+import { type NoiseRange, Scheduler } from "./scheduler.ts";
+import { SCHEDULER_KEYS } from "./_shared.ts";
 
 /** Options of {@linkcode CosineLRScheduler}: timm's keywords in camelCase. */
 export interface CosineLRSchedulerOptions {

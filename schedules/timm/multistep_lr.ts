@@ -10,7 +10,8 @@ import { boolean, finite, finiteArray, requireOptions } from "../_internal/valid
 import type { Optimizer } from "../optimizer.ts";
 import { warmupSteps, warmupValues } from "./_cycle.ts";
 import { pyPow } from "./_python.ts";
-import { type NoiseRange, Scheduler, SCHEDULER_KEYS } from "./scheduler.ts";
+import { type NoiseRange, Scheduler } from "./scheduler.ts";
+import { SCHEDULER_KEYS } from "./_shared.ts";
 
 /** Options of {@linkcode MultiStepLRScheduler}: timm's keywords in camelCase. */
 export interface MultiStepLRSchedulerOptions {

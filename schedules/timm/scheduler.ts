@@ -8,6 +8,7 @@
 import { TorchGenerator } from "../torch/generator.ts";
 import { boolean, finite, finiteArgument, oneOf, show } from "../_internal/validate.ts";
 import type { Optimizer, ParamGroup, StateDict } from "../optimizer.ts";
+import { copyState } from "./_shared.ts";
 
 /** How timm draws noise: a resampled standard normal, or a uniform. */
 export type NoiseType = "normal" | "uniform";
@@ -69,17 +70,6 @@ export interface SchedulerOptions {
   initialize?: boolean;
 }
 
-/** The keys of {@linkcode SchedulerOptions} that concrete schedulers accept. */
-export const SCHEDULER_KEYS: readonly [
-  "optimizer",
-  "tInEpochs",
-  "noiseRangeT",
-  "noisePct",
-  "noiseStd",
-  "noiseSeed",
-  "initialize",
-] = ["optimizer", "tInEpochs", "noiseRangeT", "noisePct", "noiseStd", "noiseSeed", "initialize"];
-
 function initialKey(field: string): string {
   return `initial${field.charAt(0).toUpperCase()}${field.slice(1)}`;
 }
@@ -113,17 +103,6 @@ function noiseSeed(owner: string, value: unknown): number | bigint {
   if (typeof value === "bigint") return value;
   if (typeof value !== "number" || !Number.isInteger(value)) {
     throw new TypeError(`${owner}: \`noiseSeed\` must be an integer: got ${show(value)}`);
-  }
-  return value;
-}
-
-/** A deep copy of plain state: arrays and plain objects are copied, other values kept. */
-export function copyState<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(copyState) as T;
-  if (
-    typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype
-  ) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyState(v)])) as T;
   }
   return value;
 }

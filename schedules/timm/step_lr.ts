@@ -8,7 +8,8 @@ import { boolean, finite, requireOptions } from "../_internal/validate.ts";
 import type { Optimizer } from "../optimizer.ts";
 import { warmupSteps, warmupValues } from "./_cycle.ts";
 import { floorDiv, pyPow } from "./_python.ts";
-import { type NoiseRange, Scheduler, SCHEDULER_KEYS } from "./scheduler.ts";
+import { type NoiseRange, Scheduler } from "./scheduler.ts";
+import { SCHEDULER_KEYS } from "./_shared.ts";
 
 /** Options of {@linkcode StepLRScheduler}: timm's keywords in camelCase. */
 export interface StepLRSchedulerOptions {

@@ -94,23 +94,27 @@ test("TorchGenerator", async (t) => {
   });
 });
 
-test("TorchGenerator reproduces every reference draw (torch 2.11: 3,000 seeds × 4 randn and rand)", () => {
-  const url = new URL("../../fixtures/timm/reference/torch_rng.csv", import.meta.url);
-  const table = readTable(readFileSync(url, "utf8"), url.pathname);
-  const col = (name: string) => table.header.indexOf(name);
-  const [seedAt, seqAt, indexAt, valueAt] = ["seed", "sequence", "index", "value"].map(col);
-  const g = new TorchGenerator();
-  const counts = { randn: 0, rand: 0 };
-  const seeds = new Set<string>();
-  for (const { cells, line } of table.rows) {
-    const seq = cells[seqAt!] as "randn" | "rand" | "initial_seed";
-    if (seq === "initial_seed") continue;
-    seeds.add(cells[seedAt!]!);
-    if (cells[indexAt!] === "0") g.manualSeed(BigInt(cells[seedAt!]!));
-    const value = g[seq]();
-    assert.equal(value, Number(cells[valueAt!]), `line ${line}: seed ${cells[seedAt!]} ${seq}`);
-    counts[seq]++;
-  }
-  assert.equal(seeds.size, 3000);
-  assert.deepEqual(counts, { randn: 12000, rand: 12000 });
-});
+test(
+  "TorchGenerator reproduces every reference draw (torch 2.11: 3,000 seeds × 4 randn and rand)",
+  { timeout: 120_000 },
+  () => {
+    const url = new URL("../../fixtures/timm/reference/torch_rng.csv", import.meta.url);
+    const table = readTable(readFileSync(url, "utf8"), url.pathname);
+    const col = (name: string) => table.header.indexOf(name);
+    const [seedAt, seqAt, indexAt, valueAt] = ["seed", "sequence", "index", "value"].map(col);
+    const g = new TorchGenerator();
+    const counts = { randn: 0, rand: 0 };
+    const seeds = new Set<string>();
+    for (const { cells, line } of table.rows) {
+      const seq = cells[seqAt!] as "randn" | "rand" | "initial_seed";
+      if (seq === "initial_seed") continue;
+      seeds.add(cells[seedAt!]!);
+      if (cells[indexAt!] === "0") g.manualSeed(BigInt(cells[seedAt!]!));
+      const value = g[seq]();
+      assert.equal(value, Number(cells[valueAt!]), `line ${line}: seed ${cells[seedAt!]} ${seq}`);
+      counts[seq]++;
+    }
+    assert.equal(seeds.size, 3000);
+    assert.deepEqual(counts, { randn: 12000, rand: 12000 });
+  },
+);
