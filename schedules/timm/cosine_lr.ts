@@ -6,16 +6,13 @@
 
 import { libm } from "../math.ts";
 import { boolean, finite, finiteWhere, requireOptions } from "../_internal/validate.ts";
-import type { Optimizer } from "../optimizer.ts";
 import { cycleLength, cyclePosition, warmupSteps, warmupValues } from "./_cycle.ts";
 import { pyPow, trueDiv } from "./_python.ts";
-import { type NoiseRange, Scheduler } from "./scheduler.ts";
+import { Scheduler, type TimmSchedulerOptions, type WarmupOptions } from "./scheduler.ts";
 import { SCHEDULER_KEYS } from "./_shared.ts";
 
-/** Options of {@linkcode CosineLRScheduler}: timm's keywords in camelCase. */
-export interface CosineLRSchedulerOptions {
-  /** The optimizer whose groups' `lr` is scheduled. */
-  optimizer: Optimizer;
+/** The cycle keywords of timm's cosine, tanh and poly schedulers. */
+export interface CycleOptions {
   /** Length of the first cycle (timm's `t_initial`): a number > 0. */
   tInitial: number;
   /**
@@ -38,16 +35,11 @@ export interface CosineLRSchedulerOptions {
    * @default {1}
    */
   cycleLimit?: number;
-  /**
-   * Warmup length: for `t < warmupT` the rate rises linearly from `warmupLrInit`.
-   * @default {0}
-   */
-  warmupT?: number;
-  /**
-   * The rate at `t = 0` of the warmup.
-   * @default {0}
-   */
-  warmupLrInit?: number;
+}
+
+/** Options of {@linkcode CosineLRScheduler}: timm's keywords in camelCase. */
+export interface CosineLRSchedulerOptions
+  extends TimmSchedulerOptions, WarmupOptions, CycleOptions {
   /**
    * `true`: the cycles start after the warmup (`t − warmupT`); `false`: the warmup overlays
    * the start of the first cycle.
@@ -55,40 +47,10 @@ export interface CosineLRSchedulerOptions {
    */
   warmupPrefix?: boolean;
   /**
-   * Whether `t` counts epochs (`step`) or updates (`stepUpdate`).
-   * @default {true}
-   */
-  tInEpochs?: boolean;
-  /**
-   * Where noise applies: `[start, end]`, a start, or `null` (see {@linkcode Scheduler}).
-   * @default {null}
-   */
-  noiseRangeT?: NoiseRange;
-  /**
-   * The noise limit: normal noise is redrawn until `|noise| < noisePct`.
-   * @default {0.67}
-   */
-  noisePct?: number;
-  /**
-   * Stored and unused, as in timm.
-   * @default {1.0}
-   */
-  noiseStd?: number;
-  /**
-   * The noise seed: the noise at `t` is drawn with the seed `noiseSeed + t`.
-   * @default {42}
-   */
-  noiseSeed?: number | bigint | null;
-  /**
    * k-decay exponent: the cosine's argument is `π · tCurr^k / tI^k`.
    * @default {1.0}
    */
   kDecay?: number;
-  /**
-   * Record each group's `lr` as `initialLr` (or require `initialLr` when `false`).
-   * @default {true}
-   */
-  initialize?: boolean;
 }
 
 /**

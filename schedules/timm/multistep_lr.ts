@@ -7,16 +7,13 @@
 
 import { bisectRight } from "../_internal/python.ts";
 import { boolean, finite, finiteArray, requireOptions } from "../_internal/validate.ts";
-import type { Optimizer } from "../optimizer.ts";
 import { warmupSteps, warmupValues } from "./_cycle.ts";
 import { pyPow } from "./_python.ts";
-import { type NoiseRange, Scheduler } from "./scheduler.ts";
+import { Scheduler, type TimmSchedulerOptions, type WarmupOptions } from "./scheduler.ts";
 import { SCHEDULER_KEYS } from "./_shared.ts";
 
 /** Options of {@linkcode MultiStepLRScheduler}: timm's keywords in camelCase. */
-export interface MultiStepLRSchedulerOptions {
-  /** The optimizer whose groups' `lr` is scheduled. */
-  optimizer: Optimizer;
+export interface MultiStepLRSchedulerOptions extends TimmSchedulerOptions, WarmupOptions {
   /** The decay milestones (timm's `decay_t`), assumed sorted as in timm. */
   decayT: readonly number[];
   /**
@@ -25,50 +22,10 @@ export interface MultiStepLRSchedulerOptions {
    */
   decayRate?: number;
   /**
-   * Warmup length: for `t < warmupT` the rate rises linearly from `warmupLrInit`.
-   * @default {0}
-   */
-  warmupT?: number;
-  /**
-   * The rate at `t = 0` of the warmup.
-   * @default {0}
-   */
-  warmupLrInit?: number;
-  /**
    * `true`: the milestones count from the end of the warmup (`t − warmupT`).
    * @default {true}
    */
   warmupPrefix?: boolean;
-  /**
-   * Whether `t` counts epochs (`step`) or updates (`stepUpdate`).
-   * @default {true}
-   */
-  tInEpochs?: boolean;
-  /**
-   * Where noise applies: `[start, end]`, a start, or `null` (see {@linkcode Scheduler}).
-   * @default {null}
-   */
-  noiseRangeT?: NoiseRange;
-  /**
-   * The noise limit: normal noise is redrawn until `|noise| < noisePct`.
-   * @default {0.67}
-   */
-  noisePct?: number;
-  /**
-   * Stored and unused, as in timm.
-   * @default {1.0}
-   */
-  noiseStd?: number;
-  /**
-   * The noise seed: the noise at `t` is drawn with the seed `noiseSeed + t`.
-   * @default {42}
-   */
-  noiseSeed?: number | bigint | null;
-  /**
-   * Record each group's `lr` as `initialLr` (or require `initialLr` when `false`).
-   * @default {true}
-   */
-  initialize?: boolean;
 }
 
 /**

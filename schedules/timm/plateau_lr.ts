@@ -15,10 +15,10 @@ import {
 } from "../_internal/validate.ts";
 import type { Optimizer, StateDict } from "../optimizer.ts";
 import { warmupSteps, warmupValues } from "./_cycle.ts";
-import { type NoiseRange, type NoiseType, Scheduler } from "./scheduler.ts";
+import { type NoiseOptions, type NoiseType, Scheduler, type WarmupOptions } from "./scheduler.ts";
 
 /** Options of {@linkcode PlateauLRScheduler}: timm's keywords in camelCase. */
-export interface PlateauLRSchedulerOptions {
+export interface PlateauLRSchedulerOptions extends NoiseOptions, WarmupOptions {
   /** The optimizer whose groups' `lr` is scheduled. */
   optimizer: Optimizer;
   /**
@@ -42,16 +42,6 @@ export interface PlateauLRSchedulerOptions {
    */
   cooldownT?: number;
   /**
-   * Warmup length: for `epoch <= warmupT` the rate rises linearly from `warmupLrInit`.
-   * @default {0}
-   */
-  warmupT?: number;
-  /**
-   * The rate at epoch 0 of the warmup.
-   * @default {0}
-   */
-  warmupLrInit?: number;
-  /**
    * Lower bound of the rate (torch's `min_lr`), for every group or one per group.
    * @default {0}
    */
@@ -62,30 +52,10 @@ export interface PlateauLRSchedulerOptions {
    */
   mode?: "min" | "max";
   /**
-   * Where noise applies: `[start, end]`, a start, or `null` (see {@linkcode Scheduler}).
-   * @default {null}
-   */
-  noiseRangeT?: NoiseRange;
-  /**
    * `"normal"` (redrawn until below `noisePct`) or `"uniform"`.
    * @default {"normal"}
    */
   noiseType?: NoiseType;
-  /**
-   * The noise limit.
-   * @default {0.67}
-   */
-  noisePct?: number;
-  /**
-   * Stored and unused, as in timm.
-   * @default {1.0}
-   */
-  noiseStd?: number;
-  /**
-   * The noise seed (`null`: 42): the noise at `epoch` is drawn with the seed `noiseSeed + epoch`.
-   * @default {null}
-   */
-  noiseSeed?: number | bigint | null;
   /**
    * Record each group's `lr` as `initialLr` (or require `initialLr` when `false`).
    * @default {true}

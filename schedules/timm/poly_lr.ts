@@ -5,53 +5,19 @@
  */
 
 import { boolean, finite, finiteWhere, requireOptions } from "../_internal/validate.ts";
-import type { Optimizer } from "../optimizer.ts";
 import { cycleLength, cyclePosition, warmupSteps, warmupValues } from "./_cycle.ts";
 import { pyPow, trueDiv } from "./_python.ts";
-import { type NoiseRange, Scheduler } from "./scheduler.ts";
+import { Scheduler, type TimmSchedulerOptions, type WarmupOptions } from "./scheduler.ts";
+import type { CycleOptions } from "./cosine_lr.ts";
 import { SCHEDULER_KEYS } from "./_shared.ts";
 
 /** Options of {@linkcode PolyLRScheduler}: timm's keywords in camelCase. */
-export interface PolyLRSchedulerOptions {
-  /** The optimizer whose groups' `lr` is scheduled. */
-  optimizer: Optimizer;
-  /** Length of the first cycle (timm's `t_initial`): a number > 0. */
-  tInitial: number;
+export interface PolyLRSchedulerOptions extends TimmSchedulerOptions, WarmupOptions, CycleOptions {
   /**
    * The polynomial's exponent.
    * @default {0.5}
    */
   power?: number;
-  /**
-   * The rate at the end of each cycle, and after the last one: a number >= 0.
-   * @default {0}
-   */
-  lrMin?: number;
-  /**
-   * Each cycle is `cycleMul` times longer than the one before.
-   * @default {1}
-   */
-  cycleMul?: number;
-  /**
-   * Each cycle starts at `cycleDecay` times the previous cycle's peak.
-   * @default {1}
-   */
-  cycleDecay?: number;
-  /**
-   * Number of cycles; from cycle `cycleLimit` on the rate is `lrMin`.
-   * @default {1}
-   */
-  cycleLimit?: number;
-  /**
-   * Warmup length: for `t < warmupT` the rate rises linearly from `warmupLrInit`.
-   * @default {0}
-   */
-  warmupT?: number;
-  /**
-   * The rate at `t = 0` of the warmup.
-   * @default {0}
-   */
-  warmupLrInit?: number;
   /**
    * `true`: the cycles start after the warmup (`t − warmupT`); `false`: the warmup overlays
    * the start of the first cycle.
@@ -59,40 +25,10 @@ export interface PolyLRSchedulerOptions {
    */
   warmupPrefix?: boolean;
   /**
-   * Whether `t` counts epochs (`step`) or updates (`stepUpdate`).
-   * @default {true}
-   */
-  tInEpochs?: boolean;
-  /**
-   * Where noise applies: `[start, end]`, a start, or `null` (see {@linkcode Scheduler}).
-   * @default {null}
-   */
-  noiseRangeT?: NoiseRange;
-  /**
-   * The noise limit: normal noise is redrawn until `|noise| < noisePct`.
-   * @default {0.67}
-   */
-  noisePct?: number;
-  /**
-   * Stored and unused, as in timm.
-   * @default {1.0}
-   */
-  noiseStd?: number;
-  /**
-   * The noise seed: the noise at `t` is drawn with the seed `noiseSeed + t`.
-   * @default {42}
-   */
-  noiseSeed?: number | bigint | null;
-  /**
    * k-decay exponent: the polynomial's base is `1 − tCurr^k / tI^k`.
    * @default {1.0}
    */
   kDecay?: number;
-  /**
-   * Record each group's `lr` as `initialLr` (or require `initialLr` when `false`).
-   * @default {true}
-   */
-  initialize?: boolean;
 }
 
 /**

@@ -18,21 +18,8 @@ const NOISE_TYPES: readonly NoiseType[] = ["normal", "uniform"];
 /** The noise range of a timm scheduler: `[start, end)`, from `start` on, or none. */
 export type NoiseRange = number | readonly number[] | null;
 
-/** Options of the {@linkcode Scheduler} base class (timm's `Scheduler.__init__` keywords). */
-export interface SchedulerOptions {
-  /** The optimizer whose parameter groups are scheduled, updated in place. */
-  optimizer: Optimizer;
-  /**
-   * The group key that is scheduled (timm's `param_group_field`, camelCase: `"lr"`). Its
-   * initial value is kept under `initial` + the key capitalised (`initialLr`).
-   */
-  paramGroupField: string;
-  /**
-   * Whether `t` counts epochs (`step(epoch)` updates the groups) or updates
-   * (`stepUpdate(numUpdates)` does); the other call does nothing.
-   * @default {true}
-   */
-  tInEpochs?: boolean;
+/** timm's noise keywords, shared by every scheduler. */
+export interface NoiseOptions {
   /**
    * Where noise applies: `[start, end]` (noise for `start <= t < end`), a number (noise for
    * `t >= start`) or `null` (none).
@@ -40,13 +27,8 @@ export interface SchedulerOptions {
    */
   noiseRangeT?: NoiseRange;
   /**
-   * `"normal"`: a standard normal, redrawn until `|noise| < noisePct`; `"uniform"`: uniform in
-   * `[-noisePct, noisePct)`.
-   * @default {"normal"}
-   */
-  noiseType?: NoiseType;
-  /**
-   * The noise limit (a fraction of the rate).
+   * The noise limit (a fraction of the rate): normal noise is redrawn until
+   * `|noise| < noisePct`, uniform noise lies in `[-noisePct, noisePct)`.
    * @default {0.67}
    */
   noisePct?: number;
@@ -62,12 +44,53 @@ export interface SchedulerOptions {
    * @default {42}
    */
   noiseSeed?: number | bigint | null;
+}
+
+/** The options the learning-rate schedulers (all but the plateau one) take from the base class. */
+export interface TimmSchedulerOptions extends NoiseOptions {
+  /** The optimizer whose groups' `lr` is scheduled, updated in place. */
+  optimizer: Optimizer;
   /**
-   * `true`: record each group's current value as its initial value (unless one is already
-   * there); `false`: every group must already have one (a resumed optimizer).
+   * Whether `t` counts epochs (`step(epoch)` updates the groups) or updates
+   * (`stepUpdate(numUpdates)` does); the other call does nothing.
+   * @default {true}
+   */
+  tInEpochs?: boolean;
+  /**
+   * `true`: record each group's current value as its initial value (`initialLr`, unless one is
+   * already there); `false`: every group must already have one (a resumed optimizer).
    * @default {true}
    */
   initialize?: boolean;
+}
+
+/** timm's warmup keywords: a linear ramp from `warmupLrInit` over `warmupT`. */
+export interface WarmupOptions {
+  /**
+   * Warmup length: for `t < warmupT` the rate rises linearly from `warmupLrInit`.
+   * @default {0}
+   */
+  warmupT?: number;
+  /**
+   * The rate at `t = 0` of the warmup.
+   * @default {0}
+   */
+  warmupLrInit?: number;
+}
+
+/** Options of the {@linkcode Scheduler} base class (timm's `Scheduler.__init__` keywords). */
+export interface SchedulerOptions extends TimmSchedulerOptions {
+  /**
+   * The group key that is scheduled (timm's `param_group_field`, camelCase: `"lr"`). Its
+   * initial value is kept under `initial` + the key capitalised (`initialLr`).
+   */
+  paramGroupField: string;
+  /**
+   * `"normal"`: a standard normal, redrawn until `|noise| < noisePct`; `"uniform"`: uniform in
+   * `[-noisePct, noisePct)`.
+   * @default {"normal"}
+   */
+  noiseType?: NoiseType;
 }
 
 function initialKey(field: string): string {

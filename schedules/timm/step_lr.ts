@@ -5,16 +5,13 @@
  */
 
 import { boolean, finite, requireOptions } from "../_internal/validate.ts";
-import type { Optimizer } from "../optimizer.ts";
 import { warmupSteps, warmupValues } from "./_cycle.ts";
 import { floorDiv, pyPow } from "./_python.ts";
-import { type NoiseRange, Scheduler } from "./scheduler.ts";
+import { Scheduler, type TimmSchedulerOptions, type WarmupOptions } from "./scheduler.ts";
 import { SCHEDULER_KEYS } from "./_shared.ts";
 
 /** Options of {@linkcode StepLRScheduler}: timm's keywords in camelCase. */
-export interface StepLRSchedulerOptions {
-  /** The optimizer whose groups' `lr` is scheduled. */
-  optimizer: Optimizer;
+export interface StepLRSchedulerOptions extends TimmSchedulerOptions, WarmupOptions {
   /** The decay interval (timm's `decay_t`; may be fractional). */
   decayT: number;
   /**
@@ -23,50 +20,10 @@ export interface StepLRSchedulerOptions {
    */
   decayRate?: number;
   /**
-   * Warmup length: for `t < warmupT` the rate rises linearly from `warmupLrInit`.
-   * @default {0}
-   */
-  warmupT?: number;
-  /**
-   * The rate at `t = 0` of the warmup.
-   * @default {0}
-   */
-  warmupLrInit?: number;
-  /**
    * `true`: the decay counts from the end of the warmup (`t − warmupT`).
    * @default {true}
    */
   warmupPrefix?: boolean;
-  /**
-   * Whether `t` counts epochs (`step`) or updates (`stepUpdate`).
-   * @default {true}
-   */
-  tInEpochs?: boolean;
-  /**
-   * Where noise applies: `[start, end]`, a start, or `null` (see {@linkcode Scheduler}).
-   * @default {null}
-   */
-  noiseRangeT?: NoiseRange;
-  /**
-   * The noise limit: normal noise is redrawn until `|noise| < noisePct`.
-   * @default {0.67}
-   */
-  noisePct?: number;
-  /**
-   * Stored and unused, as in timm.
-   * @default {1.0}
-   */
-  noiseStd?: number;
-  /**
-   * The noise seed: the noise at `t` is drawn with the seed `noiseSeed + t`.
-   * @default {42}
-   */
-  noiseSeed?: number | bigint | null;
-  /**
-   * Record each group's `lr` as `initialLr` (or require `initialLr` when `false`).
-   * @default {true}
-   */
-  initialize?: boolean;
 }
 
 /**
