@@ -17,6 +17,9 @@
  *   {@linkcode SequentialLR}, {@linkcode ReduceLROnPlateau}, … on the {@linkcode LRScheduler}
  *   protocol: an optimizer is any `{ paramGroups: { lr }[] }`, updated in place as torch updates
  *   `param_groups`, with torch's recursive arithmetic.
+ * - timm's schedulers ({@linkcode CosineLRScheduler}, {@linkcode PlateauLRScheduler}, …,
+ *   {@linkcode createSchedulerV2}), noise included, through a port of torch's CPU generator
+ *   ({@linkcode TorchGenerator}).
  * - detectron2's config merging with its types and errors ({@linkcode CfgNode},
  *   {@linkcode literalEval}); curves, explanations, diffs and SVG charts of a config's schedule
  *   ({@linkcode lrCurve}, {@linkcode explainSchedule}, {@linkcode diffCurves},
@@ -59,6 +62,7 @@ export * from "./schedules/detectron2/mod.ts";
 export * from "./schedules/torch/mod.ts";
 export * from "./schedules/hf/mod.ts";
 export * from "./schedules/optax/mod.ts";
+export * from "./schedules/timm/mod.ts";
 export * from "./schedules/fast/sample.ts";
 export * from "./schedules/fast/cursor.ts";
 export { powInt, roundHalfEven } from "./schedules/math.ts";

@@ -10,8 +10,8 @@
  * node --expose-gc --import tsx bench/main.ts [options]   # … and Node
  * ```
  *
- * Options: `--long`, `--filter <regex>`, `--sections <list>` (percall, python, hf, sampling,
- * scaling, train), `--out <file.json>`, `--no-json`, `--train-steps <n>`, `--backends <list>`.
+ * Options: `--long`, `--filter <regex>`, `--sections <list>` (percall, python, hf, timm,
+ * sampling, scaling, train), `--out <file.json>`, `--no-json`, `--train-steps <n>`, `--backends <list>`.
  *
  * Prints a table per group and writes `bench/results/<runtime>-<date>.json` (runtime, versions,
  * CPU, backend, every figure and ratio, every target with its verdict).
@@ -25,7 +25,15 @@ import process from "node:process";
 import { createContext, environment } from "./_harness.ts";
 
 /** The sections, in the order they run. */
-export const SECTIONS = ["percall", "python", "hf", "sampling", "scaling", "train"] as const;
+export const SECTIONS = [
+  "percall",
+  "python",
+  "hf",
+  "timm",
+  "sampling",
+  "scaling",
+  "train",
+] as const;
 
 /** Parsed command line. */
 export interface Options {
@@ -99,6 +107,7 @@ export async function main(argv: readonly string[]): Promise<Record<string, unkn
     if (section === "percall") await (await import("./percall.ts")).runPerCall(ctx);
     if (section === "python") await (await import("./detectron2.ts")).runDetectron2(ctx);
     if (section === "hf") await (await import("./hf.ts")).runHf(ctx);
+    if (section === "timm") await (await import("./timm.ts")).runTimm(ctx);
     if (section === "sampling") await (await import("./sampling.ts")).runSampling(ctx);
     if (section === "scaling") await (await import("./scaling.ts")).runScaling(ctx);
     if (section === "train") {

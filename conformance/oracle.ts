@@ -1,5 +1,5 @@
 /**
- * The glibc oracle: glibc's `cos`/`pow`/`log`/`sqrt` results recorded while upstream generated the fixtures,
+ * The glibc oracle: glibc's `cos`/`pow`/`log` (and `sqrt`/`tanh`/`sin`/`log1p`) results recorded while upstream generated the fixtures,
  * substituted for the runtime's libm while a case is re-run. If the port is exact with the
  * oracle, every difference in the normal run is caused by the runtime's libm and nothing else.
  *
@@ -8,6 +8,12 @@
 
 import { libm, RUNTIME_LIBM } from "../schedules/math.ts";
 import { parseNumber, type Table } from "../verify/csv.ts";
+
+/** The one-argument functions besides `cos` and `log` that a `libm.csv` may record. */
+export const EXTRA_OPS: readonly ExtraOp[] = ["sqrt", "tanh", "sin", "log1p"];
+
+/** Their names. */
+export type ExtraOp = "sqrt" | "tanh" | "sin" | "log1p";
 
 function key(x: number): string {
   return Object.is(x, -0) ? "-0" : String(x);
@@ -18,7 +24,16 @@ export class GlibcOracle {
   readonly #cos = new Map<string, number>();
   readonly #pow = new Map<string, number>();
   readonly #log = new Map<string, number>();
-  readonly #sqrt = new Map<string, number>();
+  /**
+   * glibc's `sqrt` (Hugging Face's inverse-sqrt shapes), `tanh`, `sin` and `log1p` results (timm's
+   * tanh schedule, torch's normal draws).
+   */
+  readonly #unary: Record<ExtraOp, Map<string, number>> = {
+    sqrt: new Map(),
+    tanh: new Map(),
+    sin: new Map(),
+    log1p: new Map(),
+  };
   /** Lookups answered from the recording. */
   hits = 0;
   /** Lookups for arguments upstream never evaluated (answered by the runtime). */
@@ -36,8 +51,9 @@ export class GlibcOracle {
       const a = parseNumber(row.cells[x!]!, at);
       if (row.cells[op!] === "cos") this.#cos.set(key(a), value);
       else if (row.cells[op!] === "log") this.#log.set(key(a), value);
-      else if (row.cells[op!] === "sqrt") this.#sqrt.set(key(a), value);
-      else if (row.cells[op!] === "pow") {
+      else if (EXTRA_OPS.includes(row.cells[op!] as ExtraOp)) {
+        this.#unary[row.cells[op!] as ExtraOp].set(key(a), value);
+      } else if (row.cells[op!] === "pow") {
         this.#pow.set(`${key(a)}|${key(parseNumber(row.cells[y!]!, at))}`, value);
       } else throw new SyntaxError(`${at}: unknown op ${JSON.stringify(row.cells[op!])}`);
     }
@@ -45,7 +61,13 @@ export class GlibcOracle {
 
   /** Number of recorded results. */
   get size(): number {
-    return this.#cos.size + this.#pow.size + this.#log.size + this.#sqrt.size;
+    return this.#cos.size + this.#pow.size + this.#log.size +
+      EXTRA_OPS.reduce((n, op) => n + this.#unary[op].size, 0);
+  }
+
+  /** Every recorded argument and result of one of the unary functions timm's suite adds. */
+  extraEntries(op: ExtraOp): IterableIterator<[string, number]> {
+    return this.#unary[op].entries();
   }
 
   /** Every recorded `cos` argument and result. */
@@ -61,11 +83,6 @@ export class GlibcOracle {
   /** Every recorded `log` argument and result. */
   logEntries(): IterableIterator<[string, number]> {
     return this.#log.entries();
-  }
-
-  /** Every recorded `sqrt` argument and result. */
-  sqrtEntries(): IterableIterator<[string, number]> {
-    return this.#sqrt.entries();
   }
 
   /** Runs `fn` with glibc's results in place of the runtime's libm. */
@@ -97,11 +114,11 @@ export class GlibcOracle {
       this.hits++;
       return v;
     };
-    const sqrt = (x: number): number => {
-      const v = this.#sqrt.get(key(x));
+    const unary = (op: ExtraOp) => (x: number): number => {
+      const v = this.#unary[op].get(key(x));
       if (v === undefined) {
         this.misses++;
-        return RUNTIME_LIBM.sqrt(x);
+        return RUNTIME_LIBM[op](x);
       }
       this.hits++;
       return v;
@@ -109,14 +126,14 @@ export class GlibcOracle {
     libm.cos = cos;
     libm.pow = pow;
     libm.log = log;
-    libm.sqrt = sqrt;
+    for (const op of EXTRA_OPS) libm[op] = unary(op);
     try {
       return fn();
     } finally {
       libm.cos = RUNTIME_LIBM.cos;
       libm.pow = RUNTIME_LIBM.pow;
       libm.log = RUNTIME_LIBM.log;
-      libm.sqrt = RUNTIME_LIBM.sqrt;
+      for (const op of EXTRA_OPS) libm[op] = RUNTIME_LIBM[op];
     }
   }
 }

@@ -13,6 +13,7 @@ import { DETECTRON2_HANDLERS } from "./detectron2.ts";
 import { HF_HANDLERS } from "./hf.ts";
 import { OPTAX_HANDLERS } from "./optax.ts";
 import { TORCH_HANDLERS } from "./torch.ts";
+import { TIMM_HANDLERS } from "./timm.ts";
 import {
   type CaseHandler,
   type CaseSpec,
@@ -37,6 +38,7 @@ export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   "torch-2.11": TORCH_HANDLERS,
   "configs-py3.12": CONFIGS_HANDLERS,
   optax: OPTAX_HANDLERS,
+  timm: TIMM_HANDLERS,
 };
 
 /** Which JavaScript runtime is running, for reports. */

@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { readTable, type Table } from "../verify/csv.ts";
-import { GlibcOracle } from "./oracle.ts";
+import { EXTRA_OPS, GlibcOracle } from "./oracle.ts";
 import { ulpDistance } from "../schedules/math.ts";
 import { RUNTIME_LIBM } from "../schedules/math.ts";
 
@@ -365,16 +365,19 @@ export function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
       log.maxUlp = Math.max(log.maxUlp, ulpDistance(mine, glibc));
     }
   }
-  const sqrt = { op: "sqrt", calls: 0, differ: 0, maxUlp: 0 };
-  for (const [x, glibc] of oracle.sqrtEntries()) {
-    sqrt.calls++;
-    const mine = RUNTIME_LIBM.sqrt(Number(x));
-    if (!Object.is(mine, glibc)) {
-      sqrt.differ++;
-      sqrt.maxUlp = Math.max(sqrt.maxUlp, ulpDistance(mine, glibc));
+  const extra = EXTRA_OPS.map((op) => {
+    const probe = { op, calls: 0, differ: 0, maxUlp: 0 };
+    for (const [x, glibc] of oracle.extraEntries(op)) {
+      probe.calls++;
+      const mine = RUNTIME_LIBM[op](Number(x));
+      if (!Object.is(mine, glibc)) {
+        probe.differ++;
+        probe.maxUlp = Math.max(probe.maxUlp, ulpDistance(mine, glibc));
+      }
     }
-  }
-  return [cos, pow, ...(log.calls > 0 ? [log] : []), ...(sqrt.calls > 0 ? [sqrt] : [])];
+    return probe;
+  }).filter((p) => p.calls > 0);
+  return [...(log.calls > 0 ? [cos, pow, log] : [cos, pow]), ...extra];
 }
 
 /** Loads a suite directory's manifest and libm table. */

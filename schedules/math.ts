@@ -34,6 +34,12 @@ export interface Libm {
   cosf(x: number): number;
   /** `x ** y` in float32, as XLA:CPU computes `lax.pow`: the host's `powf` (glibc's). */
   powf(x: number, y: number): number;
+  /** `tanh(x)`, as Python's `math.tanh` (timm's `TanhLRScheduler`). */
+  tanh(x: number): number;
+  /** `sin(x)`, as C's `sin` (torch's Box–Muller normal draws). */
+  sin(x: number): number;
+  /** `log1p(x) = log(1 + x)`, as C's `log1p` (torch's Box–Muller normal draws). */
+  log1p(x: number): number;
 }
 
 /** Splits a finite double into an odd-or-normalised integer significand and a binary exponent. */
@@ -636,6 +642,9 @@ export const libm: Libm = {
   sqrt: Math.sqrt,
   cosf,
   powf,
+  tanh: Math.tanh,
+  sin: Math.sin,
+  log1p: Math.log1p,
 };
 
 /** The runtime's own libm functions, as installed in {@linkcode libm} by default. */
@@ -646,6 +655,9 @@ export const RUNTIME_LIBM: Readonly<Libm> = Object.freeze({
   sqrt: Math.sqrt,
   cosf,
   powf,
+  tanh: Math.tanh,
+  sin: Math.sin,
+  log1p: Math.log1p,
 });
 
 /**

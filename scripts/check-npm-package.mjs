@@ -28,6 +28,9 @@ const hf = await import("lrspec/hf");
 assert.equal(typeof hf.getScheduler, "function");
 const optax = await import("lrspec/optax");
 assert.equal(optax.linearSchedule({ initValue: 1, endValue: 0, transitionSteps: 4 })(1), 0.75);
+const timm = await import("lrspec/timm");
+assert.equal(typeof timm.createSchedulerV2, "function");
+assert.equal(new timm.TorchGenerator().manualSeed(0).rand(), 0.49625658988952637); // torch.rand(1)
 const verify = await import("lrspec/verify");
 assert.equal(verify.verifyCsv("iter,lr\n0,0.5\n", "iter,lr\n0,0.5\n").ok, true);
 

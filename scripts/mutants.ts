@@ -243,6 +243,41 @@ export const MUTANTS: Mutant[] = [
     from: "return finiteResult(owner, step, jax.float(value));",
     to: "return finiteResult(owner, step, value);",
   },
+  {
+    name: "timm-multistep-t",
+    kind: "drop timm's `t + 1` (decay at the milestone, as torch's MultiStepLR)",
+    file: "schedules/timm/multistep_lr.ts",
+    from: "return bisectRight(this.decayT, t + 1);",
+    to: "return bisectRight(this.decayT, t);",
+  },
+  {
+    name: "timm-step-js-floor",
+    kind: "JavaScript's floor(a / b) for Python's a // b",
+    file: "schedules/timm/step_lr.ts",
+    from: "v * pyPow(owner, this.decayRate, floorDiv(owner, t, this.decayT))",
+    to: "v * pyPow(owner, this.decayRate, Math.floor(t / this.decayT))",
+  },
+  {
+    name: "timm-cosine-from-max",
+    kind: "algebraically equal rewrite (lrMax − h·(1 − cos))",
+    file: "schedules/timm/cosine_lr.ts",
+    from: "this.lrMin +\n        0.5 * (lrMax - this.lrMin) *\n          (1 + libm.cos(",
+    to: "lrMax -\n        0.5 * (lrMax - this.lrMin) *\n          (1 - libm.cos(",
+  },
+  {
+    name: "timm-noise-factored",
+    kind: "algebraically equal rewrite (v · (1 + noise) for v + v · noise)",
+    file: "schedules/timm/scheduler.ts",
+    from: "return lrs.map((v) => v + v * noise);",
+    to: "return lrs.map((v) => v * (1 + noise));",
+  },
+  {
+    name: "torch-randn-no-cache",
+    kind: "drop the cached second Box–Muller normal",
+    file: "schedules/torch/generator.ts",
+    from: "this.#nextDoubleNormal = r * libm.sin(theta);",
+    to: "this.#nextDoubleNormal = undefined;",
+  },
 ];
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

@@ -23,3 +23,4 @@ export * from "./lr_scheduler_cosine.ts";
 export * from "./lr_scheduler_cyclic.ts";
 export * from "./lr_scheduler_sequential.ts";
 export * from "./lr_scheduler_plateau.ts";
+export * from "./generator.ts";
