@@ -21,6 +21,11 @@ import {
 import { CfgNode } from "../config/cfg_node.ts";
 import { warmupCosineDecaySchedule } from "../schedules/optax/mod.ts";
 import {
+  CosineLRScheduler,
+  explainTimmSchedule,
+  timmTrainSchedule,
+} from "../schedules/timm/mod.ts";
+import {
   explainTrainerSchedule,
   getWsdSchedule,
   trainerLrs,
@@ -520,6 +525,81 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
           1000,
         ),
       "hf getWsdSchedule",
+    );
+  });
+
+  // timm: an args.yaml of train.py, and a scheduler's form (with seeded noise).
+  const timmArgs =
+    "sched: cosine\nepochs: 60\nwarmup_epochs: 3\nwarmup_lr: 1.0e-05\nmin_lr: 1.0e-06\nlr: 0.05\ncooldown_epochs: 5\n";
+  add({
+    name: "timm forms",
+    steps: [
+      { goto: "" },
+      { select: "#family", value: "timm" },
+      { upload: "#field-args-upload", files: [{ name: "args.yaml", text: timmArgs }] },
+      { waitUntil: "document.querySelector('#field-args').value.includes('cooldown_epochs')" },
+      CSV(),
+      { text: "#explain", as: "explain" },
+      inPage(
+        "expectedTrain",
+        `return [...L.timmTrainSchedule({ sched: "cosine", epochs: 60, warmup_epochs: 3, warmup_lr: 1e-5,
+          min_lr: 1e-6, lr: 0.05, cooldown_epochs: 5 }).lrs[0]];`,
+      ),
+      { select: "#schedule", value: "timm/CosineLRScheduler" },
+      { fill: "#field-cycleLimit", value: "3" },
+      { fill: "#field-tInitial", value: "30" },
+      { fill: "#field-noiseRangeT", value: "10, 80" },
+      { fill: "#field-steps", value: "100" },
+      { eval: "lrspecPlayground.csv()", as: "cosine" },
+      inPage(
+        "expectedCosine",
+        `const optimizer = { paramGroups: [{ lr: 0.1, momentum: 0.9 }], defaults: { lr: 0.1, momentum: 0.9 } };
+        const s = new L.CosineLRScheduler({ optimizer, tInitial: 30, warmupT: 5, warmupLrInit: 0.00001,
+          cycleLimit: 3, noiseRangeT: [10, 80] });
+        const out = [];
+        for (let t = 0; t <= 100; t++) { s.step(t); out.push(optimizer.paramGroups[0].lr); }
+        return out;`,
+      ),
+    ],
+  }, (r) => {
+    const v = r.values;
+    const args = {
+      sched: "cosine",
+      epochs: 60,
+      warmup_epochs: 3,
+      warmup_lr: 1e-5,
+      min_lr: 1e-6,
+      lr: 0.05,
+      cooldown_epochs: 5,
+    };
+    assertSameCurve(v.csv_a, (v.expectedTrain as InPage).values, "timm train.py (in the page)");
+    sameWithChromiumLibm(v.expectedTrain, () => timmTrainSchedule(args).lrs[0]!, "timm train.py");
+    assert.equal(v.explain, explainTimmSchedule(timmTrainSchedule(args)));
+    assertSameCurve(
+      v.cosine,
+      (v.expectedCosine as InPage).values,
+      "timm CosineLRScheduler (in the page)",
+    );
+    sameWithChromiumLibm(
+      v.expectedCosine,
+      () => {
+        const optimizer = sgd(0.1);
+        const s = new CosineLRScheduler({
+          optimizer,
+          tInitial: 30,
+          warmupT: 5,
+          warmupLrInit: 0.00001,
+          cycleLimit: 3,
+          noiseRangeT: [10, 80],
+        });
+        const out: number[] = [];
+        for (let t = 0; t <= 100; t++) {
+          s.step(t);
+          out.push(optimizer.paramGroups[0]!.lr);
+        }
+        return out;
+      },
+      "timm CosineLRScheduler with noise",
     );
   });
 

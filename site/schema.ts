@@ -76,6 +76,8 @@ export interface FieldSpec {
   default?: string;
   /** The type. */
   type: FieldType;
+  /** The interface that declares it (the options interface itself, or one it extends). */
+  owner: string;
 }
 
 /** A schedule the docs list: a class or function taking one options object. */
@@ -319,6 +321,7 @@ export function interfaceFields(name: string, index: DocIndex): FieldSpec[] {
     const dflt = p.jsDoc?.tags?.find((t) => t.kind === "default")?.value ??
       /Default: `(.*)`\.?$/.exec(text)?.[1];
     fields.set(p.name, {
+      owner: name,
       name: p.name,
       doc: text.replace(/\s*Default: `.*`\.?$/, ""),
       optional: p.optional === true,

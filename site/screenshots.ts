@@ -111,6 +111,67 @@ async function scenarios(): Promise<Scenario[]> {
       ],
     },
     {
+      name: "families",
+      steps: [
+        { viewport: [1400, 960] },
+        {
+          goto: await query({
+            curves: [
+              {
+                id: "detectron2/config",
+                values: {
+                  "SOLVER.LR_SCHEDULER_NAME": "WarmupCosineLR",
+                  "SOLVER.BASE_LR": "0.1",
+                  "SOLVER.MAX_ITER": "1000",
+                  "SOLVER.WARMUP_ITERS": "100",
+                },
+                files: {},
+              },
+              {
+                id: "torch/OneCycleLR",
+                values: { maxLr: "0.1", totalSteps: "1000", steps: "999" },
+                files: {},
+              },
+              {
+                id: "hf/getCosineWithHardRestartsScheduleWithWarmup",
+                values: {
+                  numWarmupSteps: "50",
+                  numTrainingSteps: "1000",
+                  numCycles: "2",
+                  lr: "0.1",
+                },
+                files: {},
+              },
+              {
+                id: "timm/CosineLRScheduler",
+                values: {
+                  tInitial: "300",
+                  cycleLimit: "4",
+                  cycleDecay: "0.5",
+                  warmupT: "30",
+                  warmupLrInit: "0.001",
+                  steps: "1000",
+                },
+                files: {},
+              },
+              {
+                id: "optax/warmupExponentialDecaySchedule",
+                values: {
+                  peakValue: "0.1",
+                  transitionSteps: "150",
+                  decayRate: "0.5",
+                  staircase: "true",
+                },
+                files: {},
+              },
+            ],
+            selected: 3,
+          }),
+        },
+        shot("playground-families", { hoverAt: [0.4, 0.5] }),
+      ],
+    },
+    {
       name: "compare",
       steps: [
         { viewport: [1400, 1100] },

@@ -7,7 +7,7 @@
  */
 
 import type { CurveRuns } from "../../curve/runs.ts";
-import type { FieldSpec, FieldType, ScheduleFilter, SiteSchema } from "../schema.ts";
+import type { FieldSpec, FieldType, ScheduleFilter, ScheduleSpec, SiteSchema } from "../schema.ts";
 import { fieldValue, pythonValue, snakeCase } from "../fields.ts";
 
 /** A field of a form: a library option (from the docs) or a page setting. */
@@ -145,6 +145,28 @@ export interface Family {
   sources?: (schema: SiteSchema) => ScheduleDef[];
   /** The schedule shown when the family is picked. */
   first?: string;
+  /**
+   * Options shown last, after the others (timm's noise keywords).
+   * @default {[]}
+   */
+  lastFields?: readonly string[];
+}
+
+/**
+ * A form's order: required options first, then the options interface's own, then those it
+ * inherits (in declaration order), then the family's `lastFields`.
+ */
+function formOrder(spec: ScheduleSpec, last: readonly string[]): FieldSpec[] {
+  const rank = (f: FieldSpec) =>
+    last.includes(f.name)
+      ? 3 + last.indexOf(f.name) / (last.length + 1)
+      : !f.optional
+      ? 0
+      : f.owner === spec.options
+      ? 1
+      : 2;
+  return spec.fields.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+    .map((x) => x.f);
 }
 
 /** A number field of the page's own (not a library option). */
@@ -289,9 +311,9 @@ export function familySchedules(family: Family, schema: SiteSchema): ScheduleDef
       const examples = family.examples?.[spec.name] ?? {};
       const hidden = family.hidden ?? [];
       const fields = [
-        ...spec.fields.filter((f) => !hidden.includes(f.name)).map((f) =>
-          optionField(f, examples[f.name])
-        ),
+        ...formOrder(spec, family.lastFields ?? []).filter((f) => !hidden.includes(f.name)).map((
+          f,
+        ) => optionField(f, examples[f.name])),
         ...runner.page.map((p) => {
           const example = examples[p.name];
           return example === undefined ? p : { ...p, example };

@@ -13,11 +13,12 @@ import { FVCORE } from "./fvcore.ts";
 import { TORCH } from "./torch.ts";
 import { HF } from "./hf.ts";
 import { OPTAX } from "./optax.ts";
+import { TIMM } from "./timm.ts";
 
 export * from "./family.ts";
 
 /** Every family, in the page's order. */
-export const FAMILIES: readonly Family[] = [DETECTRON2, FVCORE, TORCH, HF, OPTAX];
+export const FAMILIES: readonly Family[] = [DETECTRON2, FVCORE, TORCH, HF, TIMM, OPTAX];
 
 /** The schedule the page shows with no query: detectron2's default config. */
 export const DEFAULT_SCHEDULE = "detectron2/config";

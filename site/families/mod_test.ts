@@ -222,8 +222,25 @@ test("hf: TrainingArguments as JSON, or YAML as PyYAML reads it", () => {
   assert.equal(trainer.legend!(initial("hf/Trainer")), "Trainer cosine, 5691 examples");
 });
 
+test("a form's order: required, own, inherited, the family's last", () => {
+  const names = (id: string) => defs.get(id)!.fields.map((f) => f.name);
+  assert.deepEqual(names("torch/StepLR"), ["stepSize", "gamma", "torch", "lr", "steps"]);
+  const cosine = names("timm/CosineLRScheduler");
+  assert.equal(cosine[0], "tInitial");
+  assert.deepEqual(cosine.slice(-7), [
+    "tInEpochs",
+    "noiseRangeT",
+    "noisePct",
+    "noiseStd",
+    "noiseSeed",
+    "lr",
+    "steps",
+  ]);
+});
+
 test("fields: options, selects, sliders, page settings", () => {
   const spec = (type: FieldSpec["type"], dflt?: string): FieldSpec => ({
+    owner: "XOptions",
     name: "x",
     doc: "",
     optional: true,
