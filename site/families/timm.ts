@@ -143,7 +143,14 @@ function trainSource(schema: SiteSchema): ScheduleDef {
       const { options } = readFields(fields.slice(1), input.values);
       try {
         const s = timmTrainSchedule(args, options);
+        // Marks in the curve's unit: epochs, or updates (sched_on_updates).
+        const scale = s.unit === "update" ? s.updatesPerEpoch : 1;
         const marks: CurveMark[] = [];
+        const warmup = s.kwargs.warmupEpochs ?? 0;
+        if (warmup > 0) marks.push({ iteration: warmup * scale, what: "warmup" });
+        const cooldown = s.kwargs.cooldownEpochs ?? 0;
+        const main = s.numEpochs - cooldown;
+        if (cooldown > 0 && main > 0) marks.push({ iteration: main * scale, what: "cooldown" });
         const runs = arrayRuns(s.lrs[0] ?? new Float64Array(0));
         return {
           runs,
