@@ -77,6 +77,28 @@ function constantRun(start: number, end: number, values: readonly number[]): Cur
   };
 }
 
+/**
+ * The runs over `[from, to)` of a schedule whose change points the cursor knows: a constant run
+ * (with the values `constant(value)`) per constant stretch, a computed one (filled by `fill`)
+ * per stretch that is computed iteration by iteration.
+ */
+function* cursorRuns(
+  cursor: ScheduleCursor,
+  from: number,
+  to: number,
+  constant: (value: number) => readonly number[],
+  fill: CurveRun["fill"],
+): Generator<CurveRun> {
+  let i = from;
+  while (i < to) {
+    const r = cursor.runAt(i) as ReturnType<ScheduleCursor["runAt"]> & { monotone?: boolean };
+    const end = Math.min(r.end, to);
+    if (r.constant) yield constantRun(i, end, constant(r.value));
+    else yield { start: i, end, constant: false, monotone: r.monotone === true, values: [], fill };
+    i = end;
+  }
+}
+
 /** `error` from an exception thrown at `iteration`. */
 function errorAt(iteration: number, e: unknown): CurveError {
   const err = e instanceof Error ? e : new Error(String(e));
@@ -180,30 +202,17 @@ function multiplierRuns(
       }
     }
   };
-  function* runs(from: number, to: number, limit: number): Generator<CurveRun> {
-    to = Math.min(to, limit);
-    let i = from;
-    while (i < to) {
-      const r = cursor.runAt(i) as ReturnType<ScheduleCursor["runAt"]> & { monotone?: boolean };
-      const end = Math.min(r.end, to);
-      if (r.constant) {
-        yield constantRun(i, end, baseLrs.map((b) => b * r.value));
-      } else {
-        yield {
-          start: i,
-          end,
-          constant: false,
-          monotone: r.monotone === true,
-          values: [],
-          fill(column, a, b, out) {
-            sampleLr(scheduler, { from: a, to: b, group: column, out });
-            check(out, b - a, a);
-          },
-        };
-      }
-      i = end;
-    }
-  }
+  const runs = (from: number, to: number, limit: number) =>
+    cursorRuns(
+      cursor,
+      from,
+      Math.min(to, limit),
+      (v) => baseLrs.map((b) => b * v),
+      (c, a, b, out) => {
+        sampleLr(scheduler, { from: a, to: b, group: c, out });
+        check(out, b - a, a);
+      },
+    );
   const error = firstError(runs(0, rows, rows), columns.length, (iteration) => {
     // The error stepping raises there: a fresh scheduler stepped to it.
     try {
@@ -321,35 +330,15 @@ export function paramSchedulerRuns(
   }
   if (scale !== undefined) sample(scheduler, { numUpdates, from: 0, to: 0, scale }); // validates
   const columns = [options.column ?? "value"];
-  function* runs(from: number, to: number, limit: number): Generator<CurveRun> {
-    to = Math.min(to, limit);
-    let i = from;
-    while (i < to) {
-      const r = cursor.runAt(i) as ReturnType<ScheduleCursor["runAt"]> & { monotone?: boolean };
-      const end = Math.min(r.end, to);
-      if (r.constant) {
-        yield constantRun(i, end, [scale === undefined ? r.value : scale * r.value]);
-      } else {
-        yield {
-          start: i,
-          end,
-          constant: false,
-          monotone: r.monotone === true,
-          values: [],
-          fill(_column, a, b, out) {
-            sample(scheduler, {
-              numUpdates,
-              from: a,
-              to: b,
-              out,
-              ...(scale === undefined ? {} : { scale }),
-            });
-          },
-        };
-      }
-      i = end;
-    }
-  }
+  const scaled = scale === undefined ? {} : { scale };
+  const runs = (from: number, to: number, limit: number) =>
+    cursorRuns(
+      cursor,
+      from,
+      Math.min(to, limit),
+      (v) => [scale === undefined ? v : scale * v],
+      (_c, a, b, out) => void sample(scheduler, { numUpdates, from: a, to: b, out, ...scaled }),
+    );
   const error = firstError(runs(0, rows, rows), 1, (iteration) => {
     try {
       scheduler.at(iteration / numUpdates);

@@ -8,23 +8,14 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { buildSite, drive, haveBrowser, ROOT, type Scenario, serve } from "./browser.ts";
-import { encodeState, type PageState } from "./state.ts";
+import { defaultState, encodeState, type PageState } from "./state.ts";
 
 const ZOO = `${ROOT}fixtures/detectron2-configs/configs`;
 const WORK = `${ROOT}.tmp/site-screenshots`;
 
 /** A query for a state (fields at their initial texts need not be given). */
 function query(state: Partial<PageState> & Pick<PageState, "curves">): Promise<string> {
-  const full: PageState = {
-    selected: 0,
-    log: false,
-    range: undefined,
-    tab: "explain",
-    compare: [0, 1],
-    diff: "difference",
-    verify: { maxUlp: "0" },
-    ...state,
-  };
+  const full: PageState = { ...defaultState("detectron2/config", {}), ...state };
   return encodeState(full, () => undefined).then((q) => `?${q}`);
 }
 

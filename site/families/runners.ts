@@ -8,7 +8,7 @@
 
 import { paramSchedulerRuns, steppedRuns } from "../../curve/runs.ts";
 import type { ParamSchedulerLike } from "../../schedules/fvcore/param_scheduler.ts";
-import { countSetting, numberSetting, pageField, type Runner } from "./family.ts";
+import { countSetting, type Field, numberSetting, pageField, type Runner } from "./family.ts";
 
 /** The largest curve the page steps through (torch-style schedulers cost O(steps)). */
 export const MAX_STEPPED = 5_000_000;
@@ -25,6 +25,15 @@ export function sgd(lr: number): {
   return { paramGroups: [{ lr, momentum: 0.9 }], defaults: { lr, momentum: 0.9 } };
 }
 
+/** The page setting `lr`: the learning rate of the optimizer a scheduler is made on. */
+export function lrField(dflt: string): Field {
+  return pageField(
+    "lr",
+    "The optimizer's learning rate: the scheduler is made on `SGD(params, lr=lr, momentum=0.9)` with one parameter group.",
+    dflt,
+  );
+}
+
 /**
  * torch's protocol: the scheduler is made on `sgd(lr)` and stepped `steps` times; row `i` is the
  * learning rate after `i` calls of `step()` (row 0: after construction, torch's initial step).
@@ -37,11 +46,7 @@ export function lrSchedulerRunner(
 ): Runner {
   return {
     page: [
-      pageField(
-        "lr",
-        "The optimizer's learning rate: the scheduler is made on `SGD(params, lr=lr, momentum=0.9)` with one parameter group.",
-        options.lr,
-      ),
+      lrField(options.lr),
       pageField(
         "steps",
         "How many `scheduler.step()` calls to draw (row i: the learning rate after i calls).",

@@ -29,7 +29,7 @@ import {
   type Runner,
   type ScheduleDef,
 } from "./family.ts";
-import { MAX_STEPPED, sgd } from "./runners.ts";
+import { lrField, MAX_STEPPED, sgd } from "./runners.ts";
 
 /** A timm scheduler as the page drives it. */
 interface TimmLike {
@@ -43,11 +43,7 @@ interface TimmLike {
  */
 const timmRunner: Runner = {
   page: [
-    pageField(
-      "lr",
-      "The optimizer's learning rate: the scheduler is made on `SGD(params, lr=lr, momentum=0.9)` with one parameter group.",
-      "0.1",
-    ),
+    lrField("0.1"),
     pageField("steps", "The last `t` drawn: rows `t = 0 … steps`.", "100"),
   ],
   curve(make, options, page) {
