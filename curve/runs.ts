@@ -16,7 +16,7 @@ import { buildLrScheduler, type BuildLrSchedulerOptions } from "../schedules/det
 import { LRMultiplier } from "../schedules/detectron2/lr_scheduler.ts";
 import { sampleLr } from "../schedules/detectron2/sample_lr.ts";
 import { ScheduleCursor } from "../schedules/fast/cursor.ts";
-import type { LRScheduler } from "../schedules/torch/lr_scheduler.ts";
+import type { LRScheduler } from "../schedules/torch/optim/lr_scheduler.ts";
 import { type CurveError, type CurveSolverConfig, type LrCurve, paramGroupLrs } from "./curve.ts";
 
 /** A maximal stretch of iterations `[start, end)` of a curve, evaluated one way. */
