@@ -19,7 +19,7 @@ import { sampleLr } from "../schedules/detectron2/sample_lr.ts";
 import { ScheduleCursor } from "../schedules/fast/cursor.ts";
 import { sample } from "../schedules/fast/sample.ts";
 import type { ParamSchedulerLike } from "../schedules/fvcore/param_scheduler.ts";
-import type { LRScheduler } from "../schedules/torch/lr_scheduler.ts";
+import type { LRScheduler } from "../schedules/torch/optim/lr_scheduler.ts";
 import { type CurveError, type CurveSolverConfig, type LrCurve, paramGroupLrs } from "./curve.ts";
 
 /** A maximal stretch of iterations `[start, end)` of a curve, evaluated one way. */

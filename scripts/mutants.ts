@@ -106,7 +106,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "steplr-closed-form",
     kind: "closed form for recursive",
-    file: "schedules/torch/lr_scheduler.ts",
+    file: "schedules/torch/optim/lr_scheduler.ts",
     from:
       "      return groups.map((g) => g.lr);\n    }\n    return groups.map((g) => g.lr * this.gamma);\n  }\n\n  /** `initialLr · gamma ** ⌊lastEpoch / stepSize⌋`. */",
     to:
@@ -115,7 +115,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "cosine-annealing-closed-form",
     kind: "closed form for recursive",
-    file: "schedules/torch/lr_scheduler_cosine.ts",
+    file: "schedules/torch/optim/lr_scheduler_cosine.ts",
     from:
       "    return groups.map((g) =>\n      trueDiv(owner, 1 + libm.cos(Math.PI * e / T), 1 + libm.cos(Math.PI * (e - 1) / T)) *",
     to:
@@ -124,7 +124,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "cosine-annealing-no-special-branch",
     kind: "drop an upstream special case",
-    file: "schedules/torch/lr_scheduler_cosine.ts",
+    file: "schedules/torch/optim/lr_scheduler_cosine.ts",
     from: "if ((e - 1 - T) % (2 * T) === 0) {",
     to: "if (false) {",
   },
@@ -168,49 +168,49 @@ export const MUTANTS: Mutant[] = [
   {
     name: "torch2-no-initial-mode",
     kind: "drop torch 2's _is_initial (1.13 rule for 2.11)",
-    file: "schedules/torch/lr_scheduler.ts",
+    file: "schedules/torch/optim/lr_scheduler.ts",
     from: "this._isInitial = true;",
     to: "this._isInitial = false;",
   },
   {
     name: "torch2-multiplicative-epoch-rule",
     kind: "1.13's `last_epoch > 0` for 2.11's `not _is_initial`",
-    file: "schedules/torch/lr_scheduler.ts",
+    file: "schedules/torch/optim/lr_scheduler.ts",
     from: 'if (this.torch === "1.13" ? e > 0 : !this._isInitial) {',
     to: "if (e > 0) {",
   },
   {
     name: "torch2-linear-accepts-zero",
     kind: "1.13's start_factor check for 2.11",
-    file: "schedules/torch/lr_scheduler.ts",
+    file: "schedules/torch/optim/lr_scheduler.ts",
     from: 'if (torch === "2.11" && (startFactor > 1.0 || startFactor <= 0)) {',
     to: 'if (torch === "2.11" && (startFactor > 1.0 || startFactor < 0)) {',
   },
   {
     name: "torch2-strict-zip-dropped",
     kind: "zip to the shorter list in 2.11",
-    file: "schedules/torch/lr_scheduler.ts",
+    file: "schedules/torch/optim/lr_scheduler.ts",
     from: 'if (this.#torch === "2.11" && values.length !== groups.length) {',
     to: "if (false) {",
   },
   {
     name: "torch2-sequential-step-0",
     kind: "1.13's step(0) restart for 2.11's _update_lr(0)",
-    file: "schedules/torch/lr_scheduler_sequential.ts",
+    file: "schedules/torch/optim/lr_scheduler_sequential.ts",
     from: "else scheduler.updateLr(0);",
     to: "else scheduler.step(0);",
   },
   {
     name: "torch2-sequential-flat-undo",
     kind: "1.13's flat undo for 2.11's recursive one",
-    file: "schedules/torch/lr_scheduler_sequential.ts",
+    file: "schedules/torch/optim/lr_scheduler_sequential.ts",
     from: "      recursiveUndo(schedulers);",
     to: "      for (const scheduler of schedulers) scheduler.lastEpoch -= 1;",
   },
   {
     name: "torch2-cyclic-no-beta1",
     kind: "never cycle Adam's beta1",
-    file: "schedules/torch/lr_scheduler_cyclic.ts",
+    file: "schedules/torch/optim/lr_scheduler_cyclic.ts",
     from: 'const useBeta1 = cycleMomentum && torch === "2.11" && hasBetas(groups);',
     to: "const useBeta1 = false;",
   },

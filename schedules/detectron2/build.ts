@@ -18,7 +18,7 @@ import {
   type PythonVersion,
   StepWithFixedGammaParamScheduler,
 } from "../fvcore/param_scheduler.ts";
-import type { LRScheduler, TorchVersion } from "../torch/lr_scheduler.ts";
+import type { LRScheduler, TorchVersion } from "../torch/optim/lr_scheduler.ts";
 import type { Optimizer } from "../optimizer.ts";
 
 /** The `SOLVER.LR_SCHEDULER_NAME` values {@linkcode buildLrScheduler} knows. */

@@ -13,7 +13,7 @@ import {
   type WarmupMethod,
 } from "./lr_scheduler.ts";
 import { legacyWarmup } from "./_legacy.ts";
-import { LRScheduler, type TorchVersion } from "../torch/lr_scheduler.ts";
+import { LRScheduler, type TorchVersion } from "../torch/optim/lr_scheduler.ts";
 
 /** Options of {@linkcode WarmupPolyLR}. */
 export interface WarmupPolyLROptions extends LegacyWarmupOptions {

@@ -28,7 +28,7 @@ import {
   type ParamSchedulerLike,
   type PythonVersion,
 } from "../fvcore/param_scheduler.ts";
-import { LRScheduler, type TorchVersion } from "../torch/lr_scheduler.ts";
+import { LRScheduler, type TorchVersion } from "../torch/optim/lr_scheduler.ts";
 import type { Optimizer, StateDict } from "../optimizer.ts";
 
 /** The warmup shapes detectron2 knows. */

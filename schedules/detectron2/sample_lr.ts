@@ -7,7 +7,7 @@
 
 import { sample } from "../fast/sample.ts";
 import { integer, requireOptions, show } from "../_internal/validate.ts";
-import type { LRScheduler } from "../torch/lr_scheduler.ts";
+import type { LRScheduler } from "../torch/optim/lr_scheduler.ts";
 import { LRMultiplier } from "./lr_scheduler.ts";
 
 /** Options of {@linkcode sampleLr}. */

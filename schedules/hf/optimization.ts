@@ -26,8 +26,11 @@ import { boolean, finite, integer, oneOf, requireOptions, show } from "../_inter
 import { requireOptimizer } from "../_internal/optimizer.ts";
 import { libm } from "../math.ts";
 import type { Optimizer, StateDict } from "../optimizer.ts";
-import { LambdaLR, type LrLambda } from "../torch/lr_scheduler.ts";
-import { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from "../torch/lr_scheduler_plateau.ts";
+import { LambdaLR, type LrLambda } from "../torch/optim/lr_scheduler.ts";
+import {
+  ReduceLROnPlateau,
+  type ReduceLROnPlateauOptions,
+} from "../torch/optim/lr_scheduler_plateau.ts";
 import { type SchedulerType, schedulerType } from "./trainer_utils.ts";
 
 const UPSTREAM = "transformers";

@@ -11,7 +11,7 @@
 
 import { integer, show } from "../_internal/validate.ts";
 import type { Optimizer } from "../optimizer.ts";
-import { LambdaLR } from "../torch/lr_scheduler.ts";
+import { LambdaLR } from "../torch/optim/lr_scheduler.ts";
 import { getScheduler, type HfScheduler } from "./optimization.ts";
 import {
   getWarmupSteps,

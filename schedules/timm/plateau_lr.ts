@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ReduceLROnPlateau } from "../torch/lr_scheduler_plateau.ts";
+import { ReduceLROnPlateau } from "../torch/optim/lr_scheduler_plateau.ts";
 import {
   finite,
   finiteWhere,

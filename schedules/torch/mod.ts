@@ -18,9 +18,9 @@
  */
 
 export type * from "../optimizer.ts";
-export * from "./lr_scheduler.ts";
-export * from "./lr_scheduler_cosine.ts";
-export * from "./lr_scheduler_cyclic.ts";
-export * from "./lr_scheduler_sequential.ts";
-export * from "./lr_scheduler_plateau.ts";
+export * from "./optim/lr_scheduler.ts";
+export * from "./optim/lr_scheduler_cosine.ts";
+export * from "./optim/lr_scheduler_cyclic.ts";
+export * from "./optim/lr_scheduler_sequential.ts";
+export * from "./optim/lr_scheduler_plateau.ts";
 export * from "./generator.ts";

@@ -10,8 +10,8 @@ import {
   ReduceLROnPlateau,
   SequentialLR,
   StepLR,
-} from "../../mod.ts";
-import { series, sgd } from "../../testing/schedulers.ts";
+} from "../../../mod.ts";
+import { series, sgd } from "../../../testing/schedulers.ts";
 
 // Expected values were produced by torch 1.13's own classes.
 

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CosineAnnealingLR, CosineAnnealingWarmRestarts, type Optimizer } from "../../mod.ts";
-import { libm, RUNTIME_LIBM } from "../math.ts";
-import { assertResumes, series, sgd } from "../../testing/schedulers.ts";
+import { CosineAnnealingLR, CosineAnnealingWarmRestarts, type Optimizer } from "../../../mod.ts";
+import { libm, RUNTIME_LIBM } from "../../math.ts";
+import { assertResumes, series, sgd } from "../../../testing/schedulers.ts";
 
 // Expected values were produced by torch 1.13 (glibc's cos; the cases below are ones where every
 // runtime's cos agrees with glibc's, which the conformance suite checks over thousands more).

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { bisectRight } from "../_internal/python.ts";
-import { array, finiteArray, integer, requireOptions, show } from "../_internal/validate.ts";
+import { bisectRight } from "../../_internal/python.ts";
+import { array, finiteArray, integer, requireOptions, show } from "../../_internal/validate.ts";
 import { LRScheduler, type TorchVersion } from "./lr_scheduler.ts";
 import { ReduceLROnPlateau } from "./lr_scheduler_plateau.ts";
 import { requireTorch } from "./_helpers.ts";
-import type { Optimizer, StateDict } from "../optimizer.ts";
-import { requireOptimizer } from "../_internal/optimizer.ts";
+import type { Optimizer, StateDict } from "../../optimizer.ts";
+import { requireOptimizer } from "../../_internal/optimizer.ts";
 
 /**
  * Validates the children of a combinator: `LRScheduler`s of the combinator's torch release, not

@@ -10,8 +10,8 @@ import {
   type Optimizer,
   PolynomialLR,
   StepLR,
-} from "../../mod.ts";
-import { assertResumes, series, sgd } from "../../testing/schedulers.ts";
+} from "../../../mod.ts";
+import { assertResumes, series, sgd } from "../../../testing/schedulers.ts";
 
 // Expected values below were produced by torch 1.13's own classes (see fixtures/generate_torch.py
 // for the full golden suite); these tests pin the behaviours one by one.

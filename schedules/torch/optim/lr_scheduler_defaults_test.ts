@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as lrspec from "../../mod.ts";
-import type { Optimizer } from "../../mod.ts";
+import * as lrspec from "../../../mod.ts";
+import type { Optimizer } from "../../../mod.ts";
 
 // Every defaulted option of every torch scheduler: a scheduler built without the option behaves
 // exactly as one given torch's default (the keyword default of `torch/optim/lr_scheduler.py`,

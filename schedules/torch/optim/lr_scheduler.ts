@@ -17,7 +17,7 @@
  * @module
  */
 
-import { bisectRight, floatPow, trueDiv } from "../_internal/python.ts";
+import { bisectRight, floatPow, trueDiv } from "../../_internal/python.ts";
 import {
   attributeState,
   BASE_KEYS,
@@ -31,9 +31,9 @@ import {
   requireStateKeys,
   requireTorch,
 } from "./_helpers.ts";
-import { array, finite, integer, requireOptions, show } from "../_internal/validate.ts";
-import { requireOptimizer } from "../_internal/optimizer.ts";
-import type { Optimizer, StateDict } from "../optimizer.ts";
+import { array, finite, integer, requireOptions, show } from "../../_internal/validate.ts";
+import { requireOptimizer } from "../../_internal/optimizer.ts";
+import type { Optimizer, StateDict } from "../../optimizer.ts";
 
 /**
  * The torch release whose `torch.optim.lr_scheduler` a scheduler reproduces: `"1.13"` or

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CyclicLR, OneCycleLR, type Optimizer } from "../../mod.ts";
-import { assertResumes, series, sgd } from "../../testing/schedulers.ts";
+import { CyclicLR, OneCycleLR, type Optimizer } from "../../../mod.ts";
+import { assertResumes, series, sgd } from "../../../testing/schedulers.ts";
 
 // Expected values were produced by torch 1.13's own classes.
 

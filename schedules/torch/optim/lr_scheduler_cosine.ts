@@ -5,10 +5,10 @@
  * @module
  */
 
-import { libm } from "../math.ts";
-import { trueDiv } from "../_internal/python.ts";
+import { libm } from "../../math.ts";
+import { trueDiv } from "../../_internal/python.ts";
 import { BASE_KEYS, requireTorch } from "./_helpers.ts";
-import { finite, finiteWhere, integer, requireOptions, show } from "../_internal/validate.ts";
+import { finite, finiteWhere, integer, requireOptions, show } from "../../_internal/validate.ts";
 import { LRScheduler, type LRSchedulerOptions } from "./lr_scheduler.ts";
 
 /** Options of {@linkcode CosineAnnealingLR}. */

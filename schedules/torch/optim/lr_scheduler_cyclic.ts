@@ -7,8 +7,8 @@
  * @module
  */
 
-import { libm } from "../math.ts";
-import { floatPow, trueDiv } from "../_internal/python.ts";
+import { libm } from "../../math.ts";
+import { floatPow, trueDiv } from "../../_internal/python.ts";
 import {
   BASE_KEYS,
   callFactor,
@@ -27,10 +27,10 @@ import {
   oneOf,
   requireOptions,
   show,
-} from "../_internal/validate.ts";
+} from "../../_internal/validate.ts";
 import { LRScheduler, type LRSchedulerOptions } from "./lr_scheduler.ts";
-import type { ParamGroup, StateDict } from "../optimizer.ts";
-import { requireOptimizer } from "../_internal/optimizer.ts";
+import type { ParamGroup, StateDict } from "../../optimizer.ts";
+import { requireOptimizer } from "../../_internal/optimizer.ts";
 
 function hasMomentum(groups: readonly ParamGroup[]): boolean {
   return groups.every((g) => typeof g.momentum === "number");

@@ -18,8 +18,8 @@ import {
   SequentialLR,
   StepLR,
   type TorchVersion,
-} from "../../mod.ts";
-import { series, sgd } from "../../testing/schedulers.ts";
+} from "../../../mod.ts";
+import { series, sgd } from "../../../testing/schedulers.ts";
 
 // What differs between torch 1.13 and torch 2.11, branch by branch. torch 1.13 values were
 // produced by Debian's torch 1.13.1 on this project's machine; torch 2.11 values follow torch

@@ -4,8 +4,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fc, isTypedError, ulpOf } from "../../testing/props.ts";
-import * as lrspec from "../../mod.ts";
+import { fc, isTypedError, ulpOf } from "../../../testing/props.ts";
+import * as lrspec from "../../../mod.ts";
 import {
   ChainedScheduler,
   ConstantLR,
@@ -24,7 +24,7 @@ import {
   ReduceLROnPlateau,
   SequentialLR,
   StepLR,
-} from "../../mod.ts";
+} from "../../../mod.ts";
 
 const runs = (divisor: number) =>
   Math.max(20, Math.floor(fc.readConfigureGlobal().numRuns! / divisor));

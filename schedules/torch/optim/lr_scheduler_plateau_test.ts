@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type Optimizer, ReduceLROnPlateau } from "../../mod.ts";
-import { sgd } from "../../testing/schedulers.ts";
+import { type Optimizer, ReduceLROnPlateau } from "../../../mod.ts";
+import { sgd } from "../../../testing/schedulers.ts";
 
 // Expected values were produced by torch 1.13's ReduceLROnPlateau.
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { finite, oneOf, show } from "../_internal/validate.ts";
+import { finite, oneOf, show } from "../../_internal/validate.ts";
 import type { TorchVersion } from "./lr_scheduler.ts";
 
 /** The options every `LRScheduler` subclass accepts besides its own. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { pyMax } from "../_internal/python.ts";
+import { pyMax } from "../../_internal/python.ts";
 import { copyState, formatE4, formatEpoch, requireStateKeys, requireTorch } from "./_helpers.ts";
 import {
   boolean,
@@ -15,8 +15,8 @@ import {
   oneOf,
   requireOptions,
   show,
-} from "../_internal/validate.ts";
-import type { Optimizer, StateDict } from "../optimizer.ts";
+} from "../../_internal/validate.ts";
+import type { Optimizer, StateDict } from "../../optimizer.ts";
 import { LRScheduler, type TorchVersion } from "./lr_scheduler.ts";
 
 /** Whether the monitored quantity should decrease (`"min"`) or increase (`"max"`). */
