@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type CurveRun, type CurveRuns, RUN_CHUNK } from "../curve/runs.ts";
+import { type CurveRun, type CurveRuns, RUN_CHUNK, type Stepper } from "../curve/runs.ts";
 import type { CurveError } from "../curve/curve.ts";
 import { pyFloatRepr } from "../config/python.ts";
 import { ulpDistance } from "../schedules/math.ts";
@@ -251,4 +251,37 @@ export function arrayRuns(values: Float64Array, column = "lr"): CurveRuns {
       };
     },
   };
+}
+
+/**
+ * A schedule that can only be stepped, stepped once into memory: the values of `steppedRuns`
+ * (`curve/runs.ts`) and the same first raising iteration, in one pass instead of one to find the
+ * error and another per drawing — the page draws, hovers and exports the same curve many times.
+ *
+ * @param options One column's name, the rows, a fresh stepper at iteration 0.
+ * @returns The curve.
+ */
+export function steppedValues(
+  options: { column: string; rows: number; start: () => Stepper },
+): CurveRuns {
+  const { rows } = options;
+  const values = new Float64Array(rows);
+  const row = [NaN];
+  const stepper = options.start();
+  let error: CurveError | undefined;
+  stepper.values(row);
+  values[0] = row[0]!;
+  for (let i = 1; i < rows; i++) {
+    try {
+      stepper.step();
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      error = { iteration: i, name: err.constructor.name, message: err.message };
+      break;
+    }
+    stepper.values(row);
+    values[i] = row[0]!;
+  }
+  const curve = arrayRuns(error ? values.subarray(0, error.iteration) : values, options.column);
+  return { ...curve, rows, error };
 }

@@ -19,6 +19,7 @@ import {
   differenceRuns,
   headline,
   materialize,
+  steppedValues,
   ValueReader,
 } from "./curves.ts";
 
@@ -134,4 +135,25 @@ test("headline and arrayRuns", () => {
   assert.deepEqual([...materialize(arr)[0]!], [0.1, 0.2, 0.3]);
   assert.deepEqual([...arr.runs(3, 5)], []);
   assert.equal(curveCsv(arr), "iter,x\n0,0.1\n1,0.2\n2,0.3\n");
+});
+
+test("steppedValues: steppedRuns' values and first raising iteration, in one pass", () => {
+  const make = (raiseAt: number) => () => {
+    let i = 0;
+    return {
+      values: (out: number[]) => (out[0] = 1 / (i + 1)),
+      step: () => {
+        if (++i === raiseAt) throw new RangeError(`raises at ${i}`);
+      },
+    };
+  };
+  for (const raiseAt of [Infinity, 7, 1]) {
+    const a = steppedValues({ column: "lr", rows: 10, start: make(raiseAt) });
+    const b = steppedRuns({ columns: ["lr"], rows: 10, start: make(raiseAt) });
+    assert.equal(a.rows, 10);
+    assert.deepEqual(a.columns, ["lr"]);
+    assert.deepEqual(a.error, b.error, `raising at ${raiseAt}`);
+    assert.deepEqual([...materialize(a)[0]!], [...materialize(b)[0]!]);
+    assert.equal(curveCsv(a), curveCsv(b));
+  }
 });

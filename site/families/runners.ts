@@ -6,7 +6,8 @@
  * @module
  */
 
-import { paramSchedulerRuns, steppedRuns } from "../../curve/runs.ts";
+import { paramSchedulerRuns } from "../../curve/runs.ts";
+import { steppedValues } from "../curves.ts";
 import type { ParamSchedulerLike } from "../../schedules/fvcore/param_scheduler.ts";
 import { countSetting, type Field, numberSetting, pageField, type Runner } from "./family.ts";
 
@@ -61,9 +62,8 @@ export function lrSchedulerRunner(
         const scheduler = make({ ...opts, optimizer }) as { step(): void };
         return { optimizer, scheduler };
       };
-      fresh(); // the library's own errors, at once
-      const runs = steppedRuns({
-        columns: ["lr"],
+      const runs = steppedValues({
+        column: "lr",
         rows: steps + 1,
         start: () => {
           const { optimizer, scheduler } = fresh();
@@ -125,9 +125,8 @@ export function stepFunctionRunner(options: { steps: string }): Runner {
     curve(make, opts, page) {
       const steps = countSetting(page, "steps", MAX_STEPPED);
       const schedule = make(opts) as (count: number) => number;
-      schedule(0); // the library's own errors, at once
-      const runs = steppedRuns({
-        columns: ["lr"],
+      const runs = steppedValues({
+        column: "lr",
         rows: steps + 1,
         start: () => {
           // The value is computed by step(), so the first raising step is found as torch's are.

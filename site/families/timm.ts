@@ -11,8 +11,7 @@ import { explainTimmSchedule, timmTrainSchedule } from "../../schedules/timm/tra
 import type { TimmArgs } from "../../schedules/timm/scheduler_factory.ts";
 import { parseYaml } from "../../config/yaml.ts";
 import { toJs } from "../../config/python.ts";
-import { steppedRuns } from "../../curve/runs.ts";
-import { arrayRuns } from "../curves.ts";
+import { arrayRuns, steppedValues } from "../curves.ts";
 import { fieldOfError } from "../fields.ts";
 import type { SiteSchema } from "../schema.ts";
 import {
@@ -54,9 +53,8 @@ const timmRunner: Runner = {
       const optimizer = sgd(lr);
       return { optimizer, scheduler: make({ ...options, optimizer }) as TimmLike };
     };
-    fresh(); // the library's own errors, at once
-    const runs = steppedRuns({
-      columns: ["lr"],
+    const runs = steppedValues({
+      column: "lr",
       rows: steps + 1,
       start: () => {
         const { optimizer, scheduler } = fresh();
