@@ -97,14 +97,12 @@ function keyOf(message: string, file: SettingsFile): string | undefined {
   return undefined;
 }
 
-/** Where a key is written, or the nearest thing that decides it. */
+/** Where a key is written, or the nearest thing that decides it (its parent, the schedule). */
 function whereOf(key: string, file: SettingsFile): string {
-  for (const k of [key, key.replace(/\..*$/, ""), "lr_scheduler_type"]) {
-    if (file.line(k) !== undefined && (k === key || key.startsWith("lr_scheduler_kwargs"))) {
-      return file.where(k);
-    }
-  }
-  return file.path;
+  const candidates = [key, key.replace(/\..*$/, "")];
+  if (key.startsWith("lr_scheduler_kwargs.")) candidates.push("lr_scheduler_type");
+  const found = candidates.find((k) => file.line(k) !== undefined);
+  return found === undefined ? file.path : file.where(found);
 }
 
 /**

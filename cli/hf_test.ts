@@ -374,6 +374,14 @@ test("--hf errors name the file, the key and the line", async () => {
     assert.ok(message.startsWith(path), message);
     assert.match(message, pattern);
   }
+  const split = file("split.json", {
+    per_device_train_batch_size: 8,
+    accelerator_config: { split_batches: true },
+  });
+  assert.match(
+    await failure("curve", "--hf", split, "--dataset-size", "100", "--num-processes", "3"),
+    /split\.json:4: accelerator_config\.split_batches: .*a round multiple of the number of processes \(3\)/,
+  );
   // A transformers 4 file with --allow-new-keys: warmup_ratio is dropped, as upstream drops it.
   const v4 = file("v4.json", { warmup_ratio: 0.1, num_train_epochs: 1 });
   const dropped = await run("curve", "--hf", v4, "--dataset-size", "800", "--allow-new-keys");
