@@ -55,6 +55,7 @@ export * from "./schedules/detectron2/mod.ts";
 export * from "./schedules/torch/mod.ts";
 export * from "./schedules/fast/sample.ts";
 export * from "./schedules/fast/cursor.ts";
+export * from "./schedules/fast/plan.ts";
 export { powInt, roundHalfEven } from "./schedules/math.ts";
 export * from "./config/python.ts";
 export * from "./config/cfg_node.ts";

@@ -36,22 +36,22 @@ export const MUTANTS: Mutant[] = [
     name: "multistep-no-epsilon",
     kind: "drop WHERE_EPSILON",
     file: "schedules/fvcore/param_scheduler.ts",
-    from: "Math.trunc((where + WHERE_EPSILON) * this.numUpdates)",
-    to: "Math.trunc(where * this.numUpdates)",
+    from: "const epochNum = Math.trunc((where + WHERE_EPSILON) * numUpdates);",
+    to: "const epochNum = Math.trunc(where * numUpdates);",
   },
   {
     name: "step-no-epsilon",
     kind: "drop WHERE_EPSILON",
     file: "schedules/fvcore/param_scheduler.ts",
-    from: "let ind = Math.trunc((where + WHERE_EPSILON) * n);",
-    to: "let ind = Math.trunc(where * n);",
+    from: "return Math.trunc((where + WHERE_EPSILON) * length);",
+    to: "return Math.trunc(where * length);",
   },
   {
     name: "constant-gt",
     kind: "`>` for `>=`",
     file: "schedules/fvcore/param_scheduler.ts",
-    from: "if (where >= 1.0) {",
-    to: "if (where > 1.0) {",
+    from: "return where >= 1.0;",
+    to: "return where > 1.0;",
   },
   {
     name: "composite-segment-ge",
@@ -71,15 +71,15 @@ export const MUTANTS: Mutant[] = [
     name: "linear-operand-order",
     kind: "swap operand order",
     file: "schedules/fvcore/param_scheduler.ts",
-    from: "this.endValue * where + this.startValue * (1 - where),",
-    to: "this.startValue + (this.endValue - this.startValue) * where,",
+    from: "return endValue * where + startValue * (1 - where);",
+    to: "return startValue + (endValue - startValue) * where;",
   },
   {
     name: "cosine-from-start",
     kind: "algebraically equal rewrite (start − h·(1 − cos))",
     file: "schedules/fvcore/param_scheduler.ts",
-    from: "return this.endValue + this.#halfRange * (1 + libm.cos(Math.PI * where));",
-    to: "return this.startValue - this.#halfRange * (1 - libm.cos(Math.PI * where));",
+    from: "return endValue + halfRange * (1 + libm.cos(Math.PI * where));",
+    to: "return endValue + 2 * halfRange - halfRange * (1 - libm.cos(Math.PI * where));",
   },
   {
     name: "legacy-multistep-reassociate",
@@ -127,14 +127,6 @@ export const MUTANTS: Mutant[] = [
     file: "schedules/torch/lr_scheduler_cosine.ts",
     from: "if ((e - 1 - T) % (2 * T) === 0) {",
     to: "if (false) {",
-  },
-  {
-    name: "cursor-multistep-no-epsilon",
-    kind: "drop WHERE_EPSILON (in the cursor's copy of the branch)",
-    file: "schedules/fast/_runs.ts",
-    from:
-      "w > 1.0 ? last : bisectRightF64(milestones, Math.trunc((w + WHERE_EPSILON) * numUpdates)),",
-    to: "w > 1.0 ? last : bisectRightF64(milestones, Math.trunc(w * numUpdates)),",
   },
 ];
 

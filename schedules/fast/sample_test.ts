@@ -348,9 +348,17 @@ test("ScheduleCursor is bit-identical to at(i / n)", async (t) => {
       end: 60000,
       constant: true,
       value: 1,
+      monotone: true,
     });
-    assert.deepEqual(c.runAt(70000), { start: 60000, end: 80000, constant: true, value: 0.1 });
-    assert.deepEqual(c.runAt(90000), { start: 80000, end: 90001, constant: true, value: 0.01 });
+    const run = (start: number, end: number, value: number) => ({
+      start,
+      end,
+      constant: true,
+      value,
+      monotone: true,
+    });
+    assert.deepEqual(c.runAt(70000), run(60000, 80000, 0.1));
+    assert.deepEqual(c.runAt(90000), run(80000, 90001, 0.01));
     assert.equal(c.runAt(90001).constant, false); // at() raises past the end
     assert.throws(() => c.valueAt(90001), RangeError);
     assert.throws(() => c.runAt(0.5), RangeError);
