@@ -91,11 +91,20 @@ export function planOf(s: ScheduleLike): Node {
   return node;
 }
 
-/** The scheduler's plan, when it has one that describes its current `at`. */
+/**
+ * The scheduler's plan, when it has one that describes its current `at` (a `plan()` that throws
+ * counts as none: e.g. an object derived with `Object.create` from a port, whose private fields
+ * it cannot read).
+ */
 function compile(s: ScheduleLike): Node {
   const planner = (s as { plan?: unknown }).plan;
   if (typeof planner !== "function") return OPAQUE_NODE;
-  const plan: unknown = planner.call(s);
+  let plan: unknown;
+  try {
+    plan = planner.call(s);
+  } catch {
+    return OPAQUE_NODE;
+  }
   if (typeof plan !== "object" || plan === null) return OPAQUE_NODE;
   const { at, piece, resolve } = plan as Record<string, unknown>;
   if (at !== s.at || typeof resolve !== "function") return OPAQUE_NODE;

@@ -13,16 +13,20 @@ import {
   LRMultiplier,
   MultiStepParamScheduler,
   type ParamSchedulerLike,
+  type PlanPiece,
   PolynomialDecayParamScheduler,
   sample,
   sampleLr,
   ScheduleCursor,
+  type SchedulePlan,
   StepParamScheduler,
   StepWithFixedGammaParamScheduler,
   WarmupParamScheduler,
   WarmupPolyLR,
 } from "../../mod.ts";
 import { libm } from "../math.ts";
+import { bisectRight } from "../_internal/python.ts";
+import { ulpOf } from "../../testing/props.ts";
 import { buildParamScheduler, type SchedulerSpec } from "../../conformance/specs.ts";
 
 /** What `at` does at one iteration: a value or an error (constructor and message). */
@@ -156,6 +160,86 @@ const multiStep = fc
       );
   });
 
+/** A foreign schedule with a plan: steps at sorted breakpoints, raising outside [lo, hi]. */
+const plannedSteps: fc.Arbitrary<ParamSchedulerLike> = fc
+  .record({
+    breaks: fc.uniqueArray(fc.double({ min: -0.5, max: 1.5, noNaN: true }), { maxLength: 5 }),
+    values: fc.array(small, { minLength: 6, maxLength: 6 }),
+    lo: fc.double({ min: -1, max: 0, noNaN: true }),
+    hi: fc.double({ min: 1, max: 2, noNaN: true }),
+  })
+  .map(({ breaks, values, lo, hi }) => {
+    const sorted = breaks.slice().sort((a, b) => a - b);
+    const index = (w: number) => bisectRight(sorted, w);
+    const s = {
+      at(w: number): number {
+        if (!(w >= lo && w <= hi)) throw new RangeError(`planned steps: where=${w} out of range`);
+        return values[index(w)]!;
+      },
+      plan(): SchedulePlan {
+        return {
+          at: s.at,
+          piece: (w) => (w < lo ? -1 : w > hi ? 99 : index(w)),
+          resolve: (p): PlanPiece =>
+            p < 0 || p === 99 ? { kind: "opaque" } : { kind: "value", value: values[p]! },
+        };
+      },
+    };
+    return s;
+  });
+
+/** A foreign formula with a plan and a fill loop, non-finite (at() raising) beyond `edge`. */
+const plannedFormula: fc.Arbitrary<ParamSchedulerLike> = fc
+  .record({ slope: small, edge: fc.double({ min: -0.5, max: 1.5, noNaN: true }) })
+  .map(({ slope, edge }) => {
+    const formula = (w: number) => (w > edge ? Infinity : slope * w);
+    const s = {
+      at(w: number): number {
+        if (w > edge) throw new RangeError(`planned formula: where=${w} > ${edge}`);
+        return slope * w;
+      },
+      plan(): SchedulePlan {
+        return {
+          at: s.at,
+          resolve: () => ({
+            kind: "formula",
+            formula,
+            monotone: true,
+            fill: (out, from, to, first, n) => {
+              for (let j = first, k = from; k < to; j++, k++) {
+                const v = formula(j / n);
+                if (v - v !== 0) return k;
+                out[k] = v;
+              }
+              return to;
+            },
+          }),
+        };
+      },
+    };
+    return s;
+  });
+
+/** A subclass that overrides at() and brings its own plan. */
+class ShiftedConstant extends ConstantParamScheduler {
+  readonly #shift: number;
+  constructor(options: { value: number }, shift: number) {
+    super(options);
+    this.#shift = shift;
+  }
+  override at(where: number): number {
+    return super.at(where) + this.#shift;
+  }
+  override plan(): SchedulePlan {
+    const value = this.value + this.#shift;
+    return {
+      at: ShiftedConstant.prototype.at,
+      piece: (w) => (w >= 1 ? 1 : 0),
+      resolve: (p): PlanPiece => (p === 0 ? { kind: "value", value } : { kind: "opaque" }),
+    };
+  }
+}
+
 const leaf: fc.Arbitrary<ParamSchedulerLike | undefined> = fc.oneof(
   small.map((value) => new ConstantParamScheduler({ value })),
   fc.record({ startValue: small, endValue: small }).map((o) => new CosineParamScheduler(o)),
@@ -188,6 +272,11 @@ const leaf: fc.Arbitrary<ParamSchedulerLike | undefined> = fc.oneof(
     })
     .map((o) => new StepWithFixedGammaParamScheduler(o)),
   fc.constant({ at: (w: number) => Math.sin(3 * w) }), // duck-typed: evaluated per step
+  plannedSteps,
+  plannedFormula,
+  fc.record({ value: small, shift: small }).map(({ value, shift }) =>
+    new ShiftedConstant({ value }, shift)
+  ),
 );
 
 /** Lengths that sum to 1 within fvcore's tolerance: normalised weights, zeros, even negatives. */
@@ -332,6 +421,41 @@ test("ScheduleCursor is bit-identical to at(i / n)", async (t) => {
         const probes = r.map((x) => from - 50 + (Math.abs(x) % (to - from + 100)));
         probes.push(to + 3, from, 2.5, -0, 1e300, Number.MAX_SAFE_INTEGER);
         checkCursor(s!, n, Math.max(from, to - 2000), to, probes);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+  await t.test("runAt: constant runs hold their value, runs claimed monotone are", () => {
+    fc.assert(
+      fc.property(schedulerArb, windowArb, (s, w) => {
+        fc.pre(s !== undefined);
+        const { n, from, to } = windowFor(s!, w);
+        const cursor = new ScheduleCursor(s!, { numUpdates: n });
+        for (let i = from; i < to;) {
+          const run = cursor.runAt(i);
+          assert.ok(run.start <= i && i < run.end, `run [${run.start}, ${run.end}) holds ${i}`);
+          const end = Math.min(run.end, to);
+          const values: number[] = [];
+          for (let j = i; j < end; j++) {
+            const o = outcomeOf(() => s!.at(j / n));
+            if ("value" in o) values.push(o.value);
+            if (run.constant) assert.ok(same(o, { value: run.value }), `constant run at ${j}`);
+          }
+          if (run.monotone && values.length > 2) {
+            // Monotone up to the rounding of the formula (SchedulePlan's contract): 4 ULPs.
+            const up = values[values.length - 1]! >= values[0]!;
+            values.forEach((v, k) => {
+              if (k === 0) return;
+              const previous = values[k - 1]!;
+              const slack = 4 * ulpOf(Math.max(Math.abs(v), Math.abs(previous)));
+              assert.ok(
+                up ? v >= previous - slack : v <= previous + slack,
+                `monotone run [${i}, ${end}): ${previous} then ${v} at ${i + k}`,
+              );
+            });
+          }
+          i = end;
+        }
       }),
       { numRuns: RUNS },
     );
@@ -502,6 +626,36 @@ test("sampleLr() validates its arguments", () => {
     name: "RangeError",
     message: "sampleLr: `group` must be an index of baseLrs (0 to 1): got 2",
   });
+  // The range and `out` are sampleLr's options: its errors name sampleLr, not sample().
+  assert.throws(() => sampleLr(s, { from: 5, to: 4 }), {
+    name: "RangeError",
+    message: "sampleLr: `to` must be >= `from`: got from=5, to=4",
+  });
+  assert.throws(() => sampleLr(s, { from: 0.5 }), {
+    name: "RangeError",
+    message: "sampleLr: `from` must be a safe integer: got 0.5",
+  });
+  assert.throws(() => sampleLr(s, { to: 2 ** 53 }), {
+    name: "RangeError",
+    message: /^sampleLr: `to` must be a safe integer/,
+  });
+  assert.throws(() => sampleLr(s, { out: new Float64Array(3) }), {
+    name: "RangeError",
+    message: "sampleLr: `out` must hold at least 10 values: got length 3",
+  });
+  assert.throws(() => sampleLr(s, { out: [] as never }), {
+    name: "TypeError",
+    message: "sampleLr: `out` must be a Float64Array: got []",
+  });
+  assert.throws(() => sampleLr(s, { step: 1 } as never), {
+    name: "TypeError",
+    message: /^sampleLr: unknown option `step`/,
+  });
+  s.baseLrs = [NaN, 0.2];
+  assert.throws(() => sampleLr(s), {
+    name: "RangeError",
+    message: "sampleLr: `baseLrs[0]` must be finite: got NaN",
+  });
   const poly = new WarmupPolyLR({ optimizer: { paramGroups: [{ lr: 1 }] }, maxIters: 10 });
   assert.throws(() => sampleLr(poly), TypeError);
   class Custom extends LRMultiplier {
@@ -610,5 +764,30 @@ test("LRMultiplier.step() matches the base class's step() exactly", async (t) =>
     s.step(); // the base class writes as torch's zip does: the new group keeps its rate
     assert.equal(optimizer.paramGroups[0]!.lr, s.multiplier.at(0.75));
     assert.equal(optimizer.paramGroups[1]!.lr, 3);
+  });
+});
+
+test("defaults: an omitted option has its documented effect", async (t) => {
+  const s = new CosineParamScheduler({ startValue: 1, endValue: 0.5 });
+  await t.test("sample(): from 0, to numUpdates (where = 1 not included), a new array, unscaled", () => {
+    const a = sample(s, { numUpdates: 8 });
+    assert.equal(a.length, 8);
+    assert.equal(a[0], s.at(0));
+    assert.equal(a[7], s.at(7 / 8));
+    assert.notEqual(sample(s, { numUpdates: 8 }), a, "a new array per call");
+    assert.deepEqual([...a], [...sample(s, { numUpdates: 8, scale: 1 })]);
+    assert.deepEqual([...sample(s, { numUpdates: 8, scale: 2 })], [...a].map((v) => 2 * v));
+  });
+  await t.test("ScheduleCursor: start 0", () => {
+    const c = new ScheduleCursor(s, { numUpdates: 8 });
+    assert.equal(c.index, 0);
+    assert.equal(c.next(), s.at(0));
+  });
+  await t.test("sampleLr(): from 0, to maxIter, group 0, a new array", () => {
+    const optimizer = { paramGroups: [{ lr: 0.5 }, { lr: 2 }] };
+    const m = new LRMultiplier({ optimizer, multiplier: s, maxIter: 8 });
+    const lrs = sampleLr(m);
+    assert.equal(lrs.length, 8);
+    assert.deepEqual([...lrs], [...sample(s, { numUpdates: 8 })].map((v) => 0.5 * v));
   });
 });

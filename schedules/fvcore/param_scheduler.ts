@@ -232,7 +232,7 @@ export class CosineParamScheduler extends ParamScheduler {
    */
   at(where: number): number {
     finiteArgument("CosineParamScheduler", "where", where);
-    return cosine(this.endValue, this.#halfRange, where);
+    return cosine(libm.cos, this.endValue, this.#halfRange, where);
   }
 
   /**
@@ -242,7 +242,7 @@ export class CosineParamScheduler extends ParamScheduler {
   plan(): SchedulePlan {
     const end = this.endValue;
     const halfRange = this.#halfRange;
-    const formula = (where: number) => cosine(end, halfRange, where);
+    const formula = (where: number) => cosine(libm.cos, end, halfRange, where);
     const fill = (out: Float64Array, from: number, to: number, first: number, n: number) =>
       fillCosine(out, from, to, first, n, end, halfRange);
     const inside: PlanPiece = { kind: "formula", formula, monotone: true, fill };
@@ -255,9 +255,12 @@ export class CosineParamScheduler extends ParamScheduler {
   }
 }
 
-/** fvcore `CosineParamScheduler`: `end + 0.5 · (start − end) · (1 + cos(π · where))`. */
-function cosine(endValue: number, halfRange: number, where: number): number {
-  return endValue + halfRange * (1 + libm.cos(Math.PI * where));
+/**
+ * fvcore `CosineParamScheduler`: `end + 0.5 · (start − end) · (1 + cos(π · where))`, with `cos`
+ * from {@linkcode libm}.
+ */
+function cosine(cos: (x: number) => number, endValue: number, halfRange: number, where: number) {
+  return endValue + halfRange * (1 + cos(Math.PI * where));
 }
 
 /** {@linkcode cosine} at `where = j / n` for `j = first, first + 1, …`, into `out[from, to)`. */
@@ -270,7 +273,8 @@ function fillCosine(
   endValue: number,
   halfRange: number,
 ): number {
-  for (let j = first, k = from; k < to; j++, k++) out[k] = cosine(endValue, halfRange, j / n);
+  const cos = libm.cos;
+  for (let j = first, k = from; k < to; j++, k++) out[k] = cosine(cos, endValue, halfRange, j / n);
   return to; // finite everywhere: the value lies between startValue and endValue
 }
 
