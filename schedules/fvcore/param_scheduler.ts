@@ -97,6 +97,26 @@ function valuePiece(value: number): PlanPiece {
   return { kind: "value", value };
 }
 
+/**
+ * The plan of a smooth schedule: `formula` everywhere, declared monotone on `where` ∈ [0, 1]
+ * only — the schedule's domain, where each fvcore formula is monotone; extrapolated beyond it, a
+ * cosine turns and a linear interpolation cancels (`end · where` against `start · (1 − where)`).
+ */
+function smoothPlan(
+  at: (where: number) => number,
+  formula: (where: number) => number,
+  fill?: (out: Float64Array, from: number, to: number, first: number, n: number) => number,
+): SchedulePlan {
+  const extra = fill === undefined ? {} : { fill };
+  const inside: PlanPiece = { kind: "formula", formula, monotone: true, ...extra };
+  const outside: PlanPiece = { kind: "formula", formula, monotone: false, ...extra };
+  return {
+    at,
+    piece: (where) => (where < 0 ? -1 : where <= 1 ? 0 : 1),
+    resolve: (p) => (p === 0 ? inside : outside),
+  };
+}
+
 /** Options of {@linkcode ConstantParamScheduler}. */
 export interface ConstantParamSchedulerOptions {
   /** The constant value. */
@@ -236,22 +256,17 @@ export class CosineParamScheduler extends ParamScheduler {
   }
 
   /**
-   * The plan of {@linkcode CosineParamScheduler.at}: the formula everywhere, declared monotone
-   * on `where` ∈ [0, 1] (a half period of the cosine).
+   * The plan of {@linkcode CosineParamScheduler.at}: the formula everywhere (with a fill loop),
+   * declared monotone on `where` ∈ [0, 1], a half period of the cosine.
    */
   plan(): SchedulePlan {
     const end = this.endValue;
     const halfRange = this.#halfRange;
-    const formula = (where: number) => cosine(libm.cos, end, halfRange, where);
-    const fill = (out: Float64Array, from: number, to: number, first: number, n: number) =>
-      fillCosine(out, from, to, first, n, end, halfRange);
-    const inside: PlanPiece = { kind: "formula", formula, monotone: true, fill };
-    const outside: PlanPiece = { kind: "formula", formula, monotone: false, fill };
-    return {
-      at: CosineParamScheduler.prototype.at,
-      piece: (where) => (where < 0 ? -1 : where <= 1 ? 0 : 1),
-      resolve: (p) => (p === 0 ? inside : outside),
-    };
+    return smoothPlan(
+      CosineParamScheduler.prototype.at,
+      (where) => cosine(libm.cos, end, halfRange, where),
+      (out, from, to, first, n) => fillCosine(out, from, to, first, n, end, halfRange),
+    );
   }
 }
 
@@ -344,15 +359,16 @@ export class ExponentialParamScheduler extends ParamScheduler {
     return finiteGuard(owner, where, exponential(this.startValue, this.decay, where));
   }
 
-  /** The plan of {@linkcode ExponentialParamScheduler.at}: the formula, monotone everywhere. */
+  /**
+   * The plan of {@linkcode ExponentialParamScheduler.at}: the formula everywhere, declared
+   * monotone on `where` ∈ [0, 1].
+   */
   plan(): SchedulePlan {
     const { startValue, decay } = this;
-    const formula: PlanPiece = {
-      kind: "formula",
-      formula: (where) => exponential(startValue, decay, where),
-      monotone: true,
-    };
-    return { at: ExponentialParamScheduler.prototype.at, resolve: () => formula };
+    return smoothPlan(
+      ExponentialParamScheduler.prototype.at,
+      (where) => exponential(startValue, decay, where),
+    );
   }
 }
 
@@ -420,15 +436,16 @@ export class LinearParamScheduler extends ParamScheduler {
     );
   }
 
-  /** The plan of {@linkcode LinearParamScheduler.at}: the formula, monotone everywhere. */
+  /**
+   * The plan of {@linkcode LinearParamScheduler.at}: the formula everywhere, declared monotone on
+   * `where` ∈ [0, 1].
+   */
   plan(): SchedulePlan {
     const { startValue, endValue } = this;
-    const formula: PlanPiece = {
-      kind: "formula",
-      formula: (where) => linear(startValue, endValue, where),
-      monotone: true,
-    };
-    return { at: LinearParamScheduler.prototype.at, resolve: () => formula };
+    return smoothPlan(
+      LinearParamScheduler.prototype.at,
+      (where) => linear(startValue, endValue, where),
+    );
   }
 }
 
@@ -677,21 +694,15 @@ export class PolynomialDecayParamScheduler extends ParamScheduler {
   }
 
   /**
-   * The plan of {@linkcode PolynomialDecayParamScheduler.at}: the formula, monotone on each side
-   * of `where = 1` (where `1 − where` changes sign).
+   * The plan of {@linkcode PolynomialDecayParamScheduler.at}: the formula everywhere, declared
+   * monotone on `where` ∈ [0, 1].
    */
   plan(): SchedulePlan {
     const { baseValue, power } = this;
-    const formula: PlanPiece = {
-      kind: "formula",
-      formula: (where) => polynomialDecay(baseValue, power, where),
-      monotone: true,
-    };
-    return {
-      at: PolynomialDecayParamScheduler.prototype.at,
-      piece: (where) => (1 - where < 0 ? 1 : 0),
-      resolve: () => formula,
-    };
+    return smoothPlan(
+      PolynomialDecayParamScheduler.prototype.at,
+      (where) => polynomialDecay(baseValue, power, where),
+    );
   }
 }
 
