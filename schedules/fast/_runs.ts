@@ -318,12 +318,10 @@ function fillWith(
   i: number,
   n: number,
 ): void {
-  for (let k = a; k < b;) {
-    k = fill(out, k, b, i + (k - a), n);
-    if (k < b) {
-      out[k] = scheduler.at((i + (k - a)) / n);
-      k++;
-    }
+  // The first iteration is passed as it is: `i + 0` would turn an iteration of -0 into 0.
+  for (let k = fill(out, a, b, i, n); k < b; k = fill(out, k, b, i + (k - a), n)) {
+    out[k] = scheduler.at((i + (k - a)) / n);
+    if (++k === b) break;
   }
 }
 

@@ -489,3 +489,31 @@ test("runAt().monotone: what each fvcore plan declares", async (t) => {
     assert.deepEqual([run(s, 10).constant, run(s, 10).monotone], [false, false]);
   });
 });
+
+test("engine: iteration -0 is evaluated at where = -0, as at(-0 / n)", () => {
+  // at(-0) and at(0) differ in the sign of a zero for these: the engine must pass -0 through.
+  const linear = new LinearParamScheduler({ startValue: 0, endValue: 1 });
+  const negative = { at: (w: number) => -1 * w };
+  const fillFormula = {
+    at: (w: number) => 2 * w,
+    plan: (): SchedulePlan => ({
+      at: fillFormula.at,
+      resolve: () => ({
+        kind: "formula",
+        formula: (w) => 2 * w,
+        monotone: true,
+        fill: (out, from, to, first, n) => {
+          for (let j = first, k = from; k < to; j++, k++) out[k] = 2 * (j / n);
+          return to;
+        },
+      }),
+    }),
+  };
+  for (
+    const [label, s] of [["linear", linear], ["opaque", negative], ["fill", fillFormula]] as const
+  ) {
+    const expected = s.at(-0 / 10);
+    assert.ok(Object.is(sample(s, { numUpdates: 10, from: -0, to: 1 })[0], expected), label);
+    assert.ok(Object.is(new ScheduleCursor(s, { numUpdates: 10 }).valueAt(-0), expected), label);
+  }
+});

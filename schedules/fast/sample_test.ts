@@ -681,3 +681,15 @@ test("defaults: an omitted option has its documented effect", async (t) => {
     assert.equal(c.next(), s.at(0));
   });
 });
+
+test("ScheduleCursor: assigning index jumps, also backwards out of a constant run", () => {
+  const s = new MultiStepParamScheduler({ values: [1, 0.5], milestones: [4], numUpdates: 8 });
+  const c = new ScheduleCursor(s, { numUpdates: 8 });
+  for (let i = 0; i < 6; i++) c.next();
+  c.index = 2;
+  assert.equal(c.index, 2);
+  assert.deepEqual([c.next(), c.next(), c.next()], [1, 1, 0.5]);
+  c.index = 9;
+  assert.throws(() => c.next(), RangeError, "where > 1 raises, as at() does");
+  assert.equal(c.index, 10);
+});
