@@ -23,7 +23,7 @@ import { baselines, cfg1x, multistep1x, optimizerWith, stepper, warmup1x } from 
 const DEFAULT_UPSTREAM = "/tmp/upstream";
 
 /** The interpreter and PYTHONPATH to use, from the environment or the defaults. */
-export function pythonSetup(): { python: string; pythonPath: string | undefined } {
+function pythonSetup(): { python: string; pythonPath: string | undefined } {
   const env = process.env;
   const python = env.LRSPEC_PYTHON ??
     (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
@@ -37,7 +37,7 @@ export function pythonSetup(): { python: string; pythonPath: string | undefined 
 }
 
 /** The Python script's report. */
-export interface PythonReport {
+interface PythonReport {
   /** Set when the script could not run its benchmarks. */
   skipped?: string;
   /** Python version. */
@@ -51,7 +51,7 @@ export interface PythonReport {
 }
 
 /** Runs the Python benchmark; never throws (a failure becomes `skipped`). */
-export function runPython(long: boolean): PythonReport {
+function runPython(long: boolean): PythonReport {
   const { python, pythonPath } = pythonSetup();
   const script = fileURLToPath(new URL("./detectron2_bench.py", import.meta.url));
   const result = spawnSync(python, [script, ...(long ? ["--long"] : [])], {

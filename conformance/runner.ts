@@ -35,7 +35,7 @@ export interface CaseSpec {
 }
 
 /** A fixture suite's manifest. */
-export interface Manifest {
+interface Manifest {
   /** Suite name (`detectron2`, `torch`). */
   suite: string;
   /** What the suite covers. */
@@ -80,7 +80,7 @@ export interface HandlerContext {
 export type CaseHandler = (c: CaseSpec, ctx: HandlerContext) => Observation[];
 
 /** A mismatch that the policy does not accept. */
-export interface Failure {
+interface Failure {
   /** Case id. */
   case: string;
   /** Where. */
@@ -98,7 +98,7 @@ export interface Failure {
 }
 
 /** The result of one case. */
-export interface CaseResult {
+interface CaseResult {
   /** Case id. */
   id: string;
   /** Case kind. */
@@ -186,7 +186,7 @@ function judge(o: Observation): Verdict {
 }
 
 /** Runs one case under the policy. */
-export function runCase(
+function runCase(
   c: CaseSpec,
   handler: CaseHandler,
   ctx: HandlerContext,
@@ -293,7 +293,7 @@ export function runCase(
 }
 
 /** Compares the runtime's libm with every glibc result recorded for the suite. */
-export function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
+function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
   const cos = { op: "cos", calls: 0, differ: 0, maxUlp: 0 };
   for (const [x, glibc] of oracle.cosEntries()) {
     cos.calls++;

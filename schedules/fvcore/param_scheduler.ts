@@ -274,7 +274,12 @@ export class CosineParamScheduler extends ParamScheduler {
  * fvcore `CosineParamScheduler`: `end + 0.5 · (start − end) · (1 + cos(π · where))`, with `cos`
  * from {@linkcode libm}.
  */
-function cosine(cos: (x: number) => number, endValue: number, halfRange: number, where: number) {
+function cosine(
+  cos: (x: number) => number,
+  endValue: number,
+  halfRange: number,
+  where: number,
+): number {
   return endValue + halfRange * (1 + cos(Math.PI * where));
 }
 
