@@ -221,7 +221,9 @@ export class ScheduleCursor {
     const where = iteration / this.numUpdates;
     const formula = this._formula;
     if (formula !== undefined) {
-      const w = mapChain(this._chain, where);
+      const chain = this._chain;
+      // A mapped `where` may overflow to ±Infinity; an unmapped one is finite here.
+      const w = chain.length === 0 ? where : mapChain(chain, where);
       if (w - w === 0) {
         const v = formula(w);
         if (v - v === 0) return v;

@@ -283,7 +283,11 @@ function cosine(
   return endValue + halfRange * (1 + cos(Math.PI * where));
 }
 
-/** {@linkcode cosine} at `where = j / n` for `j = first, first + 1, …`, into `out[from, to)`. */
+/**
+ * {@linkcode cosine} at `where = j / n` for `j = first, first + 1, …`, into `out[from, to)`, two
+ * values per turn (BENCH.md § Optimisations). Finite everywhere: each value lies between
+ * `startValue` and `endValue`.
+ */
 function fillCosine(
   out: Float64Array,
   from: number,
@@ -294,8 +298,14 @@ function fillCosine(
   halfRange: number,
 ): number {
   const cos = libm.cos;
-  for (let j = first, k = from; k < to; j++, k++) out[k] = cosine(cos, endValue, halfRange, j / n);
-  return to; // finite everywhere: the value lies between startValue and endValue
+  let j = first;
+  let k = from;
+  for (; k + 1 < to; j += 2, k += 2) {
+    out[k] = cosine(cos, endValue, halfRange, j / n);
+    out[k + 1] = cosine(cos, endValue, halfRange, (j + 1) / n);
+  }
+  if (k < to) out[k] = cosine(cos, endValue, halfRange, j / n);
+  return to;
 }
 
 /** Options of {@linkcode ExponentialParamScheduler}. */
@@ -595,13 +605,12 @@ export class MultiStepParamScheduler extends ParamScheduler {
    */
   at(where: number): number {
     finiteArgument("MultiStepParamScheduler", "where", where);
-    const range = multiStepRange(this.#milestones, this.numUpdates, where);
-    if (range === this.#values.length) {
+    if (multiStepPastEnd(where)) {
       throw new RangeError(
         `MultiStepParamScheduler: where in ParamScheduler must be in [0, 1]: got ${where}`,
       );
     }
-    return this.#values[range]!;
+    return this.#values[multiStepRange(this.#milestones, this.numUpdates, where)]!;
   }
 
   /**
@@ -614,19 +623,23 @@ export class MultiStepParamScheduler extends ParamScheduler {
     const values = this.#values;
     return {
       at: MultiStepParamScheduler.prototype.at,
-      piece: (where) => multiStepRange(milestones, numUpdates, where),
+      piece: (where) =>
+        multiStepPastEnd(where) ? values.length : multiStepRange(milestones, numUpdates, where),
       resolve: (p) => (p < values.length ? valuePiece(values[p]!) : OPAQUE),
     };
   }
 }
 
+/** fvcore `MultiStepParamScheduler` raises past `where = 1`. */
+function multiStepPastEnd(where: number): boolean {
+  return where > 1.0;
+}
+
 /**
- * fvcore `MultiStepParamScheduler`'s range at `where`: `bisect_right(milestones, epoch_num)` with
- * `epoch_num = trunc((where + WHERE_EPSILON) · numUpdates)`; `values.length` past `where = 1`,
- * where fvcore raises.
+ * fvcore `MultiStepParamScheduler`'s range at `where <= 1`: `bisect_right(milestones, epoch_num)`
+ * with `epoch_num = trunc((where + WHERE_EPSILON) · numUpdates)`.
  */
 function multiStepRange(milestones: Float64Array, numUpdates: number, where: number): number {
-  if (where > 1.0) return milestones.length + 1;
   const epochNum = Math.trunc((where + WHERE_EPSILON) * numUpdates);
   return bisectRightF64(milestones, epochNum);
 }
