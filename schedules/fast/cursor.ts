@@ -36,9 +36,9 @@ export interface ScheduleRun {
   value: number;
   /**
    * Whether the values of the run are monotone in the iteration: true for a constant run and
-   * for a formula its schedule's plan declares monotone there (fvcore's cosine on [0, 1], linear,
-   * exponential, polynomial on either side of 1), up to the rounding of the formula (a few ULPs;
-   * see `SchedulePlan`). The minimum and maximum of a monotone run are at its two ends.
+   * for a formula its schedule's plan declares monotone there (fvcore's cosine, linear,
+   * exponential and polynomial schedules on `where` ∈ [0, 1]), up to the rounding of the formula
+   * (see `SchedulePlan`). The minimum and maximum of a monotone run are at its two ends.
    */
   monotone: boolean;
 }

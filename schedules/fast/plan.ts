@@ -31,15 +31,19 @@
  *   non-finite mapped `where` a piece of its own that calls `at()`, which throws there).
  * - A value piece holds exactly the double `at()` returns everywhere on that piece; a formula
  *   is the very function `at()` evaluates on that piece (the port writes it once and calls it
- *   from both). Where `at()` throws, the formula may return anything non-finite (the engine then
- *   calls `at()`, which throws), or the piece is opaque.
+ *   from both). Where `at()` throws, the formula must return a non-finite value (the engine then
+ *   calls `at()`, which throws there), or the piece must be opaque.
  * - `monotone: true` declares the formula monotone in `where` over the whole piece, in exact
- *   arithmetic; the doubles follow it up to the rounding of the libm calls (`cos`, `pow`) and of
- *   sums of rounded terms, i.e. within a few ULPs.
+ *   arithmetic. The doubles follow it up to rounding: libm's `cos` and `pow` are not guaranteed
+ *   monotone in the last bit, nor is a sum of rounded terms (the property tests check fvcore's
+ *   plans to within 4 ULPs on random schedules). Declare it only where no cancellation can
+ *   magnify that rounding: fvcore's plans declare it on `where` ∈ [0, 1], not beyond, where
+ *   `end · where + start · (1 − where)` cancels.
  * - `fill(out, from, to, first, n)`, when given, writes `out[k] = formula((first + k − from) / n)`
- *   for `k` from `from` up to `to`, stopping at the first value that is not finite, and returns
- *   the index where it stopped (`to` when it wrote them all): a loop around the port's own
- *   formula function, used instead of calling `formula` per value (BENCH.md § Optimisations).
+ *   for `k` from `from` up to `to` (`first` itself for `k = from`, so that an iteration of -0
+ *   stays -0), stopping at the first value that is not finite, and returns the index where it
+ *   stopped (`to` when it wrote them all): a loop around the port's own formula function, used
+ *   instead of calling `formula` per value (BENCH.md § Optimisations).
  * - The schedule is immutable: the engine caches plans per scheduler object.
  *
  * ## Schedules of an integer step
