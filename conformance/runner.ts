@@ -45,7 +45,7 @@ export interface SuiteVersions {
 }
 
 /** A fixture suite's manifest. */
-export interface Manifest {
+interface Manifest {
   /** Suite name (`detectron2`, `torch`). */
   suite: string;
   /** What the suite covers. */
@@ -123,7 +123,7 @@ export function suiteFiles(dir: string): (file: string) => string {
 export type CaseHandler = (c: CaseSpec, ctx: HandlerContext) => Observation[];
 
 /** A mismatch that the policy does not accept. */
-export interface Failure {
+interface Failure {
   /** Case id. */
   case: string;
   /** Where. */
@@ -141,7 +141,7 @@ export interface Failure {
 }
 
 /** The result of one case. */
-export interface CaseResult {
+interface CaseResult {
   /** Case id. */
   id: string;
   /** Case kind. */
@@ -229,7 +229,7 @@ function judge(o: Observation): Verdict {
 }
 
 /** Runs one case under the policy. */
-export function runCase(
+function runCase(
   c: CaseSpec,
   handler: CaseHandler,
   ctx: HandlerContext,
@@ -336,7 +336,7 @@ export function runCase(
 }
 
 /** Compares the runtime's libm with every glibc result recorded for the suite. */
-export function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
+function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
   const cos = { op: "cos", calls: 0, differ: 0, maxUlp: 0 };
   for (const [x, glibc] of oracle.cosEntries()) {
     cos.calls++;

@@ -1,6 +1,6 @@
 /**
- * Python's float semantics where JavaScript's differ, shared by the ports: true division and
- * `**` that raise where Python raises, `max`/`min` with Python's tie rule, and `bisect_right`.
+ * Python's semantics where JavaScript's differ, shared by the ports: true division and `**` that
+ * raise where Python raises, `max` with Python's tie rule, `bisect_right` and list indexing.
  * Private to `schedules/`.
  *
  * @module
@@ -86,11 +86,7 @@ export function pyMin(a: number, b: number): number {
   return b < a ? b : a;
 }
 
-/**
- * {@linkcode bisectRight} on a `Float64Array`: a separate function so that the schedules' hot
- * paths stay monomorphic (engines optimise a typed-array loop far better than one that also sees
- * frozen arrays, which JavaScriptCore reads through a slow path).
- */
+/** {@linkcode bisectRight} on a `Float64Array` (see BENCH.md § Optimisations for why twice). */
 export function bisectRightF64(sorted: Float64Array, x: number): number {
   let lo = 0, hi = sorted.length;
   while (lo < hi) {
@@ -99,6 +95,15 @@ export function bisectRightF64(sorted: Float64Array, x: number): number {
     else lo = mid + 1;
   }
   return lo;
+}
+
+/**
+ * Python's list indexing: the position that `values[index]` reads in a list of `length` values
+ * (a negative index counts from the end), or -1 where Python raises `IndexError`.
+ */
+export function listIndex(index: number, length: number): number {
+  const i = index < 0 ? index + length : index;
+  return i >= 0 && i < length ? i : -1;
 }
 
 /** Python's `bisect.bisect_right(sorted, x)`: the number of entries `<= x`. */
