@@ -13,7 +13,6 @@
  * @module
  */
 
-import { readFileSync } from "node:fs";
 import * as optax from "../schedules/optax/mod.ts";
 import { libm, RUNTIME_LIBM } from "../schedules/math.ts";
 import { parseNumber, readTable, type Table } from "../verify/csv.ts";
@@ -203,7 +202,7 @@ export function measureFloat32(
 ): Float32Measurement {
   const { manifest, ctx } = loadSuite(dir);
   const libmf = manifest as unknown as { libmf: string };
-  const table = readTable(readFileSync(`${dir}/${libmf.libmf}`, "utf8"), libmf.libmf);
+  const table = readTable(ctx.text(libmf.libmf), libmf.libmf);
   const col = (name: string) => table.header.indexOf(name);
   const [op, x, y, glibc, cr, source] = ["op", "x", "y", "glibc", "correctlyRounded", "source"]
     .map(col) as [number, number, number, number, number, number];
