@@ -88,7 +88,7 @@ export function runConformance(
       );
     }
     const dir = `${FIXTURES_DIR}${name}`;
-    if (!existsSync(`${dir}/manifest.json`)) {
+    if (!existsSync(`${dir}/manifest.json`) && !existsSync(`${dir}/manifest.json.gz`)) {
       throw new Error(`no fixtures at ${dir}: run \`deno task fixtures\``);
     }
     // Named by its directory: the suites of another torch / Python share a manifest `suite`.
