@@ -42,11 +42,24 @@ export function floatMod(owner: string, a: number, b: number, upstream = "torch"
   return mod;
 }
 
-/** Python's `f"{x:.4e}"` for a finite float (`1.0000e-05`). */
+/**
+ * Python's `f"{x:.4e}"` for a finite float (`1.0000e-05`): the value correctly rounded to five
+ * significant digits, an exact tie to even (`1.03125` → `1.0312e+00`, where JavaScript's
+ * `toExponential(4)` rounds ties up to `1.0313e+0`).
+ */
 export function formatExp4(x: number): string {
-  const [mantissa, exponent] = x.toExponential(4).split("e") as [string, string];
-  const sign = exponent.startsWith("-") ? "-" : "+";
-  return `${mantissa}e${sign}${exponent.replace(/^[-+]/, "").padStart(2, "0")}`;
+  let text = x.toExponential(4);
+  // A tie is a double whose exact decimal expansion ends at its sixth significant digit, a 5.
+  // 25 digits show any other double's deviation from that decimal (at most ~17 digits deep).
+  const exact = /^(-?)(\d)\.(\d{4})(\d)(\d*)e([-+]\d+)$/.exec(x.toExponential(25));
+  if (exact !== null && exact[4] === "5" && /^0*$/.test(exact[5]!)) {
+    const [, sign, lead, frac] = exact;
+    const kept = BigInt(lead! + frac!);
+    if (kept % 2n === 0n) text = `${sign}${lead}.${frac}e${exact[6]!.replace(/^\+/, "+")}`;
+  }
+  const [mantissa, exponent] = text.split("e") as [string, string];
+  const expSign = exponent.startsWith("-") ? "-" : "+";
+  return `${mantissa}e${expSign}${exponent.replace(/^[-+]/, "").padStart(2, "0")}`;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   bisectRight,
   bisectRightF64,
   floatPow,
+  formatExp4,
   listIndex,
   pyMax,
   pyMin,
@@ -410,4 +411,21 @@ test("pySum", async (t) => {
     assert.equal(pySum([1e308, 1e308], "3.12"), Infinity);
     assert.equal(pySum([1e308, 1e308, 1.0], "3.12"), Infinity);
   });
+});
+
+test('formatExp4 is Python\'s f"{x:.4e}", exact ties to even', () => {
+  // Expected values printed by CPython 3.11.
+  const cases: [number, string][] = [
+    [1e-05, "1.0000e-05"],
+    [0.02, "2.0000e-02"],
+    [1.03125, "1.0312e+00"], // an exact tie: to even (JavaScript rounds it up)
+    [1.03135, "1.0313e+00"], // not exact: the nearest
+    [0.000103125, "1.0312e-04"],
+    [-2.5e-05, "-2.5000e-05"],
+    [0, "0.0000e+00"],
+    [123456.5, "1.2346e+05"],
+    [1.09375, "1.0938e+00"], // a tie, odd kept digit: up
+    [3e+100, "3.0000e+100"],
+  ];
+  for (const [x, expected] of cases) assert.equal(formatExp4(x), expected, String(x));
 });
