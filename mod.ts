@@ -65,6 +65,7 @@ export * from "./schedules/optax/mod.ts";
 export * from "./schedules/timm/mod.ts";
 export * from "./schedules/fast/sample.ts";
 export * from "./schedules/fast/cursor.ts";
+export * from "./schedules/fast/plan.ts";
 export { powInt, roundHalfEven } from "./schedules/math.ts";
 export * from "./config/python.ts";
 export * from "./config/cfg_node.ts";

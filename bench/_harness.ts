@@ -45,7 +45,7 @@ export interface GroupSpec {
 }
 
 /** One measured figure (nanoseconds per call/value), with its ratios to the baselines. */
-export interface Row {
+interface Row {
   /** The benchmark's name. */
   name: string;
   /** The baseline key, for baselines. */
@@ -105,7 +105,7 @@ export interface Target {
 }
 
 /** Runtime, machine and run settings. */
-export interface Environment {
+interface Environment {
   /** `deno`, `bun` or `node`. */
   runtime: string;
   /** Runtime version. */
@@ -268,7 +268,7 @@ function formatRatio(x: number): string {
 }
 
 /** The console table of a group: figure, p75 and one ratio column per baseline. */
-export function formatGroup(g: GroupResult): string {
+function formatGroup(g: GroupResult): string {
   const keys = Object.keys(g.baselines);
   const width = Math.max(34, ...g.rows.map((r) => r.name.length + 2));
   const head = `  ${"".padEnd(width)} ${`avg ${g.unit}`.padStart(16)} ${"p75".padStart(10)}` +

@@ -34,7 +34,7 @@ const CURRENT = `  protected applyLrs(values: readonly number[], epoch?: number)
   }`;
 
 /** The proposed `applyLrs`: the same writes, in the same order, with the same results. */
-export const PROPOSED = `  protected applyLrs(values: readonly number[], epoch?: number): void {
+const PROPOSED = `  protected applyLrs(values: readonly number[], epoch?: number): void {
     const groups = this.optimizer.paramGroups;
     const n = groups.length;
     if (this.verbose) {

@@ -93,7 +93,8 @@ test("torch classes are found by name, whatever this build exports", () => {
   for (const b of torch!.benches) runOnce(b.body);
 });
 
-test("a short A/B training run on tfjs's cpu backend", async () => {
+// Bun applies its 5 s default to node:test tests unless the test names its own timeout.
+test("a short A/B training run on tfjs's cpu backend", { timeout: 120_000 }, async () => {
   const loaded = await loadBackend("cpu");
   assert.ok(!("skipped" in loaded));
   if ("skipped" in loaded) return;

@@ -51,7 +51,7 @@ export interface PythonReport {
 }
 
 /** Runs the Python benchmark; never throws (a failure becomes `skipped`). */
-export function runPython(long: boolean): PythonReport {
+function runPython(long: boolean): PythonReport {
   const { python, pythonPath } = pythonSetup();
   const script = fileURLToPath(new URL("./detectron2_bench.py", import.meta.url));
   const result = spawnSync(python, [script, ...(long ? ["--long"] : [])], {

@@ -92,7 +92,7 @@ export function stepper(scheduler: LRScheduler, period: number): Stepper {
 }
 
 /** LRMultiplier.step() through the base class's path (getLr() allocating, then applyLrs()). */
-export class BaseClassPathLRMultiplier extends LRMultiplier {
+class BaseClassPathLRMultiplier extends LRMultiplier {
   /** The same values; overriding getLr() routes step() through LRScheduler.step(). */
   override getLr(): number[] {
     return super.getLr();
@@ -104,7 +104,7 @@ export class BaseClassPathLRMultiplier extends LRMultiplier {
  * use are tried in order (constructors reject unknown keys), so this table works whatever
  * camelCase the torch port settles on for `T_max`, `T_0`, …
  */
-export const TORCH_FACTORIES: Record<
+const TORCH_FACTORIES: Record<
   string,
   {
     attempts: (opt: Optimizer, lib: Record<string, unknown>) => unknown[];
@@ -193,7 +193,7 @@ export const TORCH_FACTORIES: Record<
 };
 
 /** torch scheduler names this benchmark knows how to build. */
-export const TORCH_CLASSES: readonly string[] = Object.keys(TORCH_FACTORIES);
+const TORCH_CLASSES: readonly string[] = Object.keys(TORCH_FACTORIES);
 
 /** Builds a torch scheduler of class `name` from `lib` (mod.ts), or explains why it cannot. */
 export function buildTorch(

@@ -232,7 +232,7 @@ function environmentTable(reports: Report[]): string {
 }
 
 /** The markdown. */
-export function render(quick: Report[], long: Report | undefined): string {
+function render(quick: Report[], long: Report | undefined): string {
   const all = long ? [...quick, long] : quick;
   const e = quick[0]?.environment;
   return [

@@ -29,7 +29,7 @@ import { baselines, multistep1x, optimizerWith } from "./percall.ts";
 const WHERES = randoms(4096, 0, 1);
 
 /** A multistep schedule with `n` milestones over `10 n` updates. */
-export function multistepWith(n: number): MultiStepParamScheduler {
+function multistepWith(n: number): MultiStepParamScheduler {
   return new MultiStepParamScheduler({
     values: Array.from({ length: n + 1 }, (_, k) => 0.999 ** k),
     milestones: Array.from({ length: n }, (_, k) => 10 * (k + 1)),
@@ -38,7 +38,7 @@ export function multistepWith(n: number): MultiStepParamScheduler {
 }
 
 /** A composite of `n` rescaled linear segments of equal length. */
-export function compositeWith(n: number): CompositeParamScheduler {
+function compositeWith(n: number): CompositeParamScheduler {
   return new CompositeParamScheduler({
     schedulers: Array.from(
       { length: n },

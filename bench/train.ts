@@ -23,7 +23,7 @@ type Tf = any;
 type Tensor = any;
 
 /** The backends, in order of preference. */
-export const BACKENDS = ["tfjs-node-gpu", "tfjs-node", "webgpu", "wasm", "cpu"] as const;
+const BACKENDS = ["tfjs-node-gpu", "tfjs-node", "webgpu", "wasm", "cpu"] as const;
 
 /** Whether a backend computes on a GPU (its target is 0.1 % of a step, not 0.01 %). */
 const GPU_BACKENDS = new Set(["tfjs-node-gpu", "webgpu"]);
@@ -120,7 +120,7 @@ export interface Model {
 }
 
 /** The MLP: 784-256-10, batch 128, synthetic data. */
-export function mlp(tf: Tf): Model {
+function mlp(tf: Tf): Model {
   const x = tf.randomNormal([128, 784]);
   const y = tf.oneHot(tf.randomUniform([128], 0, 10, "int32"), 10);
   const w1 = tf.variable(tf.randomNormal([784, 256], 0, 0.05));
@@ -136,7 +136,7 @@ export function mlp(tf: Tf): Model {
 }
 
 /** The conv net: 3x3x8 conv, maxpool, dense 10, batch 32. */
-export function convNet(tf: Tf): Model {
+function convNet(tf: Tf): Model {
   const x = tf.randomNormal([32, 28, 28, 1]);
   const y = tf.oneHot(tf.randomUniform([32], 0, 10, "int32"), 10);
   const k = tf.variable(tf.randomNormal([3, 3, 1, 8], 0, 0.1));

@@ -114,11 +114,21 @@ function fillRows(w: ByteWriter, counter: Counter, count: number, suffix: Uint8A
 export interface CurveCsvOptions {
   /** Called after each chunk handed to the output, with the rows (not lines) written so far. */
   onProgress?: (rows: number) => void;
+  /**
+   * The first column's name.
+   * @default {"iter"}
+   */
+  indexColumn?: string;
+  /**
+   * The number row 0 is written as (1: the Trainer's `global_step`).
+   * @default {0}
+   */
+  firstIndex?: number;
 }
 
 /**
- * Writes `iter,<columns>[,error]` and one row per iteration. Stops early (quietly) when the
- * reader is gone.
+ * Writes `iter,<columns>[,error]` (or another first column) and one row per iteration. Stops
+ * early (quietly) when the reader is gone.
  */
 export async function writeCurveCsv(
   curve: CurveRuns,
@@ -126,7 +136,9 @@ export async function writeCurveCsv(
   options: CurveCsvOptions = {},
 ): Promise<void> {
   const error = curve.error;
-  const header = ["iter", ...curve.columns, ...(error ? ["error"] : [])].join(",") + "\n";
+  const first = options.firstIndex ?? 0;
+  const header =
+    [options.indexColumn ?? "iter", ...curve.columns, ...(error ? ["error"] : [])].join(",") + "\n";
   await w.text(header);
   await w.flush(); // the first line, at once
   const errorCell = error ? "," : "";
@@ -152,7 +164,7 @@ export async function writeCurveCsv(
   const limit = error ? error.iteration : curve.rows;
   for (const run of curve.runs(0, limit)) {
     if (w.gone) return;
-    counter.set(run.start);
+    counter.set(run.start + first);
     if (run.constant) {
       const cells = run.values.map((v) => "," + reprFloat(v)).join("");
       await repeat(run.end - run.start, ascii(cells + errorCell + "\n"));
@@ -181,7 +193,7 @@ export async function writeCurveCsv(
     }
   }
   if (error && error.iteration < curve.rows) {
-    counter.set(error.iteration);
+    counter.set(error.iteration + first);
     await repeat(curve.rows - error.iteration, ascii(",".repeat(width) + "," + error.name + "\n"));
   }
   await flush();

@@ -1,8 +1,11 @@
 /**
- * `lrspec`: detectron2 configs in, learning-rate curves and pictures out.
+ * `lrspec`: detectron2 configs, Hugging Face `TrainingArguments` files and timm `args.yaml`s in,
+ * learning-rate curves and pictures out.
  *
  * ```sh
  * lrspec curve CONFIG.yaml [--num-workers N] [--opts KEY VALUE …]   # CSV iter,lr[,lr_bias]
+ * lrspec curve --hf training_args.json --dataset-size N              # CSV step,lr (global_step)
+ * lrspec curve --timm args.yaml [--updates-per-epoch N]               # CSV epoch,lr (update,lr)
  * lrspec plot CONFIG.yaml [CONFIG2.yaml …] [--log] [--out FILE.svg]    # SVG chart
  * lrspec explain CONFIG.yaml                                           # the schedule in words
  * lrspec diff A.yaml B.yaml [--opts-b KEY VALUE …]                      # where two curves differ
@@ -16,8 +19,9 @@
  * Curves of any length stream in constant memory; charts and diffs cost what the schedule's
  * change points cost. Importing this module does not run it; {@linkcode main} does.
  *
- * Where a schedule comes from (a detectron2 YAML config today) is kept apart from what the
- * commands do with it: see `cli/source.ts` for the interface a new family implements.
+ * Where a schedule comes from (a detectron2 YAML config, `--hf FILE`, `--timm FILE`) is kept
+ * apart from what the commands do with it: see `cli/source.ts` for the interface a family
+ * implements.
  *
  * @example Run the CLI from code
  * ```ts
@@ -51,6 +55,8 @@ import {
   type Detectron2Source,
   openDetectron2Source,
 } from "./detectron2.ts";
+import { openHfSource } from "./hf.ts";
+import { openTimmSource } from "./timm.ts";
 import type { ScheduleSource } from "./source.ts";
 import { ByteWriter, callbackSink, CliError, fileSink, stdoutSink } from "./_output.ts";
 import { writeCurveCsv } from "./_csv.ts";
@@ -71,49 +77,89 @@ const CONFIG_HELP = `config options:
   --python 3.11|3.12     the Python whose sum() fvcore's composite uses (default 3.12)
   --opts KEY VALUE ...   detectron2's overrides (merge_from_list); the rest of the line`;
 
-const HELP: Record<string, string> = {
-  curve: `usage: lrspec curve CONFIG.yaml [--out FILE] [--past-end] [config options]
+const SOURCES_HELP = `other schedules (anywhere a CONFIG.yaml goes; in command-line order):
+  --hf FILE              a Hugging Face TrainingArguments file (transformers 5.17's Trainer):
+                         JSON (to_json_string(), or a script's config), or YAML read as PyYAML
+                         reads it (1e-5 is a string there: write 1.0e-5); one row per optimizer
+                         step, numbered as the Trainer's global_step 1..max_steps
+  --dataset-size N       len(train_dataset), what the Trainer logs as "Num examples" (needed
+                         unless the file sets max_steps)
+  --num-processes P      data-parallel processes: accelerate --num_processes, torchrun's world
+                         size (default 1); for --timm, the world size of the lr_base rule
+  --allow-new-keys       --hf: skip keys that are not TrainingArguments fields (a script's
+                         model and data keys), as HfArgumentParser(allow_extra_keys=True)
+  --timm FILE            a timm train.py args.yaml (read as train.py --config reads it): one row
+                         per epoch, or per optimizer update with sched_on_updates
+  --updates-per-epoch N  --timm with sched_on_updates: the N of train.py's log "Train: 0 [0/N]"
+  --dataset-size, --num-processes, --updates-per-epoch: once for every file, or once per file`;
 
-CSV iter,lr[,lr_bias] for iterations 0..MAX_ITER (an error column when detectron2 raises at some
-iteration), written as it is computed: the first line at once, in constant memory, at any length.
-Progress goes to stderr when it is a terminal.
+const HELP: Record<string, string> = {
+  curve:
+    `usage: lrspec curve (CONFIG.yaml | --hf FILE --dataset-size N | --timm args.yaml) [--out FILE]
+
+CSV of the learning rate of every row, written as it is computed: the first line at once, in
+constant memory, at any length. Progress goes to stderr when it is a terminal.
+
+  CONFIG.yaml            iter,lr[,lr_bias] for iterations 0..MAX_ITER (an error column when
+                         detectron2 raises at some iteration)
+  --hf FILE              step,lr for the Trainer's optimizer steps 1..max_steps: step N trains
+                         with that rate, which the Trainer logs as learning_rate at step N
+  --timm args.yaml       epoch,lr for epochs 0..N-1 (update,lr with sched_on_updates): the rate
+                         each epoch (update) trains with
 
   --out FILE             write the CSV there instead of stdout
   --past-end             add iteration MAX_ITER+1 (one step past training, as the fixtures do)
-${CONFIG_HELP}`,
-  plot: `usage: lrspec plot CONFIG.yaml [CONFIG2.yaml ...] [options] [config options]
 
-An SVG chart: one curve per config (and per --num-workers), warmup end and steps marked, a legend
+${SOURCES_HELP}
+
+${CONFIG_HELP}`,
+  plot:
+    `usage: lrspec plot CONFIG.yaml [CONFIG2.yaml ...] [--hf FILE ...] [--timm FILE ...] [options]
+
+An SVG chart: one curve per schedule (and per --num-workers), warmup end and steps marked, a legend
 (curves that coincide are dashed and named "identical to ..."). A warmup shorter than 2% of the
 run gets an inset.
 
   --out FILE             write the SVG there instead of stdout
   --log                  logarithmic learning-rate axis
   --range A:B            draw x from A to B only (5000, 5k, 1.2M, 1e9; A: or :B for open ends)
-  --x iteration|images   the x axis: iterations (default), or images seen (× IMS_PER_BATCH)
+  --x iteration|images   the x axis: rows (iterations, steps, epochs; default), or images seen
+                         (× IMS_PER_BATCH; examples with --hf: × the total batch)
   --no-marks             no warmup and step markers
   --no-inset             no inset on a short warmup
   --title TEXT           the title (default: the config, or how many curves are drawn)
   --subtitle TEXT        the line under it (default: the schedule in words, for one config)
-  --label TEXT           the legend entry of each config, in order (repeat it)
+  --label TEXT           the legend entry of each schedule, in order (repeat it)
   --width PX             the width (default 800)
   --height PX            the height (default 450)
   --num-workers N        may be repeated: one curve per worker count
-${CONFIG_HELP}`,
-  explain: `usage: lrspec explain CONFIG.yaml [config options]
 
-The schedule in words: the learning rate at each change (every number exact, as Python's repr
-writes it), the bias group, the batch.
+${SOURCES_HELP}
 
 ${CONFIG_HELP}`,
-  diff:
-    `usage: lrspec diff A.yaml B.yaml [config options] [--opts-a KEY VALUE ...] [--opts-b KEY VALUE ...]
+  explain: `usage: lrspec explain (CONFIG.yaml | --hf FILE --dataset-size N | --timm args.yaml)
+
+The schedule in words. A config: the learning rate at each change (every number exact, as
+Python's repr writes it), the bias group, the batch. --hf: the Trainer's arithmetic (batches per
+process, gradient accumulation, epochs or max_steps, the warmup ratio rounded up) and the rate at
+its steps. --timm: the lr_base rule, warmup, decay, noise and cooldown, the rate at its epochs.
+
+
+${SOURCES_HELP}
+
+${CONFIG_HELP}`,
+  diff: `usage: lrspec diff A B [options] [--opts-a KEY VALUE ...] [--opts-b KEY VALUE ...]
 
 Where the two curves differ and by how much (differences of a few ULPs summarized as rounding).
-Exit status 1 if they differ. A.yaml and B.yaml may be the same file with different overrides.
+Exit status 1 if they differ. A and B are two schedules: configs (A.yaml B.yaml, which may be the
+same file with different overrides), --hf FILE or --timm FILE, in any mix (rows are compared in
+order: a Trainer's step 1 is a config's iteration 0, the first of each run).
 
   --opts-a KEY VALUE ... overrides for A only (up to the next --opts-b or --opts)
   --opts-b KEY VALUE ... overrides for B only
+
+${SOURCES_HELP}
+
 ${CONFIG_HELP} (both sides)`,
   verify: `usage: lrspec verify --golden GOLDEN.csv --candidate MINE.csv [--max-ulp N]
 
@@ -144,9 +190,12 @@ build_lr_scheduler and writes the curve as lrspec curve does. Run it where detec
 
 const USAGE = `usage: lrspec <command> [options]     (lrspec <command> --help for one command)
 
-commands:
+commands (a schedule is a detectron2 CONFIG.yaml, --hf FILE or --timm FILE):
   curve CONFIG.yaml          CSV iter,lr[,lr_bias] for iterations 0..MAX_ITER, streamed
-  plot CONFIG.yaml [...]     SVG chart of one or more configs (stdout, or --out FILE)
+  curve --hf FILE --dataset-size N
+                             CSV step,lr for the Trainer's optimizer steps 1..max_steps
+  curve --timm args.yaml     CSV epoch,lr (update,lr with sched_on_updates)
+  plot CONFIG.yaml [...]     SVG chart of one or more schedules (stdout, or --out FILE)
   explain CONFIG.yaml        the schedule in words
   diff A.yaml B.yaml         where the two curves differ and by how much (exit 1 if they do)
   verify --golden G.csv --candidate C.csv [--max-ulp N]
@@ -158,6 +207,9 @@ commands:
 
 ${CONFIG_HELP}
   (curve, plot, explain, diff, accumulate)
+
+${SOURCES_HELP}
+  (curve, plot, explain, diff)
 
 curve:       --out FILE, --past-end
 plot:        --out FILE, --log, --range A:B, --x iteration|images, --no-marks, --no-inset,
@@ -211,11 +263,28 @@ const CONFIG_OPTIONS: Record<string, OptionSpec> = {
   python: { type: "string" },
 };
 
+/** The options that name schedules of other families, and what those need. */
+const SOURCE_OPTIONS: Record<string, OptionSpec> = {
+  hf: { type: "string", multiple: true },
+  timm: { type: "string", multiple: true },
+  "dataset-size": { type: "string", multiple: true },
+  "num-processes": { type: "string", multiple: true },
+  "updates-per-epoch": { type: "string", multiple: true },
+};
+
 const OPTS_MARKERS = ["--opts", "--opts-a", "--opts-b"];
+
+/** A schedule named on the command line: a detectron2 config, `--hf FILE` or `--timm FILE`. */
+interface SourceSpec {
+  kind: "config" | "hf" | "timm";
+  path: string;
+}
 
 interface Parsed {
   values: Record<string, string | boolean | string[] | boolean[] | undefined>;
   positionals: string[];
+  /** The schedules, in command-line order. */
+  sources: SourceSpec[];
   /** `--opts` (both sides), `--opts-a`, `--opts-b`. */
   opts: { both: string[]; a: string[]; b: string[] };
   help: boolean;
@@ -258,6 +327,7 @@ function parse(command: string, argv: string[], options: Record<string, OptionSp
     parsed = parseArgs({
       args: joined,
       allowPositionals: true,
+      tokens: true,
       options: { ...options, help: { type: "boolean", short: "h" } },
     });
   } catch (error) {
@@ -267,7 +337,15 @@ function parse(command: string, argv: string[], options: Record<string, OptionSp
     throw new UsageError(command, message);
   }
   const values = parsed.values as Parsed["values"];
-  return { values, positionals: parsed.positionals, opts, help: values.help === true };
+  const sources: SourceSpec[] = [];
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind === "positional") sources.push({ kind: "config", path: token.value });
+    else if (token.kind === "option") {
+      const name: string = token.name;
+      if (name === "hf" || name === "timm") sources.push({ kind: name, path: token.value ?? "" });
+    }
+  }
+  return { values, positionals: parsed.positionals, sources, opts, help: values.help === true };
 }
 
 function positiveInt(command: string, name: string, text: unknown): number | undefined {
@@ -332,6 +410,106 @@ function openConfigs(
   return sources;
 }
 
+/** The values of an option given once (for every file of its family) or once per file. */
+function perFile(
+  command: string,
+  values: Parsed["values"],
+  name: string,
+  files: number,
+  family: string,
+): (string | undefined)[] {
+  const given = (values[name] as string[] | undefined) ?? [];
+  if (given.length === 0) return new Array<undefined>(files).fill(undefined);
+  if (files === 0) throw new UsageError(command, `--${name} is for ${family} files`);
+  if (given.length === 1) return new Array<string>(files).fill(given[0]!);
+  if (given.length !== files) {
+    throw new UsageError(
+      command,
+      `--${name} given ${given.length} times for ${files} ${family} files (once for all, or ` +
+        `once per file in order)`,
+    );
+  }
+  return given;
+}
+
+/** A count as people write it (5691, 67k, 1.2M), or a usage error. */
+function countOption(command: string, name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = parseCount(text);
+  if (n === undefined) {
+    throw new UsageError(command, `--${name} must be a whole number: got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+/** Options that only detectron2 configs take. */
+const DETECTRON2_ONLY = ["num-workers", "project", "torch", "python", "verbose", "past-end"];
+
+/**
+ * Opens every schedule named on the command line, in order: detectron2 configs (once per
+ * `--num-workers`), `--hf` and `--timm` files with their options.
+ */
+function openSources(
+  command: string,
+  ctx: Context,
+  p: Parsed,
+  opts: (index: number) => string[],
+  extra: { pastEnd?: number; labels?: string[]; workers?: (string | undefined)[] } = {},
+): ScheduleSource[] {
+  const v = p.values;
+  const specs = p.sources;
+  const hf = specs.filter((s) => s.kind === "hf").length;
+  const timm = specs.filter((s) => s.kind === "timm").length;
+  if (specs.length === hf + timm) {
+    for (const name of DETECTRON2_ONLY) {
+      if (v[name] !== undefined) {
+        throw new UsageError(
+          command,
+          `--${name} is for detectron2 configs` +
+            (name === "num-workers" ? "; --hf and --timm runs take --num-processes" : ""),
+        );
+      }
+    }
+    if (p.opts.both.length + p.opts.a.length + p.opts.b.length > 0) {
+      throw new UsageError(command, "--opts is for detectron2 configs");
+    }
+  }
+  const sizes = perFile(command, v, "dataset-size", hf, "--hf");
+  const updates = perFile(command, v, "updates-per-epoch", timm, "--timm");
+  const processes = perFile(command, v, "num-processes", hf + timm, "--hf and --timm");
+  const sources: ScheduleSource[] = [];
+  let h = 0;
+  let t = 0;
+  specs.forEach((spec, i) => {
+    const label = extra.labels?.[i];
+    if (spec.kind === "config") {
+      sources.push(
+        ...openConfigs(command, ctx, [spec.path], v, opts(i), {
+          ...extra,
+          ...(label !== undefined ? { labels: [label] } : { labels: [] }),
+        }),
+      );
+      return;
+    }
+    const numProcesses = positiveInt(command, "num-processes", processes[h + t]) ?? 1;
+    const source = spec.kind === "hf"
+      ? openHfSource(spec.path, {
+        datasetSize: countOption(command, "dataset-size", sizes[h++]),
+        numProcesses,
+        allowExtraKeys: v["allow-new-keys"] === true,
+        label,
+      })
+      : openTimmSource(spec.path, {
+        updatesPerEpoch: positiveInt(command, "updates-per-epoch", updates[t++]),
+        numProcesses,
+        label,
+      });
+    for (const n of source.notes) note(ctx.io, n);
+    sources.push(source);
+  });
+  return sources;
+}
+
 /** Writes text to `--out` (or stdout). */
 function output(text: string, out: string | undefined, ctx: Context): void {
   if (out === undefined) {
@@ -347,12 +525,18 @@ async function curveCommand(argv: string[], ctx: Context): Promise<number> {
   const command = "curve";
   const p = parse(command, argv, {
     ...CONFIG_OPTIONS,
+    ...SOURCE_OPTIONS,
     out: { type: "string" },
     "past-end": { type: "boolean" },
   });
   if (p.help) return help(command, ctx);
-  if (p.positionals.length !== 1) throw new UsageError(command, "curve takes one CONFIG.yaml");
-  const [source] = openConfigs(command, ctx, p.positionals, p.values, p.opts.both, {
+  if (p.sources.length !== 1) {
+    throw new UsageError(
+      command,
+      "curve takes one schedule: CONFIG.yaml, --hf FILE or --timm FILE",
+    );
+  }
+  const [source] = openSources(command, ctx, p, () => p.opts.both, {
     pastEnd: p.values["past-end"] ? 1 : 0,
   });
   const out = p.values.out as string | undefined;
@@ -367,6 +551,8 @@ async function curveCommand(argv: string[], ctx: Context): Promise<number> {
   };
   const progress = io.stderrIsTTY === true && total >= 100_000;
   await writeCurveCsv(source!, writer, {
+    indexColumn: source!.indexColumn,
+    firstIndex: source!.firstIndex,
     ...(progress
       ? {
         onProgress: (rows: number) => {
@@ -430,6 +616,7 @@ function plotCommand(argv: string[], ctx: Context): number {
   const command = "plot";
   const p = parse(command, argv, {
     ...CONFIG_OPTIONS,
+    ...SOURCE_OPTIONS,
     out: { type: "string" },
     log: { type: "boolean" },
     range: { type: "string" },
@@ -445,14 +632,14 @@ function plotCommand(argv: string[], ctx: Context): number {
   });
   if (p.help) return help(command, ctx);
   const v = p.values;
-  if (p.positionals.length === 0) {
-    throw new UsageError(command, "plot takes one or more CONFIG.yaml");
+  if (p.sources.length === 0) {
+    throw new UsageError(command, "plot takes one or more CONFIG.yaml, --hf FILE, --timm FILE");
   }
   const labels = (v.label as string[] | undefined) ?? [];
-  if (labels.length > 0 && labels.length !== p.positionals.length) {
+  if (labels.length > 0 && labels.length !== p.sources.length) {
     throw new UsageError(
       command,
-      `--label given ${labels.length} times for ${p.positionals.length} configs`,
+      `--label given ${labels.length} times for ${p.sources.length} schedules`,
     );
   }
   const x = (v.x as string | undefined) ?? "iteration";
@@ -462,15 +649,27 @@ function plotCommand(argv: string[], ctx: Context): number {
   const width = positiveInt(command, "width", v.width) ?? 800;
   const height = positiveInt(command, "height", v.height) ?? 450;
   const range = v.range === undefined ? undefined : parseRange(command, v.range as string);
-  const sources = openConfigs(command, ctx, p.positionals, v, p.opts.both, {
+  const sources = openSources(command, ctx, p, () => p.opts.both, {
     labels,
     workers: (v["num-workers"] as string[] | undefined) ?? [undefined],
   });
+  const unknown = x === "images" && sources.find((s) => s.imagesPerIteration === undefined);
+  if (unknown) {
+    throw new UsageError(
+      command,
+      `--x images: ${unknown.path} does not say how many images (examples) a ${unknown.unit} has`,
+    );
+  }
   const scaleOf = (s: ScheduleSource) => (x === "images" ? s.imagesPerIteration ?? 1 : 1);
-  /** The iterations [from, to) of a source within x ∈ [a, b]. */
+  /** Where a source's row is drawn: its number (`global_step` from 1), × images per row. */
+  const xOf = (s: ScheduleSource, row: number) => (row + s.firstIndex) * scaleOf(s);
+  /** The rows [from, to) of a source drawn within x ∈ [a, b]. */
   const iterations = (s: ScheduleSource, a: number, b: number): [number, number] => {
     const k = scaleOf(s);
-    return [Math.max(0, Math.ceil(a / k)), Math.min(s.rows, Math.floor(b / k) + 1)];
+    return [
+      Math.max(0, Math.ceil(a / k) - s.firstIndex),
+      Math.min(s.rows, Math.floor(b / k) + 1 - s.firstIndex),
+    ];
   };
   const draw = (a: number, b: number, buckets: number) => {
     const series: PlotSeries[] = [];
@@ -484,7 +683,7 @@ function plotCommand(argv: string[], ctx: Context): number {
           : { x: [], y: [] };
         series.push({
           label: c === 0 ? s.label : `${s.label} (${column})`,
-          x: k === 1 ? points.x : points.x.map((i) => i * k),
+          x: k === 1 && s.firstIndex === 0 ? points.x : points.x.map((i) => xOf(s, i)),
           y: points.y,
           ...(c > 0 ? { dash: "6 3" } : {}),
         });
@@ -504,10 +703,11 @@ function plotCommand(argv: string[], ctx: Context): number {
       for (const m of s.marks) {
         if (m.iteration < from || m.iteration >= to) continue;
         marks.push({
-          x: m.iteration * scaleOf(s),
+          x: xOf(s, m.iteration),
+          // A warmup is labelled with its length (rows), a change with where it is.
           label: m.what === "warmup"
             ? `warmup ${m.iteration < 10000 ? m.iteration : formatIteration(m.iteration)}`
-            : `${m.what} at ${formatIteration(m.iteration)}`,
+            : `${m.what} at ${formatIteration(m.iteration + s.firstIndex)}`,
         });
       }
     }
@@ -517,8 +717,11 @@ function plotCommand(argv: string[], ctx: Context): number {
   interleave(series, identities);
   // A warmup under 2% of the run is invisible: an inset shows it.
   let inset;
-  const warmup = Math.max(...sources.map((s) => s.warmupEnd * scaleOf(s)));
-  const extent = Math.max(...sources.map((s) => (s.rows - 1) * scaleOf(s)));
+  const warmup = Math.max(...sources.map((s) => (s.warmupEnd ? xOf(s, s.warmupEnd) : 0)));
+  const extent = Math.max(...sources.map((s) => xOf(s, s.rows - 1)));
+  const units = [...new Set(sources.map((s) => s.unit))];
+  const images = sources.every((s) => s.unit === "iteration") ? "images" : "examples";
+  const xWords = x === "images" ? images : units.map((u) => `${u}s`).join(" / ");
   if (range === undefined && v["no-inset"] !== true && warmup > 0 && warmup < 0.02 * extent) {
     const end = Math.ceil(warmup * 1.5);
     const zoom = draw(0, end, width);
@@ -526,7 +729,7 @@ function plotCommand(argv: string[], ctx: Context): number {
       Object.assign(s, { dash: series[k]!.dash, dashOffset: series[k]!.dashOffset })
     );
     inset = {
-      title: `warmup, ${x === "images" ? "images" : "iterations"} 0–${formatIteration(end)}`,
+      title: `warmup, ${xWords} 0–${formatIteration(end)}`,
       series: zoom.series,
     };
   }
@@ -535,7 +738,7 @@ function plotCommand(argv: string[], ctx: Context): number {
     (one ? sources[0]!.label : `${series.length} learning-rate curves`);
   const rangeNote = range === undefined
     ? ""
-    : `${x === "images" ? "images" : "iterations"} ${formatIteration(a)}–${
+    : `${xWords} ${formatIteration(a)}–${
       b === Number.MAX_SAFE_INTEGER ? "end" : formatIteration(b)
     }`;
   const subtitle = (v.subtitle as string | undefined) ??
@@ -544,7 +747,11 @@ function plotCommand(argv: string[], ctx: Context): number {
     title,
     subtitle,
     logY: v.log === true,
-    xLabel: x === "images" ? "images seen (iteration × IMS_PER_BATCH)" : "iteration",
+    xLabel: x === "images"
+      ? images === "images"
+        ? "images seen (iteration × IMS_PER_BATCH)"
+        : `${images} seen (${units.join(" / ")} × batch)`
+      : units.map((u) => (u === "step" ? "optimizer step (global_step)" : u)).join(" / "),
     width,
     height,
     ...(inset ? { inset } : {}),
@@ -555,59 +762,86 @@ function plotCommand(argv: string[], ctx: Context): number {
 
 function explainCommand(argv: string[], ctx: Context): number {
   const command = "explain";
-  const p = parse(command, argv, CONFIG_OPTIONS);
+  const p = parse(command, argv, { ...CONFIG_OPTIONS, ...SOURCE_OPTIONS });
   if (p.help) return help(command, ctx);
-  if (p.positionals.length !== 1) throw new UsageError(command, "explain takes one CONFIG.yaml");
-  const [source] = openConfigs(command, ctx, p.positionals, p.values, p.opts.both);
+  if (p.sources.length !== 1) {
+    throw new UsageError(
+      command,
+      "explain takes one schedule: CONFIG.yaml, --hf FILE or --timm FILE",
+    );
+  }
+  const [source] = openSources(command, ctx, p, () => p.opts.both);
   ctx.io.stdout(source!.explain() + "\n");
   return 0;
 }
 
+/** `unit N` or `units A–B` as a source numbers its rows (`step 34`, `iterations 0–999`). */
+function rowRange(s: ScheduleSource, from: number, to: number): string {
+  const [a, b] = [from + s.firstIndex, to + s.firstIndex];
+  return a === b ? `${s.unit} ${a}` : `${s.unit}s ${a}–${b}`;
+}
+
 function diffCommand(argv: string[], ctx: Context): number {
   const command = "diff";
-  const p = parse(command, argv, CONFIG_OPTIONS);
+  const p = parse(command, argv, { ...CONFIG_OPTIONS, ...SOURCE_OPTIONS });
   if (p.help) return help(command, ctx);
-  if (p.positionals.length !== 2) {
-    throw new UsageError(command, "diff takes two configs: A.yaml B.yaml");
+  if (p.sources.length !== 2) {
+    throw new UsageError(
+      command,
+      "diff takes two schedules: A.yaml B.yaml (or --hf FILE, --timm FILE for either)",
+    );
   }
-  const [pa, pb] = p.positionals as [string, string];
-  const [a] = openConfigs(command, ctx, [pa], p.values, [...p.opts.both, ...p.opts.a]);
-  const [b] = openConfigs(command, ctx, [pb], p.values, [...p.opts.both, ...p.opts.b]);
-  const d = diffRuns(a!, b!);
+  const sideOpts = (i: number) => [...p.opts.both, ...(i === 0 ? p.opts.a : p.opts.b)];
+  const [a, b] = openSources(command, ctx, p, sideOpts) as [ScheduleSource, ScheduleSource];
+  const d = diffRuns(a, b);
   // Differences of a few ULPs are floating-point rounding (the same formula evaluated at another
   // progress, e.g. warmup over another MAX_ITER): summarized, not listed.
   const rounding = d.differences.filter((r) => r.maxUlp <= ROUNDING_ULPS);
   const real = d.differences.filter((r) => r.maxUlp > ROUNDING_ULPS);
   const count = (runs: typeof real) => runs.reduce((n, r) => n + r.to - r.from + 1, 0);
-  const side = (s: ScheduleSource, opts: string[]) =>
-    `${s.path}${opts.length ? ` --opts ${opts.join(" ")}` : ""}: ${s.summary}`;
+  const sameRows = a.unit === b.unit && a.firstIndex === b.firstIndex;
+  /** Rows as A numbers them, and as B does when B numbers them otherwise. */
+  const rows = (from: number, to: number) =>
+    rowRange(a, from, to) + (sameRows ? "" : ` (B: ${rowRange(b, from, to)})`);
+  const side = (s: ScheduleSource, i: number) => {
+    const o = s.indexColumn === "iter" ? sideOpts(i) : [];
+    return `${s.path}${o.length ? ` --opts ${o.join(" ")}` : ""}: ${s.summary}`;
+  };
   const lines = [
-    `A  ${side(a!, [...p.opts.both, ...p.opts.a])}`,
-    `B  ${side(b!, [...p.opts.both, ...p.opts.b])}`,
-    `${d.compared} iterations in both: ${d.identical} bit-identical, ${count(real)} different` +
+    `A  ${side(a, 0)}`,
+    `B  ${side(b, 1)}`,
+    ...(sameRows ? [] : [
+      `rows compared in order: A's ${a.unit} ${a.firstIndex} is B's ${b.unit} ${b.firstIndex} ` +
+      `(the first of each run)`,
+    ]),
+    `${d.compared} ${sameRows ? `${a.unit}s` : "rows"} in both: ${d.identical} bit-identical, ` +
+    `${count(real)} different` +
     (rounding.length
       ? `, ${count(rounding)} by rounding only (≤ ${
         Math.max(...rounding.map((r) => r.maxUlp))
-      } ULP, iterations ${rounding[0]!.from}–${rounding[rounding.length - 1]!.to})`
+      } ULP, ${rows(rounding[0]!.from, rounding[rounding.length - 1]!.to)})`
       : ""),
   ];
   const shown = real.slice(0, 40);
   for (const r of shown) {
-    const range = r.from === r.to ? `iteration ${r.from}` : `iterations ${r.from}–${r.to}`;
     const val = (v: [number, number]) =>
       v[0] === v[1] ? formatLr(v[0]) : `${formatLr(v[0])}…${formatLr(v[1])}`;
     const ratio = r.a[0] === r.a[1] && r.b[0] === r.b[1] && r.a[0] !== 0
       ? ` (B/A = ${formatLr(r.b[0] / r.a[0])})`
       : ` (max |A−B| ${formatLr(r.maxAbs)}, ${formatLr(100 * r.maxRel)}%)`;
     lines.push(
-      `  ${range}${r.column === "lr" ? "" : ` [${r.column}]`}: A ${val(r.a)}, B ${
+      `  ${rows(r.from, r.to)}${r.column === "lr" ? "" : ` [${r.column}]`}: A ${val(r.a)}, B ${
         val(r.b)
       }${ratio}`,
     );
   }
   if (real.length > shown.length) lines.push(`  … ${real.length - shown.length} more runs`);
-  if (d.iterationsOnlyInA) lines.push(`  only A has iterations ${d.iterationsOnlyInA.join("–")}`);
-  if (d.iterationsOnlyInB) lines.push(`  only B has iterations ${d.iterationsOnlyInB.join("–")}`);
+  if (d.iterationsOnlyInA) {
+    lines.push(`  only A has ${rowRange(a, ...d.iterationsOnlyInA)}`);
+  }
+  if (d.iterationsOnlyInB) {
+    lines.push(`  only B has ${rowRange(b, ...d.iterationsOnlyInB)}`);
+  }
   if (d.onlyInA.length) lines.push(`  only A has columns ${d.onlyInA.join(", ")}`);
   if (d.onlyInB.length) lines.push(`  only B has columns ${d.onlyInB.join(", ")}`);
   const same = d.differences.length === 0 && !d.iterationsOnlyInA && !d.iterationsOnlyInB &&
@@ -668,10 +902,18 @@ function accumulateCommand(argv: string[], ctx: Context): number {
   const command = "accumulate";
   const p = parse(command, argv, {
     ...CONFIG_OPTIONS,
+    ...SOURCE_OPTIONS,
     "micro-batch": { type: "string" },
     plot: { type: "string" },
   });
   if (p.help) return help(command, ctx);
+  if (p.sources.some((s) => s.kind !== "config")) {
+    throw new UsageError(
+      command,
+      "accumulate is for detectron2 configs (a Trainer's gradient_accumulation_steps is in its " +
+        "file: lrspec explain --hf FILE shows the arithmetic)",
+    );
+  }
   if (p.positionals.length !== 1) throw new UsageError(command, "accumulate takes one CONFIG.yaml");
   const workers = positiveInt(command, "num-workers", p.values["num-workers"]);
   const micro = positiveInt(command, "micro-batch", p.values["micro-batch"]);

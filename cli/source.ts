@@ -12,6 +12,7 @@
  * | `error` | curve, diff, plot | the first iteration that raises, known before the first row is written (the CSV header depends on it) |
  * | `marks`, `warmupEnd` | plot | what to mark on a chart; the warmup, for the inset |
  * | `label`, `imagesPerIteration` | plot | the legend entry; the x scale of `--x images` |
+ * | `unit`, `indexColumn`, `firstIndex` | curve, diff, plot, explain | what a row is (an iteration, an optimizer step, an epoch), the CSV's first column, and the number row 0 is shown as |
  * | `identity` | plot | equal for two sources whose curves are provably the same ("identical to …") |
  * | `summary`, `explain()` | explain, diff, plot | the schedule in words |
  * | `notes`, `warnings` | all | what to say on stderr |
@@ -33,6 +34,9 @@
  * 4. open it in `cli/main.ts` where `openConfigs` opens detectron2 configs today, behind the
  *    family's flag (`--hf training_args.json --dataset-size N`), its options added to the
  *    commands' `parseArgs` options and to their `HELP` text.
+ *
+ * `cli/hf.ts` (the Trainer's optimizer steps, per-step fallback) and `cli/timm.ts` (epochs or
+ * updates, from the curve the library computes) are the other two families.
  *
  * @module
  */
@@ -57,9 +61,21 @@ export interface ScheduleSource extends CurveRuns {
   readonly label: string;
   /** Images (or samples) per iteration, for `--x images`; undefined when unknown. */
   readonly imagesPerIteration: number | undefined;
-  /** The warmup end and the steps. */
+  /**
+   * What a row is, in words (`iteration`, `step`, `epoch`, `update`): charts' x axis and
+   * messages.
+   */
+  readonly unit: string;
+  /** The CSV's first column (`iter`, `step`, `epoch`, `update`). */
+  readonly indexColumn: string;
+  /**
+   * The number row 0 is shown as: 0 for detectron2's iterations and timm's epochs, 1 for the
+   * Trainer's `global_step` (row `k` is optimizer step `k + 1`, as the Trainer logs it).
+   */
+  readonly firstIndex: number;
+  /** The warmup end and the steps (rows, not shown numbers). */
   readonly marks: readonly SourceMark[];
-  /** The first iteration after warmup (0 without warmup). */
+  /** The first row after warmup (0 without warmup): the number of warmup rows. */
   readonly warmupEnd: number;
   /** Equal for two sources whose curves are provably identical. */
   readonly identity: string;

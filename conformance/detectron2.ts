@@ -78,7 +78,7 @@ const paramScheduler: CaseHandler = (c, ctx) => {
  * Steps a torch-style scheduler like detectron2's `LRScheduler` hook: the learning rate of
  * iteration `i` is read before the `i`-th `step()`. Compares every recorded row.
  */
-export function hookObservations(
+function hookObservations(
   table: Table,
   optimizer: Optimizer,
   scheduler: LRScheduler,

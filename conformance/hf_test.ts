@@ -27,4 +27,38 @@ test("the hf suite: every get_scheduler name on real transformers output, errors
   );
   const suite = report.suites[0]!;
   assert.ok(suite.libmProbe.some((p) => p.op === "sqrt" && p.calls > 1000), "sqrt is probed");
+  // GreedyLR on metrics: the reference's 58 cases, replayed with metrics, and the generated run's.
+  assert.ok(groups.get("greedy")!.cases >= 85, "greedy: the replayed reference cases are in");
 });
+
+test(
+  "the hf suite: every libm result recorded while transformers ran; the replay is the reference",
+  {
+    timeout: 120_000,
+  },
+  () => {
+    const { manifest } = loadSuite(`${FIXTURES_DIR}hf`);
+    const m = manifest as unknown as {
+      sources: { meta: { transformers: string; libc: string }; libmDerived: number }[];
+      referenceAgreement: {
+        cases: number;
+        identical: number;
+        differ: string[];
+        givenMetrics: number;
+      };
+    };
+    for (const s of m.sources) {
+      assert.equal(s.meta.transformers, "5.17.0");
+      assert.equal(s.libmDerived, 0, "no libm result computed by the converter");
+    }
+    assert.deepEqual(
+      [
+        m.referenceAgreement.cases,
+        m.referenceAgreement.identical,
+        m.referenceAgreement.givenMetrics,
+      ],
+      [770, 712, 58],
+    );
+    assert.deepEqual(m.referenceAgreement.differ, []);
+  },
+);

@@ -13,9 +13,8 @@
  * @module
  */
 
-import { readFileSync } from "node:fs";
 import * as optax from "../schedules/optax/mod.ts";
-import { libm, RUNTIME_LIBM } from "../schedules/math.ts";
+import { libm, RUNTIME_LIBM, ulpDistance } from "../schedules/math.ts";
 import { parseNumber, readTable, type Table } from "../verify/csv.ts";
 import { type CaseHandler, type CaseSpec, loadSuite, type Observation, outcome } from "./runner.ts";
 
@@ -172,12 +171,6 @@ export interface Float32Effect {
   correctlyRoundedDiffers: number;
   /** The largest such difference, in float32 ULPs. */
   correctlyRoundedMaxUlp: number;
-  /** Values compared under `jax.jit` (when the fixtures have them). */
-  jitValues: number;
-  /** Of those, where the jitted value differs from the eager one. */
-  jitDiffers: number;
-  /** The largest such difference, in float32 ULPs. */
-  jitMaxUlp: number;
 }
 
 /** The float32 measurement of the optax suite. */
@@ -203,7 +196,7 @@ export function measureFloat32(
 ): Float32Measurement {
   const { manifest, ctx } = loadSuite(dir);
   const libmf = manifest as unknown as { libmf: string };
-  const table = readTable(readFileSync(`${dir}/${libmf.libmf}`, "utf8"), libmf.libmf);
+  const table = readTable(ctx.text(libmf.libmf), libmf.libmf);
   const col = (name: string) => table.header.indexOf(name);
   const [op, x, y, glibc, cr, source] = ["op", "x", "y", "glibc", "correctlyRounded", "source"]
     .map(col) as [number, number, number, number, number, number];
@@ -261,9 +254,6 @@ export function measureFloat32(
         exact: 0,
         correctlyRoundedDiffers: 0,
         correctlyRoundedMaxUlp: 0,
-        jitValues: 0,
-        jitDiffers: 0,
-        jitMaxUlp: 0,
       };
       effects.set(fn, e);
     }
@@ -300,17 +290,6 @@ export function measureFloat32(
         );
       }
     });
-    if (csv.header.includes("float32_jit")) {
-      const jit = columnOf(csv, "float32_jit");
-      jit.forEach(({ value }, i) => {
-        if (!Number.isFinite(rows[i]!.value)) return;
-        e.jitValues++;
-        if (!Object.is(value, rows[i]!.value)) {
-          e.jitDiffers++;
-          e.jitMaxUlp = Math.max(e.jitMaxUlp, ulpDistanceF32(value, rows[i]!.value));
-        }
-      });
-    }
   }
   return { libm: [...comparisons.values()], functions: [...effects.values()] };
 }
@@ -330,10 +309,110 @@ export function formatFloat32(m: Float32Measurement): string {
     out.push(
       `  ${e.fn.padEnd(34)} ${String(e.values).padStart(6)} ${String(e.exact).padStart(6)} ${
         String(e.correctlyRoundedDiffers).padStart(4)
-      } (${e.correctlyRoundedMaxUlp})` +
-        (e.jitValues > 0
-          ? `; jit differs on ${e.jitDiffers} of ${e.jitValues} (${e.jitMaxUlp})`
-          : ""),
+      } (${e.correctlyRoundedMaxUlp})`,
+    );
+  }
+  return out.join("\n");
+}
+
+// ------------------------------------------------------------------------------------------------
+// jax.jit against eager evaluation
+
+/** Per optax function and dtype: optax's jitted values against its eager ones (which lrspec ports). */
+export interface JitEffect {
+  /** optax's function name. */
+  fn: string;
+  /** `float64` (`jax_enable_x64`) or `float32`. */
+  dtype: string;
+  /** Steps where both the eager and the jitted value are finite. */
+  values: number;
+  /** Of those, where the jitted value is not the eager one (`Object.is`). */
+  differs: number;
+  /** The largest difference, in ULPs of the dtype (float32 ULPs for float32). */
+  maxUlp: number;
+  /**
+   * float32: differing values where the eager value is a Python float that optax returns
+   * unconverted (`constant_schedule`, a `piecewise_constant_schedule` without boundaries …) and
+   * `jax.jit` rounds to float32 — the same float32, 0 ULP apart.
+   */
+  passthrough: number;
+  /**
+   * float64: differing values where the jitted value is a float32 value: the step reaches the
+   * schedule as an int32 (`jnp.asarray(step, jnp.int32)`, like an optimizer's `count`), and JAX
+   * turns int32 arithmetic into float32, not float64, even under `jax_enable_x64`.
+   */
+  float32Valued: number;
+  /** Steps where one of the two is NaN or ±Infinity and the other is not the same. */
+  nonFinite: number;
+}
+
+/**
+ * Measures, for the suite in `dir` (default: `fixtures/optax`), how optax's values under
+ * `jax.jit` (the `float64_jit` / `float32_jit` columns: `jax.jit(schedule)` on an int32 step)
+ * differ from its eager values (what lrspec reproduces), per optax function and dtype.
+ */
+export function measureJit(
+  dir: string = new URL("../fixtures/optax", import.meta.url).pathname,
+): JitEffect[] {
+  const { manifest, ctx } = loadSuite(dir);
+  const effects = new Map<string, JitEffect>();
+  for (const c of manifest.cases) {
+    if (c.error !== undefined) continue;
+    const dtype = c.dtype as string;
+    const csv = ctx.table(c.file!);
+    if (!csv.header.includes(`${dtype}_jit`)) continue;
+    const k = `${c.fn} (${dtype})`;
+    let e = effects.get(k);
+    if (e === undefined) {
+      e = {
+        fn: c.fn as string,
+        dtype,
+        values: 0,
+        differs: 0,
+        maxUlp: 0,
+        passthrough: 0,
+        float32Valued: 0,
+        nonFinite: 0,
+      };
+      effects.set(k, e);
+    }
+    const eager = columnOf(csv, dtype);
+    columnOf(csv, `${dtype}_jit`).forEach(({ value: jit }, i) => {
+      const value = eager[i]!.value;
+      if (!Number.isFinite(value) || !Number.isFinite(jit)) {
+        if (!Object.is(value, jit)) e.nonFinite++;
+        return;
+      }
+      e.values++;
+      if (Object.is(value, jit)) return;
+      e.differs++;
+      if (dtype === "float32") {
+        if (Math.fround(value) !== value) e.passthrough++;
+        e.maxUlp = Math.max(e.maxUlp, ulpDistanceF32(value, jit));
+      } else {
+        if (Math.fround(jit) === jit) e.float32Valued++;
+        e.maxUlp = Math.max(e.maxUlp, ulpDistance(value, jit));
+      }
+    });
+  }
+  return [...effects.values()].sort((a, b) =>
+    a.dtype === b.dtype ? a.fn.localeCompare(b.fn) : a.dtype === "float64" ? -1 : 1
+  );
+}
+
+/** Renders {@linkcode measureJit}'s result as text. */
+export function formatJit(effects: readonly JitEffect[]): string {
+  const out = [
+    "optax: jax.jit (int32 step) against eager evaluation — values, differ, max ULP; float64: of" +
+    " which float32-valued; float32: of which a Python float rounded",
+  ];
+  for (const e of effects) {
+    const of = e.dtype === "float64" ? e.float32Valued : e.passthrough;
+    out.push(
+      `  ${`${e.fn} (${e.dtype})`.padEnd(44)} ${String(e.values).padStart(6)} ${
+        String(e.differs).padStart(6)
+      } ${String(e.maxUlp).padStart(20)} ${String(of).padStart(6)}` +
+        (e.nonFinite > 0 ? ` (${e.nonFinite} non-finite differ)` : ""),
     );
   }
   return out.join("\n");

@@ -42,7 +42,7 @@ export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
 };
 
 /** Which JavaScript runtime is running, for reports. */
-export function runtimeInfo(): { name: string; version: string; engine: string } {
+function runtimeInfo(): { name: string; version: string; engine: string } {
   const g = globalThis as {
     Deno?: { version: { deno: string; v8: string } };
     Bun?: { version: string };
@@ -55,7 +55,7 @@ export function runtimeInfo(): { name: string; version: string; engine: string }
 }
 
 /** The full report. */
-export interface ConformanceReport {
+interface ConformanceReport {
   /** Runtime that produced it. */
   runtime: { name: string; version: string; engine: string };
   /** Platform. */
@@ -88,7 +88,7 @@ export function runConformance(
       );
     }
     const dir = `${FIXTURES_DIR}${name}`;
-    if (!existsSync(`${dir}/manifest.json`)) {
+    if (!existsSync(`${dir}/manifest.json`) && !existsSync(`${dir}/manifest.json.gz`)) {
       throw new Error(`no fixtures at ${dir}: run \`deno task fixtures\``);
     }
     // Named by its directory: the suites of another torch / Python share a manifest `suite`.

@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { readTable, type Table } from "../verify/csv.ts";
 import { EXTRA_OPS, GlibcOracle } from "./oracle.ts";
 import { ulpDistance } from "../schedules/math.ts";
@@ -45,7 +46,7 @@ export interface SuiteVersions {
 }
 
 /** A fixture suite's manifest. */
-export interface Manifest {
+interface Manifest {
   /** Suite name (`detectron2`, `torch`). */
   suite: string;
   /** What the suite covers. */
@@ -93,14 +94,28 @@ export interface HandlerContext {
 }
 
 /**
+ * Reads a fixture file as text: `path` itself, or else its gzip-compressed copy `path.gz` (the
+ * large generated suites store their CSVs compressed; a manifest names the plain `x.csv` either
+ * way, so a suite unpacked with `gunzip -r` reads the same).
+ *
+ * @throws {Error} If neither `path` nor `path.gz` exists.
+ */
+export function readFixture(path: string): string {
+  if (existsSync(path)) return readFileSync(path, "utf8");
+  if (existsSync(`${path}.gz`)) return gunzipSync(readFileSync(`${path}.gz`)).toString("utf8");
+  throw new Error(`no fixture file ${path} (nor ${path}.gz)`);
+}
+
+/**
  * Where a suite's files live. A suite directory with a `files.json`
  * (`{ "files": { "<file>": { "path": "<path under fixtures/>", "sha256": "<hex>" } } }`) stores
  * only the files that differ from another suite's and names the others; every file read is
- * checked against the recorded sha256 of upstream's output. Otherwise files are in the directory.
+ * checked against the recorded sha256 of upstream's output. Otherwise files are in the directory,
+ * plain or gzip-compressed ({@linkcode readFixture}).
  */
 export function suiteFiles(dir: string): (file: string) => string {
   const index = `${dir}/files.json`;
-  if (!existsSync(index)) return (file) => readFileSync(`${dir}/${file}`, "utf8");
+  if (!existsSync(index)) return (file) => readFixture(`${dir}/${file}`);
   const { files } = JSON.parse(readFileSync(index, "utf8")) as {
     files: Record<string, { path: string; sha256: string }>;
   };
@@ -123,7 +138,7 @@ export function suiteFiles(dir: string): (file: string) => string {
 export type CaseHandler = (c: CaseSpec, ctx: HandlerContext) => Observation[];
 
 /** A mismatch that the policy does not accept. */
-export interface Failure {
+interface Failure {
   /** Case id. */
   case: string;
   /** Where. */
@@ -141,7 +156,7 @@ export interface Failure {
 }
 
 /** The result of one case. */
-export interface CaseResult {
+interface CaseResult {
   /** Case id. */
   id: string;
   /** Case kind. */
@@ -229,7 +244,7 @@ function judge(o: Observation): Verdict {
 }
 
 /** Runs one case under the policy. */
-export function runCase(
+function runCase(
   c: CaseSpec,
   handler: CaseHandler,
   ctx: HandlerContext,
@@ -336,7 +351,7 @@ export function runCase(
 }
 
 /** Compares the runtime's libm with every glibc result recorded for the suite. */
-export function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
+function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
   const cos = { op: "cos", calls: 0, differ: 0, maxUlp: 0 };
   for (const [x, glibc] of oracle.cosEntries()) {
     cos.calls++;
@@ -385,7 +400,7 @@ export function loadSuite(
   dir: string,
   override?: SuiteVersions,
 ): { manifest: Manifest; oracle: GlibcOracle; ctx: HandlerContext } {
-  const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, "utf8")) as Manifest;
+  const manifest = JSON.parse(readFixture(`${dir}/manifest.json`)) as Manifest;
   const versions = override ?? manifest.versions;
   if (
     typeof versions !== "object" || versions === null ||

@@ -49,5 +49,16 @@ test(
     }
     const timm = report.summaries[0]!;
     assert.ok(timm.values > 400_000, "the timm suite compares more than 400k values");
+    // Both runs made here came from the reference's stack; the replay reproduced the reference.
+    const m = manifest as unknown as {
+      sources: Record<string, { timm: string; torch: string; libc: string }>;
+      replayAgreement: { records: number; identical: number };
+    };
+    for (const run of ["replay", "local"]) {
+      assert.equal(m.sources[run]!.timm, "1.0.29", run);
+      assert.ok(m.sources[run]!.torch.startsWith("2.11"), run);
+      assert.equal(m.sources[run]!.libc, "glibc 2.39", run);
+    }
+    assert.equal(m.replayAgreement.identical, m.replayAgreement.records);
   },
 );

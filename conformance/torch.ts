@@ -39,7 +39,7 @@ interface FunctionSpec {
  * The named functions the fixtures use as `lrLambda` / `scaleFn`, with the very same arithmetic
  * as their Python twins in `fixtures/generate_torch.py` (`**` goes through libm).
  */
-export const NAMED_FUNCTIONS: Readonly<
+const NAMED_FUNCTIONS: Readonly<
   Record<string, (args: Record<string, number>) => (x: number) => number>
 > = {
   constant: ({ value }) => () => value!,
@@ -60,7 +60,7 @@ function namedFunction(spec: FunctionSpec): (x: number) => number {
 }
 
 /** Builds the optimizer a case describes: torch's `param_groups` as lrspec's `paramGroups`. */
-export function buildOptimizer(spec: OptimizerSpec): Optimizer {
+function buildOptimizer(spec: OptimizerSpec): Optimizer {
   return {
     paramGroups: spec.lrs.map((lr, i) => {
       const group: Optimizer["paramGroups"][number] = { lr };
@@ -85,7 +85,7 @@ function ctor(name: string): Ctor {
  * Builds an lrspec scheduler from a torch spec, for the suite's torch release; children go on the
  * same optimizer.
  */
-export function buildTorchScheduler(
+function buildTorchScheduler(
   spec: SchedulerSpec,
   optimizer: Optimizer,
   other: Optimizer,

@@ -14,7 +14,7 @@
  */
 
 /** The libm functions the schedules use. */
-export interface Libm {
+interface Libm {
   /** `cos(x)`, as Python's `math.cos`. */
   cos(x: number): number;
   /** `x ** y` for doubles, as Python's `float.__pow__` / `math.pow`. */

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { libm, powInt, roundHalfEven, roundRational, RUNTIME_LIBM } from "./math.ts";
-import { bisectRight, floatPow, pyMax, pyMin, trueDiv } from "./_internal/python.ts";
 
 /** Correctly rounded x ** k by exact rational arithmetic (independent of powInt's code paths). */
 function exact(x: number, k: number): number {
@@ -80,56 +79,7 @@ test("roundHalfEven is Python's round()", () => {
   for (const [x, r] of cases) assert.equal(roundHalfEven(x), r, String(x));
 });
 
-test("bisectRight counts entries <= x", () => {
-  const a = [10, 20, 20, 30];
-  assert.deepEqual([5, 10, 15, 20, 25, 30, 35].map((x) => bisectRight(a, x)), [
-    0,
-    1,
-    1,
-    3,
-    3,
-    4,
-    4,
-  ]);
-  assert.equal(bisectRight([], 1), 0);
-});
-
-test("Python float arithmetic that raises", async (t) => {
-  await t.test("trueDiv raises where Python raises ZeroDivisionError", () => {
-    assert.equal(trueDiv("X", 1, 3), 1 / 3);
-    assert.equal(trueDiv("X", 0, -2), -0);
-    for (const b of [0, -0]) {
-      assert.throws(() => trueDiv("X", 1, b), {
-        name: "RangeError",
-        message: "X: float division by zero (torch raises ZeroDivisionError)",
-      });
-    }
-  });
-  await t.test("floatPow: Python's special cases, errors instead of NaN/Infinity", () => {
-    assert.equal(floatPow("X", 0.5, 2), 0.25);
-    assert.equal(floatPow("X", 0, 0), 1);
-    assert.equal(floatPow("X", 0, 1.5), 0);
-    assert.equal(floatPow("X", -2, 3), -8);
-    assert.throws(() => floatPow("X", 0, -1), { name: "RangeError", message: /negative power/ });
-    assert.throws(() => floatPow("X", -8, 1 / 3), { name: "RangeError", message: /complex/ });
-    assert.throws(() => floatPow("X", 10, 400), { name: "RangeError", message: /overflows/ });
-  });
-  await t.test("floatPow goes through the libm seam", () => {
-    libm.pow = () => 42;
-    try {
-      assert.equal(floatPow("X", 0.3, 0.7), 42);
-    } finally {
-      libm.pow = RUNTIME_LIBM.pow;
-    }
-  });
-  await t.test("pyMax / pyMin keep the first argument on ties (-0 vs 0)", () => {
-    assert.ok(Object.is(pyMax(-0, 0), -0));
-    assert.ok(Object.is(pyMin(0, -0), 0));
-    assert.equal(pyMax(1, 2), 2);
-    assert.equal(pyMin(1, 2), 1);
-  });
-  await t.test("libm.log is the runtime's natural logarithm by default", () => {
-    assert.equal(libm.log, Math.log);
-    assert.equal(RUNTIME_LIBM.log(1), 0);
-  });
+test("libm.log is the runtime's natural logarithm by default", () => {
+  assert.equal(libm.log, Math.log);
+  assert.equal(RUNTIME_LIBM.log(1), 0);
 });

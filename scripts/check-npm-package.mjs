@@ -46,6 +46,18 @@ assert.match(
   explained,
   /^linear warmup over 1000 iterations from 2e-05 to 0\.02, ×0\.1 at 210000 and 250000/,
 );
+// A Trainer's TrainingArguments and a timm args.yaml, through the built CLI.
+const lrspecCurve = (...args) =>
+  execFileSync(process.execPath, ["bin/lrspec.mjs", "curve", ...args], { encoding: "utf8" })
+    .trimEnd().split("\n");
+const hfRows = lrspecCurve("--hf", "docs/configs/hf/training_args.json", "--dataset-size", "5691");
+assert.deepEqual(
+  [hfRows[0], hfRows.length, hfRows[34]],
+  ["step,lr", 1069, "34,2e-05"],
+  "curve --hf",
+);
+const timmRows = lrspecCurve("--timm", "docs/configs/timm/resnet50-a3/args.yaml");
+assert.deepEqual([timmRows[0], timmRows.length], ["epoch,lr", 101], "curve --timm");
 
 const [pack] = JSON.parse(
   execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { encoding: "utf8" }),

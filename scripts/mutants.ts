@@ -17,7 +17,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 /** A one-line mutation: `from` must occur exactly once in `file`. */
-export interface Mutant {
+interface Mutant {
   /** Short name. */
   name: string;
   /** What kind of mistake it models. */
@@ -31,27 +31,27 @@ export interface Mutant {
 }
 
 /** The mutants. Each models a mistake a port could plausibly make. */
-export const MUTANTS: Mutant[] = [
+const MUTANTS: Mutant[] = [
   {
     name: "multistep-no-epsilon",
     kind: "drop WHERE_EPSILON",
     file: "schedules/fvcore/param_scheduler.ts",
-    from: "Math.trunc((where + WHERE_EPSILON) * this.numUpdates)",
-    to: "Math.trunc(where * this.numUpdates)",
+    from: "const epochNum = Math.trunc((where + WHERE_EPSILON) * numUpdates);",
+    to: "const epochNum = Math.trunc(where * numUpdates);",
   },
   {
     name: "step-no-epsilon",
     kind: "drop WHERE_EPSILON",
     file: "schedules/fvcore/param_scheduler.ts",
-    from: "let ind = Math.trunc((where + WHERE_EPSILON) * n);",
-    to: "let ind = Math.trunc(where * n);",
+    from: "return Math.trunc((where + WHERE_EPSILON) * length);",
+    to: "return Math.trunc(where * length);",
   },
   {
     name: "constant-gt",
     kind: "`>` for `>=`",
     file: "schedules/fvcore/param_scheduler.ts",
-    from: "if (where >= 1.0) {",
-    to: "if (where > 1.0) {",
+    from: "return where >= 1.0;",
+    to: "return where > 1.0;",
   },
   {
     name: "composite-segment-ge",
@@ -71,15 +71,15 @@ export const MUTANTS: Mutant[] = [
     name: "linear-operand-order",
     kind: "swap operand order",
     file: "schedules/fvcore/param_scheduler.ts",
-    from: "this.endValue * where + this.startValue * (1 - where),",
-    to: "this.startValue + (this.endValue - this.startValue) * where,",
+    from: "return endValue * where + startValue * (1 - where);",
+    to: "return startValue + (endValue - startValue) * where;",
   },
   {
     name: "cosine-from-start",
     kind: "algebraically equal rewrite (start − h·(1 − cos))",
     file: "schedules/fvcore/param_scheduler.ts",
-    from: "return this.endValue + this.#halfRange * (1 + libm.cos(Math.PI * where));",
-    to: "return this.startValue - this.#halfRange * (1 - libm.cos(Math.PI * where));",
+    from: "return endValue + halfRange * (1 + cos(Math.PI * where));",
+    to: "return endValue + 2 * halfRange - halfRange * (1 - cos(Math.PI * where));",
   },
   {
     name: "legacy-multistep-reassociate",
@@ -128,13 +128,106 @@ export const MUTANTS: Mutant[] = [
     from: "if ((e - 1 - T) % (2 * T) === 0) {",
     to: "if (false) {",
   },
+  // The fast path: the engine (fast/_runs.ts, fast/cursor.ts) and the plans the ports carry.
   {
-    name: "cursor-multistep-no-epsilon",
-    kind: "drop WHERE_EPSILON (in the cursor's copy of the branch)",
+    name: "engine-plan-at-unchecked",
+    kind: "use a plan that does not describe the scheduler's at()",
     file: "schedules/fast/_runs.ts",
-    from:
-      "w > 1.0 ? last : bisectRightF64(milestones, Math.trunc((w + WHERE_EPSILON) * numUpdates)),",
-    to: "w > 1.0 ? last : bisectRightF64(milestones, Math.trunc(w * numUpdates)),",
+    from: 'if (at !== s.at || typeof resolve !== "function") return OPAQUE_NODE;',
+    to: 'if (typeof resolve !== "function") return OPAQUE_NODE;',
+  },
+  {
+    name: "engine-monotone-claimed",
+    kind: "drop a monotone check",
+    file: "schedules/fast/_runs.ts",
+    from: "monotone: piece.monotone === true,",
+    to: "monotone: true,",
+  },
+  {
+    name: "engine-formula-nonfinite-kept",
+    kind: "write a formula's non-finite value instead of calling at()",
+    file: "schedules/fast/_runs.ts",
+    from: "out[k] = v - v === 0 ? v : scheduler.at(j / n);",
+    to: "out[k] = v;",
+  },
+  {
+    name: "engine-fill-minus-zero",
+    kind: "turn iteration -0 into 0 (i + 0)",
+    file: "schedules/fast/_runs.ts",
+    from: "for (let k = fill(out, a, b, i, n);",
+    to: "for (let k = fill(out, a, b, i + 0, n);",
+  },
+  {
+    name: "engine-nonfinite-where-to-piece",
+    kind: "pass a non-finite mapped where to a piece function",
+    file: "schedules/fast/_runs.ts",
+    from: "piece: (w) => (w - w !== 0 ? (w > 0 ? Infinity : -Infinity) : piece(w)),",
+    to: "piece: (w) => piece(w),",
+  },
+  {
+    name: "engine-identity-stage",
+    kind: "skip a stage's map when only its length is 1",
+    file: "schedules/fast/_runs.ts",
+    from: "return start === 0 && length === 1 ? child",
+    to: "return length === 1 ? child",
+  },
+  {
+    name: "cursor-run-monotone-dropped",
+    kind: "report only constant runs as monotone",
+    file: "schedules/fast/cursor.ts",
+    from: "monotone: run.monotone,",
+    to: "monotone: run.constant,",
+  },
+  {
+    name: "plan-smooth-piece-lt",
+    kind: "`<` for `<=` in a piece function",
+    file: "schedules/fvcore/param_scheduler.ts",
+    from: "piece: (where) => (where < 0 ? -1 : where <= 1 ? 0 : 1),",
+    to: "piece: (where) => (where < 0 ? -1 : where < 1 ? 0 : 1),",
+  },
+  {
+    name: "plan-step-out-of-range-value",
+    kind: "a value piece where at() raises (IndexError)",
+    file: "schedules/fvcore/param_scheduler.ts",
+    from: "return ind < 0 ? OPAQUE : valuePiece(values[ind]!);",
+    to: "return valuePiece(values[ind < 0 ? 0 : ind]!);",
+  },
+  {
+    name: "plan-composite-fixed-rescaled",
+    kind: "describe a fixed segment as rescaled",
+    file: "schedules/fvcore/param_scheduler.ts",
+    from: 'if (!this.#rescaled[i]) return { kind: "stage", schedule, start: 0, length: 1 };',
+    to:
+      'if (!this.#rescaled[i]) return { kind: "stage", schedule, start: this.#starts[i]!, length: this.#lengths[i]! };',
+  },
+  // Defaults: each must be pinned by a test that omits the option.
+  {
+    name: "default-warmup-method",
+    kind: "a wrong default",
+    file: "schedules/detectron2/lr_scheduler.ts",
+    from: 'o.warmupMethod ?? "linear",',
+    to: 'o.warmupMethod ?? "constant",',
+  },
+  {
+    name: "default-rescale-interval",
+    kind: "a wrong default",
+    file: "schedules/detectron2/lr_scheduler.ts",
+    from: "o.rescaleInterval ?? false",
+    to: "o.rescaleInterval ?? true",
+  },
+  {
+    name: "default-legacy-warmup-iters",
+    kind: "a wrong default",
+    file: "schedules/detectron2/_legacy.ts",
+    from: "o.warmupIters ?? 1000,",
+    to: "o.warmupIters ?? 100,",
+  },
+  {
+    name: "default-poly-power",
+    kind: "a wrong default",
+    file: "schedules/detectron2/deeplab_lr_scheduler.ts",
+    from: "o.power ?? 0.9",
+    to: "o.power ?? 1",
   },
   {
     name: "hf-restarts-js-modulo",

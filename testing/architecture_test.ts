@@ -124,6 +124,19 @@ test("the site (site/) may import the library; nothing imports the site", () => 
   assert.ok(FILES.some((f) => f.startsWith("site/")), "the site's sources are checked");
 });
 
+test("the fast path knows no family: schedules/fast/ imports only itself and shared code", () => {
+  const violations: string[] = [];
+  for (const file of LIBRARY_FILES.filter((f) => f.startsWith("schedules/fast/"))) {
+    for (const spec of importsOf(file)) {
+      const target = resolveLocal(file, spec);
+      if (target === undefined) continue;
+      const shared = /^schedules\/(fast\/|_internal\/)?[^/]+$/.test(target);
+      if (!shared) violations.push(`${file} imports ${target}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
 test("the library (mod.ts and everything it imports) has no dependencies and no I/O", () => {
   const seen = new Set<string>();
   const external: string[] = [];

@@ -19,9 +19,9 @@ function argRuns(): number | undefined {
 }
 
 /** Runs per property. */
-export const RUNS: number = Number(process.env.LRSPEC_PROP_RUNS ?? argRuns() ?? 200);
+const RUNS: number = Number(process.env.LRSPEC_PROP_RUNS ?? argRuns() ?? 200);
 /** The seed of this run. */
-export const SEED: number = Number(process.env.LRSPEC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SEED: number = Number(process.env.LRSPEC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 if (!Number.isInteger(RUNS) || RUNS <= 0) {
   throw new RangeError(`LRSPEC_PROP_RUNS must be a positive integer: got ${RUNS}`);
@@ -30,7 +30,7 @@ fc.configureGlobal({ numRuns: RUNS, seed: SEED });
 let announced = false;
 
 /** Prints the run count and seed once per process. */
-export function announce(): void {
+function announce(): void {
   if (announced) return;
   announced = true;
   console.log(

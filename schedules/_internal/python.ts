@@ -1,6 +1,6 @@
 /**
- * Python's float semantics where JavaScript's differ, shared by the ports: true division and
- * `**` that raise where Python raises, `max`/`min` with Python's tie rule, and `bisect_right`.
+ * Python's semantics where JavaScript's differ, shared by the ports: true division and `**` that
+ * raise where Python raises, `max` with Python's tie rule, `bisect_right` and list indexing.
  * Private to `schedules/`.
  *
  * @module
@@ -42,11 +42,24 @@ export function floatMod(owner: string, a: number, b: number, upstream = "torch"
   return mod;
 }
 
-/** Python's `f"{x:.4e}"` for a finite float (`1.0000e-05`). */
+/**
+ * Python's `f"{x:.4e}"` for a finite float (`1.0000e-05`): the value correctly rounded to five
+ * significant digits, an exact tie to even (`1.03125` → `1.0312e+00`, where JavaScript's
+ * `toExponential(4)` rounds ties up to `1.0313e+0`).
+ */
 export function formatExp4(x: number): string {
-  const [mantissa, exponent] = x.toExponential(4).split("e") as [string, string];
-  const sign = exponent.startsWith("-") ? "-" : "+";
-  return `${mantissa}e${sign}${exponent.replace(/^[-+]/, "").padStart(2, "0")}`;
+  let text = x.toExponential(4);
+  // A tie is a double whose exact decimal expansion ends at its sixth significant digit, a 5.
+  // 25 digits show any other double's deviation from that decimal (at most ~17 digits deep).
+  const exact = /^(-?)(\d)\.(\d{4})(\d)(\d*)e([-+]\d+)$/.exec(x.toExponential(25));
+  if (exact !== null && exact[4] === "5" && /^0*$/.test(exact[5]!)) {
+    const [, sign, lead, frac] = exact;
+    const kept = BigInt(lead! + frac!);
+    if (kept % 2n === 0n) text = `${sign}${lead}.${frac}e${exact[6]!.replace(/^\+/, "+")}`;
+  }
+  const [mantissa, exponent] = text.split("e") as [string, string];
+  const expSign = exponent.startsWith("-") ? "-" : "+";
+  return `${mantissa}e${expSign}${exponent.replace(/^[-+]/, "").padStart(2, "0")}`;
 }
 
 /**
@@ -86,11 +99,7 @@ export function pyMin(a: number, b: number): number {
   return b < a ? b : a;
 }
 
-/**
- * {@linkcode bisectRight} on a `Float64Array`: a separate function so that the schedules' hot
- * paths stay monomorphic (engines optimise a typed-array loop far better than one that also sees
- * frozen arrays, which JavaScriptCore reads through a slow path).
- */
+/** {@linkcode bisectRight} on a `Float64Array` (see BENCH.md § Optimisations for why twice). */
 export function bisectRightF64(sorted: Float64Array, x: number): number {
   let lo = 0, hi = sorted.length;
   while (lo < hi) {
@@ -99,6 +108,15 @@ export function bisectRightF64(sorted: Float64Array, x: number): number {
     else lo = mid + 1;
   }
   return lo;
+}
+
+/**
+ * Python's list indexing: the position that `values[index]` reads in a list of `length` values
+ * (a negative index counts from the end), or -1 where Python raises `IndexError`.
+ */
+export function listIndex(index: number, length: number): number {
+  const i = index < 0 ? index + length : index;
+  return i >= 0 && i < length ? i : -1;
 }
 
 /** Python's `bisect.bisect_right(sorted, x)`: the number of entries `<= x`. */

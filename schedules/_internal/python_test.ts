@@ -1,6 +1,90 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { pySum } from "./python.ts";
+import { libm, RUNTIME_LIBM } from "../math.ts";
+import {
+  bisectRight,
+  bisectRightF64,
+  floatPow,
+  formatExp4,
+  listIndex,
+  pyMax,
+  pyMin,
+  pySum,
+  trueDiv,
+} from "./python.ts";
+
+test("bisectRight: Python's bisect.bisect_right", async (t) => {
+  const a = [10, 20, 20, 30];
+  const expected = [0, 1, 1, 3, 3, 4, 4];
+  const xs = [5, 10, 15, 20, 25, 30, 35];
+  await t.test("counts the entries <= x (ties go right)", () => {
+    assert.deepEqual(xs.map((x) => bisectRight(a, x)), expected);
+    assert.equal(bisectRight([], 1), 0);
+  });
+  await t.test("bisectRightF64 agrees on a Float64Array", () => {
+    assert.deepEqual(xs.map((x) => bisectRightF64(Float64Array.from(a), x)), expected);
+    assert.equal(bisectRightF64(new Float64Array(0), 1), 0);
+  });
+});
+
+test("listIndex: Python's list indexing", async (t) => {
+  await t.test("a non-negative index in range is itself", () => {
+    assert.deepEqual([0, 1, 2].map((i) => listIndex(i, 3)), [0, 1, 2]);
+  });
+  await t.test("a negative index counts from the end", () => {
+    assert.deepEqual([-1, -2, -3].map((i) => listIndex(i, 3)), [2, 1, 0]);
+  });
+  await t.test("out of range on either side is -1 (Python's IndexError)", () => {
+    assert.deepEqual([3, 4, -4, -10].map((i) => listIndex(i, 3)), [-1, -1, -1, -1]);
+    assert.equal(listIndex(0, 0), -1);
+  });
+});
+
+test("trueDiv raises where Python raises ZeroDivisionError", () => {
+  assert.equal(trueDiv("X", 1, 3), 1 / 3);
+  assert.equal(trueDiv("X", 0, -2), -0);
+  for (const b of [0, -0]) {
+    assert.throws(() => trueDiv("X", 1, b), {
+      name: "RangeError",
+      message: "X: float division by zero (torch raises ZeroDivisionError)",
+    });
+  }
+});
+
+test("floatPow: Python's x ** y on floats", async (t) => {
+  await t.test("Python's special cases, errors instead of NaN/Infinity", () => {
+    assert.equal(floatPow("X", 0.5, 2), 0.25);
+    assert.equal(floatPow("X", 0, 0), 1);
+    assert.equal(floatPow("X", 0, 1.5), 0);
+    assert.equal(floatPow("X", -2, 3), -8);
+    assert.throws(() => floatPow("X", 0, -1), { name: "RangeError", message: /negative power/ });
+    assert.throws(() => floatPow("X", -8, 1 / 3), { name: "RangeError", message: /complex/ });
+    assert.throws(() => floatPow("X", 10, 400), { name: "RangeError", message: /overflows/ });
+  });
+  await t.test("goes through the libm seam", () => {
+    libm.pow = () => 42;
+    try {
+      assert.equal(floatPow("X", 0.3, 0.7), 42);
+      assert.equal(floatPow("X", 0.3, 0), 1, "y = 0 is 1 without calling pow, as Python");
+    } finally {
+      libm.pow = RUNTIME_LIBM.pow;
+    }
+  });
+});
+
+test("pyMax keeps the first argument unless the second is greater (-0 vs 0)", () => {
+  assert.ok(Object.is(pyMax(-0, 0), -0));
+  assert.ok(Object.is(pyMax(0, -0), 0));
+  assert.equal(pyMax(1, 2), 2);
+  assert.equal(pyMax(2, 1), 2);
+});
+
+test("pyMin keeps the first argument unless the second is smaller (-0 vs 0)", () => {
+  assert.ok(Object.is(pyMin(-0, 0), -0));
+  assert.ok(Object.is(pyMin(0, -0), 0));
+  assert.equal(pyMin(1, 2), 1);
+  assert.equal(pyMin(2, 1), 1);
+});
 
 // Each row: the items, then `sum(items)` as printed by CPython 3.11.2 and by CPython 3.12.1
 // (`repr` of the result; Debian's python3 and pyenv's 3.12.1 on this project's machine).
@@ -327,4 +411,21 @@ test("pySum", async (t) => {
     assert.equal(pySum([1e308, 1e308], "3.12"), Infinity);
     assert.equal(pySum([1e308, 1e308, 1.0], "3.12"), Infinity);
   });
+});
+
+test('formatExp4 is Python\'s f"{x:.4e}", exact ties to even', () => {
+  // Expected values printed by CPython 3.11.
+  const cases: [number, string][] = [
+    [1e-05, "1.0000e-05"],
+    [0.02, "2.0000e-02"],
+    [1.03125, "1.0312e+00"], // an exact tie: to even (JavaScript rounds it up)
+    [1.03135, "1.0313e+00"], // not exact: the nearest
+    [0.000103125, "1.0312e-04"],
+    [-2.5e-05, "-2.5000e-05"],
+    [0, "0.0000e+00"],
+    [123456.5, "1.2346e+05"],
+    [1.09375, "1.0938e+00"], // a tie, odd kept digit: up
+    [3e+100, "3.0000e+100"],
+  ];
+  for (const [x, expected] of cases) assert.equal(formatExp4(x), expected, String(x));
 });

@@ -150,14 +150,12 @@ export function finiteArgument(owner: string, name: string, value: number): void
   }
 }
 
-/** Anything with an `at(where)` method. */
-export interface SchedulerLike {
-  /** The value at training progress `where`. */
-  at(where: number): number;
-}
-
 /** Throws a TypeError unless `value` has an `at` method. */
-export function requireScheduler(owner: string, name: string, value: unknown): SchedulerLike {
+export function requireScheduler(
+  owner: string,
+  name: string,
+  value: unknown,
+): { at(where: number): number } {
   if (
     typeof value !== "object" || value === null || Array.isArray(value) ||
     typeof (value as { at?: unknown }).at !== "function"
@@ -168,7 +166,7 @@ export function requireScheduler(owner: string, name: string, value: unknown): S
       }`,
     );
   }
-  return value as SchedulerLike;
+  return value as { at(where: number): number };
 }
 
 /** Checks the value a (possibly duck-typed) child scheduler returned. */
@@ -184,4 +182,31 @@ export function checkSchedulerValue(
     );
   }
   return value;
+}
+
+/**
+ * A window `[from, to)` of safe-integer iterations and the `Float64Array` its values go to: `out`
+ * (at least `to − from` long) or a new array.
+ */
+export function iterationRange(
+  owner: string,
+  o: { from?: number; to?: number; out?: Float64Array },
+  defaultTo: number,
+): { from: number; to: number; out: Float64Array } {
+  const safe = (x: number) => Number.isSafeInteger(x);
+  const from = integer(owner, "from", o.from ?? 0, "a safe integer", safe);
+  const to = integer(owner, "to", o.to ?? defaultTo, "a safe integer", safe);
+  if (to < from) {
+    throw new RangeError(`${owner}: \`to\` must be >= \`from\`: got from=${from}, to=${to}`);
+  }
+  if (o.out === undefined) return { from, to, out: new Float64Array(to - from) };
+  if (!(o.out instanceof Float64Array)) {
+    throw new TypeError(`${owner}: \`out\` must be a Float64Array: got ${show(o.out)}`);
+  }
+  if (o.out.length < to - from) {
+    throw new RangeError(
+      `${owner}: \`out\` must hold at least ${to - from} values: got length ${o.out.length}`,
+    );
+  }
+  return { from, to, out: o.out };
 }

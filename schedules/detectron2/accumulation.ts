@@ -196,7 +196,7 @@ export class AccumulatingScheduler {
   constructor(options: AccumulatingSchedulerOptions) {
     const owner = "AccumulatingScheduler";
     const o = requireOptions(owner, options, ["scheduler", "accumulationSteps", "microStep"]);
-    const scheduler = o.scheduler as SteppableScheduler;
+    const scheduler = o.scheduler;
     if (typeof scheduler?.step !== "function") {
       throw new TypeError(
         `${owner}: \`scheduler\` must have a step() method: got ${show(scheduler)}`,

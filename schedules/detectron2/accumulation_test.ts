@@ -132,3 +132,52 @@ test("AccumulatingScheduler", async (t) => {
     );
   });
 });
+
+test("AccumulatingScheduler defaults and branches", async (t) => {
+  const counting = () => {
+    const s = {
+      steps: 0,
+      step() {
+        s.steps++;
+      },
+    };
+    return s;
+  };
+  await t.test("microStep omitted: 0 — the K-th micro-batch steps the scheduler first", () => {
+    const inner = counting();
+    const acc = new AccumulatingScheduler({ scheduler: inner, accumulationSteps: 3 });
+    assert.equal(acc.microStep, 0);
+    assert.deepEqual([acc.step(), acc.step(), acc.step()], [false, false, true]);
+    assert.equal(inner.steps, 1);
+    assert.equal(acc.optimizerStep, 1);
+  });
+  await t.test("a wrapped scheduler without stateDict(): its state is null", () => {
+    const acc = new AccumulatingScheduler({ scheduler: counting(), accumulationSteps: 2 });
+    assert.deepEqual(acc.stateDict(), { microStep: 0, accumulationSteps: 2, scheduler: null });
+    acc.loadStateDict({ microStep: 5, accumulationSteps: 2, scheduler: null });
+    assert.equal(acc.microStep, 5);
+  });
+  await t.test("a saved scheduler state for a scheduler without loadStateDict(): TypeError", () => {
+    const acc = new AccumulatingScheduler({ scheduler: counting(), accumulationSteps: 2 });
+    assert.throws(() => acc.loadStateDict({ microStep: 1, accumulationSteps: 2, scheduler: {} }), {
+      name: "TypeError",
+      message: "AccumulatingScheduler.loadStateDict: the wrapped scheduler has no loadStateDict()",
+    });
+  });
+});
+
+test("gradientAccumulation branches", async (t) => {
+  await t.test("a config without a SOLVER node: TypeError", () => {
+    assert.throws(() => gradientAccumulation({} as never, { numWorkers: 1, microBatch: 1 }), {
+      name: "TypeError",
+      message: /^gradientAccumulation: `cfg` must be a config with a SOLVER node/,
+    });
+  });
+  await t.test("REFERENCE_WORLD_SIZE 0 stays 0 (auto_scale_workers is off)", () => {
+    const cfg = getCfg();
+    Object.assign(cfg.SOLVER, { IMS_PER_BATCH: 16, REFERENCE_WORLD_SIZE: 0 });
+    const plan = gradientAccumulation(cfg, { numWorkers: 2, microBatch: 2 });
+    assert.equal(plan.cfg.SOLVER.REFERENCE_WORLD_SIZE, 0);
+    assert.equal(plan.accumulationSteps, 4);
+  });
+});

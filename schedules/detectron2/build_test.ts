@@ -168,3 +168,51 @@ test("buildLrScheduler", async (t) => {
     assert.deepEqual(cfg.SOLVER.STEPS, [50, 150]);
   });
 });
+
+test("buildLrScheduler defaults and branches", async (t) => {
+  await t.test("onWarning omitted: console.warn receives detectron2's warning", () => {
+    const cfg = getCfg();
+    Object.assign(cfg.SOLVER, { STEPS: [50, 150], MAX_ITER: 100 });
+    const warned: unknown[][] = [];
+    const saved = console.warn;
+    console.warn = (...args: unknown[]) => void warned.push(args);
+    try {
+      buildLrScheduler(cfg, { paramGroups: [{ lr: 1 }] });
+      buildLrMultiplier(cfg.SOLVER);
+    } finally {
+      console.warn = saved;
+    }
+    const message =
+      "SOLVER.STEPS contains values larger than SOLVER.MAX_ITER. These values will be ignored.";
+    assert.deepEqual(warned, [[message], [message]]);
+  });
+  await t.test("no warning when every step is within MAX_ITER", () => {
+    const cfg = getCfg();
+    Object.assign(cfg.SOLVER, { STEPS: [50, 100 - 1], MAX_ITER: 100 });
+    const { warnings } = run(cfg);
+    assert.deepEqual(warnings, []);
+  });
+  await t.test("the default config (getCfg()) builds detectron2's default schedule", () => {
+    const { lrs } = run(getCfg());
+    assert.equal(lrs[0], 0.001 * 0.001);
+    assert.equal(lrs[1000], 0.001);
+    assert.equal(lrs[29999], 0.001);
+    assert.equal(lrs[30000], 0.001 * 0.1);
+  });
+  await t.test("a cfg or SOLVER that is not an object: TypeError naming the key", () => {
+    const optimizer = { paramGroups: [{ lr: 1 }] };
+    assert.throws(() => buildLrScheduler(null as never, optimizer), {
+      name: "TypeError",
+      message: "buildLrScheduler: `cfg` must be a config object: got null",
+    });
+    assert.throws(() => buildLrScheduler({ SOLVER: 3 } as never, optimizer), {
+      name: "TypeError",
+      message: "buildLrScheduler: `cfg.SOLVER` must be an object: got 3",
+    });
+  });
+  await t.test("WARMUP_ITERS > MAX_ITER: warmup length capped at 1", () => {
+    const cfg = getCfg();
+    Object.assign(cfg.SOLVER, { MAX_ITER: 10, WARMUP_ITERS: 30, STEPS: [] });
+    assert.equal(buildLrMultiplier(cfg.SOLVER).warmupLength, 1);
+  });
+});

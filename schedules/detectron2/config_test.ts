@@ -110,5 +110,11 @@ test("autoScaleWorkers", async (t) => {
     assert.throws(() => autoScaleWorkers(base(), 0), RangeError);
     assert.throws(() => autoScaleWorkers(base(), 2.5), RangeError);
     assert.throws(() => autoScaleWorkers(null as never, 2), TypeError);
+    const steps = base();
+    (steps.SOLVER as { STEPS: unknown }).STEPS = 3000;
+    assert.throws(() => autoScaleWorkers(steps, 4), {
+      name: "TypeError",
+      message: "autoScaleWorkers: `cfg.SOLVER.STEPS` must be an array: got 3000",
+    });
   });
 });

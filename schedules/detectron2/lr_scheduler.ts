@@ -286,10 +286,10 @@ export class LRMultiplier extends LRScheduler {
    * Advances one iteration and writes `initialLr · multiplier.at(lastEpoch / maxIter)` into every
    * group, as torch's `step()` does with {@linkcode LRMultiplier.getLr}.
    *
-   * The same values and state as the base class's `step()`, without its per-step allocations:
-   * the multiplier is looked up through a {@linkcode ScheduleCursor}, so a piecewise-constant
-   * multiplier costs a comparison per step. `step(epoch)`, `verbose`, a subclass that overrides
-   * `getLr`, and groups added after construction take the base class's path.
+   * The same values, state and errors as the base class's `step()`, with the multiplier looked
+   * up through a {@linkcode ScheduleCursor} instead of `getLr()`. `step(epoch)`, `verbose`, a
+   * subclass that overrides `getLr`, and groups added after construction take the base class's
+   * path.
    *
    * @param epoch Deprecated in torch: jump to this epoch.
    * @throws Whatever the multiplier throws (e.g. past `maxIter` for a multistep schedule);

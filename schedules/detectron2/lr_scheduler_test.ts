@@ -6,6 +6,7 @@ import {
   LinearParamScheduler,
   LRMultiplier,
   MultiStepParamScheduler,
+  type Optimizer,
   StepWithFixedGammaParamScheduler,
   WarmupCosineLR,
   WarmupMultiStepLR,
@@ -297,4 +298,181 @@ test("WarmupCosineLR multiplies the half cosine by the warmup factor", () => {
   s.step(); // past maxIters the cosine rises again, as upstream
   assert.ok(optimizer.paramGroups[0]!.lr > 0);
   assert.throws(() => new WarmupCosineLR({ optimizer, maxIters: 0 }), RangeError);
+});
+
+// ---- Defaults and branches: each case names the class and what it aims at ----
+
+test("WarmupParamScheduler defaults", async (t) => {
+  const main = new CosineParamScheduler({ startValue: 1, endValue: 0 });
+  const s = new WarmupParamScheduler({ scheduler: main, warmupFactor: 0.1, warmupLength: 0.2 });
+  await t.test("warmupMethod omitted: linear, from factor · at(0) to the warmup-end value", () => {
+    const start = 0.1 * main.at(0);
+    const end = main.at(0.2);
+    for (const w of [0, 0.05, 0.1, 0.15]) {
+      const u = w / 0.2;
+      assert.equal(s.at(w), end * u + start * (1 - u), `where=${w}`);
+    }
+    assert.notEqual(s.at(0.1), start, "not the constant warmup");
+  });
+  await t.test("rescaleInterval omitted: false — the main schedule continues at the global where", () => {
+    for (const w of [0.3, 0.5, 1]) assert.equal(s.at(w), main.at(w), `where=${w}`);
+    const warmup = s.schedulers[0] as LinearParamScheduler;
+    assert.equal(warmup.endValue, main.at(0.2), "warmup ends at main.at(warmupLength)");
+  });
+});
+
+test("WarmupParamScheduler branches", async (t) => {
+  const main = new LinearParamScheduler({ startValue: 1, endValue: 0.5 });
+  await t.test("rescaleInterval: true — warmup ends at main.at(0), main rescaled after it", () => {
+    const s = new WarmupParamScheduler({
+      scheduler: main,
+      warmupFactor: 0.1,
+      warmupLength: 0.2,
+      rescaleInterval: true,
+    });
+    assert.equal((s.schedulers[0] as LinearParamScheduler).endValue, main.at(0));
+    assert.equal(s.at(0.6), main.at((0.6 - (1 - 0.8)) / 0.8));
+  });
+  await t.test("warmupMethod: constant — factor · main.at(0) throughout warmup", () => {
+    const s = new WarmupParamScheduler({
+      scheduler: main,
+      warmupFactor: 0.1,
+      warmupLength: 0.2,
+      warmupMethod: "constant",
+    });
+    for (const w of [0, 0.1, 0.19]) assert.equal(s.at(w), 0.1 * main.at(0), `where=${w}`);
+  });
+  await t.test("warmupLength 0: no warmup from where = 0 on; below, fvcore's division by zero", () => {
+    const s = new WarmupParamScheduler({ scheduler: main, warmupFactor: 0.1, warmupLength: 0 });
+    assert.equal(s.at(0), main.at(0));
+    assert.throws(() => s.at(-0.5), { message: /division by zero/ });
+  });
+  await t.test("errors name WarmupParamScheduler, also those of its composite", () => {
+    assert.throws(
+      () => new WarmupParamScheduler({ scheduler: main, warmupFactor: 0.1, warmupLength: 1e300 }),
+      { message: /^WarmupParamScheduler: the sum of all values in `lengths`/ },
+    );
+  });
+});
+
+test("LRMultiplier defaults and branches", async (t) => {
+  const cosine = new CosineParamScheduler({ startValue: 1, endValue: 0 });
+  await t.test("lastIter omitted: -1 — a fresh start at iteration 0, initialLr recorded", () => {
+    const optimizer = { paramGroups: [{ lr: 0.5 } as { lr: number; initialLr?: number }] };
+    const s = new LRMultiplier({ optimizer, multiplier: cosine, maxIter: 4 });
+    assert.equal(s.lastEpoch, 0);
+    assert.equal(optimizer.paramGroups[0]!.initialLr, 0.5);
+    assert.equal(optimizer.paramGroups[0]!.lr, 0.5 * cosine.at(0));
+  });
+  await t.test("step(): a multiplier outside [-1, 1] takes the checked path, same values", () => {
+    const optimizer = { paramGroups: [{ lr: 0.5 }] };
+    const s = new LRMultiplier({
+      optimizer,
+      multiplier: new LinearParamScheduler({ startValue: 1, endValue: 4 }),
+      maxIter: 4,
+    });
+    s.step();
+    assert.equal(optimizer.paramGroups[0]!.lr, 0.5 * (4 * 0.25 + 1 * (1 - 0.25)));
+  });
+  await t.test("step(): a multiplier returning NaN throws before writing, naming LRMultiplier", () => {
+    let value = 1;
+    const optimizer = { paramGroups: [{ lr: 0.5 }] };
+    const s = new LRMultiplier({ optimizer, multiplier: { at: () => value }, maxIter: 4 });
+    value = NaN;
+    assert.throws(() => s.step(), {
+      name: "RangeError",
+      message: "LRMultiplier: multiplier returned NaN at where=0.25, not a finite number",
+    });
+    assert.equal(optimizer.paramGroups[0]!.lr, 0.5);
+    assert.equal(s.lastEpoch, 1, "lastEpoch has advanced, as in the base class");
+  });
+  await t.test("step(): verbose takes the base class's path (and prints)", () => {
+    const optimizer = { paramGroups: [{ lr: 1 }] };
+    const s = new LRMultiplier({ optimizer, multiplier: cosine, maxIter: 4 });
+    s.verbose = true;
+    const logged: unknown[] = [];
+    const saved = console.log;
+    console.log = (...args: unknown[]) => void logged.push(args);
+    try {
+      s.step();
+    } finally {
+      console.log = saved;
+    }
+    assert.equal(optimizer.paramGroups[0]!.lr, cosine.at(0.25));
+    assert.equal(logged.length, 1);
+  });
+  await t.test("loadStateDict(): only the keys given are restored", () => {
+    const optimizer = { paramGroups: [{ lr: 1 }] };
+    const s = new LRMultiplier({ optimizer, multiplier: cosine, maxIter: 4 });
+    s.loadStateDict({ baseLrs: [3] });
+    assert.deepEqual([s.baseLrs, s.lastEpoch], [[3], 0]);
+    s.loadStateDict({ lastEpoch: 2 });
+    assert.deepEqual([s.baseLrs, s.lastEpoch], [[3], 2]);
+    assert.throws(() => s.loadStateDict({ lastEpoch: -2 }), { message: /an integer >= -1/ });
+  });
+});
+
+test("getWarmupFactorAtIter branches", async (t) => {
+  await t.test("iter >= warmupIters: 1, from warmupIters itself on", () => {
+    assert.equal(getWarmupFactorAtIter("linear", 1000, 1000, 0.001), 1);
+    assert.equal(getWarmupFactorAtIter("linear", 999, 1000, 0.001), 0.001 * (1 - 0.999) + 0.999);
+  });
+  await t.test("linear: factor · (1 − alpha) + alpha, alpha = iter / warmupIters", () => {
+    const alpha = 3 / 7;
+    assert.equal(getWarmupFactorAtIter("linear", 3, 7, 0.25), 0.25 * (1 - alpha) + alpha);
+  });
+  await t.test("constant: the factor", () => {
+    assert.equal(getWarmupFactorAtIter("constant", 0, 7, 0.25), 0.25);
+  });
+});
+
+test("legacy warmup defaults (WarmupMultiStepLR, WarmupCosineLR): 0.001 over 1000 linear iterations, lastEpoch -1", async (t) => {
+  for (
+    const [name, make] of [
+      [
+        "WarmupMultiStepLR",
+        (optimizer: Optimizer) => new WarmupMultiStepLR({ optimizer, milestones: [5000] }),
+      ],
+      [
+        "WarmupCosineLR",
+        (optimizer: Optimizer) => new WarmupCosineLR({ optimizer, maxIters: 5000 }),
+      ],
+    ] as const
+  ) {
+    await t.test(name, () => {
+      const optimizer = { paramGroups: [{ lr: 1 }] };
+      const s = make(optimizer);
+      assert.equal(s.lastEpoch, 0, "a fresh start");
+      assert.equal(optimizer.paramGroups[0]!.lr, 0.001, "iteration 0: the warmup factor");
+      for (let i = 0; i < 500; i++) s.step();
+      const cos = name === "WarmupCosineLR" ? 0.5 * (1 + Math.cos(Math.PI * 500 / 5000)) : 1;
+      assert.equal(optimizer.paramGroups[0]!.lr, (0.001 * (1 - 0.5) + 0.5) * cos, "linear ramp");
+      for (let i = 500; i < 1000; i++) s.step();
+      const end = name === "WarmupCosineLR" ? 0.5 * (1 + Math.cos(Math.PI * 1000 / 5000)) : 1;
+      assert.equal(optimizer.paramGroups[0]!.lr, end, "warmup over at 1000");
+    });
+  }
+});
+
+test("WarmupMultiStepLR branches", async (t) => {
+  await t.test("gamma omitted: 0.1", () => {
+    const optimizer = { paramGroups: [{ lr: 1 }] };
+    const s = new WarmupMultiStepLR({ optimizer, milestones: [1], warmupIters: 0 });
+    s.step();
+    assert.equal(optimizer.paramGroups[0]!.lr, 0.1);
+  });
+  await t.test("gamma changed after construction (a loaded state): powers recomputed", () => {
+    const optimizer = { paramGroups: [{ lr: 1 }] };
+    const s = new WarmupMultiStepLR({ optimizer, milestones: [1, 2], warmupIters: 0 });
+    s.step();
+    s.step();
+    assert.equal(optimizer.paramGroups[0]!.lr, 0.010000000000000002);
+    s.gamma = 0.5;
+    s.step();
+    assert.equal(optimizer.paramGroups[0]!.lr, 0.25);
+  });
+  await t.test("equal milestones are allowed (non-decreasing), as detectron2", () => {
+    const optimizer = { paramGroups: [{ lr: 1 }] };
+    assert.doesNotThrow(() => new WarmupMultiStepLR({ optimizer, milestones: [2, 2, 3] }));
+  });
 });

@@ -6,7 +6,7 @@
  */
 
 import { sample } from "../fast/sample.ts";
-import { integer, requireOptions, show } from "../_internal/validate.ts";
+import { finite, integer, iterationRange, requireOptions, show } from "../_internal/validate.ts";
 import type { LRScheduler } from "../torch/optim/lr_scheduler.ts";
 import { LRMultiplier } from "./lr_scheduler.ts";
 
@@ -88,11 +88,7 @@ export function sampleLr(scheduler: LRScheduler, options: SampleLrOptions = {}):
     `an index of baseLrs (0 to ${baseLrs.length - 1})`,
     (x) => x >= 0 && x < baseLrs.length,
   );
-  return sample(scheduler.multiplier, {
-    numUpdates: scheduler.maxIter,
-    ...(o.from === undefined ? {} : { from: o.from }),
-    ...(o.to === undefined ? {} : { to: o.to }),
-    ...(o.out === undefined ? {} : { out: o.out }),
-    scale: baseLrs[group]!,
-  });
+  const { from, to, out } = iterationRange(owner, o, scheduler.maxIter);
+  const scale = finite(owner, `baseLrs[${group}]`, baseLrs[group]);
+  return sample(scheduler.multiplier, { numUpdates: scheduler.maxIter, from, to, out, scale });
 }

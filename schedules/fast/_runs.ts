@@ -1,231 +1,158 @@
 /**
  * The engine behind {@linkcode ScheduleCursor} and `sample()`: splits the iterations of a schedule
- * into *runs* — maximal intervals of iterations on which the value is provably the same — so that
- * a piecewise-constant schedule can be stepped or sampled at the cost of a comparison (or a
- * `Float64Array.fill`) per value.
+ * into *runs* — maximal intervals of iterations evaluated one way (one value, or one formula) —
+ * from the {@linkcode SchedulePlan} the schedule carries, so that a piecewise-constant schedule
+ * can be stepped or sampled at the cost of a comparison (or a `Float64Array.fill`) per value.
  *
  * ## Why the result is bit-identical to `scheduler.at(i / numUpdates)`
  *
- * Every port decides which branch to take with a *piece function* of `where` that is monotone:
- * `MultiStepParamScheduler` uses `bisect_right(milestones, trunc((where + ε) · numUpdates))`,
- * `StepParamScheduler` uses `trunc((where + ε) · values.length)`, `CompositeParamScheduler` uses
- * `segmentAt(where)`, `ConstantParamScheduler` uses `where >= 1`. Each of these is a composition
- * of correctly rounded IEEE-754 operations that are monotone in their argument (`i / n`, `x + c`,
- * `x · c` and `(x − c) / l` for `c`, `l` constants) and of `trunc`/`bisect`/comparison, so it is
- * monotone in the iteration `i`. Two facts follow, with no algebra and no rounding argument:
+ * A plan's piece function is monotone in `where` (the port's promise; see `plan.ts`), and
+ * `where = i / n` is monotone in `i`, as is each stage's `(where − start) / length` (decreasing
+ * for a negative length): every operation is a correctly rounded IEEE-754 operation, monotone in
+ * its argument. So the piece of iteration `i` is a monotone function of `i`, and two facts
+ * follow, with no algebra and no rounding argument:
  *
- * - the set of iterations that share a piece is an interval, and the boundary of that interval can
- *   be found by binary search, **evaluating the very same expression** the scheduler evaluates;
- * - inside a rescaled composite segment the map `where ↦ (where − start) / length` is monotone
- *   too (decreasing for a negative length), so the same holds for nested schedules.
+ * - the iterations that share a piece form an interval, whose ends are found by binary search,
+ *   **evaluating the very same expressions** the scheduler evaluates;
+ * - the same holds through any number of nested stages.
  *
- * When a piece maps to a constant value (MultiStep, Step, StepWithFixedGamma, Constant), every
- * iteration of the interval has exactly that value. Anything else — a smooth schedule, a segment
- * that raises, a scheduler of unknown type, a subclass that overrides `at` — is a run whose
- * values are computed one by one: with an inlined kernel for the known smooth schedules (the
- * same expression, operation for operation, as their `at`), falling back to the scheduler's own
- * `at(i / n)` whenever the kernel signals (with NaN, which `at` never returns) that `at` would
- * throw. Only exact classes are recognised (`at` not overridden); their options are frozen, and
- * `at` is a pure function of `where`.
+ * On a value piece every iteration of the interval has exactly that value. A formula piece is
+ * evaluated per iteration with the port's own formula, and with the scheduler's `at(i / n)`
+ * wherever the formula's value (or the mapped `where`) is not finite — where `at` throws. An
+ * opaque piece, a scheduler without a plan, and one whose `at` is not the one its plan describes
+ * (a subclass overriding `at`) are evaluated with `at(i / n)` itself.
+ *
+ * The engine knows no schedule family: it reads plans, nothing else.
  *
  * @module
  */
 
-import { libm } from "../math.ts";
-import { bisectRightF64 } from "../_internal/python.ts";
-import {
-  CompositeParamScheduler,
-  ConstantParamScheduler,
-  CosineParamScheduler,
-  ExponentialParamScheduler,
-  LinearParamScheduler,
-  MultiStepParamScheduler,
-  type ParamSchedulerLike,
-  PolynomialDecayParamScheduler,
-  StepParamScheduler,
-  StepWithFixedGammaParamScheduler,
-  WHERE_EPSILON,
-} from "../fvcore/param_scheduler.ts";
-
-/** A value of the schedule at (mapped) progress `w`; NaN when the caller must use `at()`. */
-export type Kernel = (w: number) => number;
+import type { FormulaPiece, PlanPiece, ScheduleLike } from "./plan.ts";
 
 const PIECES = 0;
 const VALUE = 1;
 const STAGE = 2;
-const EVAL = 3;
+const FORMULA = 3;
+const OPAQUE = 4;
 
 /** A schedule whose branch is chosen by a monotone piece function of `where`. */
-interface PiecesPlan {
+interface PiecesNode {
   readonly kind: typeof PIECES;
-  /** Monotone in `w` (non-decreasing); ±Infinity for a non-finite `w`. */
+  /** Monotone in `w`; ±Infinity for a non-finite `w`. */
   piece(w: number): number;
   /** What the schedule is on one piece. */
-  resolve(p: number): Plan;
+  resolve(p: number): Node;
 }
 
 /** The same value everywhere. */
-interface ValuePlan {
+interface ValueNode {
   readonly kind: typeof VALUE;
   readonly value: number;
 }
 
-/** A rescaled composite segment: the child sees `(w − start) / length`. */
-export interface StagePlan {
+/** A rescaled stage: the child sees `(w − start) / length`. */
+interface StageNode {
   readonly kind: typeof STAGE;
   readonly start: number;
   readonly length: number;
-  readonly child: Plan;
+  readonly child: Node;
 }
 
-/** Values computed one by one: with `kernel` when known, else with the scheduler's `at`. */
-interface EvalPlan {
-  readonly kind: typeof EVAL;
-  readonly kernel: Kernel | undefined;
-  /** Set for a cosine leaf: `end + half · (1 + cos(π · w))`, for the specialised sampling loop. */
-  readonly cosine: { readonly end: number; readonly half: number } | undefined;
+/** Values computed one by one with the port's formula. */
+interface FormulaNode {
+  readonly kind: typeof FORMULA;
+  readonly formula: (w: number) => number;
+  readonly monotone: boolean;
+  readonly fill: FormulaPiece["fill"];
 }
 
-export type Plan = PiecesPlan | ValuePlan | StagePlan | EvalPlan;
-
-/** A rescaling map of a composite segment, applied to `where` on the way down. */
-export type Stage = StagePlan;
-
-const OPAQUE: EvalPlan = Object.freeze({ kind: EVAL, kernel: undefined, cosine: undefined });
-
-function value(v: number): ValuePlan {
-  return { kind: VALUE, value: v };
+/** Values computed with the scheduler's own `at`. */
+interface OpaqueNode {
+  readonly kind: typeof OPAQUE;
 }
 
-/** Whether `s` is an instance of exactly the behaviour of `C` (its `at` not overridden). */
-function isExactly<T extends ParamSchedulerLike>(
-  s: ParamSchedulerLike,
-  C: abstract new (...args: never[]) => T,
-): s is T {
-  return s instanceof C && s.at === C.prototype.at;
+/** A compiled plan. */
+export type Node = PiecesNode | ValueNode | StageNode | FormulaNode | OpaqueNode;
+
+/** A rescaling map of a stage, applied to `where` on the way down. */
+export type Stage = StageNode;
+
+const OPAQUE_NODE: OpaqueNode = Object.freeze({ kind: OPAQUE });
+
+const cache = new WeakMap<object, Node>();
+
+/** The compiled plan of a scheduler (cached: planned schedules are immutable). */
+export function planOf(s: ScheduleLike): Node {
+  let node = cache.get(s);
+  if (node === undefined) {
+    node = compile(s);
+    cache.set(s, node);
+  }
+  return node;
 }
 
 /**
- * Wraps a finite-argument piece function: a non-finite `w` (possible after rescaling by a tiny
- * segment length) gets its own extreme piece, which keeps the function monotone and maps to
+ * The scheduler's plan, when it has one that describes its current `at` (a `plan()` that throws
+ * counts as none: e.g. an object derived with `Object.create` from a port, whose private fields
+ * it cannot read).
+ */
+function compile(s: ScheduleLike): Node {
+  const planner = (s as { plan?: unknown }).plan;
+  if (typeof planner !== "function") return OPAQUE_NODE;
+  let plan: unknown;
+  try {
+    plan = planner.call(s);
+  } catch {
+    return OPAQUE_NODE;
+  }
+  if (typeof plan !== "object" || plan === null) return OPAQUE_NODE;
+  const { at, piece, resolve } = plan as Record<string, unknown>;
+  if (at !== s.at || typeof resolve !== "function") return OPAQUE_NODE;
+  const leaf = (p: number) => compilePiece(resolve(p) as PlanPiece);
+  if (piece === undefined) return leaf(0);
+  if (typeof piece !== "function") return OPAQUE_NODE;
+  return pieces(piece as (w: number) => number, leaf);
+}
+
+function compilePiece(piece: PlanPiece): Node {
+  switch (piece?.kind) {
+    case "value":
+      return typeof piece.value === "number" && piece.value - piece.value === 0
+        ? { kind: VALUE, value: piece.value }
+        : OPAQUE_NODE;
+    case "stage": {
+      const { schedule, start, length } = piece;
+      if (typeof schedule !== "object" || schedule === null) return OPAQUE_NODE;
+      if (start - start !== 0 || length - length !== 0 || length === 0) return OPAQUE_NODE;
+      const child = planOf(schedule);
+      // (w − 0) / 1 is w exactly, for every double w.
+      return start === 0 && length === 1 ? child : { kind: STAGE, start, length, child };
+    }
+    case "formula":
+      return typeof piece.formula === "function"
+        ? {
+          kind: FORMULA,
+          formula: piece.formula,
+          monotone: piece.monotone === true,
+          fill: piece.fill,
+        }
+        : OPAQUE_NODE;
+    default:
+      return OPAQUE_NODE;
+  }
+}
+
+/**
+ * Wraps a piece function for finite `w`: a non-finite `w` (possible after rescaling by a tiny
+ * stage length) gets its own extreme piece, which keeps the function monotone and maps to
  * "evaluate with at()" (which throws there).
  */
-function pieces(piece: (w: number) => number, resolve: (p: number) => Plan): PiecesPlan {
+function pieces(piece: (w: number) => number, resolve: (p: number) => Node): PiecesNode {
   return {
     kind: PIECES,
     piece: (w) => (w - w !== 0 ? (w > 0 ? Infinity : -Infinity) : piece(w)),
-    resolve: (p) => (p === Infinity || p === -Infinity ? OPAQUE : resolve(p)),
+    resolve: (p) => (p === Infinity || p === -Infinity ? OPAQUE_NODE : resolve(p)),
   };
-}
-
-const cache = new WeakMap<object, Plan>();
-
-/** The plan of a scheduler (cached: the recognised schedulers are immutable). */
-export function planOf(s: ParamSchedulerLike): Plan {
-  let plan = cache.get(s);
-  if (plan === undefined) {
-    plan = compile(s);
-    cache.set(s, plan);
-  }
-  return plan;
-}
-
-function compile(s: ParamSchedulerLike): Plan {
-  if (isExactly(s, MultiStepParamScheduler)) {
-    const { values, numUpdates } = s;
-    const milestones = Float64Array.from(s.milestones);
-    const last = values.length;
-    return pieces(
-      (w) =>
-        w > 1.0 ? last : bisectRightF64(milestones, Math.trunc((w + WHERE_EPSILON) * numUpdates)),
-      (p) => (p < last ? value(values[p]!) : OPAQUE),
-    );
-  }
-  if (isExactly(s, StepParamScheduler) || isExactly(s, StepWithFixedGammaParamScheduler)) {
-    const values = s.values;
-    const n = values.length;
-    return pieces(
-      (w) => Math.trunc((w + WHERE_EPSILON) * n),
-      (p) => {
-        const ind = p < 0 ? p + n : p; // Python's negative indexing, as `at` does
-        return ind < 0 || ind >= n ? OPAQUE : value(values[ind]!);
-      },
-    );
-  }
-  if (isExactly(s, ConstantParamScheduler)) {
-    const v = value(s.value);
-    return pieces((w) => (w >= 1.0 ? 1 : 0), (p) => (p === 0 ? v : OPAQUE));
-  }
-  if (isExactly(s, CompositeParamScheduler)) return compileComposite(s);
-  if (isExactly(s, CosineParamScheduler)) {
-    const end = s.endValue;
-    const half = 0.5 * (s.startValue - s.endValue); // as the constructor computes #halfRange
-    return {
-      kind: EVAL,
-      kernel: (w) => end + half * (1 + libm.cos(Math.PI * w)), // NaN for a non-finite w
-      cosine: { end, half },
-    };
-  }
-  if (isExactly(s, LinearParamScheduler)) {
-    const { startValue, endValue } = s;
-    return {
-      kind: EVAL,
-      kernel: (w) => (w - w !== 0 ? NaN : finiteOrNaN(endValue * w + startValue * (1 - w))),
-      cosine: undefined,
-    };
-  }
-  if (isExactly(s, ExponentialParamScheduler)) {
-    const { startValue, decay } = s;
-    return {
-      kind: EVAL,
-      kernel: (w) =>
-        w - w !== 0 || (decay === 0 && w < 0) ? NaN : finiteOrNaN(startValue * libm.pow(decay, w)),
-      cosine: undefined,
-    };
-  }
-  if (isExactly(s, PolynomialDecayParamScheduler)) {
-    const { baseValue, power } = s;
-    const integral = Number.isInteger(power);
-    return {
-      kind: EVAL,
-      kernel: (w) => {
-        if (w - w !== 0) return NaN;
-        const base = 1 - w;
-        if ((base === 0 && power < 0) || (base < 0 && !integral)) return NaN;
-        return finiteOrNaN(baseValue * libm.pow(base, power));
-      },
-      cosine: undefined,
-    };
-  }
-  return OPAQUE;
-}
-
-/** `at()` throws where the value would not be finite: the kernel hands those back to it. */
-function finiteOrNaN(v: number): number {
-  return v - v === 0 ? v : NaN;
-}
-
-function compileComposite(s: CompositeParamScheduler): Plan {
-  if (s.segmentAt !== CompositeParamScheduler.prototype.segmentAt) return OPAQUE;
-  const { lengths, schedulers, intervalScaling } = s;
-  // fvcore's running_total, accumulated exactly as the constructor does.
-  const starts: number[] = [];
-  let runningTotal = 0;
-  let previous = -Infinity;
-  for (let i = 0; i < lengths.length; i++) {
-    runningTotal = i === 0 ? lengths[0]! : runningTotal + lengths[i]!;
-    if (runningTotal < previous) return OPAQUE; // segmentAt scans linearly: not monotone
-    previous = runningTotal;
-    starts.push(runningTotal - lengths[i]!);
-  }
-  const children: Plan[] = schedulers.map((child, i) => {
-    const plan = planOf(child);
-    if (intervalScaling[i] !== "rescaled") return plan;
-    const length = lengths[i]!;
-    if (length === 0) return OPAQUE; // fvcore raises ZeroDivisionError
-    return { kind: STAGE, start: starts[i]!, length, child: plan };
-  });
-  return pieces((w) => s.segmentAt(w), (p) => children[p]!);
 }
 
 /** `where` as the innermost schedule of `chain` sees it. */
@@ -244,11 +171,13 @@ export interface Run {
   constant: boolean;
   /** The value of every iteration, when `constant`; NaN otherwise. */
   value: number;
-  /** How the values are computed when not constant (undefined: with the scheduler's `at`). */
-  kernel: Kernel | undefined;
-  /** Set for a cosine leaf (values computed with the specialised loop). */
-  cosine: { readonly end: number; readonly half: number } | undefined;
-  /** The rescaling maps from the top-level `where` to the kernel's argument. */
+  /** Whether the values are monotone in the iteration (constant, or a monotone formula). */
+  monotone: boolean;
+  /** The formula of a formula run (undefined: constant, or evaluated with `at`). */
+  formula: ((w: number) => number) | undefined;
+  /** The port's fill loop of a formula run, if any. */
+  fill: FormulaPiece["fill"];
+  /** The rescaling maps from the top-level `where` to the formula's argument. */
   chain: readonly Stage[];
 }
 
@@ -305,86 +234,66 @@ function firstSameAtOrBelow(f: (j: number) => number, p: number, i: number, lo: 
  * The run that contains iteration `i` (a safe integer in `[lo, hi)`), clipped to `[lo, hi)`, for
  * `where = i / n`.
  */
-export function findRun(root: Plan, n: number, i: number, lo: number, hi: number): Run {
-  let plan = root;
+export function findRun(root: Node, n: number, i: number, lo: number, hi: number): Run {
+  let node = root;
   const chain: Stage[] = [];
   for (;;) {
-    switch (plan.kind) {
+    switch (node.kind) {
       case VALUE:
         return {
           start: lo,
           end: hi,
           constant: true,
-          value: plan.value,
-          kernel: undefined,
-          cosine: undefined,
+          value: node.value,
+          monotone: true,
+          formula: undefined,
+          fill: undefined,
           chain,
         };
-      case EVAL:
+      case FORMULA:
         return {
           start: lo,
           end: hi,
           constant: false,
           value: NaN,
-          kernel: plan.kernel,
-          cosine: plan.cosine,
+          monotone: node.monotone,
+          formula: node.formula,
+          fill: node.fill,
+          chain,
+        };
+      case OPAQUE:
+        return {
+          start: lo,
+          end: hi,
+          constant: false,
+          value: NaN,
+          monotone: false,
+          formula: undefined,
+          fill: undefined,
           chain,
         };
       case STAGE:
-        chain.push(plan);
-        plan = plan.child;
+        chain.push(node);
+        node = node.child;
         break;
       case PIECES: {
-        const { piece } = plan;
+        const { piece } = node;
         const depth = chain.slice();
         const f = (j: number) => piece(mapChain(depth, j / n));
         const p = f(i);
         if (lo < i) lo = firstSameAtOrBelow(f, p, i, lo);
         if (i + 1 < hi) hi = firstChangeAbove(f, p, i, hi);
-        plan = plan.resolve(p);
+        node = node.resolve(p);
         break;
       }
     }
   }
 }
 
-// The per-value loops live in small functions of their own, which engines compile (and enter
-// from the interpreter) far more reliably than a loop inside a larger function.
-
-/**
- * The cosine hot loop: exactly `CosineParamScheduler.at`'s expression, one `cos` per value; with
- * the runtime's own `Math.cos` installed in `libm`, called directly so that engines inline it.
- */
-function fillCosine(
-  out: Float64Array,
-  a: number,
-  b: number,
-  i: number,
-  n: number,
-  end: number,
-  half: number,
-): void {
-  for (let j = i, k = a; k < b; j++, k++) out[k] = end + half * (1 + Math.cos(Math.PI * (j / n)));
-}
-
-/** {@linkcode fillCosine} with a substituted `cos` (the conformance oracle). */
-function fillCosineWith(
-  cos: (x: number) => number,
-  out: Float64Array,
-  a: number,
-  b: number,
-  i: number,
-  n: number,
-  end: number,
-  half: number,
-): void {
-  for (let j = i, k = a; k < b; j++, k++) out[k] = end + half * (1 + cos(Math.PI * (j / n)));
-}
-
-/** A known smooth kernel through the rescaling chain; `at()` wherever the kernel declines. */
-function fillKernel(
-  scheduler: ParamSchedulerLike,
-  kernel: Kernel,
+/** A formula run through its stages, value by value; `at()` wherever the formula declines. */
+function fillFormula(
+  scheduler: ScheduleLike,
+  formula: (w: number) => number,
   chain: readonly Stage[],
   out: Float64Array,
   a: number,
@@ -393,8 +302,26 @@ function fillKernel(
   n: number,
 ): void {
   for (let j = i, k = a; k < b; j++, k++) {
-    const v = kernel(mapChain(chain, j / n));
-    out[k] = v === v ? v : scheduler.at(j / n);
+    const w = mapChain(chain, j / n);
+    const v = w - w === 0 ? formula(w) : NaN;
+    out[k] = v - v === 0 ? v : scheduler.at(j / n);
+  }
+}
+
+/** A formula run with the port's own fill loop; `at()` wherever the loop stops. */
+function fillWith(
+  scheduler: ScheduleLike,
+  fill: NonNullable<FormulaPiece["fill"]>,
+  out: Float64Array,
+  a: number,
+  b: number,
+  i: number,
+  n: number,
+): void {
+  // The first iteration is passed as it is: `i + 0` would turn an iteration of -0 into 0.
+  for (let k = fill(out, a, b, i, n); k < b; k = fill(out, k, b, i + (k - a), n)) {
+    out[k] = scheduler.at((i + (k - a)) / n);
+    if (++k === b) break;
   }
 }
 
@@ -404,7 +331,7 @@ function fillKernel(
  * the first iteration where it throws (the values before it are written).
  */
 export function fillRuns(
-  scheduler: ParamSchedulerLike,
+  scheduler: ScheduleLike,
   n: number,
   from: number,
   to: number,
@@ -423,13 +350,11 @@ export function fillRuns(
       i = run.end;
       continue;
     }
-    const { chain, cosine, kernel } = run;
-    if (cosine !== undefined && chain.length === 0) {
-      const cos = libm.cos;
-      if (cos === Math.cos) fillCosine(out, a, b, i, n, cosine.end, cosine.half);
-      else fillCosineWith(cos, out, a, b, i, n, cosine.end, cosine.half);
-    } else if (kernel !== undefined) {
-      fillKernel(scheduler, kernel, chain, out, a, b, i, n);
+    const { chain, fill, formula } = run;
+    if (fill !== undefined && chain.length === 0) {
+      fillWith(scheduler, fill, out, a, b, i, n);
+    } else if (formula !== undefined) {
+      fillFormula(scheduler, formula, chain, out, a, b, i, n);
     } else {
       for (let j = i, k = a; k < b; j++, k++) out[k] = scheduler.at(j / n);
     }

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { findRun, type Kernel, mapChain, type Plan, planOf, type Stage } from "./_runs.ts";
+import { findRun, mapChain, type Node, planOf, type Stage } from "./_runs.ts";
+import type { ScheduleLike } from "./plan.ts";
 import { integer, requireOptions, requireScheduler } from "../_internal/validate.ts";
-import type { ParamSchedulerLike } from "../fvcore/param_scheduler.ts";
 
 const MIN_ITERATION = -Number.MAX_SAFE_INTEGER;
 const END_ITERATION = Number.MAX_SAFE_INTEGER + 1; // exclusive bound, exactly 2^53
@@ -24,6 +24,25 @@ export interface ScheduleCursorOptions {
   start?: number;
 }
 
+/** A run of iterations, as {@linkcode ScheduleCursor.runAt} reports it. */
+export interface ScheduleRun {
+  /** First iteration of the run. */
+  start: number;
+  /** One past the last iteration of the run. */
+  end: number;
+  /** Whether every iteration of the run has the value `value`. */
+  constant: boolean;
+  /** The value of every iteration of the run when `constant`; NaN otherwise. */
+  value: number;
+  /**
+   * Whether the values of the run are monotone in the iteration: true for a constant run and
+   * for a formula its schedule's plan declares monotone there (fvcore's cosine, linear,
+   * exponential and polynomial schedules on `where` ∈ [0, 1]), up to the rounding of the formula
+   * (see `SchedulePlan`). The minimum and maximum of a monotone run are at its two ends.
+   */
+  monotone: boolean;
+}
+
 /**
  * Steps through a schedule iteration by iteration, at amortised O(1) cost on piecewise-constant
  * schedules: the value at iteration `i` is `scheduler.at(i / numUpdates)`, bit for bit.
@@ -31,11 +50,11 @@ export interface ScheduleCursorOptions {
  * The cursor remembers the *run* — the interval of iterations on which the value is provably
  * constant — that the last lookup fell in, so stepping a multistep schedule costs one comparison
  * per iteration plus a binary search at each of its few change points. The change points are
- * found by evaluating the scheduler's own branch expression (see the `_runs.ts` module notes), so
- * `WHERE_EPSILON` effects, rescaled composite segments and raising segments behave exactly as
- * with `at`. Smooth schedules (cosine, linear, exponential, polynomial) are evaluated at every
- * iteration with the same expression as their `at`; schedulers of unknown type (duck-typed, or
- * subclasses that override `at`) are simply called.
+ * found by evaluating the piece function of the schedule's plan (`SchedulePlan`) — the
+ * port's own branch expression — so `WHERE_EPSILON` effects, rescaled composite segments and
+ * raising segments behave exactly as with `at`. Smooth schedules (cosine, linear, exponential,
+ * polynomial) are evaluated at every iteration with the formula their `at` evaluates; schedulers
+ * without a plan (duck-typed, or subclasses that override `at`) are simply called.
  *
  * Random access ({@linkcode ScheduleCursor.valueAt}) is supported; it is fastest when
  * consecutive lookups stay in the same run.
@@ -50,7 +69,7 @@ export interface ScheduleCursorOptions {
  * });
  * const cursor = new ScheduleCursor(s, { numUpdates: 90000 });
  * let sum = 0;
- * for (let i = 0; i < 90000; i++) sum += cursor.next(); // ≈ 1 ns per step
+ * for (let i = 0; i < 90000; i++) sum += cursor.next();
  * assert.equal(cursor.index, 90000);
  * assert.equal(cursor.valueAt(59999), s.at(59999 / 90000));
  * assert.equal(cursor.valueAt(60000), 0.1);
@@ -59,16 +78,14 @@ export interface ScheduleCursorOptions {
  */
 export class ScheduleCursor {
   /** The schedule. */
-  readonly scheduler: ParamSchedulerLike;
+  readonly scheduler: ScheduleLike;
   /** `where = iteration / numUpdates`. */
   readonly numUpdates: number;
-  private readonly _plan: Plan;
+  private readonly _plan: Node;
   // next(): iterations below _stepEnd have the value _stepValue. It is set from inside a
   // constant run reached by next(), and otherwise to the current iteration (no fast path), also
   // when `index` is assigned, so the iteration next() is at never lies before that run's start.
-  // Integer-valued, and cached runs are clipped to ±2^28 around the lookup, so that engines keep
-  // these fields as small integers (V8's Smis are 31-bit): a change of field representation
-  // midway (runs can reach ±2^53) would deoptimise the hot path.
+  // Cached runs are clipped to ±2^28 around the lookup (BENCH.md § Optimisations says why).
   private _next: number;
   private _stepEnd: number;
   private _stepValue = NaN;
@@ -77,7 +94,7 @@ export class ScheduleCursor {
   private _last = 0;
   private _constant = false;
   private _value = NaN;
-  private _kernel: Kernel | undefined = undefined;
+  private _formula: ((w: number) => number) | undefined = undefined;
   private _chain: readonly Stage[] = [];
 
   /**
@@ -88,7 +105,7 @@ export class ScheduleCursor {
    * @throws {TypeError} If `scheduler` has no `at` method or an option has the wrong type.
    * @throws {RangeError} If `numUpdates` is not a positive integer or `start` not a safe integer.
    */
-  constructor(scheduler: ParamSchedulerLike, options: ScheduleCursorOptions) {
+  constructor(scheduler: ScheduleLike, options: ScheduleCursorOptions) {
     const owner = "ScheduleCursor";
     this.scheduler = requireScheduler(owner, "scheduler", scheduler);
     const o = requireOptions(owner, options, ["numUpdates", "start"]);
@@ -161,27 +178,56 @@ export class ScheduleCursor {
 
   /**
    * The run that contains `iteration`: the interval `[start, end)` of iterations around it on
-   * which the value is constant (`constant: true`), or on which it is computed per iteration.
-   * A constant run is maximal within one branch of the schedule (neighbouring branches that
-   * happen to have the same value are separate runs).
+   * which the value is constant (`constant: true`), or on which it is computed per iteration
+   * one way (and then `monotone` says whether its minimum and maximum are at its ends).
+   * A run is maximal within one branch of the schedule (neighbouring branches that happen to
+   * have the same value are separate runs).
    *
    * @param iteration A safe integer.
-   * @returns `{ start, end, constant, value }` (`value` is NaN when not constant).
+   * @returns `{ start, end, constant, value, monotone }` (`value` is NaN when not constant).
    * @throws {RangeError} If `iteration` is not a safe integer.
+   *
+   * @example Plotting a curve in O(width + change points)
+   * ```ts
+   * import { CosineParamScheduler, ScheduleCursor, WarmupParamScheduler } from "@lrspec/lrspec";
+   * import assert from "node:assert/strict";
+   *
+   * const s = new WarmupParamScheduler({
+   *   scheduler: new CosineParamScheduler({ startValue: 1, endValue: 0 }),
+   *   warmupFactor: 0.001,
+   *   warmupLength: 0.01,
+   * });
+   * const cursor = new ScheduleCursor(s, { numUpdates: 10000 });
+   * const warmup = cursor.runAt(0);
+   * assert.deepEqual([warmup.end, warmup.constant, warmup.monotone], [100, false, true]);
+   * const decay = cursor.runAt(5000); // one monotone run: min and max at its ends
+   * assert.deepEqual([decay.start, decay.end, decay.monotone], [100, 10001, true]);
+   * ```
    */
-  runAt(iteration: number): { start: number; end: number; constant: boolean; value: number } {
+  runAt(iteration: number): ScheduleRun {
     integer("ScheduleCursor", "iteration", iteration, "a safe integer", Number.isSafeInteger);
     const run = findRun(this._plan, this.numUpdates, iteration, MIN_ITERATION, END_ITERATION);
-    return { start: run.start, end: run.end, constant: run.constant, value: run.value };
+    return {
+      start: run.start,
+      end: run.end,
+      constant: run.constant,
+      value: run.value,
+      monotone: run.monotone,
+    };
   }
 
-  /** The value in a non-constant run: the kernel, or the scheduler's own `at`. */
+  /** The value in a non-constant run: the port's formula, or the scheduler's own `at`. */
   private _evaluate(iteration: number): number {
     const where = iteration / this.numUpdates;
-    const kernel = this._kernel;
-    if (kernel !== undefined) {
-      const v = kernel(mapChain(this._chain, where));
-      if (v === v) return v;
+    const formula = this._formula;
+    if (formula !== undefined) {
+      const chain = this._chain;
+      // A mapped `where` may overflow to ±Infinity; an unmapped one is finite here.
+      const w = chain.length === 0 ? where : mapChain(chain, where);
+      if (w - w === 0) {
+        const v = formula(w);
+        if (v - v === 0) return v;
+      }
     }
     return this.scheduler.at(where);
   }
@@ -200,7 +246,7 @@ export class ScheduleCursor {
     this._last = run.end - 1;
     this._constant = run.constant;
     this._value = run.value;
-    this._kernel = run.kernel;
+    this._formula = run.formula;
     this._chain = run.chain;
     return run.constant ? run.value : this._evaluate(iteration);
   }

@@ -1,20 +1,27 @@
 /**
- * Fast, exact evaluation of a whole schedule: {@linkcode sample} fills a `Float64Array` with the
- * values of a `ParamScheduler` at `where = i / numUpdates` (detectron2's `sampleLr` and the
- * stepping `ScheduleCursor` are built on the same engine).
+ * Exact evaluation of a whole schedule: {@linkcode sample} fills a `Float64Array` with the values
+ * of a schedule at `where = i / numUpdates` (detectron2's `sampleLr` and the stepping
+ * `ScheduleCursor` are built on the same engine).
  *
  * The values are bit-identical to evaluating `scheduler.at(i / numUpdates)` at every `i` — the
  * same doubles, and the same error at the same iteration when the schedule raises — but a
- * piecewise-constant schedule costs one `Float64Array.fill` per constant interval (or one
+ * piecewise-constant schedule takes one `Float64Array.fill` per constant interval (or one
  * comparison per step) instead of one evaluation per iteration: its change points are found by
- * binary search over the schedule's own branch expression, never by algebra.
+ * binary search over the piece function of the schedule's plan (its own branch expression; see
+ * `SchedulePlan`), never by algebra.
  *
  * @module
  */
 
 import { fillRuns } from "./_runs.ts";
-import { finite, integer, requireOptions, requireScheduler, show } from "../_internal/validate.ts";
-import type { ParamSchedulerLike } from "../fvcore/param_scheduler.ts";
+import type { ScheduleLike } from "./plan.ts";
+import {
+  finite,
+  integer,
+  iterationRange,
+  requireOptions,
+  requireScheduler,
+} from "../_internal/validate.ts";
 
 /** Options of {@linkcode sample}. */
 export interface SampleOptions {
@@ -43,34 +50,6 @@ export interface SampleOptions {
   scale?: number;
 }
 
-function range(
-  owner: string,
-  o: { from?: number; to?: number; out?: Float64Array },
-  defaultTo: number,
-): { from: number; to: number; out: Float64Array } {
-  const safe = (x: number) => Number.isSafeInteger(x);
-  const from = integer(owner, "from", o.from ?? 0, "a safe integer", safe);
-  const to = integer(owner, "to", o.to ?? defaultTo, "a safe integer", safe);
-  if (to < from) {
-    throw new RangeError(`${owner}: \`to\` must be >= \`from\`: got from=${from}, to=${to}`);
-  }
-  let out: Float64Array;
-  if (o.out === undefined) {
-    out = new Float64Array(to - from);
-  } else {
-    if (!(o.out instanceof Float64Array)) {
-      throw new TypeError(`${owner}: \`out\` must be a Float64Array: got ${show(o.out)}`);
-    }
-    out = o.out;
-    if (out.length < to - from) {
-      throw new RangeError(
-        `${owner}: \`out\` must hold at least ${to - from} values: got length ${out.length}`,
-      );
-    }
-  }
-  return { from, to, out };
-}
-
 /**
  * The values of a schedule at `where = i / numUpdates` for every iteration `i` in
  * `[from, to)`, written into a `Float64Array`.
@@ -81,9 +60,8 @@ function range(
  *
  * Bit-identical to that loop for every scheduler and every iteration: piecewise-constant parts
  * (multistep, step, constant, and such segments of composites and warmups) are filled interval
- * by interval, smooth parts are computed with the same expression as their `at`, and schedulers
- * of unknown type are called once per iteration. The time is that of a memory fill for a
- * multistep schedule and within a few percent of the `cos` calls for a cosine one.
+ * by interval, smooth parts are computed with the formula their `at` evaluates, and schedulers
+ * without a plan (see `SchedulePlan`) are called once per iteration. BENCH.md has the figures.
  *
  * @param scheduler Any scheduler with `at(where)`.
  * @param options `{ numUpdates, from?, to?, out?, scale? }`.
@@ -112,7 +90,7 @@ function range(
  * }
  * ```
  */
-export function sample(scheduler: ParamSchedulerLike, options: SampleOptions): Float64Array {
+export function sample(scheduler: ScheduleLike, options: SampleOptions): Float64Array {
   const owner = "sample";
   requireScheduler(owner, "scheduler", scheduler);
   const o = requireOptions(owner, options, ["numUpdates", "from", "to", "out", "scale"]);
@@ -123,7 +101,7 @@ export function sample(scheduler: ParamSchedulerLike, options: SampleOptions): F
     "a positive integer",
     (x) => x > 0 && x <= Number.MAX_SAFE_INTEGER,
   );
-  const { from, to, out } = range(owner, o, n);
+  const { from, to, out } = iterationRange(owner, o, n);
   const scale = o.scale === undefined ? undefined : finite(owner, "scale", o.scale);
   fillRuns(scheduler, n, from, to, out, 0, scale);
   return out;

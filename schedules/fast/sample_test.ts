@@ -3,26 +3,26 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import {
-  buildLrScheduler,
   CompositeParamScheduler,
   ConstantParamScheduler,
   CosineParamScheduler,
   ExponentialParamScheduler,
-  getCfg,
   LinearParamScheduler,
   LRMultiplier,
   MultiStepParamScheduler,
   type ParamSchedulerLike,
+  type PlanPiece,
   PolynomialDecayParamScheduler,
   sample,
-  sampleLr,
   ScheduleCursor,
+  type SchedulePlan,
   StepParamScheduler,
   StepWithFixedGammaParamScheduler,
   WarmupParamScheduler,
-  WarmupPolyLR,
 } from "../../mod.ts";
 import { libm } from "../math.ts";
+import { bisectRight } from "../_internal/python.ts";
+import { ulpOf } from "../../testing/props.ts";
 import { buildParamScheduler, type SchedulerSpec } from "../../conformance/specs.ts";
 
 /** What `at` does at one iteration: a value or an error (constructor and message). */
@@ -156,6 +156,86 @@ const multiStep = fc
       );
   });
 
+/** A foreign schedule with a plan: steps at sorted breakpoints, raising outside [lo, hi]. */
+const plannedSteps: fc.Arbitrary<ParamSchedulerLike> = fc
+  .record({
+    breaks: fc.uniqueArray(fc.double({ min: -0.5, max: 1.5, noNaN: true }), { maxLength: 5 }),
+    values: fc.array(small, { minLength: 6, maxLength: 6 }),
+    lo: fc.double({ min: -1, max: 0, noNaN: true }),
+    hi: fc.double({ min: 1, max: 2, noNaN: true }),
+  })
+  .map(({ breaks, values, lo, hi }) => {
+    const sorted = breaks.slice().sort((a, b) => a - b);
+    const index = (w: number) => bisectRight(sorted, w);
+    const s = {
+      at(w: number): number {
+        if (!(w >= lo && w <= hi)) throw new RangeError(`planned steps: where=${w} out of range`);
+        return values[index(w)]!;
+      },
+      plan(): SchedulePlan {
+        return {
+          at: s.at,
+          piece: (w) => (w < lo ? -1 : w > hi ? 99 : index(w)),
+          resolve: (p): PlanPiece =>
+            p < 0 || p === 99 ? { kind: "opaque" } : { kind: "value", value: values[p]! },
+        };
+      },
+    };
+    return s;
+  });
+
+/** A foreign formula with a plan and a fill loop, non-finite (at() raising) beyond `edge`. */
+const plannedFormula: fc.Arbitrary<ParamSchedulerLike> = fc
+  .record({ slope: small, edge: fc.double({ min: -0.5, max: 1.5, noNaN: true }) })
+  .map(({ slope, edge }) => {
+    const formula = (w: number) => (w > edge ? Infinity : slope * w);
+    const s = {
+      at(w: number): number {
+        if (w > edge) throw new RangeError(`planned formula: where=${w} > ${edge}`);
+        return slope * w;
+      },
+      plan(): SchedulePlan {
+        return {
+          at: s.at,
+          resolve: () => ({
+            kind: "formula",
+            formula,
+            monotone: true,
+            fill: (out, from, to, first, n) => {
+              for (let j = first, k = from; k < to; j++, k++) {
+                const v = formula(j / n);
+                if (v - v !== 0) return k;
+                out[k] = v;
+              }
+              return to;
+            },
+          }),
+        };
+      },
+    };
+    return s;
+  });
+
+/** A subclass that overrides at() and brings its own plan. */
+class ShiftedConstant extends ConstantParamScheduler {
+  readonly #shift: number;
+  constructor(options: { value: number }, shift: number) {
+    super(options);
+    this.#shift = shift;
+  }
+  override at(where: number): number {
+    return super.at(where) + this.#shift;
+  }
+  override plan(): SchedulePlan {
+    const value = this.value + this.#shift;
+    return {
+      at: ShiftedConstant.prototype.at,
+      piece: (w) => (w >= 1 ? 1 : 0),
+      resolve: (p): PlanPiece => (p === 0 ? { kind: "value", value } : { kind: "opaque" }),
+    };
+  }
+}
+
 const leaf: fc.Arbitrary<ParamSchedulerLike | undefined> = fc.oneof(
   small.map((value) => new ConstantParamScheduler({ value })),
   fc.record({ startValue: small, endValue: small }).map((o) => new CosineParamScheduler(o)),
@@ -188,6 +268,11 @@ const leaf: fc.Arbitrary<ParamSchedulerLike | undefined> = fc.oneof(
     })
     .map((o) => new StepWithFixedGammaParamScheduler(o)),
   fc.constant({ at: (w: number) => Math.sin(3 * w) }), // duck-typed: evaluated per step
+  plannedSteps,
+  plannedFormula,
+  fc.record({ value: small, shift: small }).map(({ value, shift }) =>
+    new ShiftedConstant({ value }, shift)
+  ),
 );
 
 /** Lengths that sum to 1 within fvcore's tolerance: normalised weights, zeros, even negatives. */
@@ -336,6 +421,42 @@ test("ScheduleCursor is bit-identical to at(i / n)", async (t) => {
       { numRuns: RUNS },
     );
   });
+  await t.test("runAt: constant runs hold their value, runs claimed monotone are", () => {
+    fc.assert(
+      fc.property(schedulerArb, windowArb, (s, w) => {
+        fc.pre(s !== undefined);
+        const { n, from, to } = windowFor(s!, w);
+        const cursor = new ScheduleCursor(s!, { numUpdates: n });
+        for (let i = from; i < to;) {
+          const run = cursor.runAt(i);
+          assert.ok(run.start <= i && i < run.end, `run [${run.start}, ${run.end}) holds ${i}`);
+          const end = Math.min(run.end, to);
+          const values: number[] = [];
+          for (let j = i; j < end; j++) {
+            const o = outcomeOf(() => s!.at(j / n));
+            if ("value" in o) values.push(o.value);
+            if (run.constant) assert.ok(same(o, { value: run.value }), `constant run at ${j}`);
+          }
+          if (run.monotone && values.length > 2) {
+            // Monotone up to the rounding of the formula (SchedulePlan's contract): 4 ULPs.
+            const up = values[values.length - 1]! >= values[0]!;
+            values.forEach((v, k) => {
+              if (k === 0) return;
+              const previous = values[k - 1]!;
+              const slack = 4 *
+                Math.max(Number.MIN_VALUE, ulpOf(Math.max(Math.abs(v), Math.abs(previous))));
+              assert.ok(
+                up ? v >= previous - slack : v <= previous + slack,
+                `monotone run [${i}, ${end}): ${previous} then ${v} at ${i + k}`,
+              );
+            });
+          }
+          i = end;
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
   await t.test("runAt reports maximal constant runs of a multistep schedule", () => {
     const s = new MultiStepParamScheduler({
       values: [1, 0.1, 0.01],
@@ -348,9 +469,17 @@ test("ScheduleCursor is bit-identical to at(i / n)", async (t) => {
       end: 60000,
       constant: true,
       value: 1,
+      monotone: true,
     });
-    assert.deepEqual(c.runAt(70000), { start: 60000, end: 80000, constant: true, value: 0.1 });
-    assert.deepEqual(c.runAt(90000), { start: 80000, end: 90001, constant: true, value: 0.01 });
+    const run = (start: number, end: number, value: number) => ({
+      start,
+      end,
+      constant: true,
+      value,
+      monotone: true,
+    });
+    assert.deepEqual(c.runAt(70000), run(60000, 80000, 0.1));
+    assert.deepEqual(c.runAt(90000), run(80000, 90001, 0.01));
     assert.equal(c.runAt(90001).constant, false); // at() raises past the end
     assert.throws(() => c.valueAt(90001), RangeError);
     assert.throws(() => c.runAt(0.5), RangeError);
@@ -437,76 +566,6 @@ test("sample() and ScheduleCursor on every fvcore schedule of the golden fixture
       }
     });
   }
-});
-
-function configFor(c: ManifestCase) {
-  const cfg = getCfg() as unknown as Record<string, Record<string, unknown>>;
-  for (const [section, values] of Object.entries(c.config ?? {})) {
-    Object.assign(cfg[section]!, values);
-  }
-  return cfg as unknown as ReturnType<typeof getCfg>;
-}
-
-test("sampleLr() equals the learning rates of stepping every build fixture", async (t) => {
-  for (const c of manifest.cases) {
-    if (c.kind !== "build_lr_scheduler" || c.error !== undefined) continue;
-    await t.test(c.id, () => {
-      const cfg = configFor(c);
-      const optimizer = { paramGroups: c.baseLrs!.map((lr) => ({ lr })) };
-      const scheduler = buildLrScheduler(cfg, optimizer, { onWarning: () => {} });
-      if (!(scheduler instanceof LRMultiplier)) {
-        assert.throws(() => sampleLr(scheduler), TypeError);
-        return;
-      }
-      const maxIter = scheduler.maxIter;
-      const curves = c.baseLrs!.map((_, group) => {
-        const out = new Float64Array(maxIter + 2).fill(NaN);
-        const o = outcomeOf(() => (sampleLr(scheduler, { group, to: maxIter + 2, out }), 0));
-        return { out, o };
-      });
-      let failed: Outcome | undefined;
-      for (let iter = 0; iter <= maxIter + 1; iter++) {
-        optimizer.paramGroups.forEach((g, group) => {
-          const { out } = curves[group]!;
-          assert.ok(
-            Object.is(out[iter], g.lr),
-            `${c.id} group ${group} iter ${iter}: ${out[iter]} != ${g.lr}`,
-          );
-        });
-        failed = outcomeOf(() => (scheduler.step(), 0));
-        if ("error" in failed) break;
-      }
-      // Past the end the multiplier raises (multistep, step) or not (cosine): sampleLr agrees.
-      for (const { o } of curves) assert.equal(show(o), "error" in failed! ? show(failed!) : "0");
-    });
-  }
-});
-
-test("sampleLr() validates its arguments", () => {
-  const optimizer = { paramGroups: [{ lr: 0.1 }, { lr: 0.2 }] };
-  const s = new LRMultiplier({
-    optimizer,
-    multiplier: new CosineParamScheduler({ startValue: 1, endValue: 0 }),
-    maxIter: 10,
-  });
-  assert.deepEqual([...sampleLr(s, { group: 1, from: 10, to: 11 })], [0]);
-  assert.throws(() => sampleLr(s, { group: 2 }), {
-    name: "RangeError",
-    message: "sampleLr: `group` must be an index of baseLrs (0 to 1): got 2",
-  });
-  const poly = new WarmupPolyLR({ optimizer: { paramGroups: [{ lr: 1 }] }, maxIters: 10 });
-  assert.throws(() => sampleLr(poly), TypeError);
-  class Custom extends LRMultiplier {
-    override getLr(): number[] {
-      return super.getLr().map((x) => x / 2);
-    }
-  }
-  const custom = new Custom({
-    optimizer: { paramGroups: [{ lr: 1 }] },
-    multiplier: new CosineParamScheduler({ startValue: 1, endValue: 0 }),
-    maxIter: 10,
-  });
-  assert.throws(() => sampleLr(custom), TypeError);
 });
 
 /** Forces the base class's step(): a getLr override with the same values. */
@@ -604,4 +663,34 @@ test("LRMultiplier.step() matches the base class's step() exactly", async (t) =>
     assert.equal(optimizer.paramGroups[0]!.lr, s.multiplier.at(0.75));
     assert.equal(optimizer.paramGroups[1]!.lr, 3);
   });
+});
+
+test("defaults: an omitted option has its documented effect", async (t) => {
+  const s = new CosineParamScheduler({ startValue: 1, endValue: 0.5 });
+  await t.test("sample(): from 0, to numUpdates (where = 1 not included), a new array, unscaled", () => {
+    const a = sample(s, { numUpdates: 8 });
+    assert.equal(a.length, 8);
+    assert.equal(a[0], s.at(0));
+    assert.equal(a[7], s.at(7 / 8));
+    assert.notEqual(sample(s, { numUpdates: 8 }), a, "a new array per call");
+    assert.deepEqual([...a], [...sample(s, { numUpdates: 8, scale: 1 })]);
+    assert.deepEqual([...sample(s, { numUpdates: 8, scale: 2 })], [...a].map((v) => 2 * v));
+  });
+  await t.test("ScheduleCursor: start 0", () => {
+    const c = new ScheduleCursor(s, { numUpdates: 8 });
+    assert.equal(c.index, 0);
+    assert.equal(c.next(), s.at(0));
+  });
+});
+
+test("ScheduleCursor: assigning index jumps, also backwards out of a constant run", () => {
+  const s = new MultiStepParamScheduler({ values: [1, 0.5], milestones: [4], numUpdates: 8 });
+  const c = new ScheduleCursor(s, { numUpdates: 8 });
+  for (let i = 0; i < 6; i++) c.next();
+  c.index = 2;
+  assert.equal(c.index, 2);
+  assert.deepEqual([c.next(), c.next(), c.next()], [1, 1, 0.5]);
+  c.index = 9;
+  assert.throws(() => c.next(), RangeError, "where > 1 raises, as at() does");
+  assert.equal(c.index, 10);
 });

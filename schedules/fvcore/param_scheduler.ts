@@ -19,7 +19,8 @@
  */
 
 import { libm } from "../math.ts";
-import { bisectRightF64, pySum } from "../_internal/python.ts";
+import { bisectRightF64, listIndex, pySum } from "../_internal/python.ts";
+import type { PlanPiece, SchedulePlan } from "../fast/plan.ts";
 import {
   array,
   checkSchedulerValue,
@@ -50,7 +51,10 @@ export const WHERE_EPSILON = 1e-6;
  *
  * Port of fvcore `ParamScheduler`; fvcore's `__call__(where)` is {@linkcode ParamScheduler.at}.
  * Subclass it to write your own schedule; anything with an `at(where)` method is accepted
- * wherever a scheduler is expected.
+ * wherever a scheduler is expected. Every scheduler of this module also has a `plan()` (a
+ * {@linkcode SchedulePlan}) through which `sample()` and `ScheduleCursor` evaluate it at the cost
+ * of its change points; a subclass that overrides `at` is evaluated through its `at` instead,
+ * unless it provides a plan of its own.
  */
 export abstract class ParamScheduler {
   /** {@linkcode WHERE_EPSILON}, as the class attribute fvcore code refers to. */
@@ -84,6 +88,33 @@ function finiteGuard(owner: string, where: number, value: number): number {
     );
   }
   return value;
+}
+
+const OPAQUE: PlanPiece = Object.freeze({ kind: "opaque" });
+
+/** A value piece of a plan. */
+function valuePiece(value: number): PlanPiece {
+  return { kind: "value", value };
+}
+
+/**
+ * The plan of a smooth schedule: `formula` everywhere, declared monotone on `where` ∈ [0, 1]
+ * only — the schedule's domain, where each fvcore formula is monotone; extrapolated beyond it, a
+ * cosine turns and a linear interpolation cancels (`end · where` against `start · (1 − where)`).
+ */
+function smoothPlan(
+  at: (where: number) => number,
+  formula: (where: number) => number,
+  fill?: (out: Float64Array, from: number, to: number, first: number, n: number) => number,
+): SchedulePlan {
+  const extra = fill === undefined ? {} : { fill };
+  const inside: PlanPiece = { kind: "formula", formula, monotone: true, ...extra };
+  const outside: PlanPiece = { kind: "formula", formula, monotone: false, ...extra };
+  return {
+    at,
+    piece: (where) => (where < 0 ? -1 : where <= 1 ? 0 : 1),
+    resolve: (p) => (p === 0 ? inside : outside),
+  };
 }
 
 /** Options of {@linkcode ConstantParamScheduler}. */
@@ -132,13 +163,31 @@ export class ConstantParamScheduler extends ParamScheduler {
    */
   at(where: number): number {
     finiteArgument("ConstantParamScheduler", "where", where);
-    if (where >= 1.0) {
+    if (constantPastEnd(where)) {
       throw new RangeError(
         `ConstantParamScheduler: where in ParamScheduler must be in [0, 1]: got ${where}`,
       );
     }
     return this.value;
   }
+
+  /**
+   * The plan of {@linkcode ConstantParamScheduler.at}: `value` below `where = 1`, `at()` (which
+   * throws) from there on.
+   */
+  plan(): SchedulePlan {
+    const value = valuePiece(this.value);
+    return {
+      at: ConstantParamScheduler.prototype.at,
+      piece: (where) => (constantPastEnd(where) ? 1 : 0),
+      resolve: (p) => (p === 0 ? value : OPAQUE),
+    };
+  }
+}
+
+/** fvcore `ConstantParamScheduler` raises from `where = 1` on. */
+function constantPastEnd(where: number): boolean {
+  return where >= 1.0;
 }
 
 /** Options of {@linkcode CosineParamScheduler}. */
@@ -203,8 +252,60 @@ export class CosineParamScheduler extends ParamScheduler {
    */
   at(where: number): number {
     finiteArgument("CosineParamScheduler", "where", where);
-    return this.endValue + this.#halfRange * (1 + libm.cos(Math.PI * where));
+    return cosine(libm.cos, this.endValue, this.#halfRange, where);
   }
+
+  /**
+   * The plan of {@linkcode CosineParamScheduler.at}: the formula everywhere (with a fill loop),
+   * declared monotone on `where` ∈ [0, 1], a half period of the cosine.
+   */
+  plan(): SchedulePlan {
+    const end = this.endValue;
+    const halfRange = this.#halfRange;
+    return smoothPlan(
+      CosineParamScheduler.prototype.at,
+      (where) => cosine(libm.cos, end, halfRange, where),
+      (out, from, to, first, n) => fillCosine(out, from, to, first, n, end, halfRange),
+    );
+  }
+}
+
+/**
+ * fvcore `CosineParamScheduler`: `end + 0.5 · (start − end) · (1 + cos(π · where))`, with `cos`
+ * from {@linkcode libm}.
+ */
+function cosine(
+  cos: (x: number) => number,
+  endValue: number,
+  halfRange: number,
+  where: number,
+): number {
+  return endValue + halfRange * (1 + cos(Math.PI * where));
+}
+
+/**
+ * {@linkcode cosine} at `where = j / n` for `j = first, first + 1, …`, into `out[from, to)`, two
+ * values per turn (BENCH.md § Optimisations). Finite everywhere: each value lies between
+ * `startValue` and `endValue`.
+ */
+function fillCosine(
+  out: Float64Array,
+  from: number,
+  to: number,
+  first: number,
+  n: number,
+  endValue: number,
+  halfRange: number,
+): number {
+  const cos = libm.cos;
+  let j = first;
+  let k = from;
+  for (; k + 1 < to; j += 2, k += 2) {
+    out[k] = cosine(cos, endValue, halfRange, j / n);
+    out[k + 1] = cosine(cos, endValue, halfRange, (j + 1) / n);
+  }
+  if (k < to) out[k] = cosine(cos, endValue, halfRange, j / n);
+  return to;
 }
 
 /** Options of {@linkcode ExponentialParamScheduler}. */
@@ -270,8 +371,25 @@ export class ExponentialParamScheduler extends ParamScheduler {
     if (this.decay === 0 && where < 0) {
       throw new RangeError(`${owner}: 0.0 cannot be raised to a negative power (where=${where})`);
     }
-    return finiteGuard(owner, where, this.startValue * libm.pow(this.decay, where));
+    return finiteGuard(owner, where, exponential(this.startValue, this.decay, where));
   }
+
+  /**
+   * The plan of {@linkcode ExponentialParamScheduler.at}: the formula everywhere, declared
+   * monotone on `where` ∈ [0, 1].
+   */
+  plan(): SchedulePlan {
+    const { startValue, decay } = this;
+    return smoothPlan(
+      ExponentialParamScheduler.prototype.at,
+      (where) => exponential(startValue, decay, where),
+    );
+  }
+}
+
+/** fvcore `ExponentialParamScheduler`: `start · decay ** where`. */
+function exponential(startValue: number, decay: number, where: number): number {
+  return startValue * libm.pow(decay, where);
 }
 
 /** Options of {@linkcode LinearParamScheduler}. */
@@ -329,9 +447,26 @@ export class LinearParamScheduler extends ParamScheduler {
     return finiteGuard(
       "LinearParamScheduler",
       where,
-      this.endValue * where + this.startValue * (1 - where),
+      linear(this.startValue, this.endValue, where),
     );
   }
+
+  /**
+   * The plan of {@linkcode LinearParamScheduler.at}: the formula everywhere, declared monotone on
+   * `where` ∈ [0, 1].
+   */
+  plan(): SchedulePlan {
+    const { startValue, endValue } = this;
+    return smoothPlan(
+      LinearParamScheduler.prototype.at,
+      (where) => linear(startValue, endValue, where),
+    );
+  }
+}
+
+/** fvcore `LinearParamScheduler`: `end · where + start · (1 − where)`. */
+function linear(startValue: number, endValue: number, where: number): number {
+  return endValue * where + startValue * (1 - where);
 }
 
 /** Options of {@linkcode MultiStepParamScheduler}. */
@@ -386,7 +521,6 @@ export class MultiStepParamScheduler extends ParamScheduler {
   readonly numUpdates: number;
   /** The milestones strictly inside the schedule (frozen copy). */
   readonly milestones: readonly number[];
-  // Typed copies for at(): frozen arrays are slow to read on JavaScriptCore.
   readonly #milestones: Float64Array;
   readonly #values: Float64Array;
 
@@ -471,14 +605,43 @@ export class MultiStepParamScheduler extends ParamScheduler {
    */
   at(where: number): number {
     finiteArgument("MultiStepParamScheduler", "where", where);
-    if (where > 1.0) {
+    if (multiStepPastEnd(where)) {
       throw new RangeError(
         `MultiStepParamScheduler: where in ParamScheduler must be in [0, 1]: got ${where}`,
       );
     }
-    const epochNum = Math.trunc((where + WHERE_EPSILON) * this.numUpdates);
-    return this.#values[bisectRightF64(this.#milestones, epochNum)]!;
+    return this.#values[multiStepRange(this.#milestones, this.numUpdates, where)]!;
   }
+
+  /**
+   * The plan of {@linkcode MultiStepParamScheduler.at}: one value per range between milestones,
+   * `at()` (which throws) past `where = 1`.
+   */
+  plan(): SchedulePlan {
+    const milestones = this.#milestones;
+    const numUpdates = this.numUpdates;
+    const values = this.#values;
+    return {
+      at: MultiStepParamScheduler.prototype.at,
+      piece: (where) =>
+        multiStepPastEnd(where) ? values.length : multiStepRange(milestones, numUpdates, where),
+      resolve: (p) => (p < values.length ? valuePiece(values[p]!) : OPAQUE),
+    };
+  }
+}
+
+/** fvcore `MultiStepParamScheduler` raises past `where = 1`. */
+function multiStepPastEnd(where: number): boolean {
+  return where > 1.0;
+}
+
+/**
+ * fvcore `MultiStepParamScheduler`'s range at `where <= 1`: `bisect_right(milestones, epoch_num)`
+ * with `epoch_num = trunc((where + WHERE_EPSILON) · numUpdates)`.
+ */
+function multiStepRange(milestones: Float64Array, numUpdates: number, where: number): number {
+  const epochNum = Math.trunc((where + WHERE_EPSILON) * numUpdates);
+  return bisectRightF64(milestones, epochNum);
 }
 
 /** Options of {@linkcode PolynomialDecayParamScheduler}. */
@@ -545,8 +708,25 @@ export class PolynomialDecayParamScheduler extends ParamScheduler {
         `${owner}: (1 - where) ** power is complex for where=${where} > 1 and power=${this.power}`,
       );
     }
-    return finiteGuard(owner, where, this.baseValue * libm.pow(base, this.power));
+    return finiteGuard(owner, where, polynomialDecay(this.baseValue, this.power, where));
   }
+
+  /**
+   * The plan of {@linkcode PolynomialDecayParamScheduler.at}: the formula everywhere, declared
+   * monotone on `where` ∈ [0, 1].
+   */
+  plan(): SchedulePlan {
+    const { baseValue, power } = this;
+    return smoothPlan(
+      PolynomialDecayParamScheduler.prototype.at,
+      (where) => polynomialDecay(baseValue, power, where),
+    );
+  }
+}
+
+/** fvcore `PolynomialDecayParamScheduler`: `base · (1 − where) ** power`. */
+function polynomialDecay(baseValue: number, power: number, where: number): number {
+  return baseValue * libm.pow(1 - where, power);
 }
 
 /** Options of {@linkcode StepParamScheduler}. */
@@ -583,7 +763,7 @@ export class StepParamScheduler extends ParamScheduler {
   readonly values: readonly number[];
   /** Total number of updates (informational, as in fvcore). */
   readonly numUpdates: number;
-  readonly #values: Float64Array; // typed copy for at()
+  readonly #values: Float64Array;
 
   /**
    * Creates the scheduler, validating every option once.
@@ -614,18 +794,38 @@ export class StepParamScheduler extends ParamScheduler {
   at(where: number): number {
     finiteArgument("StepParamScheduler", "where", where);
     const n = this.#values.length;
-    let ind = Math.trunc((where + WHERE_EPSILON) * n);
-    if (ind < 0) ind += n; // Python's negative indexing
-    if (ind < 0 || ind >= n) {
+    const index = stepIndex(where, n);
+    const ind = listIndex(index, n); // Python's negative indexing
+    if (ind < 0) {
       throw new RangeError(
         `StepParamScheduler: list index out of range at where=${where} ` +
-          `(index ${
-            Math.trunc((where + WHERE_EPSILON) * n)
-          } of ${n} values; fvcore raises IndexError)`,
+          `(index ${index} of ${n} values; fvcore raises IndexError)`,
       );
     }
     return this.#values[ind]!;
   }
+
+  /**
+   * The plan of {@linkcode StepParamScheduler.at}: one value per index (negative ones counting
+   * from the end), `at()` (which throws) where the index is out of range.
+   */
+  plan(): SchedulePlan {
+    const values = this.#values;
+    const n = values.length;
+    return {
+      at: StepParamScheduler.prototype.at,
+      piece: (where) => stepIndex(where, n),
+      resolve: (p) => {
+        const ind = listIndex(p, n);
+        return ind < 0 ? OPAQUE : valuePiece(values[ind]!);
+      },
+    };
+  }
+}
+
+/** fvcore `StepParamScheduler`'s index: `trunc((where + WHERE_EPSILON) · len(values))`. */
+function stepIndex(where: number, length: number): number {
+  return Math.trunc((where + WHERE_EPSILON) * length);
 }
 
 const MAX_DECAYS = 100_000;
@@ -730,6 +930,11 @@ export class StepWithFixedGammaParamScheduler extends ParamScheduler {
   at(where: number): number {
     return this.#step.at(where);
   }
+
+  /** The plan of {@linkcode StepWithFixedGammaParamScheduler.at}: its step schedule's. */
+  plan(): SchedulePlan {
+    return { ...this.#step.plan(), at: StepWithFixedGammaParamScheduler.prototype.at };
+  }
 }
 
 /** How a {@linkcode CompositeParamScheduler} maps `where` into one of its schedulers. */
@@ -818,7 +1023,6 @@ export class CompositeParamScheduler extends ParamScheduler {
   readonly #starts: Float64Array;
   readonly #rescaled: boolean[];
   readonly #monotone: boolean;
-  // Unfrozen copies for at(): frozen arrays are slow to read on JavaScriptCore.
   readonly #schedulers: ParamSchedulerLike[];
   readonly #lengths: Float64Array;
 
@@ -946,5 +1150,25 @@ export class CompositeParamScheduler extends ParamScheduler {
       local,
       this.#schedulers[i]!.at(local),
     );
+  }
+
+  /**
+   * The plan of {@linkcode CompositeParamScheduler.at}: one piece per segment (as
+   * {@linkcode CompositeParamScheduler.segmentAt} finds it), each the segment's scheduler over
+   * `(where − start) / length` when rescaled or over `where` itself when fixed; `at()` (which
+   * throws) on a rescaled segment of length 0. A subclass that overrides `segmentAt` gets a plan
+   * that always calls `at()`.
+   */
+  plan(): SchedulePlan {
+    const at = CompositeParamScheduler.prototype.at;
+    if (this.segmentAt !== CompositeParamScheduler.prototype.segmentAt) {
+      return { at, resolve: () => OPAQUE };
+    }
+    const pieces = this.#schedulers.map((schedule, i): PlanPiece => {
+      if (!this.#rescaled[i]) return { kind: "stage", schedule, start: 0, length: 1 };
+      const length = this.#lengths[i]!;
+      return length === 0 ? OPAQUE : { kind: "stage", schedule, start: this.#starts[i]!, length };
+    });
+    return { at, piece: (where) => this.segmentAt(where), resolve: (p) => pieces[p]! };
   }
 }

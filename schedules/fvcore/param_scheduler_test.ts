@@ -9,6 +9,7 @@ import {
   MultiStepParamScheduler,
   ParamScheduler,
   PolynomialDecayParamScheduler,
+  type SchedulePlan,
   StepParamScheduler,
   StepWithFixedGammaParamScheduler,
   WHERE_EPSILON,
@@ -370,5 +371,370 @@ test("CompositeParamScheduler", async (t) => {
       lengths: [1],
     });
     assert.equal(s.at(0.25), 0.5);
+  });
+});
+
+// ---- Branch by branch: each case names the class and the branch of fvcore's code it aims at ----
+
+/** The kinds of the pieces a plan resolves `wheres` to, and its pieces. */
+function planAt(s: { plan(): SchedulePlan }, wheres: number[]): string[] {
+  const plan = s.plan();
+  return wheres.map((w) => {
+    const p = plan.piece === undefined ? 0 : plan.piece(w);
+    const piece = plan.resolve(p);
+    const what = piece.kind === "value"
+      ? `value ${piece.value}`
+      : piece.kind === "formula"
+      ? `formula${piece.monotone ? " monotone" : ""}${piece.fill ? " fill" : ""}`
+      : piece.kind === "stage"
+      ? `stage ${piece.start} ${piece.length}`
+      : piece.kind;
+    return `${p}: ${what}`;
+  });
+}
+
+test("ConstantParamScheduler branches", async (t) => {
+  const s = new ConstantParamScheduler({ value: 0.42 });
+  await t.test("where < 1 (negative where included): the value", () => {
+    for (const w of [-3, 0, 1 - 2 ** -53]) assert.equal(s.at(w), 0.42, `where=${w}`);
+  });
+  await t.test("where >= 1: raises (fvcore RuntimeError), at 1 exactly", () => {
+    assert.throws(() => s.at(1), RangeError);
+  });
+  await t.test("plan(): one value piece below 1, opaque from 1 on", () => {
+    assert.equal(s.plan().at, ConstantParamScheduler.prototype.at);
+    assert.deepEqual(planAt(s, [-1, 0.5, 1 - 2 ** -53, 1, 7]), [
+      "0: value 0.42",
+      "0: value 0.42",
+      "0: value 0.42",
+      "1: opaque",
+      "1: opaque",
+    ]);
+  });
+});
+
+test("CosineParamScheduler branches", async (t) => {
+  const s = new CosineParamScheduler({ startValue: 0.9, endValue: 0.07 });
+  await t.test("formula: end + (0.5 · (start − end)) · (1 + cos(π · where)), in fvcore's order", () => {
+    for (let i = -10; i <= 1010; i++) {
+      const w = i / 1000;
+      const expected = 0.07 + 0.5 * (0.9 - 0.07) * (1 + Math.cos(Math.PI * w));
+      assert.ok(Object.is(s.at(w), expected), `where=${w}: ${s.at(w)} != ${expected}`);
+    }
+  });
+  await t.test("plan(): the formula with a fill loop, monotone on [0, 1] only", () => {
+    assert.equal(s.plan().at, CosineParamScheduler.prototype.at);
+    assert.deepEqual(planAt(s, [-0.1, 0, 1, 1.1]), [
+      "-1: formula fill",
+      "0: formula monotone fill",
+      "0: formula monotone fill",
+      "1: formula fill",
+    ]);
+    const piece = s.plan().resolve(0);
+    assert.ok(piece.kind === "formula");
+    assert.equal(piece.formula(0.3), s.at(0.3));
+    const out = new Float64Array(5).fill(-1);
+    assert.equal(piece.fill!(out, 1, 4, 2, 10), 4, "writes out[1..4) and returns 4");
+    assert.deepEqual([...out], [-1, s.at(0.2), s.at(0.3), s.at(0.4), -1]);
+  });
+});
+
+test("ExponentialParamScheduler branches", async (t) => {
+  await t.test("decay = 0, where < 0: raises (Python ZeroDivisionError)", () => {
+    const s = new ExponentialParamScheduler({ startValue: 1, decay: 0 });
+    assert.throws(() => s.at(-1e-300), { name: "RangeError", message: /negative power/ });
+  });
+  await t.test("decay = 0, where = -0 or 0: 0.0 ** 0 is 1 (no raise)", () => {
+    const s = new ExponentialParamScheduler({ startValue: 3, decay: 0 });
+    assert.equal(s.at(-0), 3);
+    assert.equal(s.at(0), 3);
+  });
+  await t.test("a value that overflows: raises (Python OverflowError) instead of Infinity", () => {
+    const s = new ExponentialParamScheduler({ startValue: 1e300, decay: 1e5 });
+    assert.equal(s.at(1), 1e300 * 1e5);
+    assert.throws(() => s.at(2), { name: "RangeError", message: /OverflowError/ });
+  });
+  await t.test("construction: startValue · max(1, decay) must not overflow", () => {
+    assert.throws(() => new ExponentialParamScheduler({ startValue: 1e300, decay: 1e10 }), {
+      name: "RangeError",
+      message: "ExponentialParamScheduler: `startValue` * `decay` overflows: got 1e+300 and " +
+        "10000000000",
+    });
+    assert.equal(new ExponentialParamScheduler({ startValue: 1e308, decay: 0.5 }).at(0), 1e308);
+  });
+  await t.test("plan(): the formula, monotone on [0, 1] only", () => {
+    const s = new ExponentialParamScheduler({ startValue: 2, decay: 0.02 });
+    assert.equal(s.plan().at, ExponentialParamScheduler.prototype.at);
+    assert.deepEqual(planAt(s, [-5, 0, 1, 5]), [
+      "-1: formula",
+      "0: formula monotone",
+      "0: formula monotone",
+      "1: formula",
+    ]);
+  });
+});
+
+test("LinearParamScheduler branches", async (t) => {
+  const s = new LinearParamScheduler({ startValue: 0.3, endValue: 0.7 });
+  await t.test("formula: end · where + start · (1 − where), in fvcore's order", () => {
+    for (let i = -10; i <= 1010; i++) {
+      const w = i / 1000;
+      assert.ok(Object.is(s.at(w), 0.7 * w + 0.3 * (1 - w)), `where=${w}`);
+    }
+  });
+  await t.test("a value that overflows: raises instead of returning Infinity", () => {
+    assert.throws(() => new LinearParamScheduler({ startValue: 0, endValue: 1e300 }).at(1e10), {
+      name: "RangeError",
+      message: /OverflowError/,
+    });
+  });
+  await t.test("plan(): the formula, monotone on [0, 1] only (beyond, the terms cancel)", () => {
+    assert.equal(s.plan().at, LinearParamScheduler.prototype.at);
+    assert.deepEqual(planAt(s, [-5, 0.5, 5]), ["-1: formula", "0: formula monotone", "1: formula"]);
+  });
+});
+
+test("MultiStepParamScheduler branches", async (t) => {
+  const s = new MultiStepParamScheduler({
+    values: [1, 0.1, 0.01],
+    milestones: [30, 60],
+    numUpdates: 90,
+  });
+  await t.test("default numUpdates: the last milestone (removed from the milestones)", () => {
+    const d = new MultiStepParamScheduler({ values: [1, 0.1, 0.01], milestones: [30, 60, 90] });
+    assert.equal(d.numUpdates, 90);
+    assert.deepEqual(d.milestones, [30, 60]);
+    for (let i = 0; i <= 90; i++) assert.equal(d.at(i / 90), s.at(i / 90), `step ${i}`);
+  });
+  await t.test("default milestones: ceil(numUpdates / values.length) · (i + 1)", () => {
+    const d = new MultiStepParamScheduler({ values: [1, 0.1, 0.01], numUpdates: 100 });
+    assert.deepEqual(d.milestones, [34, 68]);
+    assert.equal(d.at(33 / 100), 1);
+    assert.equal(d.at(34 / 100), 0.1);
+  });
+  await t.test("bisect_right: a milestone starts its range (epoch == milestone → next value)", () => {
+    assert.equal(s.at(29 / 90), 1);
+    assert.equal(s.at(30 / 90), 0.1);
+  });
+  await t.test("WHERE_EPSILON: epoch_num = trunc((where + 1e-6) · numUpdates)", () => {
+    const big = new MultiStepParamScheduler({
+      values: [1, 0.5],
+      milestones: [2_000_000],
+      numUpdates: 4_000_000,
+    });
+    // (1999996 / 4e6 + 1e-6) · 4e6 = 2000000: the change happens 4 updates early, as in fvcore.
+    assert.equal(big.at(1_999_995 / 4_000_000), 1);
+    assert.equal(big.at(1_999_996 / 4_000_000), 0.5);
+  });
+  await t.test("where = 1: the last value; where > 1: raises (fvcore RuntimeError)", () => {
+    assert.equal(s.at(1), 0.01);
+    assert.throws(() => s.at(1 + 2 ** -52), { name: "RangeError", message: /must be in \[0, 1\]/ });
+  });
+  await t.test("plan(): a value piece per range, opaque past where = 1", () => {
+    assert.equal(s.plan().at, MultiStepParamScheduler.prototype.at);
+    assert.deepEqual(planAt(s, [-1, 29 / 90, 30 / 90, 1, 1 + 2 ** -52]), [
+      "0: value 1",
+      "0: value 1",
+      "1: value 0.1",
+      "2: value 0.01",
+      "3: opaque",
+    ]);
+  });
+});
+
+test("PolynomialDecayParamScheduler branches", async (t) => {
+  await t.test("formula: base · (1 − where) ** power", () => {
+    const s = new PolynomialDecayParamScheduler({ baseValue: 0.1, power: 0.9 });
+    assert.equal(s.at(0.5), 0.1 * 0.5 ** 0.9);
+  });
+  await t.test("1 − where = 0 with power < 0: raises (Python ZeroDivisionError)", () => {
+    const s = new PolynomialDecayParamScheduler({ baseValue: 1, power: -2 });
+    assert.throws(() => s.at(1), { name: "RangeError", message: /negative power/ });
+  });
+  await t.test("1 − where = 0 with power = 0: 0.0 ** 0 is 1", () => {
+    assert.equal(new PolynomialDecayParamScheduler({ baseValue: 0.5, power: 0 }).at(1), 0.5);
+  });
+  await t.test("1 − where < 0 with a non-integer power: raises (Python: complex)", () => {
+    const s = new PolynomialDecayParamScheduler({ baseValue: 1, power: 2.5 });
+    assert.throws(() => s.at(1 + 2 ** -52), { name: "RangeError", message: /complex/ });
+  });
+  await t.test("1 − where < 0 with an integer power: a real power, sign included", () => {
+    assert.equal(new PolynomialDecayParamScheduler({ baseValue: 1, power: 3 }).at(3), -8);
+    assert.equal(new PolynomialDecayParamScheduler({ baseValue: 1, power: -1 }).at(3), -0.5);
+  });
+  await t.test("a value that overflows: raises (Python OverflowError)", () => {
+    const s = new PolynomialDecayParamScheduler({ baseValue: 1, power: -20 });
+    assert.throws(() => s.at(1 - 2 ** -53), { name: "RangeError", message: /OverflowError/ });
+  });
+  await t.test("plan(): the formula, monotone on [0, 1] only", () => {
+    const s = new PolynomialDecayParamScheduler({ baseValue: 1, power: 2 });
+    assert.equal(s.plan().at, PolynomialDecayParamScheduler.prototype.at);
+    assert.deepEqual(planAt(s, [-1, 0, 1, 1 + 2 ** -52]), [
+      "-1: formula",
+      "0: formula monotone",
+      "0: formula monotone",
+      "1: formula",
+    ]);
+  });
+});
+
+test("StepParamScheduler branches", async (t) => {
+  const s = new StepParamScheduler({ numUpdates: 120, values: [0.1, 0.01, 0.001, 0.0001] });
+  await t.test("index = trunc((where + WHERE_EPSILON) · values.length): changes 1e-6 early", () => {
+    assert.equal(s.at(0.25 - 1.0000001e-6), 0.1);
+    assert.equal(s.at(0.25 - 1e-6), 0.01);
+  });
+  await t.test("a negative index counts from the end (Python list indexing)", () => {
+    assert.equal(s.at(-0.3), 0.0001); // index -1
+    assert.equal(s.at(-0.9), 0.01); // index -3
+  });
+  await t.test("index < -values.length: raises (fvcore IndexError)", () => {
+    assert.equal(s.at(-1.1), 0.1, "index -4 is values[0]");
+    assert.throws(() => s.at(-1.3), { name: "RangeError", message: /index -5 of 4 values/ });
+  });
+  await t.test("index >= values.length: raises (fvcore IndexError)", () => {
+    assert.throws(() => s.at(1 - 1e-6), { name: "RangeError", message: /index 4 of 4 values/ });
+  });
+  await t.test("numUpdates is only validated, as in fvcore", () => {
+    const other = new StepParamScheduler({ numUpdates: 0.5, values: [0.1, 0.01, 0.001, 0.0001] });
+    for (const w of [0, 0.3, 0.6, 0.9]) assert.equal(other.at(w), s.at(w));
+  });
+  await t.test("plan(): a value piece per index (negative ones too), opaque out of range", () => {
+    assert.equal(s.plan().at, StepParamScheduler.prototype.at);
+    assert.deepEqual(planAt(s, [-1.3, -0.3, 0, 0.5, 1 - 1e-6]), [
+      "-5: opaque",
+      "-1: value 0.0001",
+      "0: value 0.1",
+      "2: value 0.001",
+      "4: opaque",
+    ]);
+  });
+});
+
+test("StepWithFixedGammaParamScheduler branches", async (t) => {
+  await t.test("values by repeated multiplication, not gamma ** k", () => {
+    const s = new StepWithFixedGammaParamScheduler({
+      baseValue: 1,
+      gamma: 0.3,
+      numDecays: 3,
+      numUpdates: 8,
+    });
+    assert.equal(s.values[3], 0.027); // ((1 · 0.3) · 0.3) · 0.3
+    assert.notEqual(s.values[3], 0.026999999999999996, "not 0.3 ** 3 (correctly rounded)");
+  });
+  await t.test("a decay that overflows while the values are built: raises", () => {
+    assert.throws(
+      () =>
+        new StepWithFixedGammaParamScheduler({
+          baseValue: 1e300,
+          gamma: 1e5,
+          numDecays: 3,
+          numUpdates: 10,
+        }),
+      {
+        name: "RangeError",
+        message: "StepWithFixedGammaParamScheduler: `baseValue` * `gamma` ** 2 overflows: got " +
+          "baseValue=1e+300, gamma=100000",
+      },
+    );
+  });
+  await t.test("numDecays above 100,000 is refused (fvcore would build the list)", () => {
+    assert.throws(
+      () =>
+        new StepWithFixedGammaParamScheduler({
+          baseValue: 1,
+          gamma: 0.5,
+          numDecays: 100_001,
+          numUpdates: 10,
+        }),
+      { name: "RangeError", message: /at most 100000/ },
+    );
+  });
+  await t.test("plan(): the step plan of its values, describing its own at", () => {
+    const s = new StepWithFixedGammaParamScheduler({
+      baseValue: 2,
+      gamma: 0.5,
+      numDecays: 1,
+      numUpdates: 8,
+    });
+    assert.equal(s.plan().at, StepWithFixedGammaParamScheduler.prototype.at);
+    assert.deepEqual(planAt(s, [0, 0.6, 1]), ["0: value 2", "1: value 1", "2: opaque"]);
+  });
+});
+
+test("CompositeParamScheduler branches", async (t) => {
+  const c = (value: number) => new ConstantParamScheduler({ value });
+  const s = new CompositeParamScheduler({
+    schedulers: [
+      c(1),
+      new LinearParamScheduler({ startValue: 0, endValue: 1 }),
+      new LinearParamScheduler({ startValue: 3, endValue: 5 }),
+    ],
+    intervalScaling: ["rescaled", "fixed", "rescaled"],
+    lengths: [0.25, 0.25, 0.5],
+  });
+  await t.test("segment: the first with where + WHERE_EPSILON <= running total (ties stay)", () => {
+    assert.equal(s.at(0.25 - 1e-6), 1, "where + ε = 0.25 exactly: still segment 0");
+    assert.equal(s.at(0.25 - 1e-6 + 2 ** -54), 0.25 - 1e-6 + 2 ** -54, "just past: segment 1");
+  });
+  await t.test("past the last total: the last segment", () => {
+    assert.equal(s.at(1), 5);
+    assert.equal(s.at(1.5), 7, "(1.5 − 0.5) / 0.5 = 2 in the last segment");
+  });
+  await t.test("fixed: the global where; rescaled: (where − start) / length", () => {
+    assert.equal(s.at(0.4), 0.4);
+    const r = new CompositeParamScheduler({
+      schedulers: [c(1), new LinearParamScheduler({ startValue: 0, endValue: 1 })],
+      intervalScaling: ["rescaled", "rescaled"],
+      lengths: [0.3, 0.7],
+    });
+    assert.equal(r.at(0.65), (0.65 - (1 - 0.7)) / 0.7);
+  });
+  await t.test("a child returning a non-finite value: raises, naming the child", () => {
+    const bad = new CompositeParamScheduler({
+      schedulers: [{ at: () => NaN }, { at: () => "x" as unknown as number }],
+      intervalScaling: ["fixed", "rescaled"],
+      lengths: [0.5, 0.5],
+    });
+    assert.throws(() => bad.at(0.1), {
+      name: "RangeError",
+      message:
+        "CompositeParamScheduler: schedulers[0] returned NaN at where=0.1, not a finite number",
+    });
+    assert.throws(() => bad.at(0.9), { message: /schedulers\[1\] returned "x" at where=0\.8/ });
+  });
+  await t.test("a subclass's construction errors name the subclass", () => {
+    class Mine extends CompositeParamScheduler {}
+    assert.throws(
+      () => new Mine({ schedulers: [c(1)], intervalScaling: ["fixed"], lengths: [0.5] }),
+      { message: /^Mine: the sum of all values/ },
+    );
+  });
+  await t.test("plan(): a stage per segment, (0, 1) for fixed ones, opaque for length 0", () => {
+    assert.equal(s.plan().at, CompositeParamScheduler.prototype.at);
+    assert.deepEqual(planAt(s, [0, 0.4, 0.9]), [
+      "0: stage 0 0.25",
+      "1: stage 0 1",
+      "2: stage 0.5 0.5",
+    ]);
+    const zero = new CompositeParamScheduler({
+      schedulers: [c(1), c(2)],
+      intervalScaling: ["rescaled", "rescaled"],
+      lengths: [0, 1],
+    });
+    assert.deepEqual(planAt(zero, [-1, 0.5]), ["0: opaque", "1: stage 0 1"]);
+  });
+  await t.test("plan() of a subclass overriding segmentAt: opaque", () => {
+    class Reversed extends CompositeParamScheduler {
+      override segmentAt(where: number): number {
+        return super.segmentAt(1 - where);
+      }
+    }
+    const r = new Reversed({
+      schedulers: [c(1), c(2)],
+      intervalScaling: ["fixed", "fixed"],
+      lengths: [0.5, 0.5],
+    });
+    assert.deepEqual(planAt(r, [0, 0.9]), ["0: opaque", "0: opaque"]);
   });
 });

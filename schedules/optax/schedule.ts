@@ -11,9 +11,10 @@
  * the C library's, as XLA:CPU calls them (see {@linkcode libm}).
  *
  * The values are those optax returns when a schedule is called on a step (`schedule(step)`),
- * which is how the golden fixtures were produced. Inside `jax.jit`, XLA's algebraic simplifier
- * may rewrite some operations (`x / c` as `x * (1 / c)`, `x ** 2.0` as `x * x`), which can move
- * a jitted value by an ULP; see the README.
+ * which is how the golden fixtures were produced. Under `jax.jit` on an int32 step (as an
+ * optimizer evaluates it) optax's values often differ: XLA rewrites operations, and with
+ * `jax_enable_x64` the arithmetic on the step is float32; the README's optax section measures
+ * by how much.
  *
  * Deliberate differences from optax, none of which changes a value optax returns:
  * - options are validated: numbers must be finite, step counts and boundaries integers (optax's

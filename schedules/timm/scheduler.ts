@@ -8,7 +8,7 @@
 import { TorchGenerator } from "../torch/generator.ts";
 import { boolean, finite, finiteArgument, oneOf, show } from "../_internal/validate.ts";
 import type { Optimizer, ParamGroup, StateDict } from "../optimizer.ts";
-import { copyState } from "./_shared.ts";
+import { copyState } from "../_internal/state.ts";
 
 /** How timm draws noise: a resampled standard normal, or a uniform. */
 export type NoiseType = "normal" | "uniform";

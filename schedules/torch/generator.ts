@@ -93,8 +93,8 @@ export class TorchGenerator {
    * beyond 2^53.
    * @returns This generator, as torch's `manual_seed` returns the generator.
    * @throws {TypeError} If `seed` is not an integer (torch: "manual_seed expected a long").
-   * @throws {RangeError} If `seed` is outside [−2^63, 2^64) (torch raises `RuntimeError`,
-   * "Overflow when unpacking long").
+   * @throws {RangeError} If `seed` is outside [−2^63, 2^64) (torch 1.13 raises `RuntimeError`,
+   * "Overflow when unpacking long"; torch 2.11 `ValueError`, "… unpacking long long").
    */
   manualSeed(seed: number | bigint): this {
     if (typeof seed === "number" && Number.isSafeInteger(seed) && seed >= 0) {

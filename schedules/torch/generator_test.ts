@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { DEFAULT_RNG_SEED_VAL, TorchGenerator } from "./generator.ts";
 import { readTable } from "../../verify/csv.ts";
 
@@ -98,8 +99,8 @@ test(
   "TorchGenerator reproduces every reference draw (torch 2.11: 3,000 seeds × 4 randn and rand)",
   { timeout: 120_000 },
   () => {
-    const url = new URL("../../fixtures/timm/reference/torch_rng.csv", import.meta.url);
-    const table = readTable(readFileSync(url, "utf8"), url.pathname);
+    const url = new URL("../../fixtures/timm/reference/torch_rng.csv.gz", import.meta.url);
+    const table = readTable(gunzipSync(readFileSync(url)).toString("utf8"), url.pathname);
     const col = (name: string) => table.header.indexOf(name);
     const [seedAt, seqAt, indexAt, valueAt] = ["seed", "sequence", "index", "value"].map(col);
     const g = new TorchGenerator();

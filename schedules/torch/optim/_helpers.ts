@@ -4,6 +4,7 @@
  * @module
  */
 
+import { copyState } from "../../_internal/state.ts";
 import { finite, oneOf, show } from "../../_internal/validate.ts";
 import type { TorchVersion } from "./lr_scheduler.ts";
 
@@ -127,29 +128,11 @@ export function functionState(f: EpochFunction): Record<string, unknown> | null 
   return entries.length === 0 ? null : Object.fromEntries(entries);
 }
 
-/** Python's `'{:.4e}'.format(x)`. */
-export function formatE4(x: number): string {
-  const [mantissa, exponent] = x.toExponential(4).split("e") as [string, string];
-  const sign = exponent.startsWith("-") ? "-" : "+";
-  return `${mantissa}e${sign}${exponent.replace(/^[-+]/, "").padStart(2, "0")}`;
-}
-
 /** Python's `"%.5d" % epoch` for an integer epoch, `"%.2f" % epoch` otherwise. */
 export function formatEpoch(epoch: number): string {
   if (!Number.isInteger(epoch)) return epoch.toFixed(2);
   const digits = String(Math.abs(epoch)).padStart(5, "0");
   return epoch < 0 ? `-${digits}` : digits;
-}
-
-/** A deep copy of plain state (arrays and plain objects; other values as they are). */
-export function copyState<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(copyState) as T;
-  if (
-    typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype
-  ) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyState(v)])) as T;
-  }
-  return value;
 }
 
 /**

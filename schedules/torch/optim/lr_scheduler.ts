@@ -17,14 +17,12 @@
  * @module
  */
 
-import { bisectRight, floatPow, trueDiv } from "../../_internal/python.ts";
+import { bisectRight, floatPow, formatExp4, trueDiv } from "../../_internal/python.ts";
 import {
   attributeState,
   BASE_KEYS,
   callFactor,
-  copyState,
   type EpochFunction,
-  formatE4,
   formatEpoch,
   functionState,
   requireLambdas,
@@ -33,6 +31,7 @@ import {
 } from "./_helpers.ts";
 import { array, finite, integer, requireOptions, show } from "../../_internal/validate.ts";
 import { requireOptimizer } from "../../_internal/optimizer.ts";
+import { copyState } from "../../_internal/state.ts";
 import type { Optimizer, StateDict } from "../../optimizer.ts";
 
 /**
@@ -308,11 +307,11 @@ export abstract class LRScheduler {
   /** Prints an update in torch 1.13's `print_lr` format. */
   protected printLr(group: number, lr: number, epoch?: number): void {
     if (epoch === undefined) {
-      console.log(`Adjusting learning rate of group ${group} to ${formatE4(lr)}.`);
+      console.log(`Adjusting learning rate of group ${group} to ${formatExp4(lr)}.`);
     } else {
       console.log(
         `Epoch ${formatEpoch(epoch)}: adjusting learning rate of group ${group} to ${
-          formatE4(lr)
+          formatExp4(lr)
         }.`,
       );
     }

@@ -6,7 +6,9 @@
  */
 
 import { pyMax } from "../../_internal/python.ts";
-import { copyState, formatE4, formatEpoch, requireStateKeys, requireTorch } from "./_helpers.ts";
+import { formatEpoch, requireStateKeys, requireTorch } from "./_helpers.ts";
+import { copyState } from "../../_internal/state.ts";
+import { formatExp4 } from "../../_internal/python.ts";
 import {
   boolean,
   finite,
@@ -368,7 +370,7 @@ export class ReduceLROnPlateau extends LRScheduler {
         if (this.verbose) {
           console.log(
             `Epoch ${formatEpoch(epoch)}: reducing learning rate of group ${i} to ${
-              formatE4(newLr)
+              formatExp4(newLr)
             }.`,
           );
         }

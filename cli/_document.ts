@@ -1,0 +1,204 @@
+/**
+ * Settings files of the Hugging Face and timm families: a JSON or YAML mapping read as its
+ * upstream reads it (`json.load`; PyYAML's `yaml.safe_load`, YAML 1.1: `1e-5` is a string), with
+ * the line of every key for messages.
+ *
+ * @module
+ */
+
+import { parseYaml } from "../config/yaml.ts";
+import { pyClassName, type PyValue, toJs } from "../config/python.ts";
+
+/** A mapping read from a file, with where each key was written. */
+export interface SettingsFile {
+  /** The path, as given. */
+  readonly path: string;
+  /** How it was read. */
+  readonly format: "json" | "yaml";
+  /** The mapping (keys as written). */
+  readonly value: Record<string, unknown>;
+  /** The line of a key (`learning_rate`) or of a key one level down (`lr_scheduler_kwargs.min_lr`). */
+  line(key: string): number | undefined;
+  /** `path:line` of a key, or `path` when the key is not in the file. */
+  where(key: string): string;
+  /** For YAML, the Python type PyYAML gave a key's value (`str` for `1e-5`); undefined for JSON. */
+  pyType(key: string): string | undefined;
+}
+
+/** The lines of the keys of a JSON text (top level and one level down), the last one winning. */
+function jsonKeyLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  const stack: { object: boolean; path: string; key: string; expectKey: boolean }[] = [];
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") line++;
+    else if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (top?.object && top.expectKey && stack.length <= 2) {
+        top.key = JSON.parse(text.slice(i, j + 1)) as string;
+        top.expectKey = false;
+        lines.set(top.path ? `${top.path}.${top.key}` : top.key, line);
+      }
+      i = j;
+    } else if (c === "{" || c === "[") {
+      const top = stack[stack.length - 1];
+      const path = top === undefined
+        ? ""
+        : top.object
+        ? (top.path ? `${top.path}.${top.key}` : top.key)
+        : top.path;
+      stack.push({ object: c === "{", path, key: "", expectKey: c === "{" });
+    } else if (c === "}" || c === "]") stack.pop();
+    else if (c === ",") {
+      const top = stack[stack.length - 1];
+      if (top?.object) top.expectKey = true;
+    }
+  }
+  return lines;
+}
+
+/** A SyntaxError from `JSON.parse`, with the line and column when the runtime gives a position. */
+function jsonError(path: string, text: string, error: Error): SyntaxError {
+  const at = /position (\d+)/.exec(error.message);
+  if (at) {
+    const before = text.slice(0, Number(at[1]));
+    const line = before.split("\n").length;
+    const column = before.length - before.lastIndexOf("\n");
+    return new SyntaxError(`${path}:${line}:${column}: not valid JSON (${error.message})`);
+  }
+  return new SyntaxError(`${path}: not valid JSON (${error.message})`);
+}
+
+function describe(value: unknown): string {
+  return Array.isArray(value) ? "a list" : value === null ? "null" : `a ${typeof value}`;
+}
+
+/**
+ * Reads a mapping from a JSON or YAML text: JSON as `json.load` (by `JSON.parse`), YAML as
+ * PyYAML's `yaml.safe_load` (YAML 1.1 scalars, no Python tags).
+ *
+ * @param path The file (messages).
+ * @param text Its text.
+ * @param format How to read it.
+ * @param what What the mapping holds, for the error when it is not one (`TrainingArguments fields`).
+ * @returns The mapping and the lines of its keys.
+ * @throws {SyntaxError} If the text does not parse (with the line when known).
+ * @throws {TypeError} If it is not a mapping, or holds a value no JSON could (a YAML date).
+ */
+export function readSettings(
+  path: string,
+  text: string,
+  format: "json" | "yaml",
+  what: string,
+): SettingsFile {
+  let value: unknown;
+  let lines: Map<string, number>;
+  const types = new Map<string, string>();
+  if (format === "json") {
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw jsonError(path, text, error as Error);
+    }
+    lines = jsonKeyLines(text);
+  } else {
+    const doc = parseYaml(text, { fileName: path, pythonEval: "refuse" });
+    lines = new Map();
+    const walk = (node: PyValue, prefix: string, depth: number) => {
+      if (node.type !== "node") return;
+      for (const [key, v] of node.value) {
+        const name = prefix ? `${prefix}.${key}` : key;
+        if (v.source) lines.set(name, v.source.line);
+        types.set(name, v.type);
+        if (depth < 1) walk(v, name, depth + 1);
+      }
+    };
+    walk(doc, "", 0);
+    try {
+      value = doc.type === "None" ? {} : toJs(doc);
+    } catch (error) {
+      const bad = [...types].find(([, t]) =>
+        !/^(?:int|float|str|bool|None|tuple|list|node)$/.test(t)
+      );
+      const key = bad?.[0];
+      throw new TypeError(
+        `${key && lines.has(key) ? `${path}:${lines.get(key)}` : path}: ${key ? `${key}: ` : ""}` +
+          `a YAML ${bad ? pyClassName(bad[1] as PyValue["type"]) : "value"} is not a setting ` +
+          `(${(error as Error).message}); quote it to make it a string`,
+      );
+    }
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(`${path}: expected a mapping of ${what}: got ${describe(value)}`);
+  }
+  const mapping = value as Record<string, unknown>;
+  const line = (key: string) => lines.get(key);
+  return {
+    path,
+    format,
+    value: mapping,
+    line,
+    where: (key) => (lines.has(key) ? `${path}:${lines.get(key)}` : path),
+    pyType: (key) => (format === "yaml" ? types.get(key) : undefined),
+  };
+}
+
+/**
+ * Reads a file's bytes as text, or says what else it is: a pickle or a zip archive (torch.save),
+ * binary data.
+ *
+ * @param path The file (messages).
+ * @param bytes Its contents.
+ * @param binaryHint What to say about a binary file (how to get a text file instead).
+ * @returns The text.
+ * @throws {TypeError} If the file is binary.
+ */
+export function textOf(path: string, bytes: Uint8Array, binaryHint: string): string {
+  const zip = bytes[0] === 0x50 && bytes[1] === 0x4b; // "PK": torch.save's zip format
+  const pickle = bytes[0] === 0x80 && bytes[1] !== undefined && bytes[1] <= 5;
+  if (zip || pickle || bytes.subarray(0, 4096).includes(0)) {
+    throw new TypeError(
+      `${path}: a binary file (${
+        zip ? "a zip archive, as torch.save writes" : pickle ? "a Python pickle" : "not text"
+      }), not JSON or YAML; ${binaryHint}`,
+    );
+  }
+  return new TextDecoder("utf-8").decode(bytes);
+}
+
+/** Levenshtein distance (for did-you-mean hints). */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** `name` in snake_case (`numDecaySteps` → `num_decay_steps`). */
+export function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * A legend entry for a settings file: its name without the extension, or, for the names every
+ * run's file has (`args.yaml`, `training_args.json`), its folder's name too
+ * (`resnet50-a3/args`).
+ */
+export function fileLabel(path: string): string {
+  const parts = path.split(/[\\/]/).filter(Boolean);
+  const name = (parts[parts.length - 1] ?? path).replace(/\.(?:ya?ml|json)$/i, "");
+  const parent = parts[parts.length - 2];
+  return /^(?:args|training_args|config|trainer_config)$/.test(name) && parent !== undefined
+    ? `${parent}/${name}`
+    : name;
+}
