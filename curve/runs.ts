@@ -6,8 +6,9 @@
  *
  * A {@linkcode CurveRuns} is the curve of iterations `0 … rows − 1`; {@linkcode lrCurveRuns} makes
  * one from a detectron2 config (on the fast path of `ScheduleCursor.runAt` and `sampleLr` for
- * `LRMultiplier` schedules, by stepping otherwise), {@linkcode steppedRuns} from anything that can
- * only be stepped, and {@linkcode lrCurveAsRuns} from an {@linkcode LrCurve} already in memory.
+ * `LRMultiplier` schedules, by stepping otherwise), {@linkcode paramSchedulerRuns} from an fvcore
+ * `ParamScheduler`, {@linkcode steppedRuns} from anything that can only be stepped, and
+ * {@linkcode lrCurveAsRuns} from an {@linkcode LrCurve} already in memory.
  *
  * @module
  */
@@ -16,6 +17,8 @@ import { buildLrScheduler, type BuildLrSchedulerOptions } from "../schedules/det
 import { LRMultiplier } from "../schedules/detectron2/lr_scheduler.ts";
 import { sampleLr } from "../schedules/detectron2/sample_lr.ts";
 import { ScheduleCursor } from "../schedules/fast/cursor.ts";
+import { sample } from "../schedules/fast/sample.ts";
+import type { ParamSchedulerLike } from "../schedules/fvcore/param_scheduler.ts";
 import type { LRScheduler } from "../schedules/torch/optim/lr_scheduler.ts";
 import { type CurveError, type CurveSolverConfig, type LrCurve, paramGroupLrs } from "./curve.ts";
 
@@ -72,6 +75,28 @@ function constantRun(start: number, end: number, values: readonly number[]): Cur
       out.fill(values[column]!, 0, to - from);
     },
   };
+}
+
+/**
+ * The runs over `[from, to)` of a schedule whose change points the cursor knows: a constant run
+ * (with the values `constant(value)`) per constant stretch, a computed one (filled by `fill`)
+ * per stretch that is computed iteration by iteration.
+ */
+function* cursorRuns(
+  cursor: ScheduleCursor,
+  from: number,
+  to: number,
+  constant: (value: number) => readonly number[],
+  fill: CurveRun["fill"],
+): Generator<CurveRun> {
+  let i = from;
+  while (i < to) {
+    const r = cursor.runAt(i) as ReturnType<ScheduleCursor["runAt"]> & { monotone?: boolean };
+    const end = Math.min(r.end, to);
+    if (r.constant) yield constantRun(i, end, constant(r.value));
+    else yield { start: i, end, constant: false, monotone: r.monotone === true, values: [], fill };
+    i = end;
+  }
 }
 
 /** `error` from an exception thrown at `iteration`. */
@@ -177,30 +202,17 @@ function multiplierRuns(
       }
     }
   };
-  function* runs(from: number, to: number, limit: number): Generator<CurveRun> {
-    to = Math.min(to, limit);
-    let i = from;
-    while (i < to) {
-      const r = cursor.runAt(i) as ReturnType<ScheduleCursor["runAt"]> & { monotone?: boolean };
-      const end = Math.min(r.end, to);
-      if (r.constant) {
-        yield constantRun(i, end, baseLrs.map((b) => b * r.value));
-      } else {
-        yield {
-          start: i,
-          end,
-          constant: false,
-          monotone: r.monotone === true,
-          values: [],
-          fill(column, a, b, out) {
-            sampleLr(scheduler, { from: a, to: b, group: column, out });
-            check(out, b - a, a);
-          },
-        };
-      }
-      i = end;
-    }
-  }
+  const runs = (from: number, to: number, limit: number) =>
+    cursorRuns(
+      cursor,
+      from,
+      Math.min(to, limit),
+      (v) => baseLrs.map((b) => b * v),
+      (c, a, b, out) => {
+        sampleLr(scheduler, { from: a, to: b, group: c, out });
+        check(out, b - a, a);
+      },
+    );
   const error = firstError(runs(0, rows, rows), columns.length, (iteration) => {
     // The error stepping raises there: a fresh scheduler stepped to it.
     try {
@@ -258,6 +270,85 @@ function firstError(
     }
   }
   return undefined;
+}
+
+/** Options of {@linkcode paramSchedulerRuns}. */
+export interface ParamSchedulerRunsOptions {
+  /** The number of iterations that `where ∈ [0, 1]` spans: row `i` is `at(i / numUpdates)`. */
+  numUpdates: number;
+  /**
+   * The number of rows: the default covers `where = 0, 1/n, …, (n−1)/n`, as `sample` does;
+   * `numUpdates + 1` adds `where = 1`.
+   * @default {numUpdates}
+   */
+  rows?: number;
+  /**
+   * A factor every value is multiplied by (`scale · value`, as `sample`'s `scale`); the values
+   * themselves when omitted.
+   * @default {undefined}
+   */
+  scale?: number;
+  /**
+   * The column's name.
+   * @default {"value"}
+   */
+  column?: string;
+}
+
+/**
+ * The curve of an fvcore-style scheduler (anything with `at(where)`) as runs: row `i` is
+ * `scale · scheduler.at(i / numUpdates)`, bit for bit as {@linkcode sample} writes it — constant
+ * stretches from `ScheduleCursor.runAt`, the rest filled by `sample`.
+ *
+ * @param scheduler The scheduler.
+ * @param options The iterations `where` spans, the rows, a scale.
+ * @returns The curve's runs; the first iteration where `at` throws, if any, is its `error`.
+ * @throws {RangeError | TypeError} If an option is invalid (as `ScheduleCursor` and `sample`).
+ *
+ * @example A step schedule in three runs
+ * ```ts
+ * import { MultiStepParamScheduler, paramSchedulerRuns } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * const s = new MultiStepParamScheduler({ values: [1, 0.1, 0.01], milestones: [30, 80], numUpdates: 90 });
+ * const curve = paramSchedulerRuns(s, { numUpdates: 90, scale: 0.02 });
+ * const runs = [...curve.runs(0, curve.rows)].map((r) => [r.start, r.end, r.values[0]]);
+ * assert.deepEqual(runs, [[0, 30, 0.02], [30, 80, 0.002], [80, 90, 0.0002]]);
+ * ```
+ */
+export function paramSchedulerRuns(
+  scheduler: ParamSchedulerLike,
+  options: ParamSchedulerRunsOptions,
+): CurveRuns {
+  const { numUpdates, scale } = options;
+  const cursor = new ScheduleCursor(scheduler, { numUpdates });
+  const rows = options.rows ?? numUpdates;
+  if (!Number.isSafeInteger(rows) || rows < 1) {
+    throw new RangeError(
+      `paramSchedulerRuns: \`rows\` must be a positive safe integer: got ${rows}`,
+    );
+  }
+  if (scale !== undefined) sample(scheduler, { numUpdates, from: 0, to: 0, scale }); // validates
+  const columns = [options.column ?? "value"];
+  const scaled = scale === undefined ? {} : { scale };
+  const runs = (from: number, to: number, limit: number) =>
+    cursorRuns(
+      cursor,
+      from,
+      Math.min(to, limit),
+      (v) => [scale === undefined ? v : scale * v],
+      (_c, a, b, out) => void sample(scheduler, { numUpdates, from: a, to: b, out, ...scaled }),
+    );
+  const error = firstError(runs(0, rows, rows), 1, (iteration) => {
+    try {
+      scheduler.at(iteration / numUpdates);
+    } catch (e) {
+      return errorAt(iteration, e);
+    }
+    return undefined;
+  });
+  const limit = error ? error.iteration : rows;
+  return { columns, rows, error, warnings: [], runs: (from, to) => runs(from, to, limit) };
 }
 
 /** A scheduler that can only be stepped, for {@linkcode steppedRuns}. */

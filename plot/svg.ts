@@ -92,6 +92,38 @@ export interface PlotOptions {
    * @default {undefined}
    */
   inset?: PlotInset;
+  /**
+   * Receives the plot area and its axes' ranges, to map a pointer position on the drawn chart
+   * back to an iteration and a value (an interactive page's hover read-out).
+   * @default {undefined}
+   */
+  onFrame?: (frame: PlotFrame) => void;
+}
+
+/**
+ * Where {@linkcode plotSvg} drew the plot area, in the SVG's pixels, and the axes' ranges: x
+ * value `x` is at `left + (x − xMin) / (xMax − xMin) · width`; y value `y` (its `log10` on a log
+ * axis) at `top + height − (y − yMin) / (yMax − yMin) · height`.
+ */
+export interface PlotFrame {
+  /** The plot area's left edge. */
+  left: number;
+  /** Its top edge. */
+  top: number;
+  /** Its width. */
+  width: number;
+  /** Its height. */
+  height: number;
+  /** The x value at the left edge. */
+  xMin: number;
+  /** The x value at the right edge. */
+  xMax: number;
+  /** The y value (its `log10` when `logY`) at the bottom edge. */
+  yMin: number;
+  /** The y value (its `log10` when `logY`) at the top edge. */
+  yMax: number;
+  /** Whether the y axis is logarithmic. */
+  logY: boolean;
 }
 
 /** The palette series take their colors from, in order. */
@@ -398,6 +430,17 @@ export function plotSvg(input: readonly PlotSeries[], options: PlotOptions = {})
     const v = logY ? Math.log10(y) : y;
     return top + plotH - ((v - yLo) / (yHi - yLo)) * plotH;
   };
+  options.onFrame?.({
+    left,
+    top,
+    width: plotW,
+    height: plotH,
+    xMin: xLo,
+    xMax: xHi,
+    yMin: yLo,
+    yMax: yHi,
+    logY,
+  });
 
   const out: string[] = [];
   out.push(

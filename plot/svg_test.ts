@@ -84,3 +84,32 @@ test("formatTick", () => {
     ["0", "500", "90k", "1.5M", "0.02", "0.0025", "2e-5"],
   );
 });
+
+test("plotSvg: onFrame maps the series' points to where the curve is drawn", async (t) => {
+  for (const logY of [false, true]) {
+    await t.test(`logY ${logY}`, () => {
+      let frame: import("./svg.ts").PlotFrame | undefined;
+      const x = [0, 1000, 1000, 4000];
+      const y = [0.02, 0.02, 0.002, 0.002];
+      const svg = plotSvg([{ label: "a", x, y }], { logY, onFrame: (f) => (frame = f) });
+      assert.ok(frame !== undefined, "onFrame called");
+      assert.equal(frame.logY, logY);
+      assert.ok(frame.xMin <= 0 && frame.xMax >= 4000 && frame.width > 0 && frame.height > 0);
+      const px = (v: number) =>
+        frame!.left + ((v - frame!.xMin) / (frame!.xMax - frame!.xMin)) * frame!.width;
+      const py = (v: number) => {
+        const u = logY ? Math.log10(v) : v;
+        return frame!.top + frame!.height -
+          ((u - frame!.yMin) / (frame!.yMax - frame!.yMin)) * frame!.height;
+      };
+      const r2 = (v: number) => String(Math.round(v * 100) / 100);
+      const d = /<g class="curves"[^>]*>\s*<path d="([^"]+)"/.exec(svg)![1]!;
+      assert.equal(
+        d,
+        `M${r2(px(0))} ${r2(py(0.02))}L${r2(px(1000))} ${r2(py(0.02))}L${r2(px(1000))} ${
+          r2(py(0.002))
+        }L${r2(px(4000))} ${r2(py(0.002))}`,
+      );
+    });
+  }
+});

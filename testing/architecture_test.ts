@@ -8,7 +8,7 @@ import { dirname, join, normalize, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SKIP = new Set(["node_modules", "fixtures", "dist", "site", ".git", ".tmp"]);
+const SKIP = new Set(["node_modules", "fixtures", "dist", ".git", ".tmp"]);
 
 function sources(dir = ROOT): string[] {
   const out: string[] = [];
@@ -109,6 +109,19 @@ test("no import cycle between folders", () => {
   };
   for (const n of [...edges.keys()].sort()) if (!state.has(n)) visit(n);
   assert.deepEqual(cycles, []);
+});
+
+test("the site (site/) may import the library; nothing imports the site", () => {
+  const violations: string[] = [];
+  for (const file of FILES) {
+    if (file.startsWith("site/")) continue;
+    for (const spec of importsOf(file)) {
+      const target = resolveLocal(file, spec);
+      if (target?.startsWith("site/")) violations.push(`${file} imports ${target}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+  assert.ok(FILES.some((f) => f.startsWith("site/")), "the site's sources are checked");
 });
 
 test("the fast path knows no family: schedules/fast/ imports only itself and shared code", () => {

@@ -1,0 +1,932 @@
+// The playground in a real browser (Debian's headless Chromium, driven by playwright-core): the
+// site is built and served as `deno task site:build` and `site:serve` do, then used as a porter
+// would — and every curve it shows is checked value for value against the library, called
+// directly here.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import process from "node:process";
+import {
+  CosineAnnealingWarmRestarts,
+  CosineParamScheduler,
+  getCfg,
+  lrCurve,
+  MultiStepParamScheduler,
+  OneCycleLR,
+  sample,
+  StepLR,
+  WarmupPolyLR,
+} from "../mod.ts";
+import { CfgNode } from "../config/cfg_node.ts";
+import { warmupCosineDecaySchedule } from "../schedules/optax/mod.ts";
+import {
+  CosineLRScheduler,
+  explainTimmSchedule,
+  timmTrainSchedule,
+} from "../schedules/timm/mod.ts";
+import {
+  explainTrainerSchedule,
+  getWsdSchedule,
+  trainerLrs,
+  trainerSchedule,
+} from "../schedules/hf/mod.ts";
+import { loadConfig } from "../config/yaml.ts";
+import { explainSchedule } from "../curve/explain.ts";
+import { pyFloatRepr } from "../config/python.ts";
+import { libm, RUNTIME_LIBM, ulpDistance } from "../schedules/math.ts";
+import { formatVerifyReport, verifyCsv } from "../verify/verify.ts";
+import {
+  buildSite,
+  CHROMIUM,
+  drive,
+  haveBrowser,
+  ROOT,
+  type Scenario,
+  type ScenarioResult,
+  serve,
+} from "./browser.ts";
+
+const WORK = `${ROOT}.tmp/site-test`;
+const DIST = `${WORK}/dist`;
+const ZOO = `${ROOT}fixtures/detectron2-configs/configs`;
+
+/** The optimizer the page gives torch-style schedulers. */
+const sgd = (lr: number) => ({
+  paramGroups: [{ lr, momentum: 0.9 }],
+  defaults: { lr, momentum: 0.9 },
+});
+
+/** The learning rate after 0, 1, …, `steps` calls of `step()`. */
+function stepped(
+  make: (o: { paramGroups: { lr: number }[] }) => { step(): void },
+  lr: number,
+  steps: number,
+) {
+  const optimizer = sgd(lr);
+  const s = make(optimizer);
+  const out = [optimizer.paramGroups[0]!.lr];
+  for (let i = 0; i < steps; i++) {
+    s.step();
+    out.push(optimizer.paramGroups[0]!.lr);
+  }
+  return out;
+}
+
+/** A CSV's value column (the second), as numbers, and its keys. */
+function csvValues(text: string): { header: string[]; keys: number[]; values: number[] } {
+  const lines = text.trimEnd().split("\n");
+  const header = lines[0]!.split(",");
+  const keys: number[] = [], values: number[] = [];
+  for (const line of lines.slice(1)) {
+    const cells = line.split(",");
+    keys.push(Number(cells[0]));
+    values.push(cells[1] === "" ? NaN : Number(cells[1]));
+  }
+  return { header, keys, values };
+}
+
+/** The page's curve equals the library's, value for value (`Object.is`), iterations 0, 1, …. */
+function assertSameCurve(csv: unknown, expected: ArrayLike<number>, what: string): void {
+  assert.equal(typeof csv, "string", `${what}: no CSV`);
+  const { keys, values } = csvValues(csv as string);
+  assert.equal(values.length, expected.length, `${what}: rows`);
+  for (let i = 0; i < expected.length; i++) {
+    assert.equal(keys[i], i, `${what}: iteration of row ${i}`);
+    if (!Object.is(values[i], expected[i])) {
+      assert.fail(
+        `${what}: iteration ${i}: the page shows ${values[i]}, the library ${expected[i]} (${
+          ulpDistance(values[i]!, expected[i]!)
+        } ULP)`,
+      );
+    }
+  }
+}
+
+/** The library's message for a call that throws. */
+function messageOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected the library to throw");
+}
+
+/** The learning rates of a torch-style scheduler, stepped, computed in the page by the library. */
+const STEPPED = `((make, lr, steps) => {
+  const optimizer = { paramGroups: [{ lr, momentum: 0.9 }], defaults: { lr, momentum: 0.9 } };
+  const s = make(optimizer);
+  const out = [optimizer.paramGroups[0].lr];
+  for (let i = 0; i < steps; i++) {
+    s.step();
+    out.push(optimizer.paramGroups[0].lr);
+  }
+  return out;
+})`;
+
+/**
+ * A step that computes a curve in the page by calling the library directly (`L`, the bundled
+ * `mod.ts`), as the form's curve must be — and records every libm result (cos, pow, log, sqrt, cosf, powf) the
+ * library took from this engine, so that the same curve can be recomputed here with them.
+ */
+const inPage = (as: string, body: string) => ({
+  eval: `(() => {
+    const L = lrspecPlayground.lib, M = lrspecPlayground.libm, stepped = ${STEPPED};
+    const own = { ...M }, calls = [];
+    for (const f of Object.keys(own)) {
+      M[f] = (x, p) => { const y = own[f](x, p); calls.push([f, x, p ?? 0, y]); return y; };
+    }
+    try {
+      const values = (() => { ${body} })();
+      return { values, calls };
+    } finally {
+      Object.assign(M, own);
+    }
+  })()`,
+  as,
+});
+
+/** What {@linkcode inPage} brings back. */
+interface InPage {
+  /** The curve, computed in the page. */
+  values: number[];
+  /** Every libm call: function, arguments (0 for a one-argument function's second), result. */
+  calls: [string, number, number, number][];
+}
+
+/**
+ * The curve computed here (`compute`) with Chromium's libm results in the library's libm seam
+ * must be the page's, bit for bit: where the runtimes differ at all, it is their cos/pow/log
+ * (Chromium's V8 has its own trigonometry) and nothing else. The differences are printed.
+ */
+function sameWithChromiumLibm(page: unknown, compute: () => ArrayLike<number>, what: string): void {
+  const { values, calls } = page as InPage;
+  const recorded = new Map(calls.map(([f, x, p, y]) => [`${f} ${x} ${p}`, y]));
+  const runtimeLibm = RUNTIME_LIBM as unknown as Record<string, (x: number, p: number) => number>;
+  const differ = calls.filter(([f, x, p, y]) => !Object.is(runtimeLibm[f]!(x, p), y)).length;
+  const here = compute();
+  let n = 0;
+  for (let i = 0; i < here.length; i++) if (!Object.is(here[i], values[i])) n++;
+  const own = { ...libm };
+  const seam = libm as unknown as Record<string, (x: number, p?: number) => number>;
+  for (
+    const [f, fallback] of Object.entries(own) as [string, (x: number, p?: number) => number][]
+  ) {
+    seam[f] = (x: number, p?: number) => recorded.get(`${f} ${x} ${p ?? 0}`) ?? fallback(x, p);
+  }
+  let replayed: ArrayLike<number>;
+  try {
+    replayed = compute();
+  } finally {
+    Object.assign(libm, own);
+  }
+  process.stdout.write(
+    `site: ${what}: ${differ} of ${calls.length} libm results and ${n} of ${here.length} values ` +
+      `differ between Chromium and ${runtime()}; with Chromium's libm results, ${runtime()} ` +
+      `computes the page's curve\n`,
+  );
+  assert.equal(replayed.length, values.length, `${what}: rows`);
+  for (let i = 0; i < values.length; i++) {
+    if (!Object.is(replayed[i], values[i])) {
+      assert.fail(
+        `${what}: iteration ${i}: ${replayed[i]} here with Chromium's libm, ${
+          values[i]
+        } in the page`,
+      );
+    }
+  }
+}
+function runtime(): string {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown };
+  return g.Deno ? "Deno" : g.Bun ? "Bun" : "Node";
+}
+
+const CSV = (letter = "a") => ({ eval: `lrspecPlayground.csv("${letter}")`, as: `csv_${letter}` });
+const STATE = { eval: "JSON.stringify(lrspecPlayground.app.state)", as: "state" };
+
+/** Every scenario, with what it must show. */
+function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }[] {
+  const defaults = lrCurve(getCfg()).columns[0]!.values;
+  const out: { scenario: Scenario; check: (r: ScenarioResult) => void }[] = [];
+  const add = (scenario: Scenario, check: (r: ScenarioResult) => void) =>
+    out.push({ scenario, check });
+
+  // The default view: detectron2's default schedule, exports, hover, zoom.
+  add({
+    name: "default view",
+    steps: [
+      { goto: "" },
+      CSV(),
+      { eval: "location.search", as: "search" },
+      { text: "#explain", as: "explain" },
+      { eval: "document.querySelectorAll('#chart svg .curves path').length", as: "paths" },
+      {
+        eval: "[...document.querySelectorAll('#chart svg .marks text')].map((t) => t.textContent)",
+        as: "marks",
+      },
+      { download: "#export-csv", as: "csvFile" },
+      { download: "#export-svg", as: "svgFile" },
+      { eval: "lrspecPlayground.svg()", as: "svg" },
+      { hover: [0.5], as: "readout" },
+      { drag: [0.0, 0.1] },
+      { eval: "JSON.stringify(lrspecPlayground.app.state.range)", as: "zoomed" },
+      { eval: "lrspecPlayground.url()", as: "zoomedUrl" },
+      { dblclick: true },
+      { eval: "JSON.stringify(lrspecPlayground.app.state.range ?? null)", as: "reset" },
+    ],
+  }, (r) => {
+    const v = r.values;
+    assert.equal(v.search, "", "no query");
+    assertSameCurve(v.csv_a, defaults, "the default view");
+    assert.equal(v.explain, explainSchedule(getCfg()));
+    assert.ok((v.paths as number) >= 1, "a curve is drawn");
+    assert.deepEqual(v.marks, ["warmup 1000", "×0.1 30000"]);
+    const file = v.csvFile as { name: string; text: string };
+    assert.equal(file.name, "lrspec-detectron2-config.csv");
+    assert.equal(file.text, v.csv_a, "Export CSV saves the curve");
+    assert.equal((v.svgFile as { text: string }).text, v.svg, "Export SVG saves the chart");
+    assert.ok((v.svg as string).startsWith("<svg"));
+    const m = /iteration (\d+)A (\S+)/.exec(v.readout as string);
+    assert.ok(m, `hover read-out: ${v.readout}`);
+    const iteration = Number(m[1]);
+    assert.ok(iteration > 15000 && iteration < 25000, `hover at the middle: ${iteration}`);
+    assert.equal(
+      m[2],
+      pyFloatRepr(defaults[iteration]!),
+      "the exact value at the hovered iteration",
+    );
+    const zoomed = JSON.parse(v.zoomed as string) as [number, number];
+    assert.ok(zoomed[0] <= 100 && zoomed[1] > 3000 && zoomed[1] < 5000, `zoom ${zoomed}`);
+    assert.match(v.zoomedUrl as string, new RegExp(`range=${zoomed[0]}%3A${zoomed[1]}`));
+    assert.equal(v.reset, "null", "a double click shows every iteration");
+  });
+
+  // The page straight from the file system: it needs no server.
+  add({
+    name: "from the file system",
+    steps: [{ goto: pathToFileURL(`${DIST}/index.html`).href }, CSV()],
+  }, (r) => assertSameCurve(r.values.csv_a, defaults, "file://"));
+
+  // Each framework's form, filled in as a user does, against the library.
+  add({
+    name: "detectron2 config form",
+    steps: [
+      { goto: "" },
+      { fill: "#field-SOLVER\\.BASE_LR", value: "0.02" },
+      { fill: "#field-SOLVER\\.MAX_ITER", value: "5000" },
+      { fill: "#field-SOLVER\\.STEPS", value: "(3000, 4000)" },
+      { fill: "#field-SOLVER\\.WARMUP_ITERS", value: "100" },
+      CSV(),
+      { select: "#field-SOLVER\\.LR_SCHEDULER_NAME", value: "WarmupCosineLR" },
+      { fill: "#field-SOLVER\\.BASE_LR_END", value: "0.0001" },
+      { eval: "lrspecPlayground.csv()", as: "cosine" },
+      inPage(
+        "multistep",
+        `const cfg = L.getCfg();
+        Object.assign(cfg.SOLVER, { BASE_LR: 0.02, MAX_ITER: 5000, STEPS: [3000, 4000], WARMUP_ITERS: 100 });
+        return [...L.lrCurve(cfg).columns[0].values];`,
+      ),
+      inPage(
+        "expectedCosine",
+        `const cfg = L.getCfg();
+        Object.assign(cfg.SOLVER, { BASE_LR: 0.02, MAX_ITER: 5000, STEPS: [3000, 4000], WARMUP_ITERS: 100,
+          LR_SCHEDULER_NAME: "WarmupCosineLR", BASE_LR_END: 0.0001 });
+        return [...L.lrCurve(cfg).columns[0].values];`,
+      ),
+    ],
+  }, (r) => {
+    const v = r.values;
+    const cfg = getCfg();
+    Object.assign(cfg.SOLVER, {
+      BASE_LR: 0.02,
+      MAX_ITER: 5000,
+      STEPS: [3000, 4000],
+      WARMUP_ITERS: 100,
+    });
+    assertSameCurve(
+      v.csv_a,
+      (v.multistep as InPage).values,
+      "detectron2 multistep (the library, in the page)",
+    );
+    assertSameCurve(
+      v.csv_a,
+      lrCurve(cfg).columns[0]!.values,
+      "detectron2 multistep (the library, here)",
+    );
+    Object.assign(cfg.SOLVER, { LR_SCHEDULER_NAME: "WarmupCosineLR", BASE_LR_END: 0.0001 });
+    assertSameCurve(
+      v.cosine,
+      (v.expectedCosine as InPage).values,
+      "detectron2 cosine (the library, in the page)",
+    );
+    sameWithChromiumLibm(
+      v.expectedCosine,
+      () => lrCurve(cfg).columns[0]!.values,
+      "detectron2 cosine",
+    );
+  });
+  add({
+    name: "detectron2 WarmupPolyLR form",
+    steps: [
+      { goto: "" },
+      { select: "#schedule", value: "detectron2/WarmupPolyLR" },
+      { fill: "#field-power", value: "2" },
+      { fill: "#field-steps", value: "1200" },
+      CSV(),
+      inPage(
+        "expected",
+        "return stepped((optimizer) => new L.WarmupPolyLR({ optimizer, maxIters: 1000, warmupIters: 100, power: 2 }), 0.02, 1200);",
+      ),
+    ],
+  }, (r) => {
+    assertSameCurve(
+      r.values.csv_a,
+      (r.values.expected as InPage).values,
+      "WarmupPolyLR (the library, in the page)",
+    );
+    const here = () =>
+      stepped(
+        (optimizer) => new WarmupPolyLR({ optimizer, maxIters: 1000, warmupIters: 100, power: 2 }),
+        0.02,
+        1200,
+      );
+    sameWithChromiumLibm(r.values.expected, () => here(), "WarmupPolyLR");
+  });
+  add({
+    name: "fvcore form",
+    steps: [
+      { goto: "" },
+      { select: "#family", value: "fvcore" },
+      { fill: "#field-startValue", value: "0.5" },
+      { fill: "#field-endValue", value: "0.01" },
+      { fill: "#field-iterations", value: "500" },
+      { fill: "#field-scale", value: "0.2" },
+      CSV(),
+      { select: "#schedule", value: "fvcore/MultiStepParamScheduler" },
+      { fill: "#field-milestones", value: "[100, 300, 400]" },
+      { fill: "#field-numUpdates", value: "" },
+      { fill: "#field-iterations", value: "400" },
+      { eval: "lrspecPlayground.csv()", as: "multistep" },
+      inPage(
+        "expectedCosine",
+        `const s = new L.CosineParamScheduler({ startValue: 0.5, endValue: 0.01 });
+        return [...L.sample(s, { numUpdates: 500, scale: 0.2 })];`,
+      ),
+    ],
+  }, (r) => {
+    const v = r.values;
+    assertSameCurve(
+      v.csv_a,
+      (v.expectedCosine as InPage).values,
+      "fvcore cosine (the library, in the page)",
+    );
+    const cosine = new CosineParamScheduler({ startValue: 0.5, endValue: 0.01 });
+    sameWithChromiumLibm(
+      v.expectedCosine,
+      () => sample(cosine, { numUpdates: 500, scale: 0.2 }),
+      "fvcore cosine",
+    );
+    const multistep = new MultiStepParamScheduler({
+      values: [1, 0.1, 0.01],
+      milestones: [100, 300, 400],
+    });
+    assertSameCurve(v.multistep, sample(multistep, { numUpdates: 400 }), "fvcore multistep");
+  });
+  add({
+    name: "torch form",
+    steps: [
+      { goto: "" },
+      { select: "#family", value: "torch" },
+      { fill: "#field-stepSize", value: "7" },
+      { fill: "#field-gamma", value: "0.5" },
+      { fill: "#field-lr", value: "0.3" },
+      { fill: "#field-steps", value: "60" },
+      CSV(),
+      { select: "#schedule", value: "torch/OneCycleLR" },
+      { fill: "#field-maxLr", value: "0.05" },
+      { fill: "#field-totalSteps", value: "300" },
+      { select: "#field-annealStrategy", value: "linear" },
+      { fill: "#field-steps", value: "299" },
+      { eval: "lrspecPlayground.csv()", as: "onecycle" },
+      { select: "#schedule", value: "torch/CosineAnnealingWarmRestarts" },
+      { fill: "#field-etaMin", value: "0.001" },
+      { eval: "lrspecPlayground.csv()", as: "restarts" },
+      inPage(
+        "expectedOnecycle",
+        "return stepped((optimizer) => new L.OneCycleLR({ optimizer, maxLr: 0.05, totalSteps: 300, annealStrategy: 'linear' }), 0.1, 299);",
+      ),
+      inPage(
+        "expectedRestarts",
+        "return stepped((optimizer) => new L.CosineAnnealingWarmRestarts({ optimizer, T0: 10, TMult: 2, etaMin: 0.001 }), 0.1, 150);",
+      ),
+    ],
+  }, (r) => {
+    const v = r.values;
+    assertSameCurve(
+      v.csv_a,
+      stepped((optimizer) => new StepLR({ optimizer, stepSize: 7, gamma: 0.5 }), 0.3, 60),
+      "torch StepLR",
+    );
+    assertSameCurve(
+      v.onecycle,
+      (v.expectedOnecycle as InPage).values,
+      "torch OneCycleLR (the library, in the page)",
+    );
+    assertSameCurve(
+      v.onecycle,
+      stepped(
+        (optimizer) =>
+          new OneCycleLR({ optimizer, maxLr: 0.05, totalSteps: 300, annealStrategy: "linear" }),
+        0.1,
+        299,
+      ),
+      "torch OneCycleLR (linear: no cos; the library, here)",
+    );
+    assertSameCurve(
+      v.restarts,
+      (v.expectedRestarts as InPage).values,
+      "torch CosineAnnealingWarmRestarts (in the page)",
+    );
+    sameWithChromiumLibm(
+      v.expectedRestarts,
+      () =>
+        stepped(
+          (optimizer) =>
+            new CosineAnnealingWarmRestarts({ optimizer, T0: 10, TMult: 2, etaMin: 0.001 }),
+          0.1,
+          150,
+        ),
+      "torch CosineAnnealingWarmRestarts",
+    );
+  });
+  // Hugging Face: a TrainingArguments JSON uploaded, with a dataset size; a schedule's form.
+  const trainingArgs = {
+    learning_rate: 3e-5,
+    per_device_train_batch_size: 8,
+    gradient_accumulation_steps: 4,
+    num_train_epochs: 2,
+    warmup_steps: 0.1,
+    lr_scheduler_type: "cosine_with_min_lr" as const,
+    lr_scheduler_kwargs: { min_lr_rate: 0.1 },
+  };
+  add({
+    name: "hf forms",
+    steps: [
+      { goto: "" },
+      { select: "#family", value: "hf" },
+      {
+        upload: "#field-args-upload",
+        files: [{ name: "training_args.json", text: JSON.stringify(trainingArgs, null, 2) }],
+      },
+      { waitUntil: "document.querySelector('#field-args').value.includes('cosine_with_min_lr')" },
+      { fill: "#field-datasetSize", value: "10000" },
+      { fill: "#field-numProcesses", value: "2" },
+      CSV(),
+      { text: "#explain", as: "explain" },
+      inPage(
+        "expectedTrainer",
+        `return [...L.trainerLrs(L.trainerSchedule(${
+          JSON.stringify(trainingArgs)
+        }, { datasetSize: 10000, numProcesses: 2 }))];`,
+      ),
+      { select: "#schedule", value: "hf/getWsdSchedule" },
+      { fill: "#field-numDecaySteps", value: "300" },
+      { select: "#field-decayType", value: "1-sqrt" },
+      { fill: "#field-minLrRatio", value: "0.05" },
+      { eval: "lrspecPlayground.csv()", as: "wsd" },
+      inPage(
+        "expectedWsd",
+        `return stepped((optimizer) => L.getWsdSchedule({ optimizer, numWarmupSteps: 100,
+          numDecaySteps: 300, numTrainingSteps: 1000, decayType: "1-sqrt", minLrRatio: 0.05 }), 5e-5, 1000);`,
+      ),
+    ],
+  }, (r) => {
+    const v = r.values;
+    const plan = () => trainerSchedule(trainingArgs, { datasetSize: 10000, numProcesses: 2 });
+    assertSameCurve(v.csv_a, (v.expectedTrainer as InPage).values, "hf Trainer (in the page)");
+    sameWithChromiumLibm(v.expectedTrainer, () => trainerLrs(plan()), "hf Trainer");
+    assert.equal(v.explain, explainTrainerSchedule(plan()));
+    assertSameCurve(v.wsd, (v.expectedWsd as InPage).values, "hf getWsdSchedule (in the page)");
+    sameWithChromiumLibm(
+      v.expectedWsd,
+      () =>
+        stepped(
+          (optimizer) =>
+            getWsdSchedule({
+              optimizer,
+              numWarmupSteps: 100,
+              numDecaySteps: 300,
+              numTrainingSteps: 1000,
+              decayType: "1-sqrt",
+              minLrRatio: 0.05,
+            }),
+          5e-5,
+          1000,
+        ),
+      "hf getWsdSchedule",
+    );
+  });
+
+  // timm: an args.yaml of train.py, and a scheduler's form (with seeded noise).
+  const timmArgs =
+    "sched: cosine\nepochs: 60\nwarmup_epochs: 3\nwarmup_lr: 1.0e-05\nmin_lr: 1.0e-06\nlr: 0.05\ncooldown_epochs: 5\n";
+  add({
+    name: "timm forms",
+    steps: [
+      { goto: "" },
+      { select: "#family", value: "timm" },
+      { upload: "#field-args-upload", files: [{ name: "args.yaml", text: timmArgs }] },
+      { waitUntil: "document.querySelector('#field-args').value.includes('cooldown_epochs')" },
+      CSV(),
+      { text: "#explain", as: "explain" },
+      inPage(
+        "expectedTrain",
+        `return [...L.timmTrainSchedule({ sched: "cosine", epochs: 60, warmup_epochs: 3, warmup_lr: 1e-5,
+          min_lr: 1e-6, lr: 0.05, cooldown_epochs: 5 }).lrs[0]];`,
+      ),
+      { select: "#schedule", value: "timm/CosineLRScheduler" },
+      { fill: "#field-cycleLimit", value: "3" },
+      { fill: "#field-tInitial", value: "30" },
+      { fill: "#field-noiseRangeT", value: "10, 80" },
+      { fill: "#field-steps", value: "100" },
+      { eval: "lrspecPlayground.csv()", as: "cosine" },
+      inPage(
+        "expectedCosine",
+        `const optimizer = { paramGroups: [{ lr: 0.1, momentum: 0.9 }], defaults: { lr: 0.1, momentum: 0.9 } };
+        const s = new L.CosineLRScheduler({ optimizer, tInitial: 30, warmupT: 5, warmupLrInit: 0.00001,
+          cycleLimit: 3, noiseRangeT: [10, 80] });
+        const out = [];
+        for (let t = 0; t <= 100; t++) { s.step(t); out.push(optimizer.paramGroups[0].lr); }
+        return out;`,
+      ),
+    ],
+  }, (r) => {
+    const v = r.values;
+    const args = {
+      sched: "cosine",
+      epochs: 60,
+      warmup_epochs: 3,
+      warmup_lr: 1e-5,
+      min_lr: 1e-6,
+      lr: 0.05,
+      cooldown_epochs: 5,
+    };
+    assertSameCurve(v.csv_a, (v.expectedTrain as InPage).values, "timm train.py (in the page)");
+    sameWithChromiumLibm(v.expectedTrain, () => timmTrainSchedule(args).lrs[0]!, "timm train.py");
+    assert.equal(v.explain, explainTimmSchedule(timmTrainSchedule(args)));
+    assertSameCurve(
+      v.cosine,
+      (v.expectedCosine as InPage).values,
+      "timm CosineLRScheduler (in the page)",
+    );
+    sameWithChromiumLibm(
+      v.expectedCosine,
+      () => {
+        const optimizer = sgd(0.1);
+        const s = new CosineLRScheduler({
+          optimizer,
+          tInitial: 30,
+          warmupT: 5,
+          warmupLrInit: 0.00001,
+          cycleLimit: 3,
+          noiseRangeT: [10, 80],
+        });
+        const out: number[] = [];
+        for (let t = 0; t <= 100; t++) {
+          s.step(t);
+          out.push(optimizer.paramGroups[0]!.lr);
+        }
+        return out;
+      },
+      "timm CosineLRScheduler with noise",
+    );
+  });
+
+  // optax: a function of the step count, in float32 (JAX's default) and float64.
+  add({
+    name: "optax form",
+    steps: [
+      { goto: "" },
+      { select: "#family", value: "optax" },
+      { fill: "#field-peakValue", value: "0.003" },
+      { fill: "#field-warmupSteps", value: "150" },
+      { fill: "#field-exponent", value: "2" },
+      { fill: "#field-steps", value: "1200" },
+      CSV(),
+      { select: "#field-dtype", value: "float64" },
+      { eval: "lrspecPlayground.csv()", as: "float64" },
+      inPage(
+        "expected32",
+        `const f = L.warmupCosineDecaySchedule({ initValue: 0, peakValue: 0.003, warmupSteps: 150,
+          decaySteps: 1000, endValue: 0.00001, exponent: 2 });
+        return Array.from({ length: 1201 }, (_, i) => f(i));`,
+      ),
+      inPage(
+        "expected64",
+        `const f = L.warmupCosineDecaySchedule({ initValue: 0, peakValue: 0.003, warmupSteps: 150,
+          decaySteps: 1000, endValue: 0.00001, exponent: 2, dtype: "float64" });
+        return Array.from({ length: 1201 }, (_, i) => f(i));`,
+      ),
+    ],
+  }, (r) => {
+    const v = r.values;
+    for (const dtype of ["float32", "float64"] as const) {
+      const page = v[dtype === "float32" ? "expected32" : "expected64"];
+      assertSameCurve(
+        dtype === "float32" ? v.csv_a : v.float64,
+        (page as InPage).values,
+        `optax warmupCosineDecaySchedule ${dtype} (in the page)`,
+      );
+      sameWithChromiumLibm(
+        page,
+        () => {
+          const f = warmupCosineDecaySchedule({
+            initValue: 0,
+            peakValue: 0.003,
+            warmupSteps: 150,
+            decaySteps: 1000,
+            endValue: 0.00001,
+            exponent: 2,
+            dtype,
+          });
+          return Array.from({ length: 1201 }, (_, i) => f(i));
+        },
+        `optax warmupCosineDecaySchedule ${dtype}`,
+      );
+    }
+    const f32 = (v.expected32 as InPage).values;
+    assert.ok(f32.every((x) => Math.fround(x) === x), "float32 values");
+  });
+
+  // Invalid options: the library's own message, beside the field.
+  add({
+    name: "invalid options",
+    steps: [
+      { goto: "?a=torch/StepLR" },
+      { fill: "#field-stepSize", value: "-3" },
+      { text: '.error[data-field="stepSize"]', as: "stepSize" },
+      { eval: "lrspecPlayground.svg()", as: "svgAfterError" },
+      { fill: "#field-stepSize", value: "30" },
+      { fill: "#field-gamma", value: "abc" },
+      { text: '.error[data-field="gamma"]', as: "gamma" },
+      { goto: "" },
+      { fill: "#field-SOLVER\\.BASE_LR", value: "1" },
+      { text: '.error[data-field="SOLVER.BASE_LR"]', as: "baseLr" },
+      { fill: "#field-SOLVER\\.BASE_LR", value: "0.01" },
+      { fill: "#field-SOLVER\\.MAX_ITER", value: "-5" },
+      { text: '.error[data-field="SOLVER.MAX_ITER"]', as: "maxIter" },
+      { eval: "document.querySelectorAll('#form .error:not([hidden])').length", as: "shown" },
+    ],
+  }, (r) => {
+    const v = r.values;
+    assert.equal(v.stepSize, messageOf(() => new StepLR({ optimizer: sgd(0.1), stepSize: -3 })));
+    assert.equal(v.svgAfterError, "", "no chart from rejected options");
+    assert.equal(
+      v.gamma,
+      messageOf(() =>
+        new StepLR({ optimizer: sgd(0.1), stepSize: 30, gamma: "abc" as unknown as number })
+      ),
+    );
+    assert.match(v.gamma as string, /`gamma`.*"abc"/);
+    assert.equal(
+      v.baseLr,
+      messageOf(() => CfgNode.getCfg().mergeFromList(["SOLVER.BASE_LR", "1"])),
+    );
+    const cfg = getCfg();
+    Object.assign(cfg.SOLVER, { BASE_LR: 0.01, MAX_ITER: -5 });
+    assert.equal(v.maxIter, messageOf(() => lrCurve(cfg)));
+    assert.equal(v.shown, 1, "one error shown, beside its field");
+  });
+
+  // A YAML config and its _BASE_ file, uploaded.
+  const configPath = `${ZOO}/COCO-Detection/faster_rcnn_R_50_FPN_1x.yaml`;
+  const basePath = `${ZOO}/Base-RCNN-FPN.yaml`;
+  add({
+    name: "yaml upload",
+    steps: [
+      { goto: "" },
+      { select: "#schedule", value: "detectron2/yaml" },
+      {
+        upload: "#field-yaml-upload",
+        files: [{ name: "faster_rcnn_R_50_FPN_1x.yaml", text: readFileSync(configPath, "utf8") }],
+      },
+      { waitUntil: "document.querySelector('.field[data-name=\"yaml\"].invalid')" },
+      { text: '.error[data-field="yaml"]', as: "missingBase" },
+      {
+        upload: "#field-bases",
+        files: [{ name: "Base-RCNN-FPN.yaml", text: readFileSync(basePath, "utf8") }],
+      },
+      { waitUntil: "lrspecPlayground.csv() !== undefined" },
+      CSV(),
+      { text: "#explain", as: "explain" },
+      {
+        eval: "[...document.querySelectorAll('#chart svg .legend text')].map((t) => t.textContent)",
+        as: "legend",
+      },
+      { fill: "#field-opts", value: "SOLVER.BASE_LR 0.01 SOLVER.STEPS (50000,)" },
+      { eval: "lrspecPlayground.csv()", as: "withOpts" },
+    ],
+  }, (r) => {
+    const v = r.values;
+    assert.match(v.missingBase as string, /Base-RCNN-FPN\.yaml was not added/);
+    const readFile = (p: string) => readFileSync(p, "utf8");
+    const { cfg } = loadConfig(configPath, { readFile });
+    assertSameCurve(v.csv_a, lrCurve(cfg).columns[0]!.values, "faster_rcnn_R_50_FPN_1x.yaml");
+    assert.equal(v.explain, explainSchedule(cfg));
+    assert.deepEqual(v.legend, ["A: faster_rcnn_R_50_FPN_1x.yaml"]);
+    const opts = loadConfig(configPath, {
+      readFile,
+      opts: ["SOLVER.BASE_LR", "0.01", "SOLVER.STEPS", "(50000,)"],
+    });
+    assertSameCurve(v.withOpts, lrCurve(opts.cfg).columns[0]!.values, "with --opts");
+  });
+
+  // Verify: a candidate with one value 1 ULP off at iteration 1234.
+  const golden = "iter,lr\n" + [...defaults].map((x, i) => `${i},${pyFloatRepr(x)}`).join("\n") +
+    "\n";
+  const planted = golden.split("\n");
+  const bad = defaults[1234]! + 2 ** -52 * defaults[1234]!;
+  planted[1235] = `1234,${pyFloatRepr(bad)}`;
+  const candidate = planted.join("\n");
+  add({
+    name: "verify",
+    steps: [
+      { goto: "?tab=verify" },
+      { upload: "#verify-golden", files: [{ name: "golden.csv", text: golden }] },
+      { waitUntil: "lrspecPlayground.app.state.verify.golden" },
+      { upload: "#verify-candidate", files: [{ name: "mine.csv", text: candidate }] },
+      { text: "#verify-report", as: "report" },
+      { eval: "document.querySelector('#verify-rows').dataset.first", as: "first" },
+      { eval: "document.querySelector('#verify-rows tr.diverges td').textContent", as: "row" },
+      {
+        eval:
+          "[...document.querySelectorAll('#verify-chart svg .marks text')].map((t) => t.textContent)",
+        as: "marks",
+      },
+    ],
+  }, (r) => {
+    const v = r.values;
+    const expected = verifyCsv(golden, candidate, {
+      goldenName: "golden.csv",
+      candidateName: "mine.csv",
+    });
+    assert.equal(v.report, formatVerifyReport(expected, 0), "the report `lrspec verify` prints");
+    assert.match(v.report as string, /first divergence at 1234 \(lr, candidate line 1236\)/);
+    assert.equal(v.first, "1234");
+    assert.equal(v.row, "1234");
+    assert.deepEqual(v.marks, ["first divergence at 1234"]);
+  });
+
+  // Compare: the same config with a step moved by one iteration.
+  add({
+    name: "compare",
+    steps: [
+      { goto: "?a=detectron2/config&b=detectron2/config&b.SOLVER.STEPS=(30001,)&tab=compare" },
+      { text: "#compare-first", as: "first" },
+      { text: "#compare-ulp", as: "ulp" },
+      { text: "#compare-max-ulp", as: "maxUlp" },
+      { eval: "document.querySelectorAll('#compare-chart svg .curves path').length", as: "paths" },
+    ],
+  }, (r) => {
+    const cfg = getCfg();
+    cfg.SOLVER.STEPS = [30001];
+    const b = lrCurve(cfg).columns[0]!.values;
+    assert.equal(r.values.first, "30000");
+    assert.equal(r.values.ulp, String(ulpDistance(defaults[30000]!, b[30000]!)));
+    assert.equal(r.values.maxUlp, r.values.ulp);
+    assert.ok((r.values.paths as number) >= 1, "the difference is plotted");
+  });
+
+  // The URL round trip: a view built by hand, then opened from its link.
+  const view = [
+    CSV("a"),
+    CSV("b"),
+    STATE,
+    { eval: "lrspecPlayground.svg()", as: "svg" },
+    { eval: "document.querySelector('#panel').textContent", as: "panel" },
+  ];
+  add({
+    name: "url round trip",
+    steps: [
+      { goto: "?a=torch/StepLR" },
+      { fill: "#field-stepSize", value: "10" },
+      { click: "#add-curve" },
+      { select: "#family", value: "fvcore" },
+      { fill: "#field-iterations", value: "101" },
+      { fill: "#field-scale", value: "0.1" },
+      { click: "#log" },
+      { fill: "#range-from", value: "5" },
+      { fill: "#range-to", value: "80" },
+      { press: "#range-to", key: "Enter" },
+      { click: '#tabs button[data-tab="compare"]' },
+      { eval: "lrspecPlayground.url()", as: "url" },
+      ...view,
+      { gotoStored: "url" },
+      ...view.map((s) => ({ ...s, as: `again_${s.as}` })),
+    ],
+  }, (r) => {
+    const v = r.values;
+    assert.match(v.url as string, /a=torch%2FStepLR&a.stepSize=10&b=fvcore%2FCosineParamScheduler/);
+    for (const key of ["csv_a", "csv_b", "state", "svg", "panel"]) {
+      assert.ok(typeof v[key] === "string" && (v[key] as string).length > 0, key);
+      assert.equal(v[`again_${key}`], v[key], `${key} after opening the link`);
+    }
+    const state = JSON.parse(v.state as string);
+    assert.equal(state.log, true);
+    assert.deepEqual(state.range, [5, 81]);
+    assert.equal(state.tab, "compare");
+  });
+
+  // Re-rendering a 10^6-iteration schedule as a slider is dragged.
+  for (
+    const [name, query] of [
+      ["multistep", "a.SOLVER.STEPS=(600000, 800000)&a.SOLVER.WARMUP_ITERS=10000"],
+      ["cosine", "a.SOLVER.LR_SCHEDULER_NAME=WarmupCosineLR&a.SOLVER.WARMUP_ITERS=10000"],
+    ]
+  ) {
+    add({
+      name: `slider ${name}`,
+      steps: [
+        { goto: `?a=detectron2/config&a.SOLVER.MAX_ITER=1000000&${query}` },
+        { eval: MEASURE, as: "times" },
+        { eval: "lrspecPlayground.app.built[0].curve.runs.rows", as: "rows" },
+        { eval: "document.querySelector('#field-SOLVER\\\\.BASE_LR').value", as: "baseLr" },
+        {
+          eval:
+            "[0, 5000, 10000, 600000, 999999, 1000000].map((i) => lrspecPlayground.app.built[0].reader.at(i))",
+          as: "probes",
+        },
+      ],
+    }, (r) => {
+      const v = r.values;
+      assert.equal(v.rows, 1_000_001);
+      const cfg = getCfg();
+      const q = new URLSearchParams(query);
+      const node = CfgNode.getCfg().mergeFromList([
+        "SOLVER.MAX_ITER",
+        "1000000",
+        ...[...q].flatMap(([k, x]) => [k.slice(2), x]),
+        "SOLVER.BASE_LR",
+        v.baseLr as string,
+      ]);
+      Object.assign(cfg.SOLVER, node.toConfig().SOLVER);
+      const its = [0, 5000, 10000, 600000, 999999, 1000000];
+      assert.deepEqual(v.probes, [...lrCurve(cfg, { iterations: its }).columns[0]!.values]);
+      const times = (v.times as number[]).slice().sort((a, b) => a - b);
+      const median = times[Math.floor(times.length / 2)]!;
+      const p90 = times[Math.floor(times.length * 0.9)]!;
+      process.stdout.write(
+        `site: re-render of a 10^6-iteration ${name} schedule per slider step (build + envelope + SVG + layout), ${times.length} steps in headless Chromium: median ${
+          median.toFixed(2)
+        } ms, p90 ${p90.toFixed(2)} ms, max ${times[times.length - 1]!.toFixed(2)} ms\n`,
+      );
+      // One frame is 16.7 ms; the bound is loose for shared CI machines, the figure is printed.
+      assert.ok(median < 50, `median ${median} ms`);
+    });
+  }
+  return out;
+}
+
+/** Drags BASE_LR's slider 40 steps; each step's time from the input event to the laid-out chart. */
+const MEASURE = `(async () => {
+  const slider = document.querySelector('input.slider[data-field="SOLVER.BASE_LR"]');
+  const times = [];
+  for (let k = 0; k < 40; k++) {
+    slider.value = String(0.0005 + k * 0.00003);
+    const t0 = performance.now();
+    slider.dispatchEvent(new Event("input", { bubbles: true }));
+    document.querySelector("#chart svg").getBoundingClientRect();
+    times.push(performance.now() - t0);
+    await new Promise((r) => requestAnimationFrame(() => r()));
+  }
+  return times;
+})()`;
+
+// bun's node:test ignores bunfig's timeout: the test declares its own.
+test("the playground in headless Chromium", { timeout: 600_000 }, async (t) => {
+  if (!haveBrowser()) {
+    if (process.env.CI) {
+      assert.fail(`no browser at ${CHROMIUM}: .ci/run installs Debian's chromium`);
+    }
+    t.skip(`no browser at ${CHROMIUM} (apt-get install chromium; in CI it is required)`);
+    return;
+  }
+  buildSite(DIST);
+  const server = await serve(DIST);
+  try {
+    const all = scenarios();
+    const results = drive(server.url, all.map((s) => s.scenario), WORK);
+    for (const { scenario, check } of all) {
+      await t.test(scenario.name, () => {
+        const r = results.get(scenario.name);
+        assert.ok(r, "no result");
+        assert.equal(r.failure, undefined, r.failure);
+        assert.deepEqual(r.errors, [], "console errors");
+        check(r);
+      });
+    }
+  } finally {
+    server.close();
+  }
+});

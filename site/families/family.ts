@@ -1,0 +1,345 @@
+/**
+ * What a schedule family is to the playground: where its docs are (the forms come from them),
+ * which of its exports are schedules, and how to turn a schedule and its options into a curve —
+ * always by calling the library. A family is one file in this folder and one line in `mod.ts`.
+ *
+ * @module
+ */
+
+import type { CurveRuns } from "../../curve/runs.ts";
+import type { FieldSpec, FieldType, ScheduleFilter, ScheduleSpec, SiteSchema } from "../schema.ts";
+import { fieldValue, pythonValue, snakeCase } from "../fields.ts";
+
+/** A field of a form: a library option (from the docs) or a page setting. */
+export interface Field {
+  /** The name (the option's, or the page setting's); the key in the URL. */
+  name: string;
+  /** What it is (the option's doc comment). */
+  doc: string;
+  /** The label, when not the name (`BASE_LR` for `SOLVER.BASE_LR`). */
+  label?: string;
+  /** The documented default, shown when the field is empty. */
+  default?: string;
+  /** The documented type. */
+  type: FieldType;
+  /** The value a new form starts with (required options need one to draw anything). */
+  example?: string;
+  /** How it is entered (`files`: uploads, kept by name beside the values). */
+  control: "text" | "select" | "textarea" | "files";
+  /** The choices of a select (its values); the empty value means "the default". */
+  choices?: string[];
+  /** Whether a missing value is an error (a required option). */
+  required: boolean;
+  /** A page setting (how long to draw, the optimizer's learning rate), not a library option. */
+  page: boolean;
+  /** A slider's range (numbers only); `float`: its values keep a decimal point (`1.0`). */
+  slider?: { min: number; max: number; step: number; float?: boolean };
+}
+
+/** What a schedule is built from: its fields' texts, and uploaded files by name. */
+export interface ScheduleInput {
+  /** Field name → text. */
+  values: Readonly<Record<string, string>>;
+  /** File name → text (a YAML config's `_BASE_` files). */
+  files: Readonly<Record<string, string>>;
+}
+
+/** A vertical mark on the chart. */
+export interface CurveMark {
+  /** The iteration. */
+  iteration: number;
+  /** What happens there (`warmup`, `×0.1`). */
+  what: string;
+}
+
+/** A schedule's curve, built by the library, with what the page says about it. */
+export interface SiteCurve {
+  /** The values, as runs (constant stretches cost nothing to draw). */
+  runs: CurveRuns;
+  /** What the x axis counts (`iteration`, `step`, `epoch`). */
+  xLabel: string;
+  /** Marks (warmup end, steps). */
+  marks: CurveMark[];
+  /** The library's explanation, or the upstream call that makes the same schedule. */
+  explain: string;
+  /** The schedule's own warnings and notes. */
+  notes: string[];
+}
+
+/** An error about one field (or, without `field`, about the schedule as a whole). */
+export class FieldError extends Error {
+  /** The field it is about. */
+  readonly field: string | undefined;
+  /**
+   * @param message The library's message.
+   * @param field The field.
+   */
+  constructor(message: string, field?: string) {
+    super(message);
+    this.name = "FieldError";
+    this.field = field;
+  }
+}
+
+/** A schedule the page offers. */
+export interface ScheduleDef {
+  /** `family/name` (`torch/StepLR`), in the URL. */
+  id: string;
+  /** The family's id. */
+  family: string;
+  /** The schedule's name (`StepLR`, `config`). */
+  name: string;
+  /** One line about it (the first paragraph of its doc comment). */
+  summary: string;
+  /** The form. */
+  fields: Field[];
+  /** The legend's name for a curve of this schedule, when not its family and name. */
+  legend?: (values: Readonly<Record<string, string>>) => string;
+  /**
+   * Builds the curve with the library.
+   * @throws {FieldError | Error} The library's error (the page places it beside its field).
+   */
+  build(input: ScheduleInput): SiteCurve;
+}
+
+/** How to run the schedules a family's docs list. */
+export interface Runner {
+  /** Page settings the form adds (`lr`, `steps`). */
+  page: Field[];
+  /**
+   * The curve of a schedule made by `make` from `options` (the form's library options), with the
+   * page settings `page`.
+   */
+  curve(
+    make: (options: Record<string, unknown>) => unknown,
+    options: Record<string, unknown>,
+    page: Record<string, unknown>,
+  ): SiteCurve;
+}
+
+/** A family of schedules. */
+export interface Family {
+  /** Its id (`torch`), in the URL. */
+  id: string;
+  /** Its name on the page (`PyTorch`). */
+  title: string;
+  /** Which upstream, which version (`torch.optim.lr_scheduler, torch 1.13`). */
+  upstream: string;
+  /** The entry point whose `deno doc --json` lists its schedules and their options. */
+  docs: string;
+  /** Which documented exports are schedules; which options the page supplies. */
+  filter: ScheduleFilter;
+  /** Options not shown (`lastEpoch`, `verbose`: not part of a schedule's shape). */
+  hidden?: readonly string[];
+  /** Options interfaces the family's own sources read fields from (`SolverConfig`). */
+  interfaces?: readonly string[];
+  /** The module's exports, by name: where `make` finds each schedule. */
+  exports: Readonly<Record<string, unknown>>;
+  /** How to run a documented schedule. */
+  runner?: Runner;
+  /** Example values for a schedule's fields (its required options, the page settings). */
+  examples?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** How the upstream call is written (`torch.optim.lr_scheduler.StepLR(optimizer, …)`). */
+  python?: (name: string, options: Record<string, unknown>) => string;
+  /** Schedules that are not one documented class or function (a config file, a form of keys). */
+  sources?: (schema: SiteSchema) => ScheduleDef[];
+  /** The schedule shown when the family is picked. */
+  first?: string;
+  /**
+   * Options shown last, after the others (timm's noise keywords).
+   * @default {[]}
+   */
+  lastFields?: readonly string[];
+}
+
+/**
+ * A form's order: required options first, then the options interface's own, then those it
+ * inherits (in declaration order), then the family's `lastFields`.
+ */
+function formOrder(spec: ScheduleSpec, last: readonly string[]): FieldSpec[] {
+  const rank = (f: FieldSpec) =>
+    last.includes(f.name)
+      ? 3 + last.indexOf(f.name) / (last.length + 1)
+      : !f.optional
+      ? 0
+      : f.owner === spec.options
+      ? 1
+      : 2;
+  return spec.fields.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+    .map((x) => x.f);
+}
+
+/** A number field of the page's own (not a library option). */
+export function pageField(
+  name: string,
+  doc: string,
+  dflt: string,
+  slider?: Field["slider"],
+): Field {
+  return {
+    name,
+    doc,
+    default: dflt,
+    type: { repr: "number", accepts: ["number"], literals: [] },
+    control: "text",
+    required: false,
+    page: true,
+    ...(slider ? { slider } : {}),
+  };
+}
+
+/** A slider's range for a number field, around its example or default value. */
+export function sliderFor(
+  spec: FieldSpec,
+  example?: string,
+  integral?: boolean,
+): Field["slider"] | undefined {
+  if (!spec.type.accepts.includes("number") || spec.type.accepts.includes("array")) return;
+  const base = Number(fieldValue(example ?? spec.default ?? "", spec.type));
+  if (!Number.isFinite(base)) return;
+  const whole = integral ?? (Number.isInteger(base) && Math.abs(base) >= 2);
+  const max = base === 0 ? (whole ? 10 : 1) : Math.abs(base) * 2;
+  const min = base < 0 ? -max : 0;
+  return { min, max, step: whole ? 1 : max / 1000 };
+}
+
+/** A documented option as a form field. */
+export function optionField(spec: FieldSpec, example?: string): Field {
+  const { literals, accepts } = spec.type;
+  const select = literals.length > 0 &&
+    accepts.every((a) => a === "null" || a === "boolean");
+  const choices = select
+    ? [
+      "",
+      ...literals.map(String),
+      ...(accepts.includes("boolean") ? ["true", "false"] : []),
+      ...(accepts.includes("null") ? ["null"] : []),
+    ]
+    : spec.type.accepts.length === 1 && accepts[0] === "boolean"
+    ? ["", "true", "false"]
+    : undefined;
+  const slider = choices ? undefined : sliderFor(spec, example);
+  return {
+    name: spec.name,
+    doc: spec.doc,
+    ...(spec.default !== undefined ? { default: spec.default } : {}),
+    type: spec.type,
+    ...(example !== undefined ? { example } : {}),
+    control: choices ? "select" : "text",
+    ...(choices ? { choices } : {}),
+    required: !spec.optional,
+    page: false,
+    ...(slider ? { slider } : {}),
+  };
+}
+
+/** The form's values as the library's options and the page's settings. */
+export function readFields(
+  fields: readonly Field[],
+  values: Readonly<Record<string, string>>,
+): { options: Record<string, unknown>; page: Record<string, unknown> } {
+  const options: Record<string, unknown> = {};
+  const page: Record<string, unknown> = {};
+  for (const f of fields) {
+    const text = values[f.name] ?? "";
+    const value = fieldValue(text, f.type);
+    const target = f.page ? page : options;
+    if (value !== undefined) target[f.name] = value;
+    else if (f.page && f.default !== undefined) target[f.name] = fieldValue(f.default, f.type);
+  }
+  return { options, page };
+}
+
+/** A page setting that must be a positive safe integer (how many steps to draw). */
+export function countSetting(page: Record<string, unknown>, name: string, max = 2 ** 31): number {
+  const v = page[name];
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1 || v > max) {
+    throw new FieldError(
+      `\`${name}\` must be an integer from 1 to ${max}: got ${
+        typeof v === "string" ? JSON.stringify(v) : String(v)
+      }`,
+      name,
+    );
+  }
+  return v;
+}
+
+/** A page setting that must be a finite number. */
+export function numberSetting(page: Record<string, unknown>, name: string): number {
+  const v = page[name];
+  if (typeof v !== "number" || !Number.isFinite(v)) {
+    throw new FieldError(
+      `\`${name}\` must be a finite number: got ${
+        typeof v === "string" ? JSON.stringify(v) : String(v)
+      }`,
+      name,
+    );
+  }
+  return v;
+}
+
+/** `module.Name(first, key=value, …)`: the upstream call, keyword names in snake_case. */
+export function pythonCall(
+  callee: string,
+  positional: readonly string[],
+  options: Record<string, unknown>,
+): string {
+  const args = [
+    ...positional,
+    ...Object.entries(options).map(([k, v]) => `${snakeCase(k)}=${pythonValue(v)}`),
+  ];
+  return `${callee}(${args.join(", ")})`;
+}
+
+/**
+ * The schedules a family's docs list, as the page offers them: one form field per documented
+ * option (less the supplied and hidden ones), then the runner's page settings.
+ *
+ * @param family The family.
+ * @param schema The build's schema.
+ * @returns Its schedules, documented ones first, then its own sources.
+ */
+export function familySchedules(family: Family, schema: SiteSchema): ScheduleDef[] {
+  const fs = schema.families[family.id];
+  if (fs === undefined) return [];
+  const out: ScheduleDef[] = [];
+  const runner = family.runner;
+  if (runner) {
+    for (const spec of fs.schedules) {
+      const make = family.exports[spec.name];
+      if (typeof make !== "function") continue;
+      const examples = family.examples?.[spec.name] ?? {};
+      const hidden = family.hidden ?? [];
+      const fields = [
+        ...formOrder(spec, family.lastFields ?? []).filter((f) => !hidden.includes(f.name)).map((
+          f,
+        ) => optionField(f, examples[f.name])),
+        ...runner.page.map((p) => {
+          const example = examples[p.name];
+          return example === undefined ? p : { ...p, example };
+        }),
+      ];
+      const create = spec.kind === "class"
+        ? (o: Record<string, unknown>) => new (make as new (o: unknown) => unknown)(o)
+        : (o: Record<string, unknown>) => (make as (o: unknown) => unknown)(o);
+      out.push({
+        id: `${family.id}/${spec.name}`,
+        family: family.id,
+        name: spec.name,
+        summary: spec.summary,
+        fields,
+        build(input) {
+          const { options, page } = readFields(fields, input.values);
+          const curve = runner.curve(create, options, page);
+          if (family.python) {
+            const call = family.python(spec.name, options);
+            curve.explain = curve.explain ? `${curve.explain}\n\n${call}` : call;
+          }
+          return curve;
+        },
+      });
+    }
+  }
+  out.push(...(family.sources?.(schema) ?? []));
+  return out;
+}
