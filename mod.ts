@@ -1,9 +1,10 @@
 /**
  * **lrspec** — learning-rate schedules, specified and verified.
  *
- * Bit-exact TypeScript ports of detectron2's, fvcore's and PyTorch's learning-rate schedules,
- * proven against golden values produced by upstream's own Python code. Names, options and
- * arithmetic mirror upstream: a detectron2 config or a PyTorch recipe translates mechanically.
+ * Bit-exact TypeScript ports of the learning-rate schedules of fvcore/detectron2, PyTorch,
+ * Hugging Face transformers, timm and optax, proven against golden values produced by upstream's
+ * own Python code. Names, options and arithmetic mirror upstream: a detectron2 config, a PyTorch
+ * recipe, a `TrainingArguments`, a timm `args.yaml` or an optax call translates mechanically.
  *
  * - fvcore's `ParamScheduler`s: pure functions of training progress `where` ∈ [0, 1]
  *   ({@linkcode CosineParamScheduler}, {@linkcode MultiStepParamScheduler}, …).
@@ -17,6 +18,9 @@
  *   {@linkcode SequentialLR}, {@linkcode ReduceLROnPlateau}, … on the {@linkcode LRScheduler}
  *   protocol: an optimizer is any `{ paramGroups: { lr }[] }`, updated in place as torch updates
  *   `param_groups`, with torch's recursive arithmetic.
+ * - Hugging Face transformers' schedules (transformers 5.17): {@linkcode getScheduler}, every
+ *   `get_*_schedule*` ({@linkcode getCosineScheduleWithWarmup}, {@linkcode getWsdSchedule}, …) and
+ *   the Trainer's step arithmetic ({@linkcode trainerSchedule}).
  * - timm's schedulers ({@linkcode CosineLRScheduler}, {@linkcode PlateauLRScheduler}, …,
  *   {@linkcode createSchedulerV2}), noise included, through a port of torch's CPU generator
  *   ({@linkcode TorchGenerator}).

@@ -1,15 +1,17 @@
 /**
  * Shows that the test suites can fail: applies deliberate one-line mutations to the ports, one at
- * a time, in a scratch copy of the repository, and runs the conformance suite and the unit and
- * property tests against each. Every mutant must be killed (some suite must fail); a surviving
- * mutant fails this script.
+ * a time, in a scratch copy of the repository, and runs against each the golden suites and the
+ * unit and property tests of the family it mutates ({@linkcode scopeOf}: a torch mutant meets
+ * the torch suites and tests, and those of the families built on torch). Every mutant must be
+ * killed (one of them must fail); a surviving mutant fails this script. Two workers, each with
+ * its own scratch copy, share the mutants.
  *
- * Usage: deno run -A scripts/mutants.ts [--only NAME] [--json FILE]
+ * Usage: deno run -A scripts/mutants.ts [--only NAME] [--json FILE] [--workers N]
  *
  * @module
  */
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -376,79 +378,166 @@ const MUTANTS: Mutant[] = [
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DENO = join(ROOT, "node_modules/.bin/deno");
 
-function run(cwd: string, args: string[]): { ok: boolean; ms: number } {
-  const t0 = performance.now();
+function runSync(cwd: string, args: string[]): boolean {
   const r = spawnSync(DENO, args, {
     cwd,
     stdio: "ignore",
     env: { ...process.env, LRSPEC_PROP_RUNS: "200" },
   });
-  return { ok: r.status === 0, ms: performance.now() - t0 };
+  return r.status === 0;
 }
 
-/** The suites each mutant is run against. */
-const SUITES: Record<string, string[]> = {
-  conformance: [
+function run(cwd: string, args: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(DENO, args, {
+      cwd,
+      stdio: "ignore",
+      env: { ...process.env, LRSPEC_PROP_RUNS: "200" },
+    });
+    child.on("close", (code) => resolve(code === 0));
+    child.on("error", () => resolve(false));
+  });
+}
+
+/** The golden suites (conformance/report.ts) and test paths that a mutant of a family meets. */
+interface Scope {
+  /** Conformance suites. */
+  suites: readonly string[];
+  /** Test files and folders (relative to the repository root). */
+  tests: readonly string[];
+}
+
+const DETECTRON2: Scope = {
+  suites: ["detectron2", "detectron2-py3.12", "configs", "configs-py3.12"],
+  tests: ["schedules/fvcore/", "schedules/fast/", "schedules/detectron2/"],
+};
+
+/**
+ * What a mutant of `file` is run against: its family's golden suites and tests, and those of the
+ * families that build on it (detectron2 on fvcore and the fast path; hf and timm on torch);
+ * everything for the files every family shares.
+ */
+function scopeOf(file: string): Scope {
+  const family = /^schedules\/([a-z0-9]+)\//.exec(file)?.[1];
+  switch (family) {
+    case "fvcore":
+    case "fast":
+    case "detectron2":
+      return DETECTRON2;
+    case "torch":
+      return file.startsWith("schedules/torch/generator")
+        ? { suites: ["timm"], tests: ["schedules/torch/", "schedules/timm/"] }
+        : {
+          suites: ["torch", "torch-2.11", "hf", "timm"],
+          tests: ["schedules/torch/", "schedules/hf/", "schedules/timm/"],
+        };
+    case "hf":
+      return { suites: ["hf"], tests: ["schedules/hf/"] };
+    case "timm":
+      return { suites: ["timm"], tests: ["schedules/timm/"] };
+    case "optax":
+      return { suites: ["optax"], tests: ["schedules/optax/", "schedules/math_float32_test.ts"] };
+    default:
+      return { suites: [], tests: ["schedules/"] }; // shared code: every suite, every test
+  }
+}
+
+function conformanceArgs(suites: readonly string[], out: string): string[] {
+  return [
     "run",
     "--allow-read",
     "--allow-write",
     "--allow-env",
     "conformance/cli.ts",
     "conformance",
+    ...suites.flatMap((s) => ["--suite", s]),
     "--quiet",
     "--json",
-    "mutant-report.json",
-  ],
-  tests: ["test", "--allow-read", "--allow-env", "--no-check", "schedules/"],
-};
+    out,
+  ];
+}
 
-function main(): number {
-  const only = process.argv.includes("--only")
-    ? process.argv[process.argv.indexOf("--only") + 1]
-    : undefined;
-  const jsonOut = process.argv.includes("--json")
-    ? process.argv[process.argv.indexOf("--json") + 1]
-    : undefined;
+function testArgs(tests: readonly string[]): string[] {
+  return ["test", "--allow-read", "--allow-env", "--no-check", ...tests];
+}
+
+function scratchCopy(): string {
   const scratch = mkdtempSync(join(tmpdir(), "lrspec-mutants-"));
+  cpSync(ROOT, scratch, {
+    recursive: true,
+    filter: (src) =>
+      !/\/(node_modules|\.git|conformance\/report|site\/dist|dist|\.tmp)(\/|$)/.test(
+        src.slice(ROOT.length - 1),
+      ),
+  });
+  symlinkSync(join(ROOT, "node_modules"), join(scratch, "node_modules"));
+  return scratch;
+}
+
+async function killers(scratch: string, mutant: Mutant): Promise<string[]> {
+  const path = join(scratch, mutant.file);
+  const original = readFileSync(path, "utf8");
+  const count = original.split(mutant.from).length - 1;
+  if (count !== 1) {
+    throw new Error(
+      `${mutant.name}: expected the text once in ${mutant.file}, found ${count} times`,
+    );
+  }
+  writeFileSync(path, original.replace(mutant.from, mutant.to));
+  try {
+    const scope = scopeOf(mutant.file);
+    const killedBy: string[] = [];
+    if (!(await run(scratch, conformanceArgs(scope.suites, "mutant-report.json")))) {
+      killedBy.push("conformance");
+    }
+    if (!(await run(scratch, testArgs(scope.tests)))) killedBy.push("tests");
+    return killedBy;
+  } finally {
+    writeFileSync(path, original);
+  }
+}
+
+async function main(): Promise<number> {
+  const arg = (name: string) =>
+    process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+  const only = arg("--only");
+  const jsonOut = arg("--json");
+  const workers = Number(arg("--workers") ?? 2);
+  const mutants = MUTANTS.filter((m) => !only || m.name === only);
+  const scratches = Array.from(
+    { length: Math.max(1, Math.min(workers, mutants.length)) },
+    scratchCopy,
+  );
   const results: { mutant: Mutant; killedBy: string[] }[] = [];
   try {
-    cpSync(ROOT, scratch, {
-      recursive: true,
-      filter: (src) =>
-        !/\/(node_modules|\.git|conformance\/report)(\/|$)/.test(src.slice(ROOT.length - 1)),
-    });
-    symlinkSync(join(ROOT, "node_modules"), join(scratch, "node_modules"));
-    for (const suite of Object.keys(SUITES)) {
-      if (!run(scratch, SUITES[suite]!).ok) {
-        throw new Error(`the unmutated ${suite} suite fails: fix that first`);
-      }
+    // The unmutated tree must pass everything the mutants will be run against.
+    if (!runSync(scratches[0]!, conformanceArgs([], "mutant-report.json"))) {
+      throw new Error("the unmutated conformance suite fails: fix that first");
     }
-    for (const mutant of MUTANTS.filter((m) => !only || m.name === only)) {
-      const path = join(scratch, mutant.file);
-      const original = readFileSync(path, "utf8");
-      const count = original.split(mutant.from).length - 1;
-      if (count !== 1) {
-        throw new Error(
-          `${mutant.name}: expected the text once in ${mutant.file}, found ${count} times`,
+    if (!runSync(scratches[0]!, testArgs(["schedules/"]))) {
+      throw new Error("the unmutated tests fail: fix that first");
+    }
+    let next = 0;
+    await Promise.all(scratches.map(async (scratch) => {
+      while (next < mutants.length) {
+        const mutant = mutants[next++]!;
+        const killedBy = await killers(scratch, mutant);
+        results.push({ mutant, killedBy });
+        console.log(
+          `${killedBy.length ? "killed  " : "SURVIVED"} ${mutant.name.padEnd(32)} ${
+            mutant.kind.padEnd(52)
+          } ${killedBy.join(", ") || "-"}`,
         );
       }
-      writeFileSync(path, original.replace(mutant.from, mutant.to));
-      const killedBy = Object.keys(SUITES).filter((suite) => !run(scratch, SUITES[suite]!).ok);
-      writeFileSync(path, original);
-      results.push({ mutant, killedBy });
-      console.log(
-        `${killedBy.length ? "killed  " : "SURVIVED"} ${mutant.name.padEnd(32)} ${
-          mutant.kind.padEnd(52)
-        } ${killedBy.join(", ") || "-"}`,
-      );
-    }
+    }));
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    for (const scratch of scratches) rmSync(scratch, { recursive: true, force: true });
   }
+  results.sort((a, b) => MUTANTS.indexOf(a.mutant) - MUTANTS.indexOf(b.mutant));
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 1) + "\n");
   const survivors = results.filter((r) => r.killedBy.length === 0);
   console.log(`${results.length - survivors.length} of ${results.length} mutants killed`);
   return survivors.length === 0 ? 0 : 1;
 }
 
-if ((import.meta as { main?: boolean }).main) process.exitCode = main();
+if ((import.meta as { main?: boolean }).main) process.exitCode = await main();
