@@ -115,6 +115,37 @@ function make(name: string, options: Record<string, unknown>, d?: string): Sched
   return fn(d === undefined ? options : { ...options, dtype: d });
 }
 
+/** The exponent `p` of `decay_rate ** p` at count `c`, for the exponential schedules; else 0. */
+function exponentOf(name: string, o: Record<string, unknown>, c: number): number {
+  const begin = name === "exponentialDecay"
+    ? Number(o.transitionBegin ?? 0)
+    : name === "warmupExponentialDecaySchedule"
+    ? Number(o.warmupSteps)
+    : undefined;
+  return begin === undefined ? 0 : Math.max(0, c - begin) / Number(o.transitionSteps);
+}
+
+/**
+ * For the schedules that raise a base u ∈ [0, 1] to a power e — cosine_decay_schedule's
+ * `(0.5 · (1 + cos(π·t/T))) ** exponent` and polynomial_schedule's `(1 − t/T) ** power` — how far
+ * an absolute error `delta` in u moves u ** e (the base computed here in float64, as optax's
+ * formula writes it). Else 0.
+ */
+function powerError(name: string, o: Record<string, unknown>, c: number, delta: number): number {
+  let u: number, e: number;
+  if (name === "cosineDecaySchedule") {
+    const T = Number(o.decaySteps);
+    u = 0.5 * (1 + Math.cos(Math.PI * Math.min(c, T) / T));
+    e = Number(o.exponent ?? 1);
+  } else if (name === "polynomialSchedule") {
+    const T = Number(o.transitionSteps);
+    u = 1 - Math.min(Math.max(c - Number(o.transitionBegin ?? 0), 0), T) / T;
+    e = Number(o.power);
+  } else return 0;
+  if (e === 0) return 0;
+  return Math.max((u + delta) ** e - u ** e, u ** e - Math.max(0, u - delta) ** e);
+}
+
 test("float32 (the default) values are float32 values, close to the float64 ones", () => {
   fc.assert(fc.property(calls, fc.array(count, { minLength: 1, maxLength: 8 }), ([name, o], cs) => {
     const s32 = make(name, o);
@@ -138,8 +169,14 @@ test("float32 (the default) values are float32 values, close to the float64 ones
       const phase = name === "cosineDecaySchedule" && c < 0
         ? Math.PI * -c / Number(o.decaySteps)
         : 0;
+      // An exponential decay is decay_rate ** p: float32's rounding of decay_rate (2^-24
+      // relative) becomes p·2^-24 in the value (p 185.5: 5e-6 relative, found at 100,000 runs).
+      const p = exponentOf(name, o, c);
+      // A power u ** e of a base u near 0 with e < 1 magnifies the base's absolute error
+      // (cosine_decay's u = (1 + cos)/2 with exponent 0.5 at its last step: 2 % of the value).
+      const powered = scale * powerError(name, o, c, 2 ** -22 * (1 + phase));
       assert.ok(
-        Math.abs(a - b) <= 2e-6 * scale * (1 + phase),
+        Math.abs(a - b) <= 2e-6 * scale * (1 + phase) + 2 ** -22 * (1 + p) * Math.abs(b) + powered,
         `${name}(${
           JSON.stringify(o, (_, v) => (typeof v === "bigint" ? `${v}n` : v))
         }) at ${c}: float32 ${a}, float64 ${b}`,
