@@ -4,38 +4,18 @@
 //
 // Usage: node scripts/render-svgs.mjs OUT_DIR FILE.svg [FILE.svg ...]
 // Prints a JSON report ({ file, screenshot, problems[] } per file) on stdout.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import process from "node:process";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../testing/chromium.mjs";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const [outDir, ...files] = process.argv.slice(2);
 if (!outDir || files.length === 0) {
   process.stderr.write("usage: node scripts/render-svgs.mjs OUT_DIR FILE.svg ...\n");
   process.exit(2);
 }
 
-const profile = mkdtempSync(join(tmpdir(), "lrspec-chromium-"));
-// A fresh profile: playwright passes it to Chromium as --user-data-dir.
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
-  viewport: { width: 1000, height: 700 },
-  headless: true,
-  chromiumSandbox: false,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const { browser, close } = await launchChromium({ viewport: { width: 1000, height: 700 } });
 
 /** Runs in the page: the problems a reader would see. */
 function inspect() {
@@ -115,7 +95,6 @@ try {
     report.push({ file, screenshot, problems });
   }
 } finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
 process.stdout.write(JSON.stringify(report, null, 2) + "\n");

@@ -7,13 +7,10 @@
 // Usage: node site/browser_driver.mjs SCENARIOS.json RESULTS.json
 //   SCENARIOS.json: { "base": "http://127.0.0.1:PORT/", "scenarios": [{ "name", "steps": [...] }] }
 //   RESULTS.json:   [{ "name", "values": { as: result }, "errors": [...], "failure"? }]
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../testing/chromium.mjs";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const [input, output] = process.argv.slice(2);
 if (!input || !output) {
   process.stderr.write("usage: node site/browser_driver.mjs SCENARIOS.json RESULTS.json\n");
@@ -21,24 +18,9 @@ if (!input || !output) {
 }
 const { base, scenarios } = JSON.parse(readFileSync(input, "utf8"));
 
-const profile = mkdtempSync(join(tmpdir(), "lrspec-chromium-"));
-// A fresh profile: playwright passes it to Chromium as --user-data-dir.
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
+const { browser, close } = await launchChromium({
   viewport: { width: 1400, height: 1000 },
-  headless: true,
-  chromiumSandbox: false,
   acceptDownloads: true,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
 });
 
 /** Where a fraction of the chart's plot area is, in page coordinates. */
@@ -149,7 +131,6 @@ try {
     await page.close();
   }
 } finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
 writeFileSync(output, JSON.stringify(results));
