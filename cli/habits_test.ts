@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { main } from "./main.ts";
+import { failure, run } from "../testing/cli.ts";
 import { ordinal } from "./_text.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -19,23 +19,6 @@ function file(name: string, text: string): string {
   const path = `${TMP}/${name}`;
   writeFileSync(path, text);
   return path;
-}
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-  return { code, stdout, stderr };
-}
-
-/** The one line a failing command writes on stderr (exit status 2, nothing on stdout). */
-async function failure(...args: string[]): Promise<string> {
-  const r = await run(...args);
-  assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
-  const lines = r.stderr.trimEnd().split("\n");
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, /^lrspec: error: /);
-  return lines[0]!.replace(/^lrspec: error: /, "");
 }
 
 const COMMANDS = ["curve", "plot", "explain", "diff", "verify", "accumulate", "golden-script"];

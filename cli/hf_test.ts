@@ -5,36 +5,17 @@
 // file, the key and the line.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { SCHEDULER_TYPES, trainerLrs, trainerSchedule } from "../schedules/hf/mod.ts";
-import { main } from "./main.ts";
+import { failure, run, spawnLrspec } from "../testing/cli.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TMP = `${ROOT}.tmp/hf`;
 mkdirSync(TMP, { recursive: true });
 const EXAMPLE = "docs/configs/hf/training_args.json";
 const SFT = "docs/configs/hf/sft.yaml";
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-  return { code, stdout, stderr };
-}
-
-/** The one line a failing command writes on stderr (exit status 2, nothing on stdout). */
-async function failure(...args: string[]): Promise<string> {
-  const r = await run(...args);
-  assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
-  assert.equal(r.stdout, "");
-  const lines = r.stderr.trimEnd().split("\n");
-  assert.equal(lines.length, 1, r.stderr);
-  return lines[0]!.replace(/^lrspec: error: /, "");
-}
 
 function file(name: string, content: unknown): string {
   const path = `${TMP}/${name}`;
@@ -487,14 +468,7 @@ test("--hf in diff and plot: against another run, against a detectron2 config", 
 });
 
 test("curve --hf on the runtime running the tests (npx lrspec on Node)", () => {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown };
-  const args = ["curve", "--hf", EXAMPLE, "--dataset-size", "5691"];
-  const command = g.Deno
-    ? ["run", "--allow-read", "--allow-write", "--allow-env", "cli/main.ts", ...args]
-    : g.Bun
-    ? ["cli/main.ts", ...args]
-    : ["bin/lrspec.mjs", ...args];
-  const r = spawnSync(process.execPath, command, { cwd: ROOT, encoding: "utf8" });
+  const r = spawnLrspec(...["curve", "--hf", EXAMPLE, "--dataset-size", "5691"]);
   assert.equal(r.status, 0, r.stderr);
   const plan = trainerSchedule(JSON.parse(readFileSync(`${ROOT}${EXAMPLE}`, "utf8")), {
     datasetSize: 5691,

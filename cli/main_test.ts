@@ -1,10 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
-import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { verifyCsv } from "../verify/verify.ts";
+import { run, spawnLrspec as lrspec } from "../testing/cli.ts";
 import { main } from "./main.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -13,26 +12,6 @@ const INSTANT = `${CONFIGS}/quick_schedules/mask_rcnn_R_50_FPN_instant_test.yaml
 const R50_1X = `${CONFIGS}/COCO-Detection/faster_rcnn_R_50_FPN_1x.yaml`;
 const R50_3X = `${CONFIGS}/COCO-Detection/faster_rcnn_R_50_FPN_3x.yaml`;
 const TMP = `${ROOT}.tmp`;
-
-/** The CLI as a user runs it, on the runtime running the tests. */
-function lrspec(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown };
-  const command = g.Deno
-    ? ["run", "--allow-read", "--allow-write", "--allow-env", "cli/main.ts", ...args]
-    : g.Bun
-    ? ["cli/main.ts", ...args]
-    : ["bin/lrspec.mjs", ...args]; // what `npx lrspec` runs
-  const r = spawnSync(process.execPath, command, { cwd: ROOT, encoding: "utf8" });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** The CLI in-process. */
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-  return { code, stdout, stderr };
-}
 
 test("lrspec curve (spawned)", async (t) => {
   await t.test("CSV of every iteration, bit-identical to detectron2's", () => {

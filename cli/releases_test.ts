@@ -1,16 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { main } from "./main.ts";
+import { run } from "../testing/cli.ts";
 
 const INSTANT =
   "fixtures/detectron2-configs/configs/quick_schedules/mask_rcnn_R_50_FPN_instant_test.yaml";
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-  return { code, stdout, stderr };
-}
 
 test("--torch and --python", async (t) => {
   await t.test("accepted; detectron2's schedules are the same under every supported release", async () => {

@@ -4,14 +4,12 @@
 // (`sched_on_updates`), warmup, cooldown, noise; errors name the file, the key and the line.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { type TimmTrainOptions, timmTrainSchedule } from "../schedules/timm/mod.ts";
 import { libm } from "../schedules/math.ts";
-import { main } from "./main.ts";
+import { failure, run, spawnLrspec } from "../testing/cli.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TMP = `${ROOT}.tmp/timm`;
@@ -19,22 +17,6 @@ mkdirSync(TMP, { recursive: true });
 // Written by timm's own train.py argument parser (see docs/configs/README.md).
 const RESNET = "docs/configs/timm/resnet50-a3/args.yaml"; // lr unset, lamb: the sqrt rule
 const VIT = "docs/configs/timm/vit-small-updates/args.yaml"; // per update, noise, cooldown
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-  return { code, stdout, stderr };
-}
-
-async function failure(...args: string[]): Promise<string> {
-  const r = await run(...args);
-  assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
-  assert.equal(r.stdout, "");
-  const lines = r.stderr.trimEnd().split("\n");
-  assert.equal(lines.length, 1, r.stderr);
-  return lines[0]!.replace(/^lrspec: error: /, "");
-}
 
 function file(name: string, text: string): string {
   const path = `${TMP}/${name}`;
@@ -224,14 +206,7 @@ test("--timm against --hf and another args.yaml in diff", async () => {
 });
 
 test("curve --timm on the runtime running the tests (npx lrspec on Node)", () => {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown };
-  const args = ["curve", "--timm", RESNET, "--num-processes", "8"];
-  const command = g.Deno
-    ? ["run", "--allow-read", "--allow-write", "--allow-env", "cli/main.ts", ...args]
-    : g.Bun
-    ? ["cli/main.ts", ...args]
-    : ["bin/lrspec.mjs", ...args];
-  const r = spawnSync(process.execPath, command, { cwd: ROOT, encoding: "utf8" });
+  const r = spawnLrspec(...["curve", "--timm", RESNET, "--num-processes", "8"]);
   assert.equal(r.status, 0, r.stderr);
   assertSameAsLibrary(r.stdout, RESNET, { worldSize: 8 }, "epoch");
 });
