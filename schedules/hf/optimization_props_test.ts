@@ -11,6 +11,7 @@ import {
   LambdaLR,
   type LambdaSchedulerType,
   type Optimizer,
+  SCHEDULER_TYPES,
   setInitialTrainingValues,
   trainerLrs,
   trainerSchedule,
@@ -117,21 +118,7 @@ test("getScheduler: arbitrary options throw TypeError/RangeError or give finite 
   );
   fc.assert(
     fc.property(
-      fc.constantFrom(
-        "linear",
-        "cosine",
-        "cosine_with_restarts",
-        "polynomial",
-        "constant",
-        "constant_with_warmup",
-        "inverse_sqrt",
-        "reduce_lr_on_plateau",
-        "cosine_with_min_lr",
-        "cosine_warmup_with_min_lr",
-        "warmup_stable_decay",
-        "greedy",
-        "bogus",
-      ),
+      fc.constantFrom(...SCHEDULER_TYPES, "bogus"),
       anything,
       anything,
       fc.dictionary(

@@ -6,6 +6,7 @@ import {
   getWarmupSteps,
   LambdaLR,
   ReduceLROnPlateau,
+  SCHEDULER_TYPES,
   setInitialTrainingValues,
   trainerLrs,
   trainerSchedule,
@@ -297,22 +298,7 @@ test("explainTrainerSchedule", async (t) => {
       cosine_warmup_with_min_lr: { min_lr: 1e-6 },
       warmup_stable_decay: { num_decay_steps: 10 },
     };
-    for (
-      const type of [
-        "linear",
-        "cosine",
-        "cosine_with_restarts",
-        "polynomial",
-        "constant",
-        "constant_with_warmup",
-        "inverse_sqrt",
-        "reduce_lr_on_plateau",
-        "cosine_with_min_lr",
-        "cosine_warmup_with_min_lr",
-        "warmup_stable_decay",
-        "greedy",
-      ] as const
-    ) {
+    for (const type of SCHEDULER_TYPES) {
       const text = explainTrainerSchedule(trainerSchedule({
         lr_scheduler_type: type,
         eval_strategy: "steps",

@@ -11,7 +11,7 @@ import { show } from "../_internal/validate.ts";
  * Every value of transformers' `SchedulerType` enum, in its order (`trainer_utils.py` line 561):
  * the names `get_scheduler` and `TrainingArguments.lr_scheduler_type` accept.
  */
-export const SCHEDULER_TYPES: readonly [
+export const SCHEDULER_TYPES = [
   "linear",
   "cosine",
   "cosine_with_restarts",
@@ -24,20 +24,7 @@ export const SCHEDULER_TYPES: readonly [
   "cosine_warmup_with_min_lr",
   "warmup_stable_decay",
   "greedy",
-] = [
-  "linear",
-  "cosine",
-  "cosine_with_restarts",
-  "polynomial",
-  "constant",
-  "constant_with_warmup",
-  "inverse_sqrt",
-  "reduce_lr_on_plateau",
-  "cosine_with_min_lr",
-  "cosine_warmup_with_min_lr",
-  "warmup_stable_decay",
-  "greedy",
-];
+] as const;
 
 /** A schedule name of transformers' `SchedulerType` (`"linear"`, `"cosine"`, …). */
 export type SchedulerType = typeof SCHEDULER_TYPES[number];

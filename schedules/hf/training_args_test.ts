@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   getWarmupSteps,
+  SCHEDULER_TYPES,
   schedulerType,
   TRAINING_ARGUMENTS_FIELDS,
   trainingArguments,
@@ -130,6 +131,23 @@ test("getWarmupSteps: int(warmup_steps) from 1 on, else ceil(N · ratio)", () =>
   assert.equal(w(0.1, 63), 7, "63 · 0.1 = 6.300000000000001");
   assert.equal(w(0.999, 1), 1);
   assert.throws(() => getWarmupSteps(trainingArguments({}), 1.5), RangeError);
+});
+
+test("SCHEDULER_TYPES: transformers 5.17's SchedulerType enum, in its order", () => {
+  assert.deepEqual(SCHEDULER_TYPES, [
+    "linear",
+    "cosine",
+    "cosine_with_restarts",
+    "polynomial",
+    "constant",
+    "constant_with_warmup",
+    "inverse_sqrt",
+    "reduce_lr_on_plateau",
+    "cosine_with_min_lr",
+    "cosine_warmup_with_min_lr",
+    "warmup_stable_decay",
+    "greedy",
+  ]);
 });
 
 test("schedulerType", () => {
