@@ -40,6 +40,29 @@ function hasBetas(groups: readonly ParamGroup[]): boolean {
   return groups.every((g) => Array.isArray(g.betas) && typeof g.betas[0] === "number");
 }
 
+/**
+ * Writes a group's momentum as torch does: Adam's `betas[0]` (a new tuple, as
+ * `group["betas"] = (m, *group["betas"][1:])`) when `useBeta1`, else `momentum`.
+ */
+function writeMomentum(group: ParamGroup, momentum: number, useBeta1: boolean): void {
+  if (useBeta1) group.betas = [momentum, ...(group.betas as number[]).slice(1)];
+  else group.momentum = momentum;
+}
+
+/** A fresh start's momentum bookkeeping (torch 2.x, `last_epoch == -1`): the max, both recorded. */
+function startMomentums(
+  groups: ParamGroup[],
+  maxMomentums: readonly number[],
+  baseMomentums: readonly number[],
+  useBeta1: boolean,
+): void {
+  groups.forEach((g, i) => {
+    writeMomentum(g, maxMomentums[i]!, useBeta1);
+    g.maxMomentum = maxMomentums[i]!;
+    g.baseMomentum = baseMomentums[i]!;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // CyclicLR
 // ---------------------------------------------------------------------------------------------
@@ -271,12 +294,7 @@ export class CyclicLR extends LRScheduler {
       baseMomentums = groups.map((g) => g.momentum as number);
     }
     if (cycleMomentum && torch === "2.11" && lastEpoch === -1) {
-      groups.forEach((g, i) => {
-        if (useBeta1) g.betas = [maxMomentums[i]!, ...(g.betas as number[]).slice(1)];
-        else g.momentum = maxMomentums[i]!;
-        g.maxMomentum = maxMomentums[i]!;
-        g.baseMomentum = baseMomentums[i]!;
-      });
+      startMomentums(groups, maxMomentums, baseMomentums, useBeta1);
     }
     super(owner, o);
     this.maxLrs = maxLrs;
@@ -345,9 +363,7 @@ export class CyclicLR extends LRScheduler {
       }
       const k = Math.min(groups.length, momentums.length);
       for (let i = 0; i < k; i++) {
-        const group = groups[i]!;
-        if (this.useBeta1) group.betas = [momentums[i]!, ...(group.betas as number[]).slice(1)];
-        else group.momentum = momentums[i]!;
+        writeMomentum(groups[i]!, momentums[i]!, this.useBeta1);
       }
     }
     return lrs;
@@ -671,14 +687,7 @@ export class OneCycleLR extends LRScheduler {
         g.maxLr = maxLrs[i]!;
         g.minLr = minLrs[i]!;
       });
-      if (cycleMomentum) {
-        groups.forEach((g, i) => {
-          if (useBeta1) g.betas = [maxMomentums[i]!, ...(g.betas as number[]).slice(1)];
-          else g.momentum = maxMomentums[i]!;
-          g.maxMomentum = maxMomentums[i]!;
-          g.baseMomentum = baseMomentums[i]!;
-        });
-      }
+      if (cycleMomentum) startMomentums(groups, maxMomentums, baseMomentums, useBeta1);
     }
     super(owner, o);
     this.totalSteps = totalSteps;
@@ -742,13 +751,7 @@ export class OneCycleLR extends LRScheduler {
         startStep = phase.endStep;
       }
       lrs.push(computedLr);
-      if (this.cycleMomentum) {
-        if (this.useBeta1) {
-          group.betas = [computedMomentum, ...(group.betas as number[]).slice(1)];
-        } else {
-          group.momentum = computedMomentum;
-        }
-      }
+      if (this.cycleMomentum) writeMomentum(group, computedMomentum, this.useBeta1);
     });
     return lrs;
   }
