@@ -16,6 +16,7 @@ import { parseNumber, type Table } from "../verify/csv.ts";
 import {
   type CaseHandler,
   type CaseSpec,
+  constructionObservation,
   errorName,
   type HandlerContext,
   type Observation,
@@ -39,19 +40,6 @@ function columns(
     .map((name, index) => ({ name, index }))
     .filter(({ name }) => name !== key && name !== "error");
   return { key: k, values, error };
-}
-
-/** A construction that upstream rejected: lrspec must reject it too. */
-function constructionObservation(c: CaseSpec, build: () => unknown): Observation[] | undefined {
-  if (c.error === undefined) return undefined;
-  let actual: Observation["actual"];
-  try {
-    build();
-    actual = { text: "constructed" };
-  } catch (error) {
-    actual = { error: errorName(error) };
-  }
-  return [{ at: "construct", column: c.error.message, expected: { error: c.error.type }, actual }];
 }
 
 const paramScheduler: CaseHandler = (c, ctx) => {

@@ -15,6 +15,7 @@ import { parseNumber, type Table } from "../verify/csv.ts";
 import {
   type CaseHandler,
   type CaseSpec,
+  constructionObservation,
   errorName,
   type HandlerContext,
   type Observation,
@@ -69,21 +70,8 @@ function lrColumns(table: Table): { columns: { index: number; group: number }[];
 
 const hfScheduler: CaseHandler = (c: CaseSpec, ctx: HandlerContext) => {
   const optimizer = buildOptimizer(c.optimizer as HfOptimizerSpec);
-  if (c.error !== undefined) {
-    let actual: Observation["actual"];
-    try {
-      build(c, optimizer);
-      actual = { text: "constructed" };
-    } catch (e) {
-      actual = { error: errorName(e) };
-    }
-    return [{
-      at: "construct",
-      column: c.error.message,
-      expected: { error: c.error.type },
-      actual,
-    }];
-  }
+  const rejected = constructionObservation(c, () => build(c, optimizer));
+  if (rejected) return rejected;
   const table = ctx.table(c.file!);
   const { columns, error } = lrColumns(table);
   const metrics = c.metrics as number[] | undefined;

@@ -215,6 +215,25 @@ export function errorName(error: unknown): string {
   return error instanceof Error ? error.constructor.name : typeof error;
 }
 
+/**
+ * A construction that upstream rejected (`c.error`), as an observation: lrspec must reject it
+ * too. `undefined` when the case expects no error.
+ */
+export function constructionObservation(
+  c: CaseSpec,
+  build: () => unknown,
+): Observation[] | undefined {
+  if (c.error === undefined) return undefined;
+  let actual: Observation["actual"];
+  try {
+    build();
+    actual = { text: "constructed" };
+  } catch (error) {
+    actual = { error: errorName(error) };
+  }
+  return [{ at: "construct", column: c.error.message, expected: { error: c.error.type }, actual }];
+}
+
 const ACCEPTED_ERRORS = new Set(["TypeError", "RangeError"]);
 
 interface Verdict {

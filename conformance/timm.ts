@@ -13,6 +13,7 @@ import { parseNumber, type Table } from "../verify/csv.ts";
 import {
   type CaseHandler,
   type CaseSpec,
+  constructionObservation,
   errorName,
   type HandlerContext,
   type Observation,
@@ -78,21 +79,8 @@ function cellNumber(cell: string | undefined, at: string): number | null {
 
 /** Drives a class or factory case through the rows of its CSV. */
 const drive: CaseHandler = (c: CaseSpec, ctx: HandlerContext) => {
-  if (c.error !== undefined) {
-    let actual: Outcome;
-    try {
-      build(c);
-      actual = { text: "constructed" };
-    } catch (e) {
-      actual = { error: errorName(e) };
-    }
-    return [{
-      at: "construct",
-      column: c.error.message,
-      expected: { error: c.error.type },
-      actual,
-    }];
-  }
+  const rejected = constructionObservation(c, () => build(c));
+  if (rejected) return rejected;
   const table: Table = ctx.table(c.file!);
   const h = table.header;
   const lrColumns = h.flatMap((name, index) => (/^lr\d+$/.test(name) ? [{ name, index }] : []));

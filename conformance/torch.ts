@@ -13,6 +13,7 @@ import { parseNumber, type Table } from "../verify/csv.ts";
 import {
   type CaseHandler,
   type CaseSpec,
+  constructionObservation,
   errorName,
   type HandlerContext,
   type Observation,
@@ -218,21 +219,8 @@ const torchScheduler: CaseHandler = (c: CaseSpec, ctx: HandlerContext) => {
       scheduler: buildTorchScheduler(spec, optimizer, buildOptimizer(optSpec), ctx.versions.torch),
     };
   };
-  if (c.error !== undefined) {
-    let actual: Observation["actual"];
-    try {
-      make();
-      actual = { text: "constructed" };
-    } catch (e) {
-      actual = { error: errorName(e) };
-    }
-    return [{
-      at: "construct",
-      column: c.error.message,
-      expected: { error: c.error.type },
-      actual,
-    }];
-  }
+  const rejected = constructionObservation(c, () => make());
+  if (rejected) return rejected;
   const calls = callsOf(c);
   const { optimizer, scheduler } = make();
   const resume = c.resume as { at: number; file: string } | undefined;
