@@ -9,74 +9,19 @@
  * @module
  */
 
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import process from "node:process";
 import * as lrspec from "../mod.ts";
 import { buildLrScheduler, CosineParamScheduler, type LRScheduler } from "../mod.ts";
-import { addTarget, type Context, formatNs, measureGroup, rowOf, selected } from "./_harness.ts";
+import { addTarget, type Context, measureGroup, selected } from "./_harness.ts";
 import { atCall, stepCall } from "./_bodies.ts";
 import { baselines, cfg1x, multistep1x, optimizerWith, stepper, warmup1x } from "./percall.ts";
-
-/** The upstream checkouts this project unpacks for the fixtures (see /work/shared notes). */
-const DEFAULT_UPSTREAM = "/tmp/upstream";
-
-/** The interpreter and PYTHONPATH to use, from the environment or the defaults. */
-export function pythonSetup(): { python: string; pythonPath: string | undefined } {
-  const env = process.env;
-  const python = env.LRSPEC_PYTHON ??
-    (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
-  let pythonPath = env.LRSPEC_PYTHONPATH ?? env.PYTHONPATH;
-  if (pythonPath === undefined && existsSync(`${DEFAULT_UPSTREAM}/detectron2`)) {
-    pythonPath = ["detectron2", "fvcore", "yacs", "iopath", "stubs", "detectron2/projects/DeepLab"]
-      .map((d) => `${DEFAULT_UPSTREAM}/${d}`)
-      .join(":");
-  }
-  return { python, pythonPath };
-}
-
-/** The Python script's report. */
-export interface PythonReport {
-  /** Set when the script could not run its benchmarks. */
-  skipped?: string;
-  /** Python version. */
-  python?: string;
-  /** torch version. */
-  torch?: string;
-  /** detectron2 version. */
-  detectron2?: string;
-  /** Figures by key. */
-  results?: Record<string, { what: string; medianNs: number; minNs: number; netMedianNs?: number }>;
-}
-
-/** Runs the Python benchmark; never throws (a failure becomes `skipped`). */
-function runPython(long: boolean): PythonReport {
-  const { python, pythonPath } = pythonSetup();
-  const script = fileURLToPath(new URL("./detectron2_bench.py", import.meta.url));
-  const result = spawnSync(python, [script, ...(long ? ["--long"] : [])], {
-    encoding: "utf8",
-    env: { ...process.env, ...(pythonPath === undefined ? {} : { PYTHONPATH: pythonPath }) },
-    timeout: 600_000,
-  });
-  if (result.error) return { skipped: `cannot run ${python}: ${result.error.message}` };
-  const line = (result.stdout ?? "").trim().split("\n").pop() ?? "";
-  try {
-    return JSON.parse(line) as PythonReport;
-  } catch {
-    return {
-      skipped: `${python} ${script} failed (exit ${result.status}): ${
-        (result.stderr ?? "").trim().split("\n").slice(-3).join(" | ")
-      }`,
-    };
-  }
-}
+import { pythonSetup, runPythonBench, speedups } from "./_python.ts";
 
 /** Runs section 2. */
 export async function runDetectron2(ctx: Context): Promise<void> {
   if (!selected(ctx, "python detectron2 fvcore torch upstream step() at(where)")) return;
   ctx.log("▸ upstream Python (detectron2, fvcore, torch) on this machine …");
-  const py = runPython(ctx.long);
+  const { python, pythonPath } = pythonSetup();
+  const py = runPythonBench(python, "detectron2_bench.py", ctx.long, pythonPath);
   if (py.skipped !== undefined) {
     ctx.log(`  · skipped: ${py.skipped}`);
     ctx.sections.detectron2 = { skipped: py.skipped };
@@ -143,39 +88,11 @@ export async function runDetectron2(ctx: Context): Promise<void> {
     ["fvcore_call_warmup_multistep", "WarmupParamScheduler(1x).at(where)"],
     ["torch_steplr_step", "StepLR.step(), 1 group"],
   ];
-  const speedups: Record<string, unknown> = {};
   ctx.log("• speed-up over upstream Python (Python median ÷ lrspec mean, same machine, same run)");
-  for (const [key, ours] of pairs) {
-    const p = py.results?.[key];
-    const r = rowOf(g, ours);
-    if (p === undefined) continue;
-    if (r === undefined) {
-      ctx.log(
-        `  ${p.what.padEnd(72)} ${
-          formatNs(p.medianNs).padStart(10)
-        }   (no lrspec counterpart in this build)`,
-      );
-      speedups[key] = { python: p, lrspec: null };
-      continue;
-    }
-    const ratio = p.medianNs / r.avgNs;
-    const net = p.netMedianNs === undefined ? undefined : p.netMedianNs / r.avgNs;
-    speedups[key] = {
-      python: p,
-      lrspecNs: r.avgNs,
-      speedup: ratio,
-      ...(net ? { speedupNet: net } : {}),
-    };
-    ctx.log(
-      `  ${p.what.padEnd(72)} ${formatNs(p.medianNs).padStart(10)} vs ${
-        formatNs(r.avgNs).padStart(9)
-      }` +
-        `  ${ratio.toFixed(0).padStart(5)}×` +
-        (net ? `  (${net.toFixed(0)}× without Python's loop overhead)` : ""),
-    );
-  }
-  ctx.sections.detectron2 = { python: { ...py, results: undefined }, speedups };
-  const main = speedups.detectron2_step_multistep_4groups as { speedup?: number } | undefined;
+  const ratios = speedups(ctx, g, py, pairs, 72);
+
+  ctx.sections.detectron2 = { python: { ...py, results: undefined }, speedups: ratios };
+  const main = ratios.detectron2_step_multistep_4groups as { speedup?: number } | undefined;
   addTarget(ctx, {
     id: "T2-detectron2-step",
     description: "speed-up over detectron2's build_lr_scheduler(1x, 4 groups).step()",

@@ -10,21 +10,12 @@
  * @module
  */
 
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { getScheduler, GreedyLR, type LambdaLR, type Optimizer } from "../mod.ts";
-import {
-  type Context,
-  formatNs,
-  type GroupSpec,
-  measureGroup,
-  rowOf,
-  selected,
-} from "./_harness.ts";
+import { type Context, type GroupSpec, measureGroup, selected } from "./_harness.ts";
 import { stepCall, type Stepper } from "./_bodies.ts";
 import { baselines, stepper } from "./percall.ts";
-import type { PythonReport } from "./detectron2.ts";
+import { type PythonReport, runPythonBench, speedups } from "./_python.ts";
 
 const N = 90_000;
 const W = 2_700;
@@ -91,25 +82,9 @@ const PAIRS: [string, string, () => Stepper][] = [
   ["greedy_1group", "getScheduler('greedy').step(metric)", greedy],
 ];
 
-/** Runs `bench/hf_bench.py`; never throws (a failure becomes `skipped`). */
-export function runHfPython(long: boolean): PythonReport & { transformers?: string } {
-  const python = process.env.LRSPEC_PYTHON ?? "/usr/bin/python3";
-  const script = fileURLToPath(new URL("./hf_bench.py", import.meta.url));
-  const result = spawnSync(python, [script, ...(long ? ["--long"] : [])], {
-    encoding: "utf8",
-    timeout: 600_000,
-  });
-  if (result.error) return { skipped: `cannot run ${python}: ${result.error.message}` };
-  const line = (result.stdout ?? "").trim().split("\n").pop() ?? "";
-  try {
-    return JSON.parse(line) as PythonReport;
-  } catch {
-    return {
-      skipped: `${python} ${script} failed (exit ${result.status}): ${
-        (result.stderr ?? "").trim().split("\n").slice(-3).join(" | ")
-      }`,
-    };
-  }
+/** Runs `bench/hf_bench.py` (no extra PYTHONPATH); never throws (a failure becomes `skipped`). */
+export function runHfPython(long: boolean): PythonReport {
+  return runPythonBench(process.env.LRSPEC_PYTHON ?? "/usr/bin/python3", "hf_bench.py", long);
 }
 
 /** The group measured here: the baselines and every schedule's `step()`. */
@@ -137,19 +112,7 @@ export async function runHf(ctx: Context): Promise<void> {
     return;
   }
   ctx.log(`  python ${py.python}, torch ${py.torch}, ${py.transformers}`);
-  const speedups: Record<string, unknown> = {};
   ctx.log("• speed-up over transformers (Python median ÷ lrspec mean, same machine, same run)");
-  for (const [key, ours] of PAIRS) {
-    const p = py.results?.[key];
-    const r = rowOf(g, ours);
-    if (p === undefined || r === undefined) continue;
-    const ratio = p.medianNs / r.avgNs;
-    speedups[key] = { python: p, lrspecNs: r.avgNs, speedup: ratio };
-    ctx.log(
-      `  ${p.what.padEnd(82)} ${formatNs(p.medianNs).padStart(10)} vs ${
-        formatNs(r.avgNs).padStart(9)
-      }  ${ratio.toFixed(0).padStart(5)}×`,
-    );
-  }
-  ctx.sections.hf = { python: { ...py, results: undefined }, speedups };
+  const ratios = speedups(ctx, g, py, PAIRS, 82);
+  ctx.sections.hf = { python: { ...py, results: undefined }, speedups: ratios };
 }

@@ -9,9 +9,7 @@
  * @module
  */
 
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import process from "node:process";
 import {
   CosineLRScheduler,
@@ -24,45 +22,21 @@ import {
   TanhLRScheduler,
   TorchGenerator,
 } from "../mod.ts";
-import {
-  type BenchSpec,
-  type Context,
-  formatNs,
-  measureGroup,
-  rowOf,
-  selected,
-} from "./_harness.ts";
+import { type BenchSpec, type Context, measureGroup, selected } from "./_harness.ts";
 import { stepCall } from "./_bodies.ts";
 import { baselines } from "./percall.ts";
-import { pythonSetup } from "./detectron2.ts";
-import type { PythonReport } from "./detectron2.ts";
+import { type PythonReport, pythonSetup, runPythonBench, speedups } from "./_python.ts";
 
 /** Where the timm source checkout is unpacked for the fixtures (`fixtures/README.md`). */
 const DEFAULT_TIMM = "/tmp/timm";
 
 /** Runs the Python benchmark; never throws (a failure becomes `skipped`). */
-export function runTimmPython(long: boolean): PythonReport & { timm?: string } {
+export function runTimmPython(long: boolean): PythonReport {
   const { python } = pythonSetup();
   const env = process.env;
   const path = env.LRSPEC_TIMM_PYTHONPATH ?? env.PYTHONPATH ??
     (existsSync(`${DEFAULT_TIMM}/timm/scheduler`) ? DEFAULT_TIMM : undefined);
-  const script = fileURLToPath(new URL("./timm_bench.py", import.meta.url));
-  const result = spawnSync(python, [script, ...(long ? ["--long"] : [])], {
-    encoding: "utf8",
-    env: { ...env, ...(path === undefined ? {} : { PYTHONPATH: path }) },
-    timeout: 600_000,
-  });
-  if (result.error) return { skipped: `cannot run ${python}: ${result.error.message}` };
-  const line = (result.stdout ?? "").trim().split("\n").pop() ?? "";
-  try {
-    return JSON.parse(line) as PythonReport & { timm?: string };
-  } catch {
-    return {
-      skipped: `${python} ${script} failed (exit ${result.status}): ${
-        (result.stderr ?? "").trim().split("\n").slice(-3).join(" | ")
-      }`,
-    };
-  }
+  return runPythonBench(python, "timm_bench.py", long, path);
 }
 
 function groups(n: number): Optimizer {
@@ -191,24 +165,13 @@ export async function runTimm(ctx: Context): Promise<void> {
     unit: "per call",
     benches: [...baselines(), ...timmBenches()],
   });
-  const speedups: Record<string, unknown> = {};
+  let ratios: Record<string, unknown> = {};
   if (py.skipped === undefined) {
     ctx.log("• speed-up over timm (Python median ÷ lrspec mean, same machine, same run)");
-    for (const [key, ours] of PAIRS) {
-      const p = py.results?.[key];
-      const r = rowOf(g, ours);
-      if (p === undefined || r === undefined) continue;
-      const ratio = p.medianNs / r.avgNs;
-      speedups[key] = { python: p, lrspecNs: r.avgNs, speedup: ratio };
-      ctx.log(
-        `  ${p.what.padEnd(80)} ${formatNs(p.medianNs).padStart(10)} vs ${
-          formatNs(r.avgNs).padStart(9)
-        }  ${ratio.toFixed(0).padStart(5)}×`,
-      );
-    }
+    ratios = speedups(ctx, g, py, PAIRS, 80);
   }
   ctx.sections.timm = {
     python: py.skipped === undefined ? { ...py, results: undefined } : { skipped: py.skipped },
-    speedups,
+    speedups: ratios,
   };
 }
