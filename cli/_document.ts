@@ -169,21 +169,6 @@ export function textOf(path: string, bytes: Uint8Array, binaryHint: string): str
   return new TextDecoder("utf-8").decode(bytes);
 }
 
-/** Levenshtein distance (for did-you-mean hints). */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** `name` in snake_case (`numDecaySteps` → `num_decay_steps`). */
 export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -22,7 +22,8 @@ import {
   timmTrainSchedule,
   TRAIN_PY_DEFAULTS,
 } from "../schedules/timm/train.ts";
-import { editDistance, fileLabel, readSettings, type SettingsFile, textOf } from "./_document.ts";
+import { fileLabel, readSettings, type SettingsFile, textOf } from "./_document.ts";
+import { editDistance } from "../schedules/edit_distance.ts";
 import { CliError } from "./_output.ts";
 import { grouped } from "./_text.ts";
 import type { ScheduleSource, SourceMark } from "./source.ts";

@@ -15,6 +15,7 @@
 
 import type { Detectron2Config } from "../schedules/detectron2/defaults.ts";
 import { DETECTRON2_DEFAULTS } from "../schedules/detectron2/defaults.ts";
+import { editDistance } from "../schedules/edit_distance.ts";
 import {
   literalEval,
   pyClassName,
@@ -110,23 +111,10 @@ function show(value: PyValue, key: string): string {
 
 /** A key near `key` (same node, small edit distance), for "did you mean" hints. */
 function suggest(key: string, candidates: Iterable<string>, prefix: string): string {
-  const distance = (a: string, b: string): number => {
-    const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = d[0]!;
-      d[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const tmp = d[j]!;
-        d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = tmp;
-      }
-    }
-    return d[b.length]!;
-  };
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
-    const dist = distance(key, c);
+    const dist = editDistance(key, c);
     if (dist < bestD) {
       bestD = dist;
       best = c;

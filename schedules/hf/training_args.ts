@@ -10,6 +10,7 @@
 
 import { boolean, finiteWhere, integer, oneOf, show } from "../_internal/validate.ts";
 import { type SchedulerType, schedulerType } from "./trainer_utils.ts";
+import { editDistance } from "../edit_distance.ts";
 
 /**
  * The fields of transformers 5.17's `TrainingArguments` dataclass, in declaration order
@@ -262,20 +263,6 @@ export interface TrainingArgumentsOptions {
    * @default {false}
    */
   allowExtraKeys?: boolean;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
 }
 
 function hint(key: string): string {
