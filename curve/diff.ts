@@ -77,6 +77,20 @@ export function diffCurves(a: LrCurve, b: LrCurve): CurveDiff {
 /** At most this many pieces of one stretch are reported one by one ("×10, then ×100"). */
 const MAX_PIECES = 10;
 
+/** A difference of iterations [from, to] alone: A is x and B is y throughout. */
+function single(
+  column: string,
+  from: number,
+  to: number,
+  x: number,
+  y: number,
+  maxAbs: number,
+  maxRel: number,
+  maxUlp: number,
+): CurveDifference {
+  return { from, to, column, a: [x, x], b: [y, y], maxAbs, maxRel, maxUlp };
+}
+
 /** The open stretch of differing iterations of one column. */
 class Stretch {
   /** The whole stretch, aggregated. */
@@ -93,16 +107,7 @@ class Stretch {
     const ulp = ulpDistance(x, y);
     const run = this.run;
     if (run === undefined) {
-      this.run = {
-        from,
-        to,
-        column: this.column,
-        a: [x, x],
-        b: [y, y],
-        maxAbs: abs,
-        maxRel: rel,
-        maxUlp: ulp,
-      };
+      this.run = single(this.column, from, to, x, y, abs, rel, ulp);
     } else {
       run.to = to;
       run.a = [Math.min(run.a[0], x), Math.max(run.a[1], x)];
@@ -116,16 +121,7 @@ class Stretch {
     if (last && last.a[0] === x && last.b[0] === y) last.to = to;
     else if (this.pieces.length === MAX_PIECES) this.split = false;
     else {
-      this.pieces.push({
-        from,
-        to,
-        column: this.column,
-        a: [x, x],
-        b: [y, y],
-        maxAbs: abs,
-        maxRel: rel,
-        maxUlp: ulp,
-      });
+      this.pieces.push(single(this.column, from, to, x, y, abs, rel, ulp));
     }
   }
 
