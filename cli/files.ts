@@ -5,9 +5,9 @@
  * @module
  */
 
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { readSettingsText } from "./_read.ts";
 import { loadConfig, type LoadConfigOptions, type LoadedConfig } from "../config/yaml.ts";
 
 /** Options of {@linkcode loadConfigFile}: those of `loadConfig`, with files read from disk. */
@@ -50,15 +50,8 @@ export function resolveBaseFile(base: string, includingFile: string): string {
 export function loadConfigFile(path: string, options: LoadConfigFileOptions = {}): LoadedConfig {
   return loadConfig(path, {
     ...options,
-    readFile: (file) => {
-      try {
-        return readFileSync(file, "utf8");
-      } catch (error) {
-        // Name the file (Node's EISDIR carries no path).
-        if (error instanceof Error && !("path" in error)) Object.assign(error, { path: file });
-        throw error;
-      }
-    },
+    // Regular files only, of a config's size: `_BASE_: /dev/zero` or a FIFO is an error.
+    readFile: (file) => readSettingsText(file),
     resolveBase: resolveBaseFile,
   });
 }

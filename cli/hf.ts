@@ -21,7 +21,6 @@
  * @module
  */
 
-import { readFileSync } from "node:fs";
 import { pyFloatRepr } from "../config/python.ts";
 import { formatLr } from "../curve/explain.ts";
 import { type CurveRuns, steppedRuns } from "../curve/runs.ts";
@@ -34,6 +33,7 @@ import {
 import { TRAINING_ARGUMENTS_FIELDS } from "../schedules/hf/training_args.ts";
 import { LambdaLR } from "../schedules/torch/optim/lr_scheduler.ts";
 import { fileLabel, readSettings, type SettingsFile, snakeCase, textOf } from "./_document.ts";
+import { readSettingsBytes } from "./_read.ts";
 import { CliError } from "./_output.ts";
 import { grouped } from "./_text.ts";
 import type { ScheduleSource, SourceMark } from "./source.ts";
@@ -178,7 +178,7 @@ function checkYamlNumbers(file: SettingsFile, notes: string[]): void {
 
 /** Reads a `TrainingArguments` file: JSON or YAML, as `HfArgumentParser` would. */
 function readTrainingArguments(path: string): SettingsFile {
-  const text = textOf(path, readFileSync(path), BINARY_HINT);
+  const text = textOf(path, readSettingsBytes(path), BINARY_HINT);
   const yaml = /\.ya?ml$/i.test(path) || (!/\.json$/i.test(path) && !/^\s*\{/.test(text));
   const file = readSettings(path, text, yaml ? "yaml" : "json", "TrainingArguments fields");
   const v = file.value;

@@ -40,7 +40,6 @@
  * @module
  */
 
-import { readFileSync } from "node:fs";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { gradientAccumulation } from "../schedules/detectron2/accumulation.ts";
@@ -49,7 +48,9 @@ import { diffRuns } from "../curve/diff.ts";
 import { formatLr } from "../curve/explain.ts";
 import { curveEnvelope } from "../plot/envelope.ts";
 import { formatIteration, type PlotMark, type PlotSeries, plotSvg } from "../plot/svg.ts";
-import { formatVerifyReport, verifyCsv } from "../verify/verify.ts";
+import { formatVerifyReport, verifyTables } from "../verify/verify.ts";
+import { streamTable } from "../verify/csv.ts";
+import { readTextPieces } from "./_read.ts";
 import {
   detectron2ConfigSource,
   type Detectron2Source,
@@ -161,14 +162,19 @@ order: a Trainer's step 1 is a config's iteration 0, the first of each run).
 ${SOURCES_HELP}
 
 ${CONFIG_HELP} (both sides)`,
-  verify: `usage: lrspec verify --golden GOLDEN.csv --candidate MINE.csv [--max-ulp N]
+  verify:
+    `usage: lrspec verify --golden GOLDEN.csv --candidate MINE.csv [--max-ulp N] [--allow-subset]
 
 The conformance verify mode: compares the candidate with the golden curve value by value, bit for
-bit, and names the first divergence with its ULP distance. Exit status 1 on a mismatch.
+bit, and names the first and the largest divergence with their ULP distances. Exit status 1 on a
+mismatch, on a golden file without rows, and on candidate rows the golden file lacks (a golden
+file cut short must not pass). Files of any length are read in pieces, in bounded memory when
+both list their rows in the same order.
 
   --golden FILE          the reference (from golden-script, or the fixtures)
-  --candidate FILE       the curve to check (iter,lr... rows in any order)
-  --max-ulp N            accept differences up to N ULPs (cos/pow only; default 0)`,
+  --candidate FILE       the curve to check (iter,lr... rows, best in the golden file's order)
+  --max-ulp N            accept differences up to N ULPs (cos/pow only; default 0)
+  --allow-subset         check only the golden file's rows; extra candidate rows are ignored`,
   accumulate:
     `usage: lrspec accumulate CONFIG.yaml --num-workers N --micro-batch M [--plot FILE.svg] [config options]
 
@@ -198,7 +204,7 @@ commands (a schedule is a detectron2 CONFIG.yaml, --hf FILE or --timm FILE):
   plot CONFIG.yaml [...]     SVG chart of one or more schedules (stdout, or --out FILE)
   explain CONFIG.yaml        the schedule in words
   diff A.yaml B.yaml         where the two curves differ and by how much (exit 1 if they do)
-  verify --golden G.csv --candidate C.csv [--max-ulp N]
+  verify --golden G.csv --candidate C.csv [--max-ulp N] [--allow-subset]
                              compare a curve with a golden one, bit for bit (exit 1 on mismatch)
   accumulate CONFIG.yaml --num-workers N --micro-batch M [--plot FILE.svg]
                              gradient accumulation: micro-batches per optimizer step
@@ -216,7 +222,7 @@ plot:        --out FILE, --log, --range A:B, --x iteration|images, --no-marks, -
              --title TEXT, --subtitle TEXT, --label TEXT (repeat), --width PX, --height PX,
              --num-workers N (repeat: one curve each)
 diff:        --opts-a KEY VALUE ..., --opts-b KEY VALUE ... (one side's overrides)
-verify:      --golden FILE, --candidate FILE, --max-ulp N
+verify:      --golden FILE, --candidate FILE, --max-ulp N, --allow-subset
 accumulate:  --num-workers N, --micro-batch M, --plot FILE
 every command: --help, -h
 
@@ -851,29 +857,13 @@ function diffCommand(argv: string[], ctx: Context): number {
   return same ? 0 : 1;
 }
 
-const READ_WHY: Record<string, string> = {
-  ENOENT: "no such file",
-  EACCES: "permission denied",
-  EISDIR: "is a directory",
-  ENOTDIR: "a part of the path is not a directory",
-};
-
-/** A text file, or "cannot read PATH: why". */
-function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? "";
-    throw new CliError(`cannot read ${path}: ${READ_WHY[code] ?? String(error)}`);
-  }
-}
-
 function verifyCommand(argv: string[], ctx: Context): number {
   const command = "verify";
   const p = parse(command, argv, {
     golden: { type: "string" },
     candidate: { type: "string" },
     "max-ulp": { type: "string" },
+    "allow-subset": { type: "boolean" },
   });
   if (p.help) return help(command, ctx);
   const golden = p.values.golden as string | undefined;
@@ -889,11 +879,12 @@ function verifyCommand(argv: string[], ctx: Context): number {
       `--max-ulp must be a non-negative integer: got ${JSON.stringify(text)}`,
     );
   }
-  const report = verifyCsv(readText(golden), readText(candidate), {
-    goldenName: golden,
-    candidateName: candidate,
-    maxUlp,
-  });
+  // Both files are read in pieces and compared as they arrive: bounded memory at any length.
+  const report = verifyTables(
+    streamTable(readTextPieces(golden), golden),
+    streamTable(readTextPieces(candidate), candidate),
+    { maxUlp, allowSubset: p.values["allow-subset"] === true },
+  );
   ctx.io.stdout(formatVerifyReport(report, maxUlp) + "\n");
   return report.ok ? 0 : 1;
 }

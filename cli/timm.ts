@@ -13,7 +13,6 @@
  * @module
  */
 
-import { readFileSync } from "node:fs";
 import { formatLr } from "../curve/explain.ts";
 import type { CurveRun } from "../curve/runs.ts";
 import {
@@ -23,6 +22,7 @@ import {
   TRAIN_PY_DEFAULTS,
 } from "../schedules/timm/train.ts";
 import { fileLabel, readSettings, type SettingsFile, textOf } from "./_document.ts";
+import { readSettingsBytes } from "./_read.ts";
 import { editDistance } from "../schedules/edit_distance.ts";
 import { CliError } from "./_output.ts";
 import { grouped } from "./_text.ts";
@@ -208,7 +208,7 @@ function misspelled(file: SettingsFile): string[] {
  * @throws {SyntaxError | TypeError | RangeError} With the file, the key and the line.
  */
 export function openTimmSource(path: string, options: TimmSourceOptions): TimmSource {
-  const text = textOf(path, readFileSync(path), BINARY_HINT);
+  const text = textOf(path, readSettingsBytes(path), BINARY_HINT);
   const file = readSettings(path, text, "yaml", "train.py arguments");
   const args: Record<string, unknown> = { ...file.value };
   for (const [key, value] of Object.entries(args)) {

@@ -39,6 +39,7 @@
 import {
   type Alias,
   type Document,
+  type EmptyStream,
   isAlias,
   isMap,
   isPair,
@@ -152,12 +153,26 @@ const BOOLS: Record<string, boolean> = {
   off: false,
 };
 
+/**
+ * The most values that aliases (`*a`) and merge keys (`<<: *a`) may expand into in one document.
+ * PyYAML shares an aliased node instead of copying it; lrspec builds a tree (each value keeps the
+ * line it came from), so a "billion laughs" document — nested aliases that double at each level —
+ * would take exponential time and memory. Real configs expand a handful of aliases.
+ */
+export const MAX_ALIAS_EXPANSION = 100_000;
+
 class YamlReader {
   readonly #file: string;
   readonly #lines: LineCounter;
   readonly #doc: Document.Parsed;
   readonly #options: ParseYamlOptions;
   #depth = 0;
+  /** How many aliases and merge keys enclose the node being read. */
+  #inAlias = 0;
+  /** Values built inside an alias or a merge so far. */
+  #expanded = 0;
+  /** The mappings being flattened, to catch a merge key that names its own mapping. */
+  readonly #flattening = new Set<YAMLMap>();
 
   constructor(file: string, lines: LineCounter, doc: Document.Parsed, options: ParseYamlOptions) {
     this.#file = file;
@@ -247,11 +262,17 @@ class YamlReader {
       return { type: "None", value: null, source: source ?? this.source(null) };
     }
     if (++this.#depth > 200) this.#fail(node, "too deeply nested (or a recursive alias)");
+    if (this.#inAlias > 0) this.#spend(node);
     try {
       if (isAlias(node)) {
         const target = node.resolve(this.#doc);
         if (!target) this.#fail(node, `unknown alias *${node.source}`);
-        return this.value(target as YamlNode, source ?? this.source(node));
+        this.#inAlias++;
+        try {
+          return this.value(target as YamlNode, source ?? this.source(node));
+        } finally {
+          this.#inAlias--;
+        }
       }
       const at = source ?? this.source(node);
       if (isScalar(node)) {
@@ -320,22 +341,53 @@ class YamlReader {
     return { type: "node", value: map, source };
   }
 
+  /** Counts one value built inside an alias or merge; fails past {@linkcode MAX_ALIAS_EXPANSION}. */
+  #spend(node: YamlNode | Alias | null | undefined): void {
+    if (++this.#expanded > MAX_ALIAS_EXPANSION) {
+      this.#fail(
+        node,
+        `aliases and merge keys expand to more than ${MAX_ALIAS_EXPANSION} values ` +
+          `(nested aliases that multiply, a "billion laughs" document?); lrspec stops here`,
+      );
+    }
+  }
+
   #flatten(node: YAMLMap): { key: string; value: PyValue }[] {
+    if (this.#flattening.has(node)) this.#fail(node, "a merge key `<<` names its own mapping");
+    if (this.#flattening.size > 200) this.#fail(node, "merge keys nested too deeply");
+    this.#flattening.add(node);
+    try {
+      return this.#flattenPairs(node);
+    } finally {
+      this.#flattening.delete(node);
+    }
+  }
+
+  #flattenPairs(node: YAMLMap): { key: string; value: PyValue }[] {
     const merged: { key: string; value: PyValue }[] = [];
     const own: { key: string; value: PyValue }[] = [];
+    const merge = (target: YAMLMap) => {
+      this.#inAlias++;
+      try {
+        return this.#flatten(target);
+      } finally {
+        this.#inAlias--;
+      }
+    };
     for (const pair of node.items) {
+      if (this.#inAlias > 0) this.#spend(node);
       if (!isPair(pair)) continue;
       const keyNode = pair.key as YamlNode | null;
       if (isScalar(keyNode) && keyNode.type === "PLAIN" && !keyNode.tag && keyNode.value === "<<") {
         let target = pair.value as YamlNode | null;
         if (isAlias(target)) target = target.resolve(this.#doc) as YamlNode;
-        if (isMap(target)) merged.unshift(...this.#flatten(target));
+        if (isMap(target)) merged.unshift(...merge(target));
         else if (isSeq(target)) {
           const parts = target.items.map((item) => {
             let sub = item as YamlNode;
             if (isAlias(sub)) sub = sub.resolve(this.#doc) as YamlNode;
             if (!isMap(sub)) this.#fail(sub, "expected a mapping for merging");
-            return this.#flatten(sub);
+            return merge(sub);
           });
           // PyYAML: earlier mappings in the list take precedence over later ones.
           merged.unshift(...parts.reverse().flat());
@@ -383,15 +435,24 @@ export function parseYaml(text: string, options: ParseYamlOptions = {}): PyValue
   const file = options.fileName ?? "<string>";
   if (typeof text !== "string") throw new TypeError(`parseYaml: ${file}: expected text`);
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    version: "1.1",
-    schema: "failsafe",
-    uniqueKeys: false,
-    merge: false,
-    lineCounter: lines,
-    prettyErrors: false,
-    keepSourceTokens: false,
-  });
+  let docs: Document.Parsed[] | EmptyStream;
+  try {
+    docs = parseAllDocuments(text, {
+      version: "1.1",
+      schema: "failsafe",
+      uniqueKeys: false,
+      merge: false,
+      lineCounter: lines,
+      prettyErrors: false,
+      keepSourceTokens: false,
+    });
+  } catch (error) {
+    // The parser recurses per level of `[`/`{` nesting: thousands of levels exhaust the stack.
+    if (error instanceof RangeError) {
+      throw new SyntaxError(`${file}: too deeply nested for a config`);
+    }
+    throw error;
+  }
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
     const error = doc.errors[0];
@@ -405,6 +466,10 @@ export function parseYaml(text: string, options: ParseYamlOptions = {}): PyValue
         );
       }
       const pos = lines.linePos(error.pos[0]);
+      if (/call stack/i.test(error.message)) {
+        // The parser recurses per level of `[`/`{` nesting; thousands exhaust the stack.
+        throw new SyntaxError(`${file}:${pos.line}:${pos.col}: too deeply nested for a config`);
+      }
       const message = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
       throw new SyntaxError(`${file}:${pos.line}:${pos.col}: ${message}`);
     }
@@ -488,7 +553,26 @@ function copyTree(node: PyNode): MutableTree {
     : { type: "node", value: map };
 }
 
-function loadWithBase(fileName: string, options: LoadYamlWithBaseOptions, chain: string[]): PyNode {
+/**
+ * The longest `_BASE_` chain lrspec follows: 64 files (detectron2's deepest is 3). fvcore has no
+ * limit and recurses until Python's stack overflows.
+ */
+export const MAX_BASE_DEPTH = 64;
+
+/**
+ * Each file's merged tree, loaded once per config (by normalised path) however many files name
+ * it: a "diamond" of bases, where each file names the next twice, stays linear.
+ */
+type BaseCache = Map<string, PyNode>;
+
+function loadWithBase(
+  fileName: string,
+  options: LoadYamlWithBaseOptions,
+  chain: string[],
+  cache: BaseCache = new Map(),
+): PyNode {
+  const cached = cache.get(normalizePath(fileName));
+  if (cached !== undefined) return copyTree(cached);
   const text = options.readFile(fileName);
   const parsed = parseYaml(text, { ...options, fileName });
   if (parsed.type !== "node") {
@@ -500,7 +584,10 @@ function loadWithBase(fileName: string, options: LoadYamlWithBaseOptions, chain:
   }
   const cfg = copyTree(parsed);
   const base = cfg.value.get(BASE_KEY);
-  if (base === undefined) return cfg;
+  if (base === undefined) {
+    cache.set(normalizePath(fileName), copyTree(cfg));
+    return cfg;
+  }
   const entries = base.type === "list" ? base.value : [base];
   const merged: MutableTree = { type: "node", value: new Map(), source: cfg.source! };
   for (const entry of entries) {
@@ -515,16 +602,30 @@ function loadWithBase(fileName: string, options: LoadYamlWithBaseOptions, chain:
         `${at}: ${BASE_KEY} cycle: ${[...chain, key].join(" → ")} (detectron2 recurses forever)`,
       );
     }
+    if (chain.length >= MAX_BASE_DEPTH) {
+      const shown = chain.length > 6
+        ? [...chain.slice(0, 3), `… ${chain.length - 5} more …`, ...chain.slice(-2), key]
+        : [...chain, key];
+      throw new RangeError(
+        `${at}: ${BASE_KEY} chain longer than ${MAX_BASE_DEPTH} files: ${shown.join(" → ")}`,
+      );
+    }
     let loaded: PyNode;
     try {
-      loaded = loadWithBase(path, options, [...chain, key]);
+      loaded = loadWithBase(path, options, [...chain, key], cache);
     } catch (error) {
       if (
         error instanceof SyntaxError || error instanceof TypeError || error instanceof RangeError
       ) {
         throw error;
       }
-      const message = error instanceof Error ? error.message : String(error);
+      // A reader's error may carry the bare reason (`why`) apart from its own wording.
+      const why = (error as { why?: unknown } | null)?.why;
+      const message = typeof why === "string"
+        ? why
+        : error instanceof Error
+        ? error.message
+        : String(error);
       throw new Error(
         `${at}: cannot read ${BASE_KEY} ${pyStrRepr(entry.value)} (${path}): ${message}`,
         {
@@ -536,6 +637,7 @@ function loadWithBase(fileName: string, options: LoadYamlWithBaseOptions, chain:
   }
   cfg.value.delete(BASE_KEY);
   mergeRaw(cfg, merged);
+  cache.set(normalizePath(fileName), copyTree(merged));
   return merged;
 }
 

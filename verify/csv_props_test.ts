@@ -38,7 +38,7 @@ test("verify: any candidate text gives a report or a SyntaxError with file:line"
     try {
       const r = verifyCsv(golden, text, { candidateName: "cand.csv" });
       assert.equal(typeof r.ok, "boolean");
-      assert.equal(r.ok, r.mismatches === 0);
+      assert.equal(r.ok, r.mismatches === 0 && r.problems.length === 0);
     } catch (e) {
       assert.ok(e instanceof SyntaxError, `not a SyntaxError: ${String(e)}`);
       assert.match((e as Error).message, /^cand\.csv:(\d+|\?): /);

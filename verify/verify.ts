@@ -10,7 +10,7 @@
  * @module
  */
 
-import { parseNumber, readTable, type Table } from "./csv.ts";
+import { parseNumber, readTable, type Row } from "./csv.ts";
 import { ulpDistance } from "../schedules/math.ts";
 
 /** Options of {@linkcode verifyTables}. */
@@ -21,9 +21,15 @@ export interface VerifyOptions {
    * @default {0}
    */
   maxUlp?: number;
+  /**
+   * Accept a candidate with rows the golden file lacks (check only the golden's rows). Without
+   * it, such rows fail the comparison: a golden file cut short must not pass.
+   * @default {false}
+   */
+  allowSubset?: boolean;
 }
 
-/** The first row where the candidate diverges. */
+/** A row where the candidate diverges. */
 export interface Divergence {
   /** The key (`iter` or `where` value). */
   key: string;
@@ -45,6 +51,8 @@ export interface VerifyReport {
   golden: string;
   /** Candidate source. */
   candidate: string;
+  /** Golden rows read. */
+  goldenRows: number;
   /** Values compared. */
   values: number;
   /** Bit-identical values. */
@@ -59,10 +67,21 @@ export interface VerifyReport {
   errorsMirrored: number;
   /** Golden error rows. */
   errorsExpected: number;
+  /** Golden rows the candidate lacks. */
+  missingRows: number;
   /** Candidate rows whose key is not in the golden file. */
   extraRows: number;
+  /** The first candidate row whose key is not in the golden file. */
+  firstExtra?: { key: string; line: number };
   /** The first divergence, in golden order. */
   first?: Divergence;
+  /** The divergence of the largest ULP distance (the first such, in golden order). */
+  worst?: Divergence;
+  /**
+   * Why the candidate fails apart from its values, each a sentence: an empty golden file, rows
+   * the golden file lacks (without `allowSubset`).
+   */
+  problems: string[];
   /** Whether the candidate passes. */
   ok: boolean;
 }
@@ -72,23 +91,95 @@ function keyText(x: number): string {
 }
 
 /** Key columns that count steps: their cells must be non-negative integers. */
-const INTEGER_KEYS = new Set(["iter", "step", "epoch"]);
+const INTEGER_KEYS = new Set(["iter", "step", "epoch", "iteration"]);
 
 /** A row's key, checked: an `iter` of 1.5 is malformed input, not an extra row. */
-function rowKey(keyName: string, cell: string, where: string): string {
+function rowKey(keyName: string, cell: string, where: string): number {
   const key = parseNumber(cell, where);
   if (INTEGER_KEYS.has(keyName) && !(Number.isSafeInteger(key) && key >= 0)) {
     throw new SyntaxError(
       `${where}: ${keyName} must be a non-negative integer: got ${JSON.stringify(cell)}`,
     );
   }
-  return keyText(key);
+  if (Number.isNaN(key)) throw new SyntaxError(`${where}: ${keyName} must not be NaN`);
+  return key;
 }
 
-/** Compares two parsed tables. Throws a `SyntaxError` (with file and line) for malformed input. */
+/** What {@linkcode verifyTables} reads: a header and rows, in an array or streamed. */
+export interface TableInput {
+  /** Where the table came from, for messages. */
+  source: string;
+  /** The column names. */
+  header: string[];
+  /** The records, in file order. */
+  rows: Iterable<Row>;
+}
+
+/**
+ * Detects a repeated key in a file, remembering each line's key as runs: a run is a stretch where
+ * the key and the line both advance by one, so the usual file (`0,1,2,…` on consecutive lines)
+ * costs one run however long it is, and a key seen before is found with its line.
+ */
+class DuplicateCheck {
+  readonly #keys: number[] = [];
+  readonly #lines: number[] = [];
+  readonly #lengths: number[] = [];
+  /** Keys that arrived below the running maximum, with their lines. */
+  readonly #outOfOrder = new Map<number, number>();
+  #max = -Infinity;
+
+  constructor(readonly source: string, readonly keyName: string) {}
+
+  /** Records `key` (with `-0` already folded into `0`) at `line`; throws on a repeat. */
+  add(key: number, line: number): void {
+    if (key > this.#max) {
+      const n = this.#keys.length - 1;
+      const len = this.#lengths[n] ?? 0;
+      if (n >= 0 && key === this.#keys[n]! + len && line === this.#lines[n]! + len) {
+        this.#lengths[n] = len + 1;
+      } else {
+        this.#keys.push(key);
+        this.#lines.push(line);
+        this.#lengths.push(1);
+      }
+      this.#max = key;
+      return;
+    }
+    const first = this.#outOfOrder.get(key) ?? this.#inRuns(key);
+    if (first !== undefined) {
+      throw new SyntaxError(
+        `${this.source}:${line}: duplicate ${this.keyName} ${
+          keyText(key)
+        } (first on line ${first})`,
+      );
+    }
+    this.#outOfOrder.set(key, line);
+  }
+
+  /** The line of `key` among the increasing keys, if it is there (binary search). */
+  #inRuns(key: number): number | undefined {
+    let lo = 0;
+    let hi = this.#keys.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const start = this.#keys[mid]!;
+      if (key < start) hi = mid - 1;
+      else if (key >= start + this.#lengths[mid]!) lo = mid + 1;
+      else return Number.isInteger(key - start) ? this.#lines[mid]! + (key - start) : undefined;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Compares two tables, streaming: rows are read once, and when both files list their keys in the
+ * same order (as lrspec and upstream's golden files do) memory stays constant however long they
+ * are; rows out of order are held until their partner arrives. Throws a `SyntaxError` (with file
+ * and line) for malformed input, duplicated keys included.
+ */
 export function verifyTables(
-  golden: Table,
-  candidate: Table,
+  golden: TableInput,
+  candidate: TableInput,
   options: VerifyOptions = {},
 ): VerifyReport {
   const maxUlpAllowed = options.maxUlp ?? 0;
@@ -101,6 +192,7 @@ export function verifyTables(
     );
   }
   const valueColumns = golden.header.slice(1).filter((c) => c !== "error");
+  const goldenIndex = valueColumns.map((c) => golden.header.indexOf(c));
   const candIndex = new Map(candidate.header.map((c, i) => [c, i]));
   for (const c of valueColumns) {
     if (!candIndex.has(c)) {
@@ -118,23 +210,13 @@ export function verifyTables(
       );
     }
   }
+  const candValueIndex = valueColumns.map((c) => candIndex.get(c)!);
   const gErr = golden.header.indexOf("error");
   const cErr = candIndex.get("error");
-  const rows = new Map<string, { line: number; cells: string[] }>();
-  for (const row of candidate.rows) {
-    const key = rowKey(keyName, row.cells[0]!, `${candidate.source}:${row.line}`);
-    if (rows.has(key)) {
-      throw new SyntaxError(
-        `${candidate.source}:${row.line}: duplicate ${keyName} ${key} (first on line ${
-          rows.get(key)!.line
-        })`,
-      );
-    }
-    rows.set(key, row);
-  }
   const report: VerifyReport = {
     golden: golden.source,
     candidate: candidate.source,
+    goldenRows: 0,
     values: 0,
     exact: 0,
     withinTolerance: 0,
@@ -142,29 +224,74 @@ export function verifyTables(
     maxUlp: 0,
     errorsMirrored: 0,
     errorsExpected: 0,
+    missingRows: 0,
     extraRows: 0,
+    problems: [],
     ok: false,
   };
+  let worstUlp = -1;
   const diverge = (d: Divergence) => {
     report.mismatches++;
     report.first ??= d;
+    const far = d.ulp ?? Infinity;
+    if (far > worstUlp) {
+      worstUlp = far;
+      report.worst = d;
+    }
   };
-  const seen = new Set<string>();
+
+  // Candidate rows read ahead of the golden row that wants them (empty when both files share
+  // their order), and the golden keys already compared (kept only when keys go out of order).
+  const candRows = candidate.rows[Symbol.iterator]();
+  const ahead = new Map<number, Row>();
+  const candDup = new DuplicateCheck(candidate.source, keyName);
+  const goldDup = new DuplicateCheck(golden.source, keyName);
+  let candidateDone = false;
+  const readCandidate = (): { key: number; row: Row } | undefined => {
+    if (candidateDone) return undefined;
+    const next = candRows.next();
+    if (next.done) {
+      candidateDone = true;
+      return undefined;
+    }
+    const row = next.value;
+    const raw = rowKey(keyName, row.cells[0]!, `${candidate.source}:${row.line}`);
+    const key = Object.is(raw, -0) ? 0 : raw;
+    candDup.add(key, row.line);
+    return { key, row };
+  };
+  const take = (key: number): Row | undefined => {
+    const held = ahead.get(key);
+    if (held !== undefined) {
+      ahead.delete(key);
+      return held;
+    }
+    for (let c = readCandidate(); c !== undefined; c = readCandidate()) {
+      if (c.key === key) return c.row;
+      ahead.set(c.key, c.row);
+    }
+    return undefined;
+  };
+
   for (const g of golden.rows) {
+    report.goldenRows++;
     const gAt = `${golden.source}:${g.line}`;
-    const key = rowKey(keyName, g.cells[0]!, gAt);
-    seen.add(key);
-    const c = rows.get(key);
+    const rawKey = rowKey(keyName, g.cells[0]!, gAt);
+    goldDup.add(Object.is(rawKey, -0) ? 0 : rawKey, g.line);
+    const key = Object.is(rawKey, -0) ? 0 : rawKey;
+    const keyShown = keyText(rawKey);
+    const c = take(key);
+    if (c === undefined) report.missingRows++;
     const raises = gErr >= 0 && g.cells[gErr] !== "";
     if (raises) {
       report.errorsExpected++;
       const candidateRaises = c !== undefined &&
         ((cErr !== undefined && c.cells[cErr] !== "") ||
-          valueColumns.every((col) => c.cells[candIndex.get(col)!] === ""));
+          candValueIndex.every((i) => c.cells[i] === ""));
       if (candidateRaises) report.errorsMirrored++;
       else {
         diverge({
-          key,
+          key: keyShown,
           column: "error",
           expected: `raises ${g.cells[gErr]}`,
           actual: c === undefined ? "missing" : "a value",
@@ -173,18 +300,19 @@ export function verifyTables(
       }
       continue;
     }
-    for (const col of valueColumns) {
+    for (let j = 0; j < valueColumns.length; j++) {
+      const col = valueColumns[j]!;
       report.values++;
-      const expected = parseNumber(g.cells[golden.header.indexOf(col)]!, gAt);
+      const expected = parseNumber(g.cells[goldenIndex[j]!]!, gAt);
       if (c === undefined) {
-        diverge({ key, column: col, expected: String(expected), actual: "missing" });
+        diverge({ key: keyShown, column: col, expected: String(expected), actual: "missing" });
         continue;
       }
-      const cell = c.cells[candIndex.get(col)!]!;
+      const cell = c.cells[candValueIndex[j]!]!;
       const candidateError = cErr !== undefined && c.cells[cErr] !== "";
       if (cell === "" || candidateError) {
         diverge({
-          key,
+          key: keyShown,
           column: col,
           expected: String(expected),
           actual: candidateError ? `raises ${c.cells[cErr!]}` : "empty",
@@ -200,18 +328,43 @@ export function verifyTables(
       const ulp = ulpDistance(actual, expected);
       report.maxUlp = Math.max(report.maxUlp, ulp);
       if (ulp <= maxUlpAllowed) report.withinTolerance++;
-      else {diverge({
-          key,
+      else {
+        diverge({
+          key: keyShown,
           column: col,
           expected: String(expected),
           actual: String(actual),
           ulp,
           line: c.line,
-        });}
+        });
+      }
     }
   }
-  for (const key of rows.keys()) if (!seen.has(key)) report.extraRows++;
-  report.ok = report.mismatches === 0;
+  // Whatever the candidate still holds has no golden partner.
+  const extra = (key: number, row: Row) => {
+    report.extraRows++;
+    if (report.firstExtra === undefined || row.line < report.firstExtra.line) {
+      report.firstExtra = { key: keyText(key), line: row.line };
+    }
+  };
+  for (const [key, row] of ahead) extra(key, row);
+  for (let c = readCandidate(); c !== undefined; c = readCandidate()) extra(c.key, c.row);
+
+  if (report.goldenRows === 0) {
+    report.problems.push(
+      `the golden file ${golden.source} has a header and no rows: there is nothing to compare`,
+    );
+  }
+  if (report.extraRows > 0 && !options.allowSubset) {
+    report.problems.push(
+      `the candidate has ${report.extraRows} row${
+        report.extraRows === 1 ? "" : "s"
+      } the golden file lacks (the first: ${keyName} ${report.firstExtra!.key}, candidate line ${
+        report.firstExtra!.line
+      }): is the golden file cut short? Pass --allow-subset to check only the golden's rows`,
+    );
+  }
+  report.ok = report.mismatches === 0 && report.problems.length === 0;
   return report;
 }
 
@@ -244,24 +397,38 @@ export function verifyCsv(
 /** A human-readable summary of a {@linkcode VerifyReport}. */
 export function formatVerifyReport(r: VerifyReport, maxUlp = 0): string {
   const lines = [
-    `golden     ${r.golden}`,
+    `golden     ${r.golden} (${r.goldenRows} row${r.goldenRows === 1 ? "" : "s"})`,
     `candidate  ${r.candidate}`,
     `values     ${r.values} compared, ${r.exact} bit-identical (${pct(r.exact, r.values)})` +
     (r.withinTolerance ? `, ${r.withinTolerance} within ${maxUlp} ULP` : ""),
     `errors     ${r.errorsMirrored} of ${r.errorsExpected} upstream errors mirrored`,
     `max ULP    ${r.maxUlp}`,
   ];
-  if (r.extraRows) {
-    lines.push(`extra      ${r.extraRows} candidate rows not in the golden file (ignored)`);
+  if (r.missingRows) {
+    lines.push(`missing    ${r.missingRows} golden rows have no candidate row`);
   }
-  if (r.first) {
-    const d = r.first;
+  if (r.extraRows) {
     lines.push(
-      `first divergence at ${d.key} (${d.column}${d.line ? `, candidate line ${d.line}` : ""}): ` +
-        `expected ${d.expected}, got ${d.actual}${d.ulp === undefined ? "" : ` (${d.ulp} ULP)`}`,
+      `extra      ${r.extraRows} candidate rows not in the golden file` +
+        (r.problems.length === 0 ? " (ignored: --allow-subset)" : ""),
     );
   }
-  lines.push(r.ok ? "PASS" : `FAIL: ${r.mismatches} mismatches`);
+  const show = (label: string, d: Divergence) =>
+    `${label} ${d.key} (${d.column}${d.line ? `, candidate line ${d.line}` : ""}): ` +
+    `expected ${d.expected}, got ${d.actual}${d.ulp === undefined ? "" : ` (${d.ulp} ULP)`}`;
+  if (r.first) lines.push(show("first divergence at", r.first));
+  if (r.worst && r.worst !== r.first) lines.push(show("largest divergence at", r.worst));
+  for (const p of r.problems) lines.push(`problem    ${p}`);
+  lines.push(
+    r.ok ? "PASS" : `FAIL: ${
+      [
+        ...(r.mismatches ? [`${r.mismatches} mismatches`] : []),
+        ...(r.problems.length
+          ? [`${r.problems.length} problem${r.problems.length === 1 ? "" : "s"}`]
+          : []),
+      ].join(", ")
+    }`,
+  );
   return lines.join("\n");
 }
 

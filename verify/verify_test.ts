@@ -115,3 +115,110 @@ test("an iteration that is not a non-negative integer is malformed input, with i
   // `where` keys are progress values: fractions are what they are.
   assert.equal(verifyCsv("where,value\n0.5,1\n", "where,value\n0.5,1\n").ok, true);
 });
+
+test("verify cannot pass by accident: an empty golden file fails with its own message", () => {
+  const r = verifyCsv("iter,lr\n", "iter,lr\n0,0.1\n", { goldenName: "g.csv" });
+  assert.equal(r.ok, false);
+  assert.equal(r.values, 0);
+  assert.equal(r.goldenRows, 0);
+  assert.match(r.problems[0]!, /the golden file g.csv has a header and no rows/);
+  assert.match(formatVerifyReport(r), /FAIL: 2 problems$/);
+  // Even with an empty candidate: nothing compared is not a pass.
+  assert.equal(verifyCsv("iter,lr\n", "iter,lr\n").ok, false);
+});
+
+test("verify cannot pass by accident: a golden file cut short fails unless --allow-subset", () => {
+  const rows = (n: number) =>
+    ["iter,lr", ...Array.from({ length: n }, (_, i) => `${i},${0.1 * 0.5 ** i}`)].join("\n");
+  const r = verifyCsv(rows(49), rows(101), { candidateName: "c.csv" });
+  assert.equal(r.ok, false);
+  assert.deepEqual([r.values, r.exact, r.extraRows, r.mismatches], [49, 49, 52, 0]);
+  assert.deepEqual(r.firstExtra, { key: "49", line: 51 });
+  assert.match(
+    r.problems[0]!,
+    /the candidate has 52 rows the golden file lacks \(the first: iter 49, candidate line 51\): is the golden file cut short\? Pass --allow-subset/,
+  );
+  const subset = verifyCsv(rows(49), rows(101), { allowSubset: true });
+  assert.equal(subset.ok, true, formatVerifyReport(subset));
+  assert.match(formatVerifyReport(subset), /52 candidate rows not in the golden file \(ignored/);
+  // The other way round the candidate is missing rows: a mismatch per value, counted as rows.
+  const short = verifyCsv(rows(101), rows(49), { allowSubset: true });
+  assert.deepEqual([short.ok, short.missingRows, short.mismatches], [false, 52, 52]);
+});
+
+test("verify: duplicates are malformed input in the golden file as in the candidate", () => {
+  const dup = "iter,lr\n0,1\n1,2\n2,3\n1,2\n";
+  assert.throws(() => verifyCsv(dup, "iter,lr\n0,1\n1,2\n2,3\n", { goldenName: "g.csv" }), {
+    name: "SyntaxError",
+    message: "g.csv:5: duplicate iter 1 (first on line 3)",
+  });
+  assert.throws(
+    () => verifyCsv("iter,lr\n0,1\n1,2\n2,3\n", dup, { candidateName: "c.csv" }),
+    { name: "SyntaxError", message: "c.csv:5: duplicate iter 1 (first on line 3)" },
+  );
+  // Out of order, then repeated: found with the first line, too.
+  assert.throws(
+    () => verifyCsv("iter,lr\n5,1\n\n3,2\n7,1\n3,2\n", "iter,lr\n3,2\n5,1\n7,1\n"),
+    { message: "golden:6: duplicate iter 3 (first on line 4)" },
+  );
+  assert.throws(() => verifyCsv("where,value\n0.5,1\n-0,2\n0,3\n", "where,value\n"), {
+    message: "golden:4: duplicate where 0 (first on line 3)",
+  });
+});
+
+test("verify reports the largest divergence as well as the first", () => {
+  const g = "iter,lr\n0,1\n1,1\n2,1\n";
+  const r = verifyCsv(g, "iter,lr\n0,1.0000000000000002\n1,1.5\n2,1\n");
+  assert.deepEqual([r.first?.key, r.first?.ulp, r.worst?.key], ["0", 1, "1"]);
+  assert.match(formatVerifyReport(r), /largest divergence at 1 \(lr, candidate line 3\)/);
+  // A missing value is farther than any number of ULPs.
+  const m = verifyCsv(g, "iter,lr\n0,1.0000000000000002\n1,1\n");
+  assert.deepEqual([m.worst?.key, m.worst?.actual], ["2", "missing"]);
+});
+
+test("verify streams: files in the same order are compared row by row, in pieces", async () => {
+  const { streamTable } = await import("./csv.ts");
+  const { verifyTables } = await import("./verify.ts");
+  const n = 200_000;
+  const position = { golden: 0, candidate: 0, maxLag: 0 };
+  function* file(which: "golden" | "candidate"): Generator<string> {
+    yield "iter,lr\r\n";
+    for (let i = 0; i < n; i += 1000) {
+      const part: string[] = [];
+      for (let k = i; k < i + 1000; k++) part.push(`${k},${1 / (k + 1)}\r\n`);
+      position[which] = i;
+      position.maxLag = Math.max(position.maxLag, Math.abs(position.golden - position.candidate));
+      // A piece that ends inside a number: rows are joined across pieces.
+      const text = part.join("");
+      yield text.slice(0, 7);
+      yield text.slice(7);
+    }
+  }
+  const r = verifyTables(
+    streamTable(file("golden"), "g.csv"),
+    streamTable(file("candidate"), "c.csv"),
+  );
+  assert.deepEqual([r.ok, r.values, r.exact], [true, n, n]);
+  // Neither file ran ahead of the other by more than a piece: nothing was held in memory.
+  assert.ok(position.maxLag <= 1000, `lag ${position.maxLag}`);
+});
+
+test("streamTable: quoted fields, a byte-order mark, blank lines and ragged rows", async () => {
+  const { streamTable } = await import("./csv.ts");
+  const t = streamTable(['\ufeffiter,lr,error\n0,,"Value', 'Error: a, b"\n\n1, 0.5 ,\n'], "t.csv");
+  assert.deepEqual(t.header, ["iter", "lr", "error"]);
+  assert.deepEqual([...t.rows], [
+    { line: 2, cells: ["0", "", "ValueError: a, b"] },
+    { line: 4, cells: ["1", "0.5", ""] },
+  ]);
+  const multi = streamTable(['a,b\n1,"x\n', 'y"\n2,z\n'], "m.csv");
+  assert.deepEqual([...multi.rows], [{ line: 2, cells: ["1", "x\ny"] }, {
+    line: 4,
+    cells: ["2", "z"],
+  }]);
+  assert.throws(() => [...streamTable(["a,b\n1,2,3\n"], "r.csv").rows], {
+    name: "SyntaxError",
+    message: "r.csv:2: Invalid Record Length: expect 2, got 3",
+  });
+  assert.throws(() => streamTable(["", "\n\n"], "e.csv"), /e.csv:1: the file is empty/);
+});
