@@ -179,7 +179,7 @@ export interface Detectron2ConfigSourceOptions {
   node?: CfgNode;
   /**
    * The torch and Python releases the scheduler follows.
-   * @default {{ python: "3.12", torch: "2.11" }}
+   * @default {{ python: "3.12", torch: "2.13" }}
    */
   releases?: Pick<BuildLrSchedulerOptions, "python" | "torch">;
 }

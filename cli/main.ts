@@ -74,7 +74,7 @@ const CONFIG_HELP = `config options:
   --project P            auto (default), detectron2 or deeplab (adds add_deeplab_config's keys)
   --allow-new-keys       accept keys that detectron2's defaults lack (yacs new_allowed)
   --verbose              show detectron2's notes about files without VERSION
-  --torch 1.13|2.11      the torch release the scheduler follows (default 2.11)
+  --torch 1.13|2.11|2.13 the torch release the scheduler follows (default 2.13)
   --python 3.11|3.12     the Python whose sum() fvcore's composite uses (default 3.12)
   --opts KEY VALUE ...   detectron2's overrides (merge_from_list); the rest of the line`;
 
@@ -384,10 +384,13 @@ function openConfigs(
       `--project must be auto, detectron2 or deeplab: got ${JSON.stringify(project)}`,
     );
   }
-  const torch = (values.torch as string | undefined) ?? "2.11";
+  const torch = (values.torch as string | undefined) ?? "2.13";
   const python = (values.python as string | undefined) ?? "3.12";
-  if (torch !== "1.13" && torch !== "2.11") {
-    throw new UsageError(command, `--torch must be 1.13 or 2.11: got ${JSON.stringify(torch)}`);
+  if (torch !== "1.13" && torch !== "2.11" && torch !== "2.13") {
+    throw new UsageError(
+      command,
+      `--torch must be 1.13, 2.11 or 2.13: got ${JSON.stringify(torch)}`,
+    );
   }
   if (python !== "3.11" && python !== "3.12") {
     throw new UsageError(command, `--python must be 3.11 or 3.12: got ${JSON.stringify(python)}`);

@@ -16,7 +16,7 @@ test("--torch and --python", async (t) => {
   await t.test("an unknown release is a usage error (exit 2)", async () => {
     const r = await run("curve", INSTANT, "--torch", "1.12");
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--torch must be 1.13 or 2.11: got "1.12"/);
+    assert.match(r.stderr, /--torch must be 1.13, 2.11 or 2.13: got "1.12"/);
     const p = await run("curve", INSTANT, "--python", "3.13");
     assert.equal(p.code, 2);
     assert.match(p.stderr, /--python must be 3.11 or 3.12: got "3.13"/);

@@ -41,7 +41,7 @@ for (const name of Object.keys(SUITES)) {
   });
 }
 
-for (const name of ["torch", "torch-2.11"]) {
+for (const name of ["torch", "torch-2.11", "torch-2.13"]) {
   test(`the ${name} suite covers every class, with errors and resumes`, SLOW, () => {
     checkTorchSuite(name);
   });
@@ -81,7 +81,7 @@ function checkTorchSuite(name: string): void {
   assert.ok(torch.values > 50_000, "the torch suite compares more than 50k values");
 }
 
-const failing = (name: string, torch: "1.13" | "2.11", python: "3.11" | "3.12") =>
+const failing = (name: string, torch: "1.13" | "2.11" | "2.13", python: "3.11" | "3.12") =>
   runSuite(`${FIXTURES_DIR}${name}`, SUITES[name]!, undefined, { torch, python }).cases
     .filter((c) => c.failureCount > 0).map((c) => c.id).sort();
 
@@ -105,6 +105,7 @@ test("each suite records its releases", SLOW, () => {
   assert.deepEqual(versions("torch-2.11"), { torch: "2.11", python: "3.12" });
   assert.deepEqual(versions("detectron2-py3.12"), { torch: "2.11", python: "3.12" });
   assert.deepEqual(versions("configs-py3.12"), { torch: "2.11", python: "3.12" });
+  assert.deepEqual(versions("torch-2.13"), { torch: "2.13", python: "3.11" });
 });
 
 test("torch 2.11's goldens under torch 1.13 fail exactly where upstream changed", SLOW, () => {
@@ -114,6 +115,29 @@ test("torch 2.11's goldens under torch 1.13 fail exactly where upstream changed"
 test("torch 1.13's goldens under torch 2.11 fail exactly where upstream changed", SLOW, () => {
   assert.deepEqual(failing("torch", "2.11", "3.11"), TORCH_CHANGED);
 });
+
+// The torch cases that upstream changed between 2.11 and 2.13: SequentialLR's initial step with a
+// milestone at 0 (issue #185872, PR #185986).
+const TORCH_213_CHANGED = ["sequential/milestone-0", "sequential/milestones-0-1"];
+
+test("torch 2.13's goldens under torch 2.11 fail exactly where upstream changed", SLOW, () => {
+  assert.deepEqual(failing("torch-2.13", "2.11", "3.11"), TORCH_213_CHANGED);
+});
+
+test("torch 2.11's goldens under torch 2.13 fail exactly where upstream changed", SLOW, () => {
+  assert.deepEqual(failing("torch-2.11", "2.13", "3.12"), TORCH_213_CHANGED);
+});
+
+test(
+  "torch 2.13's goldens under torch 1.13 fail where 1.13 differs from 2.11 or 2.13",
+  SLOW,
+  () => {
+    assert.deepEqual(
+      failing("torch-2.13", "1.13", "3.11"),
+      [...TORCH_CHANGED, "sequential/milestones-0-1"].sort(),
+    );
+  },
+);
 
 test("Python 3.12's goldens under Python 3.11: the one compensated sum", SLOW, () => {
   assert.deepEqual(failing("detectron2-py3.12", "2.11", "3.11"), [

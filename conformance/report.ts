@@ -36,6 +36,8 @@ export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   // The same generator under torch 2.11 / Python 3.12 (fixtures/import_suites.py).
   "detectron2-py3.12": DETECTRON2_HANDLERS,
   "torch-2.11": TORCH_HANDLERS,
+  // The same generator under torch 2.13 (the local CPU wheel) and Python 3.11.
+  "torch-2.13": TORCH_HANDLERS,
   "configs-py3.12": CONFIGS_HANDLERS,
   optax: OPTAX_HANDLERS,
   timm: TIMM_HANDLERS,

@@ -40,7 +40,7 @@ export interface CaseSpec {
 /** The upstream releases a suite was generated under, as lrspec's options name them. */
 export interface SuiteVersions {
   /** The torch release (`torch` option of the torch schedulers). */
-  torch: "1.13" | "2.11";
+  torch: "1.13" | "2.11" | "2.13";
   /** The Python release (`python` option of fvcore's `CompositeParamScheduler`). */
   python: "3.11" | "3.12";
 }
@@ -423,10 +423,11 @@ export function loadSuite(
   const versions = override ?? manifest.versions;
   if (
     typeof versions !== "object" || versions === null ||
-    !["1.13", "2.11"].includes(versions.torch) || !["3.11", "3.12"].includes(versions.python)
+    !["1.13", "2.11", "2.13"].includes(versions.torch) ||
+    !["3.11", "3.12"].includes(versions.python)
   ) {
     throw new Error(
-      `${dir}/manifest.json: \`versions\` must record torch ("1.13" or "2.11") and python ` +
+      `${dir}/manifest.json: \`versions\` must record torch ("1.13", "2.11" or "2.13") and python ` +
         `("3.11" or "3.12"): got ${JSON.stringify(versions)}`,
     );
   }

@@ -18,7 +18,7 @@ const PYTHON_CLASSES: ReadonlySet<string> = new Set([
 ]);
 
 /** The library's defaults, for callers that build specs outside a suite. */
-const TODAY: SuiteVersions = { torch: "2.11", python: "3.12" };
+const TODAY: SuiteVersions = { torch: "2.13", python: "3.12" };
 
 /** The detectron2 classes on torch's `LRScheduler` that take `torch`. */
 const TORCH_CLASSES: ReadonlySet<string> = new Set(["LRMultiplier", "WarmupPolyLR"]);

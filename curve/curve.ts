@@ -106,7 +106,7 @@ export interface LrCurveOptions {
   onProgress?: (done: number, total: number) => void;
   /**
    * The Python and torch releases {@linkcode buildLrScheduler} follows (see its options).
-   * @default {{ python: "3.12", torch: "2.11" }}
+   * @default {{ python: "3.12", torch: "2.13" }}
    */
   releases?: Pick<BuildLrSchedulerOptions, "python" | "torch">;
 }

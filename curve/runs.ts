@@ -115,7 +115,7 @@ export interface LrCurveRunsOptions {
   rows?: number;
   /**
    * The Python and torch releases `buildLrScheduler` follows (see its options).
-   * @default {{ python: "3.12", torch: "2.11" }}
+   * @default {{ python: "3.12", torch: "2.13" }}
    */
   releases?: Pick<BuildLrSchedulerOptions, "python" | "torch">;
 }

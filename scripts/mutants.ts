@@ -259,7 +259,7 @@ const MUTANTS: Mutant[] = [
     from: "Math.ceil(numTrainingSteps * w)",
     to: "Math.round(numTrainingSteps * w)",
   },
-  // torch 1.13 | 2.11 and Python 3.11 | 3.12: each version-specific branch.
+  // torch 1.13 | 2.11 | 2.13 and Python 3.11 | 3.12: each version-specific branch.
   {
     name: "torch2-no-initial-mode",
     kind: "drop torch 2's _is_initial (1.13 rule for 2.11)",
@@ -278,14 +278,14 @@ const MUTANTS: Mutant[] = [
     name: "torch2-linear-accepts-zero",
     kind: "1.13's start_factor check for 2.11",
     file: "schedules/torch/optim/lr_scheduler.ts",
-    from: 'if (torch === "2.11" && (startFactor > 1.0 || startFactor <= 0)) {',
-    to: 'if (torch === "2.11" && (startFactor > 1.0 || startFactor < 0)) {',
+    from: 'if (torch !== "1.13" && (startFactor > 1.0 || startFactor <= 0)) {',
+    to: 'if (torch !== "1.13" && (startFactor > 1.0 || startFactor < 0)) {',
   },
   {
     name: "torch2-strict-zip-dropped",
     kind: "zip to the shorter list in 2.11",
     file: "schedules/torch/optim/lr_scheduler.ts",
-    from: 'if (this.#torch === "2.11" && values.length !== groups.length) {',
+    from: 'if (this.#torch !== "1.13" && values.length !== groups.length) {',
     to: "if (false) {",
   },
   {
@@ -294,6 +294,13 @@ const MUTANTS: Mutant[] = [
     file: "schedules/torch/optim/lr_scheduler_sequential.ts",
     from: "else scheduler.updateLr(0);",
     to: "else scheduler.step(0);",
+  },
+  {
+    name: "torch213-sequential-first-child",
+    kind: "2.11's initial step on schedulers[0] for 2.13's bisect_right(milestones, 0)",
+    file: "schedules/torch/optim/lr_scheduler_sequential.ts",
+    from: 'const first = torch === "2.13" ? bisectRight(milestones, 0) : 0;',
+    to: "const first = 0;",
   },
   {
     name: "torch2-sequential-flat-undo",
@@ -306,7 +313,7 @@ const MUTANTS: Mutant[] = [
     name: "torch2-cyclic-no-beta1",
     kind: "never cycle Adam's beta1",
     file: "schedules/torch/optim/lr_scheduler_cyclic.ts",
-    from: 'const useBeta1 = cycleMomentum && torch === "2.11" && hasBetas(groups);',
+    from: 'const useBeta1 = cycleMomentum && torch !== "1.13" && hasBetas(groups);',
     to: "const useBeta1 = false;",
   },
   {
@@ -428,7 +435,7 @@ function scopeOf(file: string): Scope {
       return file.startsWith("schedules/torch/generator")
         ? { suites: ["timm"], tests: ["schedules/torch/", "schedules/timm/"] }
         : {
-          suites: ["torch", "torch-2.11", "hf", "timm"],
+          suites: ["torch", "torch-2.11", "torch-2.13", "hf", "timm"],
           tests: ["schedules/torch/", "schedules/hf/", "schedules/timm/"],
         };
     case "hf":

@@ -63,7 +63,7 @@ export interface BuildLrSchedulerOptions {
   /**
    * The torch release whose `LRScheduler` base the scheduler follows (passed to
    * {@linkcode LRMultiplier} and {@linkcode WarmupPolyLR}; their values are the same under both).
-   * @default {"2.11"}
+   * @default {"2.13"}
    */
   torch?: TorchVersion;
 }

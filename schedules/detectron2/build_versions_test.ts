@@ -19,16 +19,17 @@ test("python and torch pass through detectron2's builders", async (t) => {
   });
   await t.test("buildLrScheduler(cfg, optimizer, { python, torch })", () => {
     const cfg = getCfg();
-    const build = (options: { python?: "3.11" | "3.12"; torch?: "1.13" | "2.11" }) =>
+    const build = (options: { python?: "3.11" | "3.12"; torch?: "1.13" | "2.11" | "2.13" }) =>
       buildLrScheduler(cfg, { paramGroups: [{ lr: 0.1 }] }, options) as LRMultiplier;
     const today = build({});
-    assert.equal(today.torch, "2.11");
+    assert.equal(today.torch, "2.13");
     assert.equal((today.multiplier as WarmupParamScheduler).python, "3.12");
     const old = build({ python: "3.11", torch: "1.13" });
     assert.equal(old.torch, "1.13");
     assert.equal((old.multiplier as WarmupParamScheduler).python, "3.11");
     cfg.SOLVER.LR_SCHEDULER_NAME = "WarmupPolyLR";
     assert.equal(build({ torch: "1.13" }).torch, "1.13");
-    assert.equal(build({}).torch, "2.11");
+    assert.equal(build({}).torch, "2.13");
+    assert.equal(build({ torch: "2.11" }).torch, "2.11");
   });
 });

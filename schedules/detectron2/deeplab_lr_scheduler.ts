@@ -31,7 +31,7 @@ export interface WarmupPolyLROptions extends LegacyWarmupOptions {
   constantEnding?: number;
   /**
    * The torch release whose `LRScheduler` base this follows (see {@linkcode LRScheduler}).
-   * @default {"2.11"}
+   * @default {"2.13"}
    */
   torch?: TorchVersion;
 }

@@ -180,7 +180,7 @@ export interface LRMultiplierOptions {
   lastIter?: number;
   /**
    * The torch release whose `LRScheduler` base this follows (see {@linkcode LRScheduler}).
-   * @default {"2.11"}
+   * @default {"2.13"}
    */
   torch?: TorchVersion;
 }

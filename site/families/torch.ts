@@ -13,7 +13,7 @@ import { lrSchedulerRunner } from "./runners.ts";
 export const TORCH: Family = {
   id: "torch",
   title: "PyTorch",
-  upstream: "torch.optim.lr_scheduler (torch 2.11, or 1.13 with `torch: 1.13`)",
+  upstream: "torch.optim.lr_scheduler (torch 2.13, or 2.11 / 1.13 with `torch`)",
   docs: "schedules/torch/mod.ts",
   filter: {
     is: ["LRScheduler"],

@@ -17,20 +17,20 @@ export const BASE_KEYS: readonly ["optimizer", "lastEpoch", "verbose", "torch"] 
 ];
 
 /** The torch releases whose schedulers lrspec reproduces. */
-export const TORCH_VERSIONS: readonly TorchVersion[] = ["1.13", "2.11"];
+export const TORCH_VERSIONS: readonly TorchVersion[] = ["1.13", "2.11", "2.13"];
 
 /**
- * Validates the `torch` option (default `"2.11"`) and, for torch 2.11, rejects `verbose`: torch
- * 2.7 removed the parameter (PR #147301), so torch 2.11 raises `TypeError` for it.
+ * Validates the `torch` option (default `"2.13"`) and, for torch 2.11 and 2.13, rejects `verbose`: torch
+ * 2.7 removed the parameter (PR #147301), so torch 2.11 and 2.13 raise `TypeError` for it.
  */
 export function requireTorch(
   owner: string,
   options: { torch?: unknown; verbose?: unknown },
 ): TorchVersion {
-  const torch = oneOf(owner, "torch", options.torch ?? "2.11", TORCH_VERSIONS);
-  if (torch === "2.11" && options.verbose !== undefined) {
+  const torch = oneOf(owner, "torch", options.torch ?? "2.13", TORCH_VERSIONS);
+  if (torch !== "1.13" && options.verbose !== undefined) {
     throw new TypeError(
-      `${owner}: unexpected option \`verbose\`: torch 2.7 removed it (PR #147301) and torch 2.11 ` +
+      `${owner}: unexpected option \`verbose\`: torch 2.7 removed it (PR #147301) and torch 2.11 and 2.13 ` +
         `raises TypeError; it prints only with torch: "1.13"`,
     );
   }

@@ -1,5 +1,5 @@
 /**
- * Port of PyTorch's `torch/optim/lr_scheduler.py` (torch 1.13 and 2.11): the base class
+ * Port of PyTorch's `torch/optim/lr_scheduler.py` (torch 1.13, 2.11 and 2.13): the base class
  * {@linkcode LRScheduler} and the multiplicative schedulers {@linkcode LambdaLR},
  * {@linkcode MultiplicativeLR}, {@linkcode StepLR}, {@linkcode MultiStepLR},
  * {@linkcode ConstantLR}, {@linkcode LinearLR}, {@linkcode ExponentialLR} and
@@ -38,7 +38,7 @@ import type { Optimizer, StateDict } from "../../optimizer.ts";
  * The torch release whose `torch.optim.lr_scheduler` a scheduler reproduces: `"1.13"` or
  * `"2.11"`. See the README's table of what changed between them.
  */
-export type TorchVersion = "1.13" | "2.11";
+export type TorchVersion = "1.13" | "2.11" | "2.13";
 
 /** Options shared by every torch-style scheduler. */
 export interface LRSchedulerOptions {
@@ -52,13 +52,13 @@ export interface LRSchedulerOptions {
   lastEpoch?: number;
   /**
    * torch 1.13 only: print each learning-rate update, as torch's `verbose=True` does. torch 2.7
-   * removed the parameter, so with `torch: "2.11"` passing it throws a `TypeError`.
+   * removed the parameter, so with `torch: "2.11"` or `"2.13"` passing it throws a `TypeError`.
    * @default {false}
    */
   verbose?: boolean;
   /**
    * The torch release to reproduce: its values, errors and state-dict keys.
-   * @default {"2.11"}
+   * @default {"2.13"}
    */
   torch?: TorchVersion;
 }
@@ -70,12 +70,12 @@ function floorDiv(a: number, b: number): number {
 
 /**
  * Base class of the torch-style schedulers, a port of torch's `LRScheduler` (`_LRScheduler` in
- * torch 1.13), for torch 1.13 and 2.11 (`torch` option, default `"2.11"`).
+ * torch 1.13), for torch 1.13, 2.11 and 2.13 (`torch` option, default `"2.13"`).
  *
  * ```text
  * construction: initialLr_g ← lr_g (lastEpoch = -1; kept if already set), baseLrs = initialLr
  *               initial step: lastEpoch ← lastEpoch + 1, lr_g ← getLr()[g]
- *               (torch 2.11: with _isInitial = true during that step)
+ *               (torch 2.11 and 2.13: with _isInitial = true during that step)
  * step():       lastEpoch ← lastEpoch + 1,  lr_g ← getLr()[g]          (chainable form)
  * step(epoch):  lastEpoch ← epoch,          lr_g ← closed form, or getLr() where there is none
  * ```
@@ -83,7 +83,7 @@ function floorDiv(a: number, b: number): number {
  * Subclasses implement {@linkcode LRScheduler.getLr} (torch's chainable `get_lr`) and call
  * {@linkcode LRScheduler.initialStep} at the end of their constructor.
  *
- * torch 2.11 (`_initial_mode`, PR #149312) marks the constructor's step with `_isInitial`, so
+ * torch 2.11 and 2.13 (`_initial_mode`, PR #149312) mark the constructor's step with `_isInitial`, so
  * that `ExponentialLR`, `LinearLR`, `PolynomialLR`, `CosineAnnealingLR` and `MultiplicativeLR`
  * built with `lastEpoch >= 0` keep the resumed rate instead of applying one more factor; its
  * state dict has `_isInitial` and no `verbose` (removed in torch 2.7, PR #147301); it writes the
@@ -114,7 +114,7 @@ function floorDiv(a: number, b: number): number {
  * s.step();
  * assert.deepEqual(s.getLastLr(), [0.25]);
  * assert.equal(optimizer.paramGroups[0]!.initialLr, 1);
- * assert.equal(s.torch, "2.11");
+ * assert.equal(s.torch, "2.13");
  * ```
  */
 export abstract class LRScheduler {
@@ -124,11 +124,11 @@ export abstract class LRScheduler {
   baseLrs: number[];
   /** Index of the last step taken: 0 after construction, `k` after `k` calls to `step()`. */
   lastEpoch: number;
-  /** Whether each update is printed (torch 1.13 only; always `false` with torch 2.11). */
+  /** Whether each update is printed (torch 1.13 only; always `false` with torch 2.11 and 2.13). */
   verbose: boolean;
   /** Number of `step()` calls, the initial step included (torch's `_step_count`). */
   protected _stepCount = 0;
-  /** torch 2.11's `_is_initial`: `true` only during the constructor's step. */
+  /** torch 2.11's and 2.13's `_is_initial`: `true` only during the constructor's step. */
   protected _isInitial = false;
   /** torch's `_get_lr_called_within_step`: `false` between calls, as torch saves it. */
   protected _getLrCalledWithinStep = false;
@@ -141,12 +141,12 @@ export abstract class LRScheduler {
    * subclasses call {@linkcode LRScheduler.initialStep} once their own fields are set.
    *
    * @param owner The class name used in error messages.
-   * @param options The shared options; `lastEpoch` defaults to -1, `torch` to `"2.11"`.
+   * @param options The shared options; `lastEpoch` defaults to -1, `torch` to `"2.13"`.
    * @param init `"attach"` only attaches the optimizer (no `initialLr`, `baseLrs` empty,
    * `lastEpoch` 0), as torch's composite schedulers and torch 2's `ReduceLROnPlateau` do without
    * calling the base constructor.
    * @throws {TypeError} If the optimizer is malformed, `initialLr` is missing from a group when
-   * resuming (torch raises `KeyError`), or `verbose` is given with torch 2.11.
+   * resuming (torch raises `KeyError`), or `verbose` is given with torch 2.11 and 2.13.
    * @throws {RangeError} If `lastEpoch` is not an integer >= -1 or `torch` is unknown.
    */
   protected constructor(
@@ -194,7 +194,7 @@ export abstract class LRScheduler {
   }
 
   /**
-   * torch's `_initial_step()`: resets the step count and takes the first step (torch 2.11: with
+   * torch's `_initial_step()`: resets the step count and takes the first step (torch 2.11 and 2.13: with
    * `_isInitial` set during it). Called at the end of every constructor, and by
    * {@linkcode SequentialLR} on its first scheduler.
    */
@@ -245,7 +245,7 @@ export abstract class LRScheduler {
 
   /**
    * The second half of {@linkcode LRScheduler.step}, which does not count the step: torch 2's
-   * `_update_lr`, which torch 2.11's `SequentialLR` calls as `_update_lr(0)` to restart a
+   * `_update_lr`, which torch 2.11's and 2.13's `SequentialLR` calls as `_update_lr(0)` to restart a
    * scheduler at its milestone.
    *
    * @param epoch As in {@linkcode LRScheduler.step}.
@@ -265,14 +265,14 @@ export abstract class LRScheduler {
 
   /**
    * Writes `values` into the groups and records them as the last learning rates, as the end of
-   * torch's `step()` does: torch 1.13 zips as far as both go; torch 2.11 zips with `strict=True`.
+   * torch's `step()` does: torch 1.13 zips as far as both go; torch 2.11 and 2.13 zip with `strict=True`.
    *
    * @throws {RangeError} If a value is NaN or infinite (torch would write it), or, with torch
    * 2.11, if there are not exactly as many values as groups (torch `ValueError`).
    */
   protected applyLrs(values: readonly number[], epoch?: number): void {
     const groups = this.optimizer.paramGroups;
-    if (this.#torch === "2.11" && values.length !== groups.length) {
+    if (this.#torch !== "1.13" && values.length !== groups.length) {
       throw new RangeError(
         `${this.constructor.name}: zip() argument 2 is ${
           values.length < groups.length ? "shorter" : "longer"
@@ -380,7 +380,7 @@ function restoreLambdas(lambdas: readonly EpochFunction[], saved: unknown, owner
 
 /**
  * Sets each group's learning rate to its initial learning rate times a function of the epoch.
- * Port of torch `LambdaLR` (torch 1.13 and 2.11).
+ * Port of torch `LambdaLR` (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * lr_g(e) = initialLr_g · lrLambda_g(e)
@@ -458,7 +458,7 @@ export class LambdaLR extends LRScheduler {
 
 /**
  * Multiplies each group's learning rate by a function of the epoch at every step. Port of torch
- * `MultiplicativeLR` (torch 1.13 and 2.11).
+ * `MultiplicativeLR` (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * initial step:  lr_g unchanged
@@ -467,7 +467,7 @@ export class LambdaLR extends LRScheduler {
  *
  * Chainable, without a closed form: `step(epoch)` multiplies by `lrLambda(epoch)` once. The state
  * dict saves functions as {@linkcode LambdaLR} does. torch 1.13 skips the factor whenever
- * `e <= 0`; torch 2.11 (PR #149312) only at the initial step, so a `SequentialLR` restarting it
+ * `e <= 0`; torch 2.11 and 2.13 (PR #149312) only at the initial step, so a `SequentialLR` restarting it
  * at a milestone (epoch 0) applies `lrLambda(0)`, and one built with `lastEpoch >= 0` does not
  * apply a factor at construction.
  *
@@ -557,7 +557,7 @@ export interface StepLROptions extends LRSchedulerOptions {
 
 /**
  * Multiplies each group's learning rate by `gamma` every `stepSize` epochs. Port of torch
- * `StepLR` (torch 1.13 and 2.11).
+ * `StepLR` (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * lr_g(e) = lr_g(e − 1) · gamma   if e > 0 and e mod stepSize = 0
@@ -642,7 +642,7 @@ export interface MultiStepLROptions extends LRSchedulerOptions {
 
 /**
  * Multiplies each group's learning rate by `gamma` at each milestone. Port of torch
- * `MultiStepLR` (torch 1.13 and 2.11).
+ * `MultiStepLR` (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * lr_g(e) = lr_g(e − 1) · gamma ** count(e)   if e is a milestone (count: its multiplicity)
@@ -729,7 +729,7 @@ export interface ExponentialLROptions extends LRSchedulerOptions {
 
 /**
  * Multiplies each group's learning rate by `gamma` every epoch. Port of torch `ExponentialLR`
- * (torch 1.13 and 2.11).
+ * (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * initial step: lr_g unchanged;  lr_g(e) = lr_g(e − 1) · gamma
@@ -737,7 +737,7 @@ export interface ExponentialLROptions extends LRSchedulerOptions {
  * ```
  *
  * torch 1.13 keeps the rate whenever `e = 0` — also at the initial step of a scheduler built with
- * `lastEpoch >= 0`, which therefore multiplies the resumed rate once more; torch 2.11 (PR #149312,
+ * `lastEpoch >= 0`, which therefore multiplies the resumed rate once more; torch 2.11 and 2.13 (PR #149312,
  * issue #102261) keeps it exactly at the initial step, and multiplies at `e = 0` otherwise (a
  * `SequentialLR` milestone at 0).
  *
@@ -775,7 +775,7 @@ export class ExponentialLR extends LRScheduler {
     this.initialStep();
   }
 
-  /** `lr · gamma`; `lr` at the initial step (torch 2.11) or at epoch 0 (torch 1.13). */
+  /** `lr · gamma`; `lr` at the initial step (torch 2.11 and 2.13) or at epoch 0 (torch 1.13). */
   getLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.torch === "1.13" ? this.lastEpoch === 0 : this._isInitial) {
@@ -812,7 +812,7 @@ export interface ConstantLROptions extends LRSchedulerOptions {
 
 /**
  * Multiplies each group's learning rate by a constant factor until `totalIters`. Port of torch
- * `ConstantLR` (torch 1.13 and 2.11).
+ * `ConstantLR` (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * lr_g(0) = lr_g · factor
@@ -915,7 +915,7 @@ export interface LinearLROptions extends LRSchedulerOptions {
 
 /**
  * Changes each group's learning rate linearly from `startFactor · lr` to `endFactor · lr` over
- * `totalIters` epochs. Port of torch `LinearLR` (torch 1.13 and 2.11).
+ * `totalIters` epochs. Port of torch `LinearLR` (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * lr_g(0) = lr_g · startFactor
@@ -926,8 +926,8 @@ export interface LinearLROptions extends LRSchedulerOptions {
  * ```
  *
  * Recursive, like torch. torch 1.13 accepts `startFactor = 0` and then raises
- * `ZeroDivisionError` at the first step (lrspec throws a `RangeError` there); torch 2.11 rejects
- * it at construction (`ValueError`, PR #86695), and so does lrspec. torch 2.11 also keeps the
+ * `ZeroDivisionError` at the first step (lrspec throws a `RangeError` there); torch 2.11 and 2.13 reject
+ * it at construction (`ValueError`, PR #86695), and so does lrspec. torch 2.11 and 2.13 also keep the
  * resumed rate at the initial step of a scheduler built with `lastEpoch >= 0` (PR #149312),
  * where torch 1.13 applies the factor of that epoch.
  *
@@ -980,10 +980,10 @@ export class LinearLR extends LRScheduler {
         }`,
       );
     }
-    if (torch === "2.11" && (startFactor > 1.0 || startFactor <= 0)) {
+    if (torch !== "1.13" && (startFactor > 1.0 || startFactor <= 0)) {
       throw new RangeError(
         `${owner}: Starting multiplicative factor expected to be greater than 0 and less or ` +
-          `equal to 1: got ${show(startFactor)} (torch 2.11 ValueError; PR #86695)`,
+          `equal to 1: got ${show(startFactor)} (torch 2.11 and 2.13 ValueError; PR #86695)`,
       );
     }
     const endFactor = finite(owner, "endFactor", o.endFactor ?? 1.0);
@@ -1013,7 +1013,7 @@ export class LinearLR extends LRScheduler {
     const groups = this.optimizer.paramGroups;
     const e = this.lastEpoch;
     if (e === 0) return groups.map((g) => g.lr * this.startFactor);
-    if ((this.torch === "2.11" && this._isInitial) || e > this.totalIters) {
+    if ((this.torch !== "1.13" && this._isInitial) || e > this.totalIters) {
       return groups.map((g) => g.lr);
     }
     const start = this.startFactor, end = this.endFactor;
@@ -1051,7 +1051,7 @@ export interface PolynomialLROptions extends LRSchedulerOptions {
 
 /**
  * Decays each group's learning rate polynomially to 0 over `totalIters` epochs. Port of torch
- * `PolynomialLR` (torch 1.13 and 2.11).
+ * `PolynomialLR` (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * lr_g(e) = lr_g(e − 1) · ((1.0 − e / T) / (1.0 − (e − 1) / T)) ** power   for e <= T
@@ -1060,7 +1060,7 @@ export interface PolynomialLROptions extends LRSchedulerOptions {
  * ```
  *
  * Recursive, like torch: each step multiplies by a ratio raised to `power` (Python's `**`, i.e.
- * libm `pow`). The rate is kept at `e = 0` in torch 1.13 and at the initial step in torch 2.11
+ * libm `pow`). The rate is kept at `e = 0` in torch 1.13 and at the initial step in torch 2.11 and 2.13
  * (PR #149312): they differ for a scheduler built with `lastEpoch >= 0` and at a `SequentialLR`
  * milestone at 0. A negative `power` makes torch raise `ZeroDivisionError` (`0.0 ** negative`) at
  * `e = T`; lrspec throws a `RangeError` there.

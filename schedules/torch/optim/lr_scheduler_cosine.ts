@@ -1,5 +1,5 @@
 /**
- * Port of PyTorch's cosine schedulers (`torch/optim/lr_scheduler.py`, torch 1.13 and 2.11):
+ * Port of PyTorch's cosine schedulers (`torch/optim/lr_scheduler.py`, torch 1.13, 2.11 and 2.13):
  * {@linkcode CosineAnnealingLR} and {@linkcode CosineAnnealingWarmRestarts} (SGDR).
  *
  * @module
@@ -24,7 +24,7 @@ export interface CosineAnnealingLROptions extends LRSchedulerOptions {
 
 /**
  * Anneals each group's learning rate along a cosine from its initial value to `etaMin` over
- * `TMax` epochs, recursively. Port of torch `CosineAnnealingLR` (torch 1.13 and 2.11).
+ * `TMax` epochs, recursively. Port of torch `CosineAnnealingLR` (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * initial step (torch 1.13: e = 0): lr_g
@@ -42,7 +42,7 @@ export interface CosineAnnealingLROptions extends LRSchedulerOptions {
  * lrspec requires `TMax > 0` (torch raises `ZeroDivisionError` at the second step for 0).
  *
  * torch 1.13 keeps the rate when `e = 0`, so a scheduler built with `lastEpoch >= 0` takes the
- * second branch at construction and jumps to the closed form of that epoch; torch 2.11 keeps the
+ * second branch at construction and jumps to the closed form of that epoch; torch 2.11 and 2.13 keep the
  * rate at the initial step instead (PR #149312), so the resumed rate stays and the recursion
  * continues from it (the second branch is then reached only if the step count is reset, e.g. by
  * loading a state with `_stepCount: 0`).
@@ -139,11 +139,11 @@ export interface CosineAnnealingWarmRestartsOptions extends LRSchedulerOptions {
 
 /**
  * Cosine annealing with warm restarts (SGDR), with integer or fractional epochs. Port of torch
- * `CosineAnnealingWarmRestarts` (torch 1.13 and 2.11).
+ * `CosineAnnealingWarmRestarts` (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * lr_g = etaMin + (initialLr_g − etaMin) · (1 + cos(π · TCur / Ti)) / 2
- * step():       TCur ← TCur + 1;  if TCur >= Ti: TCur ← TCur − Ti (torch 2.11: TCur mod Ti),
+ * step():       TCur ← TCur + 1;  if TCur >= Ti: TCur ← TCur − Ti (torch 2.11 and 2.13: TCur mod Ti),
  *                                                  Ti ← Ti · TMult
  * step(epoch):  epoch < T0:      Ti ← T0, TCur ← epoch
  *               TMult = 1:       TCur ← epoch mod T0

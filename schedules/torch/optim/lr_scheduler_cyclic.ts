@@ -131,7 +131,7 @@ export interface CyclicLROptions extends LRSchedulerOptions {
 
 /**
  * Cycles each group's learning rate between `baseLr` and `maxLr` (cyclical learning rates,
- * Smith 2017), and its momentum inversely. Port of torch `CyclicLR` (torch 1.13 and 2.11).
+ * Smith 2017), and its momentum inversely. Port of torch `CyclicLR` (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * totalSize = stepSizeUp + stepSizeDown,  stepRatio = stepSizeUp / totalSize
@@ -149,11 +149,11 @@ export interface CyclicLROptions extends LRSchedulerOptions {
  *
  * Momentum cycling, torch 1.13: needs a numeric `momentum` in every group (torch: `'momentum'` in
  * the optimizer's defaults; Adam is rejected); construction sets `momentum` to `baseMomentum`
- * (when `lastEpoch` is -1) and then reads the lower boundaries back from the groups. torch 2.11
+ * (when `lastEpoch` is -1) and then reads the lower boundaries back from the groups. torch 2.11 and 2.13
  * (PR #113548): a group with `betas` (Adam) has its `betas[0]` cycled instead (`useBeta1`);
  * construction sets `momentum` (or `betas[0]`) to `maxMomentum` and writes `maxMomentum` and
  * `baseMomentum` into each group, and the lower boundaries are the `baseMomentum` option. The
- * state dict of torch 2.11 has `useBeta1` and `_scaleFnCustom` (`null`, or the own fields of a
+ * state dict of torch 2.11 and 2.13 has `useBeta1` and `_scaleFnCustom` (`null`, or the own fields of a
  * stateful `scaleFn`, as torch saves a callable object's `__dict__`).
  * lrspec validates `scaleMode` (torch treats any value but `"cycle"` as iterations).
  *
@@ -189,7 +189,7 @@ export class CyclicLR extends LRScheduler {
   baseMomentums: number[];
   /** Upper momentum boundary of each group (empty without momentum cycling). */
   maxMomentums: number[];
-  /** torch 2.11: whether `betas[0]` is cycled instead of `momentum` (torch's `use_beta1`). */
+  /** torch 2.11 and 2.13: whether `betas[0]` is cycled instead of `momentum` (torch's `use_beta1`). */
   useBeta1: boolean;
   readonly #scaleFnCustom: EpochFunction | undefined;
 
@@ -264,7 +264,7 @@ export class CyclicLR extends LRScheduler {
     const cycleMomentum = boolean(owner, "cycleMomentum", o.cycleMomentum ?? true);
     let baseMomentums: number[] = [];
     let maxMomentums: number[] = [];
-    const useBeta1 = cycleMomentum && torch === "2.11" && hasBetas(groups);
+    const useBeta1 = cycleMomentum && torch !== "1.13" && hasBetas(groups);
     if (cycleMomentum) {
       if (torch === "1.13" && !hasMomentum(groups)) {
         throw new TypeError(
@@ -272,7 +272,7 @@ export class CyclicLR extends LRScheduler {
             "every group needs a numeric `momentum` (torch 1.13 ValueError)",
         );
       }
-      if (torch === "2.11" && !useBeta1 && !hasMomentum(groups)) {
+      if (torch !== "1.13" && !useBeta1 && !hasMomentum(groups)) {
         throw new TypeError(
           `${owner}: optimizer must support momentum or beta1 with \`cycleMomentum\` option ` +
             "enabled: every group needs a numeric `momentum` or a `betas` array (torch ValueError)",
@@ -293,7 +293,7 @@ export class CyclicLR extends LRScheduler {
       if (lastEpoch === -1) groups.forEach((g, i) => (g.momentum = baseMomentums[i]!));
       baseMomentums = groups.map((g) => g.momentum as number);
     }
-    if (cycleMomentum && torch === "2.11" && lastEpoch === -1) {
+    if (cycleMomentum && torch !== "1.13" && lastEpoch === -1) {
       startMomentums(groups, maxMomentums, baseMomentums, useBeta1);
     }
     super(owner, o);
@@ -355,10 +355,10 @@ export class CyclicLR extends LRScheduler {
         momentums.push(maxMomentum - baseHeight * this.scaleFn(at));
       }
       const groups = this.optimizer.paramGroups;
-      if (this.torch === "2.11" && groups.length !== momentums.length) {
+      if (this.torch !== "1.13" && groups.length !== momentums.length) {
         throw new RangeError(
           `${owner}: zip() arguments differ in length: ${momentums.length} momentums for ` +
-            `${groups.length} groups (torch 2.11 raises ValueError)`,
+            `${groups.length} groups (torch 2.11 and 2.13 raise ValueError)`,
         );
       }
       const k = Math.min(groups.length, momentums.length);
@@ -370,7 +370,7 @@ export class CyclicLR extends LRScheduler {
   }
 
   /**
-   * torch's state: momentum boundaries only when cycling momentum; torch 2.11 adds `useBeta1`
+   * torch's state: momentum boundaries only when cycling momentum; torch 2.11 and 2.13 add `useBeta1`
    * (when cycling) and `_scaleFnCustom` (`null`, or the own fields of a stateful `scaleFn`).
    */
   override stateDict(): StateDict {
@@ -380,7 +380,7 @@ export class CyclicLR extends LRScheduler {
       delete state.maxMomentums;
     }
     if (this.torch === "1.13" || !this.cycleMomentum) delete state.useBeta1;
-    if (this.torch === "2.11") {
+    if (this.torch !== "1.13") {
       const fn = this.#scaleFnCustom;
       state._scaleFnCustom = fn === undefined ? null : functionState(fn);
     }
@@ -388,13 +388,13 @@ export class CyclicLR extends LRScheduler {
   }
 
   /**
-   * Restores a state; torch 2.11's `_scaleFnCustom` entry updates the fields of `scaleFn`.
+   * Restores a state; torch 2.11's and 2.13's `_scaleFnCustom` entry updates the fields of `scaleFn`.
    * @throws {TypeError} If the state is malformed.
    */
   override loadStateDict(state: StateDict): void {
     const { _scaleFnCustom, ...rest } = state;
     super.loadStateDict(rest);
-    if (this.torch === "2.11" && _scaleFnCustom !== undefined && _scaleFnCustom !== null) {
+    if (this.torch !== "1.13" && _scaleFnCustom !== undefined && _scaleFnCustom !== null) {
       if (typeof _scaleFnCustom !== "object" || this.#scaleFnCustom === undefined) {
         throw new TypeError(
           `CyclicLR: state \`_scaleFnCustom\` must be null or the fields of \`scaleFn\`: got ${
@@ -493,7 +493,7 @@ export interface OneCyclePhase {
 
 /**
  * The 1cycle policy (Smith & Topin 2018, fastai's two-phase variant by default). Port of torch
- * `OneCycleLR` (torch 1.13 and 2.11).
+ * `OneCycleLR` (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * construction (lastEpoch = -1): initialLr_g = maxLr_g / divFactor, minLr_g = initialLr_g /
@@ -517,7 +517,7 @@ export interface OneCyclePhase {
  * `ValueError`). A phase of zero length (e.g. `pctStart · totalSteps = 1`) makes torch raise
  * `ZeroDivisionError`; lrspec throws a `RangeError` at the same step. torch rejects an integer
  * `pctStart` (`1`); JavaScript cannot tell `1` from `1.0`, so lrspec accepts it. The values are the
- * same in torch 1.13 and 2.11; the messages differ ("Tried to step N + 1 times" in 1.13, "N" in
+ * same in torch 1.13, 2.11 and 2.13; the messages differ ("Tried to step N + 1 times" in 1.13, "N" in
  * 2.11; "momentum or beta1" in 2.11), as the list-length message of `maxLr` and the momentums does.
  *
  * @example Two phases over 100 steps with Adam-style betas

@@ -5,7 +5,7 @@ import type { Optimizer } from "../../../mod.ts";
 
 // Every defaulted option of every torch scheduler: a scheduler built without the option behaves
 // exactly as one given torch's default (the keyword default of `torch/optim/lr_scheduler.py`,
-// the same in torch 1.13 and 2.11), over 40 steps of both releases — values, momentum and state.
+// the same in torch 1.13, 2.11 and 2.13), over 40 steps of both releases — values, momentum and state.
 
 type Options = Record<string, unknown>;
 
@@ -104,7 +104,7 @@ function trace(c: DefaultsCase, options: Options): unknown[] {
 
 for (const c of CASES) {
   test(`${c.name}: every default is torch's`, async (t) => {
-    for (const torch of ["1.13", "2.11"] as const) {
+    for (const torch of ["1.13", "2.11", "2.13"] as const) {
       for (const [key, value] of Object.entries(c.defaults)) {
         await t.test(`torch ${torch}: omitting \`${key}\` = ${JSON.stringify(value)}`, () => {
           assert.deepEqual(
@@ -118,9 +118,9 @@ for (const c of CASES) {
   });
 }
 
-test("base options: `torch` defaults to 2.11, `verbose` (torch 1.13) to false", () => {
+test("base options: `torch` defaults to 2.13, `verbose` (torch 1.13) to false", () => {
   for (const c of CASES) {
-    assert.deepEqual(trace(c, c.base), trace(c, { ...c.base, torch: "2.11" }), c.name);
+    assert.deepEqual(trace(c, c.base), trace(c, { ...c.base, torch: "2.13" }), c.name);
     assert.deepEqual(
       trace(c, { ...c.base, torch: "1.13" }),
       trace(c, { ...c.base, torch: "1.13", verbose: false }),

@@ -76,16 +76,35 @@ export interface ReduceLROnPlateauOptions {
   eps?: number;
   /**
    * torch 1.13 only: print each reduction, as torch's `verbose=True` does (torch 2.7 removed the
-   * parameter: with `torch: "2.11"` passing it throws a `TypeError`).
+   * parameter: with `torch: "2.11"` or `"2.13"` passing it throws a `TypeError`).
    * @default {false}
    */
   verbose?: boolean;
   /**
    * The torch release to reproduce: its errors and state-dict keys.
-   * @default {"2.11"}
+   * @default {"2.13"}
    */
   torch?: TorchVersion;
 }
+
+/** torch 2.x's `ReduceLROnPlateau` state keys, in the order torch's `__dict__` has them. */
+const TORCH2_STATE_KEYS: readonly string[] = [
+  "factor",
+  "defaultMinLr",
+  "minLrs",
+  "patience",
+  "cooldown",
+  "eps",
+  "lastEpoch",
+  "_lastLr",
+  "modeWorse",
+  "mode",
+  "threshold",
+  "thresholdMode",
+  "best",
+  "cooldownCounter",
+  "numBadEpochs",
+];
 
 /** The attributes torch keeps in each release's state dict (lrspec's camelCase names). */
 const STATE_KEYS: Readonly<Record<TorchVersion, readonly string[]>> = {
@@ -106,23 +125,8 @@ const STATE_KEYS: Readonly<Record<TorchVersion, readonly string[]>> = {
     "lastEpoch",
     "_lastLr",
   ],
-  "2.11": [
-    "factor",
-    "defaultMinLr",
-    "minLrs",
-    "patience",
-    "cooldown",
-    "eps",
-    "lastEpoch",
-    "_lastLr",
-    "modeWorse",
-    "mode",
-    "threshold",
-    "thresholdMode",
-    "best",
-    "cooldownCounter",
-    "numBadEpochs",
-  ],
+  "2.11": TORCH2_STATE_KEYS,
+  "2.13": TORCH2_STATE_KEYS,
 };
 
 /**
@@ -147,7 +151,7 @@ const STATE_KEYS: Readonly<Record<TorchVersion, readonly string[]>> = {
  * mode's worst value. lrspec validates `patience`, `cooldown`, `minLr` and `eps`, which torch
  * takes as they come.
  *
- * torch 2.11 (PR #108464, #119556): an {@linkcode LRScheduler} (without calling its constructor:
+ * torch 2.11 and 2.13 (PR #108464, #119556): an {@linkcode LRScheduler} (without calling its constructor:
  * no `initialLr`, no initial step), with `getLastLr()` from construction on, and `defaultMinLr`
  * in its state (the scalar `minLr`, or `null` for a list), used to follow groups added later (a
  * list then throws, torch `RuntimeError`); `verbose` is gone. torch 1.13: not an `LRScheduler`
@@ -173,7 +177,7 @@ export class ReduceLROnPlateau extends LRScheduler {
   factor: number;
   /** Lower bound of each group's rate (torch's `min_lrs`). */
   minLrs: number[];
-  /** torch 2.11's `default_min_lr`: the scalar `minLr`, or `null` when a list was given. */
+  /** torch 2.11's and 2.13's `default_min_lr`: the scalar `minLr`, or `null` when a list was given. */
   defaultMinLr: number | null;
   /** Bad epochs tolerated. */
   patience: number;
@@ -205,7 +209,7 @@ export class ReduceLROnPlateau extends LRScheduler {
    * unknown (torch `ValueError`), `minLr` has the wrong length (torch `ValueError`), or a
    * number is out of range.
    * @throws {TypeError} If an option has the wrong type, the optimizer is malformed, or
-   * `verbose` is given with torch 2.11.
+   * `verbose` is given with torch 2.11 and 2.13.
    */
   constructor(options: ReduceLROnPlateauOptions) {
     const owner = "ReduceLROnPlateau";
@@ -344,7 +348,7 @@ export class ReduceLROnPlateau extends LRScheduler {
 
   #reduceLr(epoch: number): void {
     const groups = this.optimizer.paramGroups;
-    if (this.torch === "2.11" && groups.length !== this.minLrs.length) {
+    if (this.torch !== "1.13" && groups.length !== this.minLrs.length) {
       if (this.defaultMinLr === null) {
         throw new RangeError(
           `ReduceLROnPlateau: The number of param groups in the \`optimizer\` (${groups.length}) ` +
@@ -379,7 +383,7 @@ export class ReduceLROnPlateau extends LRScheduler {
   }
 
   /**
-   * Not defined: torch 2.11 inherits `LRScheduler.get_lr`, which raises.
+   * Not defined: torch 2.11 and 2.13 inherits `LRScheduler.get_lr`, which raises.
    * @throws {TypeError} Always (torch raises `NotImplementedError`).
    */
   getLr(): number[] {

@@ -1,5 +1,5 @@
 /**
- * Port of PyTorch's scheduler combinators (`torch/optim/lr_scheduler.py`, torch 1.13 and 2.11):
+ * Port of PyTorch's scheduler combinators (`torch/optim/lr_scheduler.py`, torch 1.13, 2.11 and 2.13):
  * {@linkcode SequentialLR} and {@linkcode ChainedScheduler}.
  *
  * @module
@@ -16,7 +16,7 @@ import { requireOptimizer } from "../../_internal/optimizer.ts";
 /**
  * Validates the children of a combinator: `LRScheduler`s of the combinator's torch release, not
  * `ReduceLROnPlateau`, all on `optimizer` (when given). torch 1.13 cannot nest combinators;
- * torch 2.11 can (PR #133450).
+ * torch 2.11 and 2.13 can (PR #133450).
  */
 function requireChildren(
   owner: string,
@@ -27,7 +27,7 @@ function requireChildren(
   if (!Array.isArray(value)) {
     throw new TypeError(`${owner}: \`schedulers\` must be an array: got ${show(value)}`);
   }
-  if (torch === "2.11" && value.length === 0) {
+  if (torch !== "1.13" && value.length === 0) {
     throw new RangeError(
       `${owner}: expects at least one scheduler, but got no scheduler (torch ValueError)`,
     );
@@ -74,7 +74,7 @@ function requireChildren(
 }
 
 /**
- * torch 2.11's `SequentialLR.recursive_undo`: rewinds `lastEpoch` by one in every scheduler that
+ * torch 2.11's and 2.13's `SequentialLR.recursive_undo`: rewinds `lastEpoch` by one in every scheduler that
  * is not a combinator, descending into combinators.
  */
 function recursiveUndo(schedulers: readonly LRScheduler[]): void {
@@ -120,22 +120,22 @@ export interface SequentialLROptions {
   verbose?: boolean;
   /**
    * The torch release to reproduce; every scheduler in `schedulers` must have the same.
-   * @default {"2.11"}
+   * @default {"2.13"}
    */
   torch?: TorchVersion;
 }
 
 /**
  * Runs schedulers one after another, switching at the milestones. Port of torch `SequentialLR`
- * (torch 1.13 and 2.11).
+ * (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * construction: lr_g ← initialLr_g; every scheduler's lastEpoch −= 1 (undoing its initial
- *               step; torch 2.11: recursively, inside nested combinators); schedulers[0] takes
- *               its initial step again
+ *               step; torch 2.11 and 2.13: recursively, inside nested combinators); schedulers[0]
+ *               (torch 2.13: schedulers[bisect_right(milestones, 0)]) takes its initial step again
  * step():       lastEpoch += 1; i = bisect_right(milestones, lastEpoch)
  *               at lastEpoch = milestones[i − 1]: schedulers[i].step(0) (torch 1.13) or
- *                                                  schedulers[i].updateLr(0) (torch 2.11)
+ *                                                  schedulers[i].updateLr(0) (torch 2.11 and 2.13)
  *               else schedulers[i].step()
  * ```
  *
@@ -146,16 +146,22 @@ export interface SequentialLROptions {
  * one left). {@linkcode SequentialLR.getLr} throws, as torch's inherited `get_lr` does.
  * `step(epoch)` throws a `TypeError` as torch's `step()` takes no epoch.
  *
- * torch 2.11 differs from 1.13: the restart at a milestone is `_update_lr(0)` (PR #149392),
+ * torch 2.11 and 2.13 differ from 1.13: the restart at a milestone is `_update_lr(0)` (PR #149392),
  * which does not count a step and, for a scheduler without a closed form, evaluates `getLr()` at
- * epoch 0 — where torch 2.11's `MultiplicativeLR` applies its factor and 1.13's does not; with
- * the `_isInitial` rule of torch 2.11 (PR #149312) a scheduler after a milestone at 0 applies its
+ * epoch 0 — where torch 2.11's and 2.13's `MultiplicativeLR` applies its factor and 1.13's does not; with
+ * the `_isInitial` rule of torch 2.11 and 2.13 (PR #149312) a scheduler after a milestone at 0 applies its
  * epoch-0 factor (`ExponentialLR` multiplies by `gamma` at once); combinators may be nested
  * (recursive undo, PR #133450; a nested combinator after the first throws at its milestone, as
  * torch's `_update_lr(0)` reaches the base `get_lr`); an empty `schedulers` or a
  * `ReduceLROnPlateau` child is rejected (PR #121633). torch 1.13 cannot nest combinators (it
  * fails with `AttributeError` or `TypeError`; lrspec throws a `TypeError` at construction). Every
  * child must reproduce the same torch release as the combinator.
+ *
+ * torch 2.13 differs from 2.11 in one place (issue #185872, PR #185986): the constructor's initial
+ * step goes to the scheduler in charge at step 0, `schedulers[bisect_right(milestones, 0)]`, not
+ * always to `schedulers[0]`; with a milestone at 0 the next scheduler starts at construction
+ * (`ConstantLR(0.5)`, `ExponentialLR(0.9)`, milestones `[0]`: `[1, 0.9, 0.81, …]` where torch 2.11
+ * gives `[0.5, 0.45, …]`).
  *
  * @example Constant warmup for two epochs, then exponential decay (torch's docstring example)
  * ```ts
@@ -194,7 +200,7 @@ export class SequentialLR extends LRScheduler {
    * (torch 1.13) a combinator, reproduces another torch release, or belongs to another optimizer
    * (torch `ValueError`), or an option has the wrong type.
    * @throws {RangeError} If there is not exactly one milestone fewer than schedulers (torch
-   * `ValueError`), `schedulers` is empty (torch 2.11 `ValueError`) or a milestone is not an
+   * `ValueError`), `schedulers` is empty (torch 2.11 and 2.13 `ValueError`) or a milestone is not an
    * integer.
    */
   constructor(options: SequentialLROptions) {
@@ -232,9 +238,11 @@ export class SequentialLR extends LRScheduler {
     } else {
       recursiveUndo(schedulers);
     }
-    // Perform the initial step for only the first scheduler.
-    schedulers[0]!.initialStep();
-    this._lastLr = schedulers[0]!.getLastLr();
+    // Perform the initial step for only the first scheduler (torch 2.13: for only the scheduler
+    // in charge at step 0, the one after every milestone at 0; issue #185872, PR #185986).
+    const first = torch === "2.13" ? bisectRight(milestones, 0) : 0;
+    schedulers[first]!.initialStep();
+    this._lastLr = schedulers[first]!.getLastLr();
   }
 
   /** The schedulers, in order. */
@@ -315,7 +323,7 @@ export interface ChainedSchedulerOptions {
   /** The schedulers, all on the same optimizer, stepped in this order. */
   schedulers: readonly LRScheduler[];
   /**
-   * torch 2.11 only: the optimizer every scheduler must belong to (torch 1.13 has no such
+   * torch 2.11 and 2.13 only: the optimizer every scheduler must belong to (torch 1.13 has no such
    * argument and takes the first scheduler's: with `torch: "1.13"` passing it throws a
    * `TypeError`).
    * @default {schedulers[0].optimizer}
@@ -323,14 +331,14 @@ export interface ChainedSchedulerOptions {
   optimizer?: Optimizer;
   /**
    * The torch release to reproduce; every scheduler in `schedulers` must have the same.
-   * @default {"2.11"}
+   * @default {"2.13"}
    */
   torch?: TorchVersion;
 }
 
 /**
  * Steps several chainable schedulers together, so that their factors multiply. Port of torch
- * `ChainedScheduler` (torch 1.13 and 2.11).
+ * `ChainedScheduler` (torch 1.13, 2.11 and 2.13).
  *
  * ```text
  * step(): for s of schedulers: s.step()
@@ -341,7 +349,7 @@ export interface ChainedSchedulerOptions {
  * chain's steps. {@linkcode ChainedScheduler.getLr} throws, as torch's inherited `get_lr` does;
  * `step(epoch)` throws a `TypeError`, as torch's `step()` takes no epoch.
  *
- * torch 2.11 (PR #121633) takes an optional `optimizer` that every scheduler must belong to,
+ * torch 2.11 and 2.13 (PR #121633) takes an optional `optimizer` that every scheduler must belong to,
  * rejects an empty list and `ReduceLROnPlateau` (`ValueError`), and lets combinators be chained;
  * torch 1.13 has no `optimizer` argument (lrspec throws a `TypeError` for it, as Python does) and
  * cannot nest combinators. Every child must reproduce the same torch release as the chain.
@@ -387,7 +395,7 @@ export class ChainedScheduler extends LRScheduler {
     if (torch === "1.13" && o.optimizer !== undefined) {
       throw new TypeError(
         `${owner}: unexpected option \`optimizer\`: torch 1.13's ChainedScheduler takes only the ` +
-          "schedulers (torch raises TypeError; torch 2.11 accepts it)",
+          "schedulers (torch raises TypeError; torch 2.11 and 2.13 accepts it)",
       );
     }
     const list: unknown = o.schedulers;

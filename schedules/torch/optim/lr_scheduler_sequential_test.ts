@@ -10,6 +10,7 @@ import {
   ReduceLROnPlateau,
   SequentialLR,
   StepLR,
+  type TorchVersion,
 } from "../../../mod.ts";
 import { series, sgd } from "../../../testing/schedulers.ts";
 
@@ -35,18 +36,57 @@ test("SequentialLR", async (t) => {
     assert.deepEqual(s.schedulers, [a, b]);
     assert.deepEqual(s.milestones, [2]);
   });
-  await t.test("milestones [0, 1]: the middle scheduler never runs", () => {
+  await t.test("milestones [0, 1]: the middle scheduler never steps", () => {
+    const run = (torch: TorchVersion) => {
+      const optimizer = sgd(1);
+      const s = new SequentialLR({
+        optimizer,
+        schedulers: [
+          new ConstantLR({ optimizer, factor: 0.5, totalIters: 2, torch }),
+          new ExponentialLR({ optimizer, gamma: 0.9, torch }),
+          new StepLR({ optimizer, stepSize: 2, gamma: 0.5, torch }),
+        ],
+        milestones: [0, 1],
+        torch,
+      });
+      return series(optimizer, s, 5);
+    };
+    // torch 2.11: ConstantLR takes the initial step (0.5); 2.13: ExponentialLR, the scheduler in
+    // charge at step 0, takes it and keeps the rate (issue #185872). Then StepLR restarts at 1.
+    assert.deepEqual(run("2.11"), [0.5, 1, 1, 0.5, 0.5, 0.25]);
+    assert.deepEqual(run("2.13"), [1, 1, 1, 0.5, 0.5, 0.25]);
+  });
+  await t.test("torch 2.13, milestones [0]: the second scheduler starts at construction", () => {
+    const run = (torch: TorchVersion) => {
+      const optimizer = sgd(1);
+      const s = new SequentialLR({
+        optimizer,
+        schedulers: [
+          new ConstantLR({ optimizer, factor: 0.5, totalIters: 2, torch }),
+          new ExponentialLR({ optimizer, gamma: 0.9, torch }),
+        ],
+        milestones: [0],
+        torch,
+      });
+      return [...series(optimizer, s, 3), s.getLastLr()[0]];
+    };
+    assert.deepEqual(run("2.11"), [0.5, 0.45, 0.405, 0.36450000000000005, 0.36450000000000005]);
+    assert.deepEqual(run("2.13"), [1, 0.9, 0.81, 0.7290000000000001, 0.7290000000000001]);
+  });
+  await t.test("torch 2.13, milestones [0, 0, 1]: every scheduler before the last 0 is skipped", () => {
+    // PR #185986's own test case: the third scheduler starts at the uncorrupted rate.
     const optimizer = sgd(1);
     const s = new SequentialLR({
       optimizer,
       schedulers: [
-        new ConstantLR({ optimizer, factor: 0.5, totalIters: 2 }),
-        new ExponentialLR({ optimizer, gamma: 0.9 }),
-        new StepLR({ optimizer, stepSize: 2, gamma: 0.5 }),
+        new ConstantLR({ optimizer, factor: 0.1, totalIters: 5 }),
+        new ConstantLR({ optimizer, factor: 0.2, totalIters: 5 }),
+        new LinearLR({ optimizer, startFactor: 0.5, totalIters: 2 }),
+        new ExponentialLR({ optimizer, gamma: 0.5 }),
       ],
-      milestones: [0, 1],
+      milestones: [0, 0, 1],
     });
-    assert.deepEqual(series(optimizer, s, 5), [0.5, 1, 1, 0.5, 0.5, 0.25]);
+    assert.deepEqual(series(optimizer, s, 3), [0.5, 1, 0.5, 0.25]);
   });
   await t.test("torch 1.13, milestone [0]: the next scheduler keeps the previous factor", () => {
     const optimizer = sgd(1);

@@ -30,12 +30,15 @@ const resumed = (lr: number, initialLr: number): Optimizer => ({
   paramGroups: [{ lr, initialLr, momentum: 0.9 }],
 });
 
-test("torch option: default 2.11, validation, verbose", async (t) => {
-  await t.test("a scheduler built without `torch` reproduces torch 2.11", () => {
+test("torch option: default 2.13, validation, verbose", async (t) => {
+  await t.test("a scheduler built without `torch` reproduces torch 2.13", () => {
     const optimizer = resumed(0.01, 0.1);
     const s = new ExponentialLR({ optimizer, gamma: 0.9, lastEpoch: 99 });
-    assert.equal(s.torch, "2.11");
-    assert.equal(optimizer.paramGroups[0]!.lr, 0.01, "2.11 keeps the resumed rate");
+    assert.equal(s.torch, "2.13");
+    assert.equal(optimizer.paramGroups[0]!.lr, 0.01, "2.13 keeps the resumed rate");
+    const o211 = resumed(0.01, 0.1);
+    new ExponentialLR({ optimizer: o211, gamma: 0.9, lastEpoch: 99, torch: "2.11" });
+    assert.equal(o211.paramGroups[0]!.lr, 0.01, "2.11 keeps the resumed rate");
     const old = resumed(0.01, 0.1);
     new ExponentialLR({ optimizer: old, gamma: 0.9, lastEpoch: 99, torch: "1.13" });
     assert.equal(old.paramGroups[0]!.lr, 0.009000000000000001, "1.13 multiplies once more");
@@ -45,12 +48,12 @@ test("torch option: default 2.11, validation, verbose", async (t) => {
         new ReduceLROnPlateau({ optimizer: sgd(1) }),
         new ChainedScheduler({ schedulers: [new ConstantLR({ optimizer: sgd(1) })] }),
       ]
-    ) assert.equal(s.torch, "2.11", s.constructor.name);
+    ) assert.equal(s.torch, "2.13", s.constructor.name);
   });
   await t.test("unknown releases and wrong types are rejected", () => {
     assert.throws(() => new StepLR({ optimizer: sgd(1), stepSize: 1, torch: "2.0" as never }), {
       name: "RangeError",
-      message: /StepLR: `torch` must be one of "1.13", "2.11": got "2.0"/,
+      message: /StepLR: `torch` must be one of "1.13", "2.11", "2.13": got "2.0"/,
     });
     assert.throws(
       () => new StepLR({ optimizer: sgd(1), stepSize: 1, torch: 2.11 as never }),
@@ -313,7 +316,7 @@ test("SequentialLR, torch 1.13 vs 2.11", async (t) => {
           schedulers: [new ConstantLR({ optimizer, torch: "1.13" })],
           milestones: [],
         }),
-      { name: "TypeError", message: /reproduces torch 1.13, but this SequentialLR torch 2.11/ },
+      { name: "TypeError", message: /reproduces torch 1.13, but this SequentialLR torch 2.13/ },
     );
     const old = new ConstantLR({ optimizer, torch: "1.13" });
     const s = new SequentialLR({
@@ -343,7 +346,7 @@ test("ChainedScheduler, torch 1.13 vs 2.11", () => {
   );
   assert.throws(() => new ChainedScheduler({ schedulers: [old] }), {
     name: "TypeError",
-    message: /reproduces torch 1.13, but this ChainedScheduler torch 2.11/,
+    message: /reproduces torch 1.13, but this ChainedScheduler torch 2.13/,
   });
   assert.throws(() => new ChainedScheduler({ schedulers: [], torch: "1.13" }), {
     name: "RangeError",
