@@ -11,6 +11,7 @@ import { RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED } from "../schedules/math.ts";
 import { CONFIGS_HANDLERS } from "./configs.ts";
 import { DETECTRON2_HANDLERS } from "./detectron2.ts";
 import { HF_HANDLERS } from "./hf.ts";
+import { MEGATRON_HANDLERS } from "./megatron.ts";
 import { OPTAX_HANDLERS } from "./optax.ts";
 import { TORCH_HANDLERS } from "./torch.ts";
 import { TIMM_HANDLERS } from "./timm.ts";
@@ -41,6 +42,7 @@ export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   "configs-py3.12": CONFIGS_HANDLERS,
   optax: OPTAX_HANDLERS,
   timm: TIMM_HANDLERS,
+  megatron: MEGATRON_HANDLERS,
 };
 
 /** Which JavaScript runtime is running, for reports. */

@@ -346,6 +346,27 @@ const MUTANTS: Mutant[] = [
     to: "return finiteResult(owner, step, value);",
   },
   {
+    name: "megatron-warmup-exclusive",
+    kind: "`<` for `<=` (Megatron's warmup test is inclusive)",
+    file: "schedules/megatron/core/optimizer_param_scheduler.ts",
+    from: "if (warmup > 0 && n <= warmup)",
+    to: "if (warmup > 0 && n < warmup)",
+  },
+  {
+    name: "megatron-warmup-ratio-first",
+    kind: "algebraically equal rewrite ((max − init) · (n / W) for (max − init) · n / W)",
+    file: "schedules/megatron/core/optimizer_param_scheduler.ts",
+    from: "return this.initLr + (maxLr - this.initLr) * n / warmup;",
+    to: "return this.initLr + (maxLr - this.initLr) * (n / warmup);",
+  },
+  {
+    name: "megatron-skipped-steps",
+    kind: "step the scheduler on an unsuccessful update",
+    file: "schedules/megatron/training/training.ts",
+    from: "else if (skippedUpdates.has(iteration)) skipped[k] = 1;",
+    to: "else if (skippedUpdates.has(iteration)) (skipped[k] = 1), scheduler.step(increment);",
+  },
+  {
     name: "timm-multistep-t",
     kind: "drop timm's `t + 1` (decay at the milestone, as torch's MultiStepLR)",
     file: "schedules/timm/multistep_lr.ts",
@@ -444,6 +465,8 @@ function scopeOf(file: string): Scope {
       return { suites: ["timm"], tests: ["schedules/timm/"] };
     case "optax":
       return { suites: ["optax"], tests: ["schedules/optax/", "schedules/math_float32_test.ts"] };
+    case "megatron":
+      return { suites: ["megatron"], tests: ["schedules/megatron/"] };
     default:
       return { suites: [], tests: ["schedules/"] }; // shared code: every suite, every test
   }
