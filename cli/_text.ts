@@ -20,10 +20,7 @@ export function ordinal(n: number): string {
   return `${n}${suffix}`;
 }
 
-/** 10000002 → "10,000,002". */
-export function grouped(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+$)/g, ",");
-}
+export { grouped } from "../curve/format.ts";
 
 /**
  * A count as people write it on a command line: `5000`, `5k`, `5.5k`, `1.2M`, `1e9`, `2G`

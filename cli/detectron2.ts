@@ -1,23 +1,17 @@
 /**
- * The detectron2 family of schedule sources: a YAML config (with its `_BASE_` files, `--opts`,
- * `--num-workers`, `--project`) as a {@linkcode ScheduleSource}.
+ * The CLI's detectron2 source: a YAML config (with its `_BASE_` files, `--opts`,
+ * `--num-workers`, `--project`, `--torch`, `--python`) read from disk and opened as
+ * detectron2 views (`views/detectron2.ts`), one per `--num-workers` value.
  *
  * @module
  */
 
-import { autoScaleWorkers } from "../schedules/detectron2/config.ts";
-import type { Detectron2Config } from "../schedules/detectron2/defaults.ts";
-import type { CfgNode } from "../config/cfg_node.ts";
-import { pyFloatRepr } from "../config/python.ts";
-import { paramGroupLrs } from "../curve/curve.ts";
-import type { BuildLrSchedulerOptions } from "../schedules/detectron2/build.ts";
-import { lrCurveRuns } from "../curve/runs.ts";
-import { explainSchedule, formatLr, scheduleEvents } from "../curve/explain.ts";
+import { type Detectron2View, detectron2View } from "../views/detectron2.ts";
 import { loadConfigFile } from "./files.ts";
-import type { ScheduleSource, SourceMark } from "./source.ts";
+import type { OpenContext, SourceKind } from "./sources.ts";
 
-/** How to open a detectron2 config. */
-export interface Detectron2SourceOptions {
+/** How to open a detectron2 config from disk. */
+export interface OpenDetectron2Options {
   /** `auto`, `detectron2` or `deeplab`. */
   project: "auto" | "detectron2" | "deeplab";
   /** detectron2's `--opts KEY VALUE …`. */
@@ -37,99 +31,18 @@ export interface Detectron2SourceOptions {
   /** Show detectron2's "no VERSION" notes. */
   verbose: boolean;
   /** The torch and Python releases the scheduler follows (`--torch`, `--python`). */
-  releases?: Pick<BuildLrSchedulerOptions, "python" | "torch">;
-}
-
-/** The solver keys the curve depends on (its identity). */
-const SCHEDULE_KEYS = [
-  "LR_SCHEDULER_NAME",
-  "MAX_ITER",
-  "BASE_LR",
-  "BASE_LR_END",
-  "BIAS_LR_FACTOR",
-  "GAMMA",
-  "STEPS",
-  "NUM_DECAYS",
-  "WARMUP_FACTOR",
-  "WARMUP_ITERS",
-  "WARMUP_METHOD",
-  "RESCALE_INTERVAL",
-  "POLY_LR_POWER",
-  "POLY_LR_CONSTANT_ENDING",
-] as const;
-
-/** Which config key an error from building the scheduler is about. */
-function keyOf(message: string): string | undefined {
-  const m = /`cfg\.(SOLVER\.[A-Z_]+)`/.exec(message);
-  if (m) return m[1];
-  if (/`optimizer\.paramGroups\[\d+\]\.lr`|BASE_LR_END \/ BASE_LR|paramGroupLrs/.test(message)) {
-    return /BASE_LR_END/.test(message) ? "SOLVER.BASE_LR_END" : "SOLVER.BASE_LR";
-  }
-  if (/Unknown LR scheduler/.test(message)) return "SOLVER.LR_SCHEDULER_NAME";
-  if (/WarmupPolyLR: `(\w+)`/.test(message)) {
-    const option = /WarmupPolyLR: `(\w+)`/.exec(message)![1]!;
-    return {
-      maxIters: "SOLVER.MAX_ITER",
-      warmupFactor: "SOLVER.WARMUP_FACTOR",
-      warmupIters: "SOLVER.WARMUP_ITERS",
-      warmupMethod: "SOLVER.WARMUP_METHOD",
-      power: "SOLVER.POLY_LR_POWER",
-      constantEnding: "SOLVER.POLY_LR_CONSTANT_ENDING",
-    }[option];
-  }
-  return undefined;
+  releases: { torch: "1.13" | "2.11" | "2.13"; python: "3.11" | "3.12" };
 }
 
 /**
- * The error, located: `file:line: SOLVER.KEY must be …` (the file and line of the key's value,
- * or the config's path when it is a default or came from `--opts`).
- */
-function located(error: unknown, path: string, node: CfgNode | undefined): unknown {
-  if (!(error instanceof Error)) return error;
-  const make = (message: string) => new (error.constructor as ErrorConstructor)(message);
-  const key = keyOf(error.message);
-  if (key === undefined) return make(`${path}: ${error.message}`);
-  const source = node?.get(key)?.source;
-  const where = source ? `${source.file}:${source.line}` : `${path} (a default, or --opts)`;
-  const own = /^(?:\w+: )?`cfg\.(SOLVER\.[A-Z_]+)` (.*)$/s.exec(error.message);
-  if (own && own[1] === key) return make(`${where}: ${key} ${own[2]}`);
-  return make(`${where}: ${key}: ${error.message}`);
-}
-
-function validateBaseLr(cfg: Detectron2Config): void {
-  // torch's optimizers raise "Invalid learning rate" for a negative one; the scheduler would
-  // reject a NaN or infinite one later, with the optimizer's words.
-  const lr = cfg.SOLVER.BASE_LR;
-  if (typeof lr === "number" && !Number.isFinite(lr)) {
-    throw new RangeError(`\`cfg.SOLVER.BASE_LR\` must be finite: got ${pyFloatRepr(lr)}`);
-  }
-  if (typeof lr === "number" && lr < 0) {
-    throw new RangeError(
-      `\`cfg.SOLVER.BASE_LR\` must be >= 0: got ${pyFloatRepr(lr)} ` +
-        `(torch's optimizers raise "Invalid learning rate")`,
-    );
-  }
-}
-
-/** A detectron2 config as a schedule source, with the config it was made from. */
-export interface Detectron2Source extends ScheduleSource {
-  /** The merged (and rescaled) config. */
-  readonly cfg: Detectron2Config;
-}
-
-/**
- * Opens a detectron2 YAML config as a {@linkcode ScheduleSource}: loads it as detectron2 does,
- * rescales it (`--num-workers`), and builds its scheduler — every check of every command, once.
+ * Loads a detectron2 YAML config from disk as detectron2 does and opens it as a view.
  *
  * @param path The config file.
  * @param options How to load it.
- * @returns The source.
+ * @returns The view.
  * @throws {SyntaxError | TypeError | RangeError} With the file, the key and the line.
  */
-export function openDetectron2Source(
-  path: string,
-  options: Detectron2SourceOptions,
-): Detectron2Source {
+export function openDetectron2(path: string, options: OpenDetectron2Options): Detectron2View {
   const loaded = loadConfigFile(path, {
     project: options.project,
     opts: options.opts,
@@ -139,113 +52,116 @@ export function openDetectron2Source(
       if (options.verbose || !/has no VERSION/.test(w)) options.note(w);
     },
   });
-  let cfg = loaded.cfg;
-  const workers = options.numWorkers;
-  if (workers !== undefined) {
-    if (cfg.SOLVER.REFERENCE_WORLD_SIZE === 0) {
-      options.note(
-        `${path}: SOLVER.REFERENCE_WORLD_SIZE is 0, so --num-workers changes nothing ` +
-          `(set it with --opts SOLVER.REFERENCE_WORLD_SIZE 8)`,
-      );
-    }
-    cfg = autoScaleWorkers(cfg, workers);
-  }
-  const name = options.label ?? path.replace(/^.*[\\/]/, "").replace(/\.ya?ml$/, "");
-  const s = cfg.SOLVER;
-  const label = options.labelWorkers && workers !== undefined
-    ? `${name} on ${workers} workers (batch ${s.IMS_PER_BATCH}, BASE_LR ${formatLr(s.BASE_LR)})`
-    : name;
-  return detectron2ConfigSource(cfg, {
+  return detectron2View(loaded.cfg, {
     path,
-    label,
+    ...(options.label !== undefined ? { label: options.label } : {}),
+    ...(options.numWorkers !== undefined ? { numWorkers: options.numWorkers } : {}),
+    labelWorkers: options.labelWorkers,
     pastEnd: options.pastEnd,
     node: loaded.node,
-    ...(options.releases ? { releases: options.releases } : {}),
+    releases: options.releases,
   });
 }
 
-/** Options of {@linkcode detectron2ConfigSource}. */
-export interface Detectron2ConfigSourceOptions {
-  /** Where the config came from (messages). */
-  path: string;
-  /** The legend entry. */
-  label: string;
-  /**
-   * Rows past `MAX_ITER`.
-   * @default {0}
-   */
-  pastEnd?: number;
-  /** The typed config, to locate errors at their key's file and line. */
-  node?: CfgNode;
-  /**
-   * The torch and Python releases the scheduler follows.
-   * @default {{ python: "3.12", torch: "2.13" }}
-   */
-  releases?: Pick<BuildLrSchedulerOptions, "python" | "torch">;
+function positive(context: OpenContext, name: string, text: string | undefined) {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
+    throw context.usage(`--${name} must be a positive integer: got ${JSON.stringify(text)}`);
+  }
+  return n;
 }
 
-/**
- * A detectron2 config already in memory as a {@linkcode ScheduleSource}.
- *
- * @param cfg The config.
- * @param options Its path and label.
- * @returns The source.
- * @throws {TypeError | RangeError} If its scheduler cannot be built (located when `node` is
- * given).
- */
-export function detectron2ConfigSource(
-  cfg: Detectron2Config,
-  options: Detectron2ConfigSourceOptions,
-): Detectron2Source {
-  const { path, label } = options;
-  const s = cfg.SOLVER;
-  let curve;
-  let events;
-  try {
-    validateBaseLr(cfg);
-    curve = lrCurveRuns(cfg, {
-      rows: s.MAX_ITER + 1 + (options.pastEnd ?? 0),
-      ...(options.releases ? { releases: options.releases } : {}),
-    });
-    events = scheduleEvents(cfg);
-  } catch (error) {
-    throw located(error, path, options.node);
-  }
-  const marks: SourceMark[] = [];
-  if (events.warmupEnd > 0) marks.push({ iteration: events.warmupEnd, what: "warmup" });
-  for (const step of events.steps) marks.push({ iteration: step, what: `×${formatLr(s.GAMMA)}` });
-  const notes = [...new Set(curve.warnings)].map((w) => `detectron2 warns: ${w}`);
-  if (curve.error && curve.error.iteration < curve.rows) {
-    notes.push(
-      `the scheduler raises at iteration ${curve.error.iteration}, as detectron2's does: ` +
-        curve.error.message,
+/** The options `openDetectron2` takes from the command line, checked. */
+export function detectron2Options(
+  context: OpenContext,
+): Omit<OpenDetectron2Options, "numWorkers" | "labelWorkers" | "label"> {
+  const project = context.value("project") ?? "auto";
+  if (!["auto", "detectron2", "deeplab"].includes(project)) {
+    throw context.usage(
+      `--project must be auto, detectron2 or deeplab: got ${JSON.stringify(project)}`,
     );
   }
-  const identity = JSON.stringify([
-    "detectron2",
-    curve.rows,
-    paramGroupLrs(cfg),
-    SCHEDULE_KEYS.map((k) => s[k as keyof typeof s]),
-  ]);
-  let explained: string | undefined;
-  const explain = () => (explained ??= explainSchedule(cfg));
+  const torch = context.value("torch") ?? "2.13";
+  const python = context.value("python") ?? "3.12";
+  if (torch !== "1.13" && torch !== "2.11" && torch !== "2.13") {
+    throw context.usage(`--torch must be 1.13, 2.11 or 2.13: got ${JSON.stringify(torch)}`);
+  }
+  if (python !== "3.11" && python !== "3.12") {
+    throw context.usage(`--python must be 3.11 or 3.12: got ${JSON.stringify(python)}`);
+  }
   return {
-    ...curve,
-    runs: curve.runs,
-    cfg,
-    path,
-    label,
-    imagesPerIteration: s.IMS_PER_BATCH,
-    unit: "iteration",
-    indexColumn: "iter",
-    firstIndex: 0,
-    marks,
-    warmupEnd: events.warmupEnd,
-    identity,
-    get summary() {
-      return explain().split("\n")[0]!;
-    },
-    explain,
-    notes,
+    project: project as OpenDetectron2Options["project"],
+    opts: context.opts,
+    allowNewKeys: context.flag("allow-new-keys"),
+    pastEnd: context.flag("past-end") ? 1 : 0,
+    note: context.note,
+    verbose: context.flag("verbose"),
+    releases: { torch, python },
   };
 }
+
+/** detectron2 YAML configs: the positional `CONFIG.yaml` of every command. */
+export const DETECTRON2_SOURCE: SourceKind = {
+  id: "detectron2",
+  flag: undefined,
+  what: "a detectron2 YAML config",
+  opts: true,
+  recognize: (text) => /^(?:_BASE_|SOLVER|MODEL|DATASETS|INPUT|VERSION)\s*:/m.test(text),
+  files: "detectron2 configs",
+  help: "a detectron2 YAML config (its _BASE_ files read as detectron2 reads them)",
+  options: [
+    {
+      name: "num-workers",
+      type: "string",
+      repeatIn: ["plot"],
+      help: "N  rescale with detectron2's auto_scale_workers (REFERENCE_WORLD_SIZE)",
+      misplaced: "; --hf and --timm runs take --num-processes",
+    },
+    {
+      name: "project",
+      type: "string",
+      help: "P  auto (default), detectron2 or deeplab (adds add_deeplab_config's keys)",
+    },
+    {
+      name: "allow-new-keys",
+      type: "boolean",
+      help: "accept keys that detectron2's defaults lack (yacs new_allowed)",
+    },
+    {
+      name: "verbose",
+      type: "boolean",
+      help: "show detectron2's notes about files without VERSION",
+    },
+    {
+      name: "torch",
+      type: "string",
+      help: "1.13|2.11|2.13  the torch release the scheduler follows (default 2.13)",
+    },
+    {
+      name: "python",
+      type: "string",
+      help: "3.11|3.12  the Python whose sum() fvcore's composite uses (default 3.12)",
+    },
+    {
+      name: "past-end",
+      type: "boolean",
+      commands: ["curve"],
+      help: "add iteration MAX_ITER+1 (one step past training, as the fixtures do)",
+    },
+  ],
+  open(path, context) {
+    const options = detectron2Options(context);
+    const given = context.command === "plot" ? context.values("num-workers") : [];
+    const workers = given.length > 0 ? given : [context.value("num-workers")];
+    const counts = workers.map((w) => positive(context, "num-workers", w));
+    return counts.map((numWorkers) =>
+      openDetectron2(path, {
+        ...options,
+        numWorkers,
+        labelWorkers: counts.length > 1,
+        label: context.label,
+      })
+    );
+  },
+};

@@ -1,433 +1,86 @@
 /**
- * The Hugging Face family of schedule sources (`--hf FILE`): a `TrainingArguments` file and the
- * run's size (`--dataset-size`, `--num-processes`) as a {@linkcode ScheduleSource} — the
- * learning rate of every optimizer step of transformers 5.17's `Trainer`, numbered as the
- * Trainer's `global_step` (1 … `max_steps`).
- *
- * How the file is read:
- *
- * - **JSON** (`.json`, or text that starts with `{`) as `HfArgumentParser.parse_json_file` reads
- *   it: `json.load`, then `parse_dict`. That is what users have: the dict of
- *   `TrainingArguments.to_json_string()` (a saved run: the Trainer pickles its arguments as
- *   `training_args.bin`, converted with one line of Python), or the config file of an example
- *   script (`python run_glue.py args.json`), whose other dataclasses' keys need
- *   `--allow-new-keys`.
- * - **YAML** as `HfArgumentParser.parse_yaml_file` reads it: PyYAML's `yaml.safe_load` (YAML 1.1),
- *   then `parse_dict`, which converts nothing. PyYAML reads `1e-5` (no dot) as the *string*
- *   `"1e-5"`, and transformers then fails when it creates the optimizer; lrspec stops at the same
- *   value with the file, the line and the fix (`1.0e-5`). TRL's `--config` happens to convert such
- *   strings through argparse; lrspec follows transformers.
+ * The CLI's Hugging Face source (`--hf FILE`): a `TrainingArguments` file read from disk and
+ * opened as the hf view (`views/hf.ts`) with `--dataset-size`, `--num-processes` and
+ * `--allow-new-keys`.
  *
  * @module
  */
 
-import { pyFloatRepr } from "../config/python.ts";
-import { formatLr } from "../curve/explain.ts";
-import { type CurveRuns, steppedRuns } from "../curve/runs.ts";
-import {
-  createTrainerScheduler,
-  explainTrainerSchedule,
-  type TrainerSchedule,
-  trainerSchedule,
-} from "../schedules/hf/trainer.ts";
-import { TRAINING_ARGUMENTS_FIELDS } from "../schedules/hf/training_args.ts";
-import { LambdaLR } from "../schedules/torch/optim/lr_scheduler.ts";
-import { fileLabel, readSettings, type SettingsFile, snakeCase, textOf } from "./_document.ts";
+import { hfView } from "../views/hf.ts";
+import { parseCount } from "./_text.ts";
 import { readSettingsBytes } from "./_read.ts";
-import { CliError } from "./_output.ts";
-import { grouped } from "./_text.ts";
-import type { ScheduleSource, SourceMark } from "./source.ts";
+import type { OpenContext, SourceKind } from "./sources.ts";
 
-/** How to open a `TrainingArguments` file. */
-export interface HfSourceOptions {
-  /** `len(train_dataset)`; undefined when not given (then the file must set `max_steps`). */
-  datasetSize: number | undefined;
-  /** Data-parallel processes. */
-  numProcesses: number;
-  /** Accept keys that are not `TrainingArguments` fields (`HfArgumentParser`'s `allow_extra_keys`). */
-  allowExtraKeys: boolean;
-  /** The legend entry instead of the file's name. */
-  label: string | undefined;
+/** A positive integer option, or a usage error. */
+export function positiveOption(
+  context: OpenContext,
+  name: string,
+  text: string | undefined,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
+    throw context.usage(`--${name} must be a positive integer: got ${JSON.stringify(text)}`);
+  }
+  return n;
 }
 
-/** A Trainer run as a schedule source, with the step arithmetic it was made from. */
-export interface HfSource extends ScheduleSource {
-  /** The Trainer's numbers ({@linkcode trainerSchedule}). */
-  readonly plan: TrainerSchedule;
-}
-
-/** The fields the step counts and the schedule read (a string there is an error, not a note). */
-const SCHEDULE_FIELDS = [
-  "learning_rate",
-  "per_device_train_batch_size",
-  "num_train_epochs",
-  "max_steps",
-  "warmup_steps",
-  "gradient_accumulation_steps",
-];
-
-/** The schedule functions' own option names that are `TrainingArguments` fields or CLI flags. */
-const OPTION_KEYS: Record<string, string> = {
-  numWarmupSteps: "warmup_steps",
-  numTrainingSteps: "max_steps",
-  datasetSize: "--dataset-size",
-  numProcesses: "--num-processes",
-};
-
-const BINARY_HINT = "the Trainer saves its arguments pickled as training_args.bin; write them " +
-  `as JSON with: python -c "import sys, torch; print(torch.load(sys.argv[1], ` +
-  `weights_only=False).to_json_string())" training_args.bin > training_args.json`;
-
-/** The key of the file an error of the library is about (`lr_scheduler_kwargs.min_lr`). */
-function keyOf(message: string, file: SettingsFile): string | undefined {
-  if (/is not a valid SchedulerType/.test(message)) return "lr_scheduler_type";
-  const names = [...message.matchAll(/`([A-Za-z_][\w.]*)`|\b([a-z]+(?:_[a-z0-9]+)+)\b/g)]
-    .map((m) => (m[1] ?? m[2])!);
-  for (const name of names) {
-    const key = OPTION_KEYS[name] ?? snakeCase(name);
-    if (file.line(key) !== undefined) return key;
-    if (file.line(`lr_scheduler_kwargs.${key}`) !== undefined) return `lr_scheduler_kwargs.${key}`;
-  }
-  for (const name of names) {
-    if (name in OPTION_KEYS) return OPTION_KEYS[name];
-    const key = snakeCase(name);
-    if (TRAINING_ARGUMENTS_FIELDS.includes(key)) return key;
-    if (key !== name) return `lr_scheduler_kwargs.${key}`; // a schedule option, camelCased
-  }
-  return undefined;
-}
-
-/** Where a key is written, or the nearest thing that decides it (its parent, the schedule). */
-function whereOf(key: string, file: SettingsFile): string {
-  const candidates = [key, key.replace(/\..*$/, "")];
-  if (key.startsWith("lr_scheduler_kwargs.")) candidates.push("lr_scheduler_type");
-  const found = candidates.find((k) => file.line(k) !== undefined);
-  return found === undefined ? file.path : file.where(found);
-}
-
-/**
- * An error of the library, located: `training_args.json:3: learning_rate must be …`.
- */
-function located(error: unknown, file: SettingsFile): unknown {
-  if (!(error instanceof Error) || error instanceof CliError) return error;
-  const key = keyOf(error.message, file);
-  // PyYAML's booleans include yes, no, on, off (any case): `eval_strategy: no` is False.
-  const yamlBool = key !== undefined && file.pyType(key) === "bool" &&
-    typeof file.value[key] === "boolean";
-  const make = (message: string) =>
-    new (error.constructor as ErrorConstructor)(
-      message + (yamlBool ? " (PyYAML reads yes/no/on/off as booleans: quote the value)" : ""),
-    );
-  if (key === undefined || key.startsWith("--")) return make(`${file.path}: ${error.message}`);
-  const where = whereOf(key, file);
-  const own = /^\w+: `([\w.]+)` (.*)$/s.exec(error.message);
-  if (own && (OPTION_KEYS[own[1]!] ?? snakeCase(own[1]!)) === key.replace(/^.*\./, "")) {
-    return make(`${where}: ${key} ${own[2]}`);
-  }
-  return make(`${where}: ${key}: ${error.message}`);
-}
-
-/** Python's `float()` would read it: a number PyYAML left as a string. */
-const NUMBER_TEXT = /^\s*[-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?\s*$/;
-
-/** How to write a number so that PyYAML reads a float: `1e-5` → `1.0e-5 (or 0.00001)`. */
-function yamlFloat(text: string): string {
-  const m = /^\s*([-+]?)(\d+)(?:\.(\d*))?([eE])([-+]?)(\d+)\s*$/.exec(text.replaceAll("_", ""));
-  if (!m) return `write ${text.trim()} without quotes`;
-  const plain = String(Number(text.replaceAll("_", "")));
-  return `write ${m[1]}${m[2]}.${m[3] || "0"}${m[4]}${m[5] || "+"}${m[6]}` +
-    (/e/.test(plain) ? "" : ` (or ${plain})`);
-}
-
-/**
- * YAML values that PyYAML read as strings where a number was meant (`1e-5`): an error where the
- * schedule reads them, as transformers fails on them; a note elsewhere.
- */
-function checkYamlNumbers(file: SettingsFile, notes: string[]): void {
-  const keys = Object.keys(file.value).flatMap((k) => {
-    const v = file.value[k];
-    return k === "lr_scheduler_kwargs" && typeof v === "object" && v !== null
-      ? Object.keys(v).map((s) => `${k}.${s}`)
-      : [k];
-  });
-  for (const key of keys) {
-    const value = key.includes(".")
-      ? (file.value.lr_scheduler_kwargs as Record<string, unknown>)[key.replace(/^.*?\./, "")]
-      : file.value[key];
-    if (file.pyType(key) !== "str" || typeof value !== "string" || !NUMBER_TEXT.test(value)) {
-      continue;
-    }
-    const why = /[eE]/.test(value)
-      ? `PyYAML (yaml.safe_load, which HfArgumentParser.parse_yaml_file uses) reads a number ` +
-        `with an exponent but no dot, or no sign after the e, as a string`
-      : "quoted, a number is a string";
-    const fix = yamlFloat(value);
-    if (SCHEDULE_FIELDS.includes(key) || key.startsWith("lr_scheduler_kwargs.")) {
-      throw new TypeError(
-        `${file.where(key)}: ${key} is the string ${JSON.stringify(value)}: ${why}, and ` +
-          `transformers fails on it (TypeError); ${fix} (TRL's --config converts such ` +
-          `strings; transformers does not)`,
-      );
-    }
-    notes.push(
-      `${file.where(key)}: ${key} is the string ${JSON.stringify(value)}: ${why}; ` +
-        `transformers' optimizer would fail on it (TypeError); the schedule does not read it`,
-    );
-  }
-}
-
-/** Reads a `TrainingArguments` file: JSON or YAML, as `HfArgumentParser` would. */
-function readTrainingArguments(path: string): SettingsFile {
-  const text = textOf(path, readSettingsBytes(path), BINARY_HINT);
-  const yaml = /\.ya?ml$/i.test(path) || (!/\.json$/i.test(path) && !/^\s*\{/.test(text));
-  const file = readSettings(path, text, yaml ? "yaml" : "json", "TrainingArguments fields");
-  const v = file.value;
-  if ("log_history" in v && "global_step" in v) {
-    throw new TypeError(
-      `${path}: a trainer_state.json (the Trainer's progress and logs), not TrainingArguments; ` +
-        `give the run's arguments: ${BINARY_HINT}`,
-    );
-  }
-  return file;
-}
-
-/** How transformers counted: the arithmetic of the step counts, with the numbers. */
-function arithmetic(plan: TrainerSchedule): string[] {
-  const a = plan.args;
-  const b = a.per_device_train_batch_size;
-  const ga = a.gradient_accumulation_steps;
-  const p = plan.numProcesses;
-  const n = plan.datasetSize;
-  const drop = a.dataloader_drop_last;
-  const lines: string[] = [];
-  const len = plan.lenDataloader;
-  if (n === null || len === null) {
-    lines.push(
-      `no --dataset-size: max_steps ${grouped(a.max_steps)} sets the length (the dataset's ` +
-        `size would only say how many epochs that is)`,
-    );
-  } else if (a.train_sampling_strategy === "batch_rebalance") {
-    const e = b * ga * p;
-    lines.push(
-      `train_sampling_strategy batch_rebalance: optimizer steps of ${b} × ${ga} × ${p} = ` +
-        `${grouped(e)} examples; ${drop ? "floor" : "ceil"}(${grouped(n)} / ${grouped(e)}) ` +
-        `steps × ${ga} = ${grouped(len)} micro-batches per process per epoch`,
-    );
-  } else {
-    const batches = drop ? Math.floor(n / b) : Math.ceil(n / b);
-    lines.push(
-      `${grouped(n)} examples in batches of per_device_train_batch_size ${b}: ` +
-        `${drop ? "floor" : "ceil"}(${grouped(n)} / ${b}) = ${grouped(batches)} batches` +
-        (drop ? " (dataloader_drop_last)" : ""),
-    );
-    if (a.split_batches) {
-      lines.push(
-        `accelerator_config.split_batches: each batch is split over the ${p} process(es): ` +
-          `${grouped(len)} per process per epoch`,
-      );
-    } else if (p > 1) {
-      const quotient = `${grouped(batches)} / ${p}`;
-      const op = batches % p === 0 ? quotient : `${drop ? "floor" : "ceil"}(${quotient})`;
-      lines.push(`dealt to ${p} processes: ${op} = ${grouped(len)} batches per process per epoch`);
-    }
-  }
-  const u = plan.numUpdateStepsPerEpoch;
-  if (len !== null) {
-    lines.push(
-      ga > 1
-        ? `gradient_accumulation_steps ${ga}: ceil(${grouped(len)} / ${ga}) = ${grouped(u)} ` +
-          `optimizer steps per epoch` +
-          (len % ga > 0 ? ` (the last one of ${len % ga} micro-batch(es))` : "")
-        : `${grouped(u)} optimizer steps per epoch`,
-    );
-  }
-  const t = plan.maxSteps;
-  const epochs = pyFloatRepr(a.num_train_epochs).replace(/\.0$/, "");
-  if (a.max_steps > 0) {
-    lines.push(
-      `max_steps ${grouped(a.max_steps)} overrides num_train_epochs: ${grouped(t)} optimizer ` +
-        `steps` + (len !== null ? ` (${grouped(plan.numTrainEpochs)} epoch(s) run)` : ""),
-    );
-  } else {
-    const product = a.num_train_epochs * u;
-    lines.push(
-      `num_train_epochs ${epochs}: ${
-        Number.isInteger(product)
-          ? `${epochs} × ${grouped(u)}`
-          : `ceil(${epochs} × ${grouped(u)}) = ceil(${pyFloatRepr(product)})`
-      } = ${grouped(t)} optimizer steps`,
-    );
-  }
-  lines.push(
-    `total batch: ${b} per device × ${ga} accumulated × ${p} process(es) = ` +
-      `${grouped(plan.totalTrainBatchSize)} examples per optimizer step`,
-  );
-  const w = a.warmup_steps;
-  const warm = plan.numWarmupSteps;
-  if (w === 0) lines.push("warmup_steps 0: no warmup");
-  else if (w < 1) {
-    lines.push(
-      `warmup_steps ${pyFloatRepr(w)} < 1 is a ratio of the steps, rounded up: ` +
-        `ceil(${grouped(t)} × ${pyFloatRepr(w)}) = ceil(${pyFloatRepr(t * w)}) = ${
-          grouped(warm)
-        } ` +
-        `warmup steps`,
-    );
-  } else if (!Number.isInteger(w)) {
-    lines.push(`warmup_steps ${pyFloatRepr(w)}: int(${pyFloatRepr(w)}) = ${grouped(warm)} steps`);
-  } else lines.push(`warmup_steps ${grouped(warm)}`);
-  return lines;
-}
-
-/** The values of column 0 at some rows (one pass over the curve). */
-function valuesAt(curve: CurveRuns, rows: number[]): Map<number, number> {
-  const want = [...new Set(rows)].filter((r) => r >= 0 && r < curve.rows).sort((x, y) => x - y);
-  const out = new Map<number, number>();
-  if (want.length === 0) return out;
-  const one = new Float64Array(1);
-  for (const run of curve.runs(0, want[want.length - 1]! + 1)) {
-    for (const r of want) {
-      if (r < run.start || r >= run.end) continue;
-      run.fill(0, r, r + 1, one);
-      out.set(r, one[0]!);
-    }
-  }
-  return out;
-}
-
-/** Whether the schedule has a warmup the Trainer's `warmup_steps` sets. */
-function warms(plan: TrainerSchedule): boolean {
-  const t = plan.args.lr_scheduler_type;
-  return t !== "constant" && t !== "reduce_lr_on_plateau" && t !== "greedy";
-}
-
-/**
- * Opens a `TrainingArguments` file (JSON, or YAML read as PyYAML reads it) as a
- * {@linkcode ScheduleSource}: the Trainer's step arithmetic for `--dataset-size` examples on
- * `--num-processes` processes, and the learning rate of each optimizer step `1 … max_steps`
- * (row `k` is optimizer step `k + 1`: what it trains with, and what the Trainer logs as
- * `learning_rate` at that step). Everything is checked here, once.
- *
- * @param path The file.
- * @param options The run's size and how to read the file.
- * @returns The source.
- * @throws {SyntaxError | TypeError | RangeError} With the file, the key and the line.
- */
-export function openHfSource(path: string, options: HfSourceOptions): HfSource {
-  const file = readTrainingArguments(path);
-  const notes: string[] = [];
-  if (file.format === "yaml") checkYamlNumbers(file, notes);
-  const v = file.value;
-  const maxSteps = v.max_steps;
-  if (options.datasetSize === undefined && !(typeof maxSteps === "number" && maxSteps > 0)) {
-    throw new CliError(
-      `${path}: --dataset-size N is needed: the number of training examples ` +
-        `(len(train_dataset); the Trainer logs it as "Num examples"), as the file trains for ` +
-        `num_train_epochs, not max_steps`,
-    );
-  }
-  let plan: TrainerSchedule;
-  try {
-    plan = trainerSchedule(
-      v,
-      { datasetSize: options.datasetSize ?? null, numProcesses: options.numProcesses },
-      { allowExtraKeys: options.allowExtraKeys },
-    );
-    createTrainerScheduler(plan);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : "";
-    if (/Some keys are not used by the HfArgumentParser/.test(message)) {
-      const e = located(error, file) as Error;
-      throw new TypeError(
-        `${e.message} (keys of other dataclasses in a script's config: --allow-new-keys)`,
-      );
-    }
-    throw located(error, file);
-  }
-  if (plan.args.extra_keys.includes("warmup_ratio") && v.warmup_ratio) {
-    notes.push(
-      `${file.where("warmup_ratio")}: warmup_ratio ${String(v.warmup_ratio)} is ignored: ` +
-        `transformers 5.17 has no warmup_ratio (HfArgumentParser with allow_extra_keys drops ` +
-        `it); transformers 4 warmed up over ceil(ratio × steps): write warmup_steps: ` +
-        `${String(v.warmup_ratio)}`,
-    );
-  }
-  const rows = plan.maxSteps;
-  if (rows < 1) {
-    const key = plan.args.max_steps > 0 ? "max_steps" : "num_train_epochs";
-    throw new RangeError(`${file.where(key)}: ${key}: the Trainer runs no optimizer step`);
-  }
-  const a = plan.args;
-  const curve = steppedRuns({
-    columns: ["lr"],
-    rows,
-    start: () => {
-      const { optimizer, scheduler } = createTrainerScheduler(plan);
-      const group = optimizer.paramGroups[0]!;
-      // ReduceLROnPlateau and GreedyLR move only on evaluation metrics: the Trainer steps them
-      // after evaluations, which lrspec does not know.
-      const byStep = scheduler instanceof LambdaLR;
-      return {
-        values: (out) => void (out[0] = group.lr),
-        step: () => void (byStep && scheduler.step()),
-      };
+/** `--hf FILE`: a `TrainingArguments` file. */
+export const HF_SOURCE: SourceKind = {
+  id: "hf",
+  flag: "hf",
+  what: "a Hugging Face TrainingArguments file",
+  files: "--hf files",
+  help: "a Hugging Face TrainingArguments file (transformers 5.17's Trainer):\n" +
+    "JSON (to_json_string(), or a script's config), or YAML read as PyYAML\n" +
+    "reads it (1e-5 is a string there: write 1.0e-5); one row per optimizer\n" +
+    "step, numbered as the Trainer's global_step 1..max_steps",
+  options: [
+    {
+      name: "dataset-size",
+      type: "string",
+      perFile: true,
+      help: 'N  len(train_dataset), what the Trainer logs as "Num examples" (needed\n' +
+        "unless the file sets max_steps)",
     },
-  });
-  const w = plan.numWarmupSteps;
-  const warmupEnd = warms(plan) && w > 0 && w < rows ? w : 0;
-  const marks: SourceMark[] = warmupEnd > 0 ? [{ iteration: warmupEnd, what: "warmup" }] : [];
-  if (a.lr_scheduler_type === "warmup_stable_decay") {
-    const kw = a.lr_scheduler_kwargs;
-    const decay = typeof kw.num_decay_steps === "number" ? kw.num_decay_steps : 0;
-    const stable = typeof kw.num_stable_steps === "number" ? kw.num_stable_steps : rows - w - decay;
-    if (w + stable > 0 && w + stable < rows) marks.push({ iteration: w + stable, what: "decay" });
-  }
-  notes.push(...plan.notes.map((n) => `${path}: ${n}`));
-  const onMetrics = a.lr_scheduler_type === "reduce_lr_on_plateau" ||
-    a.lr_scheduler_type === "greedy";
-  const library = explainTrainerSchedule(plan).split("\n");
-  const summary = library.find((l) => l.startsWith(`${a.lr_scheduler_type}: `)) ?? library[0]!;
-  const explain = () => {
-    const at = valuesAt(curve, [0, w - 1, w, Math.floor(rows / 2), rows - 1]);
-    const rates = [...at].map(([row, lr]) => {
-      const tag = row === rows - 1
-        ? " (last)"
-        : warms(plan) && row === w && w > 0
-        ? " (warmup done)"
-        : "";
-      return `step ${grouped(row + 1)} ${formatLr(lr)}${tag}`;
-    });
+    {
+      name: "num-processes",
+      type: "string",
+      perFile: true,
+      help: "P  data-parallel processes: accelerate --num_processes, torchrun's world\n" +
+        "size (default 1); for --timm, the world size of the lr_base rule",
+    },
+    {
+      name: "allow-new-keys",
+      type: "boolean",
+      help: "--hf: skip keys that are not TrainingArguments fields (a script's\n" +
+        "model and data keys), as HfArgumentParser(allow_extra_keys=True)",
+    },
+  ],
+  recognize: (text) =>
+    /"(?:per_device_train_batch_size|output_dir|lr_scheduler_type)"\s*:/.test(text) ||
+    /^(?:per_device_train_batch_size|output_dir|lr_scheduler_type|num_train_epochs)\s*:/m.test(
+      text,
+    ),
+  open(path, context) {
+    const size = context.value("dataset-size");
+    let datasetSize: number | undefined;
+    if (size !== undefined) {
+      datasetSize = parseCount(size);
+      if (datasetSize === undefined) {
+        throw context.usage(`--dataset-size must be a whole number: got ${JSON.stringify(size)}`);
+      }
+    }
+    const numProcesses = positiveOption(context, "num-processes", context.value("num-processes")) ??
+      1;
     return [
-      `${path}: transformers 5.17 Trainer, ${a.lr_scheduler_type} schedule, peak ` +
-      `learning_rate ${formatLr(a.learning_rate)}`,
-      ...arithmetic(plan),
-      summary,
-      `learning rate: ${rates.join(", ")}`,
-      `steps are the Trainer's global_step 1 … ${grouped(rows)}: step N trains with the rate ` +
-      `shown, which the Trainer logs as learning_rate at step N`,
-      ...(onMetrics
-        ? [
-          `${a.lr_scheduler_type} changes the rate only after evaluations (on ` +
-          `metric_for_best_model), which no file holds: the curve is the rate before any`,
-        ]
-        : []),
-    ].join("\n");
-  };
-  const kwargs = Object.entries(a.lr_scheduler_kwargs).sort(([x], [y]) => (x < y ? -1 : 1));
-  return {
-    ...curve,
-    plan,
-    path,
-    label: options.label ?? fileLabel(path),
-    imagesPerIteration: plan.totalTrainBatchSize,
-    unit: "step",
-    indexColumn: "step",
-    firstIndex: 1,
-    marks,
-    warmupEnd,
-    identity: JSON.stringify(["hf", rows, w, a.learning_rate, a.lr_scheduler_type, kwargs]),
-    summary,
-    explain,
-    notes,
-  };
-}
+      hfView(readSettingsBytes(path), {
+        path,
+        datasetSize,
+        numProcesses,
+        allowExtraKeys: context.flag("allow-new-keys"),
+        label: context.label,
+      }),
+    ];
+  },
+};

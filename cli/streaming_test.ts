@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { lrCurve } from "../curve/curve.ts";
+import { lrCurve } from "../schedules/detectron2/curve.ts";
 import { pyFloatRepr } from "../config/python.ts";
 import { loadConfigFile, main } from "./main.ts";
 

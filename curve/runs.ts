@@ -4,23 +4,22 @@
  * writing, drawing and comparing a curve of any length costs what its change points cost, in
  * constant memory.
  *
- * A {@linkcode CurveRuns} is the curve of iterations `0 … rows − 1`; {@linkcode lrCurveRuns} makes
- * one from a detectron2 config (on the fast path of `ScheduleCursor.runAt` and `sampleLr` for
- * `LRMultiplier` schedules, by stepping otherwise), {@linkcode paramSchedulerRuns} from an fvcore
- * `ParamScheduler`, {@linkcode steppedRuns} from anything that can only be stepped, and
- * {@linkcode lrCurveAsRuns} from an {@linkcode LrCurve} already in memory.
+ * A {@linkcode CurveRuns} is the curve of iterations `0 … rows − 1`, whatever family it comes
+ * from: {@linkcode cursorCurveRuns} makes one from a schedule whose change points a
+ * `ScheduleCursor` knows (detectron2's `lrCurveRuns` for `LRMultiplier` schedules),
+ * {@linkcode paramSchedulerRuns} from an fvcore `ParamScheduler`, {@linkcode steppedRuns} from
+ * anything that can only be stepped, {@linkcode valuesRuns} from values already in memory (a
+ * trainer's rate per step), and {@linkcode lrCurveAsRuns} from an {@linkcode LrCurve}.
  *
  * @module
  */
 
-import { buildLrScheduler, type BuildLrSchedulerOptions } from "../schedules/detectron2/build.ts";
-import { LRMultiplier } from "../schedules/detectron2/lr_scheduler.ts";
-import { sampleLr } from "../schedules/detectron2/sample_lr.ts";
 import { ScheduleCursor } from "../schedules/fast/cursor.ts";
 import { sample } from "../schedules/fast/sample.ts";
 import type { ParamSchedulerLike } from "../schedules/fvcore/param_scheduler.ts";
-import type { LRScheduler } from "../schedules/torch/optim/lr_scheduler.ts";
-import { type CurveError, type CurveSolverConfig, type LrCurve, paramGroupLrs } from "./curve.ts";
+import type { CurveError, LrCurve } from "./curve.ts";
+
+export type { CurveError };
 
 /** A maximal stretch of iterations `[start, end)` of a curve, evaluated one way. */
 export interface CurveRun {
@@ -99,136 +98,17 @@ function* cursorRuns(
   }
 }
 
-/** `error` from an exception thrown at `iteration`. */
-function errorAt(iteration: number, e: unknown): CurveError {
-  const err = e instanceof Error ? e : new Error(String(e));
-  return { iteration, name: err.constructor.name, message: err.message };
-}
-
-/** Options of {@linkcode lrCurveRuns}. */
-export interface LrCurveRunsOptions {
-  /**
-   * The number of iterations: the default covers `0 … MAX_ITER` (iteration `MAX_ITER` is the
-   * learning rate after the last step of training); `MAX_ITER + 2` adds one step past it.
-   * @default {MAX_ITER + 1}
-   */
-  rows?: number;
-  /**
-   * The Python and torch releases `buildLrScheduler` follows (see its options).
-   * @default {{ python: "3.12", torch: "2.13" }}
-   */
-  releases?: Pick<BuildLrSchedulerOptions, "python" | "torch">;
-}
-
 /**
- * The learning-rate curve of a detectron2 config as runs: the same values, and the same first
- * raising iteration, as {@linkcode lrCurve} (which steps the scheduler), computed without
- * stepping for `LRMultiplier` schedules — constant stretches come from `ScheduleCursor.runAt`,
- * other values from `sampleLr`, both bit-identical to stepping. `WarmupPolyLR` and any other
- * scheduler is stepped ({@linkcode steppedRuns}).
+ * A {@linkcode CurveError} from an exception thrown at `iteration`: its `name` (`RangeError`; the
+ * error's own `name`, which a minifier leaves alone, not its constructor's) and message.
  *
- * @param cfg A config with a `SOLVER` node.
- * @param options The number of rows.
- * @returns The curve's runs; the first raising iteration is found when it is made, by probing
- * the ends of each computed run (a schedule raises from some iteration of a run to its end).
- * @throws {RangeError | TypeError} If the scheduler cannot be built (as
- * {@linkcode buildLrScheduler}), or `rows` is not a positive safe integer.
- *
- * @example The 1x schedule's runs
- * ```ts
- * import { getCfg, lrCurveRuns } from "@lrspec/lrspec";
- * import assert from "node:assert/strict";
- *
- * const cfg = getCfg();
- * Object.assign(cfg.SOLVER, { BASE_LR: 0.02, STEPS: [60000, 80000], MAX_ITER: 90000 });
- * const curve = lrCurveRuns(cfg);
- * const runs = [...curve.runs(0, curve.rows)].map((r) => [r.start, r.end, r.constant]);
- * assert.deepEqual(runs, [[0, 1000, false], [1000, 60000, true], [60000, 80000, true], [80000, 90001, true]]);
- * ```
+ * @param iteration The first iteration that raises.
+ * @param e What was thrown.
+ * @returns The curve's error.
  */
-export function lrCurveRuns(
-  cfg: { SOLVER: CurveSolverConfig },
-  options: LrCurveRunsOptions = {},
-): CurveRuns {
-  const groups = paramGroupLrs(cfg);
-  const maxIter = cfg.SOLVER.MAX_ITER;
-  const rows = options.rows ?? maxIter + 1;
-  if (!Number.isSafeInteger(rows) || rows < 1) {
-    throw new RangeError(`lrCurveRuns: \`rows\` must be a positive safe integer: got ${rows}`);
-  }
-  const warnings: string[] = [];
-  const optimizer = { paramGroups: groups.map((g) => ({ lr: g.lr })) };
-  const scheduler = buildLrScheduler(cfg, optimizer, {
-    ...options.releases,
-    onWarning: (w) => warnings.push(w),
-  });
-  const columns = groups.map((g) => g.name);
-  if (scheduler instanceof LRMultiplier && scheduler.getLr === LRMultiplier.prototype.getLr) {
-    return multiplierRuns(scheduler, columns, rows, warnings);
-  }
-  return steppedRuns({
-    columns,
-    rows,
-    warnings,
-    start: () => {
-      const fresh = { paramGroups: groups.map((g) => ({ lr: g.lr })) };
-      const s: LRScheduler = buildLrScheduler(cfg, fresh, {
-        ...options.releases,
-        onWarning: () => {},
-      });
-      return {
-        values: (out) => fresh.paramGroups.forEach((g, i) => (out[i] = g.lr)),
-        step: () => s.step(),
-      };
-    },
-  });
-}
-
-/** The runs of an `LRMultiplier`: `runAt` for constant stretches, `sampleLr` for the rest. */
-function multiplierRuns(
-  scheduler: LRMultiplier,
-  columns: readonly string[],
-  rows: number,
-  warnings: readonly string[],
-): CurveRuns {
-  const baseLrs = scheduler.baseLrs.slice();
-  const cursor = new ScheduleCursor(scheduler.multiplier, { numUpdates: scheduler.maxIter });
-  const check = (out: Float64Array, n: number, from: number) => {
-    for (let k = 0; k < n; k++) {
-      if (out[k]! - out[k]! !== 0) {
-        throw new RangeError(
-          `LRMultiplier: the learning rate at iteration ${from + k} is ${out[k]}`,
-        );
-      }
-    }
-  };
-  const runs = (from: number, to: number, limit: number) =>
-    cursorRuns(
-      cursor,
-      from,
-      Math.min(to, limit),
-      (v) => baseLrs.map((b) => b * v),
-      (c, a, b, out) => {
-        sampleLr(scheduler, { from: a, to: b, group: c, out });
-        check(out, b - a, a);
-      },
-    );
-  const error = firstError(runs(0, rows, rows), columns.length, (iteration) => {
-    // The error stepping raises there: a fresh scheduler stepped to it.
-    try {
-      new LRMultiplier({
-        optimizer: { paramGroups: baseLrs.map((lr) => ({ lr, initialLr: lr })) },
-        multiplier: scheduler.multiplier,
-        maxIter: scheduler.maxIter,
-        lastIter: iteration - 1,
-      });
-    } catch (e) {
-      return errorAt(iteration, e);
-    }
-    return undefined;
-  });
-  const limit = error ? error.iteration : rows;
-  return { columns, rows, error, warnings, runs: (from, to) => runs(from, to, limit) };
+export function errorAt(iteration: number, e: unknown): CurveError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { iteration, name: err.name, message: err.message };
 }
 
 /**
@@ -270,6 +150,54 @@ function firstError(
     }
   }
   return undefined;
+}
+
+/** Options of {@linkcode cursorCurveRuns}. */
+export interface CursorCurveRunsOptions {
+  /** The cursor over the schedule's change points (its `numUpdates` iterations). */
+  cursor: ScheduleCursor;
+  /** The column names. */
+  columns: readonly string[];
+  /** The number of iterations (rows). */
+  rows: number;
+  /** The value of each column on a constant stretch where the schedule's value is `value`. */
+  constant: (value: number) => readonly number[];
+  /** Writes a column's values for iterations `[from, to)` of a computed stretch (may throw). */
+  fill: CurveRun["fill"];
+  /** What stepping raises at `iteration` (undefined: nothing, or unknown). */
+  errorAt: (iteration: number) => CurveError | undefined;
+  /**
+   * What the schedule warned while being built.
+   * @default {[]}
+   */
+  warnings?: readonly string[];
+}
+
+/**
+ * The curve of a schedule whose change points a {@linkcode ScheduleCursor} knows, as runs: a
+ * constant run per constant stretch (nothing computed per iteration), a computed run (`fill`)
+ * per stretch the schedule computes iteration by iteration. The first raising iteration is found
+ * when the curve is made, by probing the ends of each computed run.
+ *
+ * Every family with a plan (`schedules/fast/plan.ts`) makes its curve this way: fvcore's
+ * `ParamScheduler`s ({@linkcode paramSchedulerRuns}), detectron2's `LRMultiplier`.
+ *
+ * @param options The cursor, the columns and rows, how to fill a computed stretch.
+ * @returns The curve's runs.
+ */
+export function cursorCurveRuns(options: CursorCurveRunsOptions): CurveRuns {
+  const { cursor, columns, rows, constant, fill } = options;
+  const runs = (from: number, to: number, limit: number) =>
+    cursorRuns(cursor, from, Math.min(to, limit), constant, fill);
+  const error = firstError(runs(0, rows, rows), columns.length, options.errorAt);
+  const limit = error ? error.iteration : rows;
+  return {
+    columns,
+    rows,
+    error,
+    warnings: options.warnings ?? [],
+    runs: (from, to) => runs(from, to, limit),
+  };
 }
 
 /** Options of {@linkcode paramSchedulerRuns}. */
@@ -329,26 +257,22 @@ export function paramSchedulerRuns(
     );
   }
   if (scale !== undefined) sample(scheduler, { numUpdates, from: 0, to: 0, scale }); // validates
-  const columns = [options.column ?? "value"];
   const scaled = scale === undefined ? {} : { scale };
-  const runs = (from: number, to: number, limit: number) =>
-    cursorRuns(
-      cursor,
-      from,
-      Math.min(to, limit),
-      (v) => [scale === undefined ? v : scale * v],
-      (_c, a, b, out) => void sample(scheduler, { numUpdates, from: a, to: b, out, ...scaled }),
-    );
-  const error = firstError(runs(0, rows, rows), 1, (iteration) => {
-    try {
-      scheduler.at(iteration / numUpdates);
-    } catch (e) {
-      return errorAt(iteration, e);
-    }
-    return undefined;
+  return cursorCurveRuns({
+    cursor,
+    columns: [options.column ?? "value"],
+    rows,
+    constant: (v) => [scale === undefined ? v : scale * v],
+    fill: (_c, a, b, out) => void sample(scheduler, { numUpdates, from: a, to: b, out, ...scaled }),
+    errorAt: (iteration) => {
+      try {
+        scheduler.at(iteration / numUpdates);
+      } catch (e) {
+        return errorAt(iteration, e);
+      }
+      return undefined;
+    },
   });
-  const limit = error ? error.iteration : rows;
-  return { columns, rows, error, warnings: [], runs: (from, to) => runs(from, to, limit) };
 }
 
 /** A scheduler that can only be stepped, for {@linkcode steppedRuns}. */
@@ -449,6 +373,84 @@ export function steppedRuns(options: SteppedRunsOptions): CurveRuns {
     error,
     warnings: options.warnings ?? [],
     runs: (from, to) => runs(from, to, limit),
+  };
+}
+
+/** Options of {@linkcode valuesRuns}. */
+export interface ValuesRunsOptions {
+  /**
+   * The column's name.
+   * @default {"lr"}
+   */
+  column?: string;
+  /**
+   * The number of rows, when more than the values: the rows past them raise (`error`).
+   * @default {values.length}
+   */
+  rows?: number;
+  /**
+   * The first iteration without a value (set when `rows` exceeds the values).
+   * @default {undefined}
+   */
+  error?: CurveError;
+  /**
+   * What the schedule warned.
+   * @default {[]}
+   */
+  warnings?: readonly string[];
+}
+
+/**
+ * Values already in memory (a trainer's learning rate per step, a schedule stepped once) as a
+ * curve: rows `0 … values.length − 1`, equal neighbours as constant runs (a step schedule
+ * costs its steps to write, draw and compare), the rest as computed runs. The one way every
+ * family turns values into runs.
+ *
+ * @param values The values (not copied: do not change them afterwards).
+ * @param options The column's name; more rows, with the error they raise.
+ * @returns The curve.
+ *
+ * @example
+ * ```ts
+ * import { valuesRuns } from "@lrspec/lrspec";
+ * import assert from "node:assert/strict";
+ *
+ * const curve = valuesRuns(new Float64Array([0.1, 0.1, 0.1, 0.01, 0.005]));
+ * const runs = [...curve.runs(0, curve.rows)].map((r) => [r.start, r.end, r.constant]);
+ * assert.deepEqual(runs, [[0, 3, true], [3, 5, false]]);
+ * ```
+ */
+export function valuesRuns(values: Float64Array, options: ValuesRunsOptions = {}): CurveRuns {
+  const rows = options.rows ?? values.length;
+  const limit = Math.min(values.length, rows);
+  function* runs(from: number, to: number): Generator<CurveRun> {
+    to = Math.min(to, limit);
+    for (let i = from; i < to;) {
+      let j = i + 1;
+      while (j < to && Object.is(values[j], values[i])) j++;
+      const start = i;
+      if (j - i >= 2) {
+        yield constantRun(start, j, [values[i]!]);
+      } else {
+        while (j < to && !(j + 1 < to && Object.is(values[j], values[j + 1]))) j++;
+        yield {
+          start,
+          end: j,
+          constant: false,
+          monotone: false,
+          values: [],
+          fill: (_c, a, b, out) => out.set(values.subarray(a, b)),
+        };
+      }
+      i = j;
+    }
+  }
+  return {
+    columns: [options.column ?? "lr"],
+    rows,
+    error: options.error,
+    warnings: options.warnings ?? [],
+    runs,
   };
 }
 

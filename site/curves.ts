@@ -8,9 +8,16 @@
  * @module
  */
 
-import { type CurveRun, type CurveRuns, RUN_CHUNK, type Stepper } from "../curve/runs.ts";
+import {
+  type CurveRun,
+  type CurveRuns,
+  errorAt,
+  RUN_CHUNK,
+  type Stepper,
+  valuesRuns,
+} from "../curve/runs.ts";
 import type { CurveError } from "../curve/curve.ts";
-import { pyFloatRepr } from "../config/python.ts";
+import { pyFloatRepr } from "../schedules/python.ts";
 import { ulpDistance } from "../schedules/math.ts";
 
 /** Curves up to this many rows are held in memory once read value by value (hover). */
@@ -67,16 +74,21 @@ export function materialize(curve: CurveRuns): Float64Array[] {
 }
 
 /**
- * The curve as `lrspec curve` writes it: `iter,<columns>` and one row per iteration, values in
- * Python's `repr` (the fixtures' format); from the first raising iteration on, empty values and
- * an `error` column with the error's class.
+ * The curve as `lrspec curve` writes it, byte for byte: `<index>,<columns>` and one row per
+ * row, numbered as the view numbers them (`iter` from 0, the Trainer's `step` from 1, timm's
+ * `epoch`), values in Python's `repr` (the fixtures' format); from the first raising row on,
+ * empty values and an `error` column with the error's class.
  *
- * @param curve The curve.
- * @param keyName The first column's name.
+ * @param curve The curve: a view (its `indexColumn` and `firstIndex`), or bare runs (`iter`
+ * from 0).
  * @returns The CSV text.
  */
-export function curveCsv(curve: CurveRuns, keyName = "iter"): string {
+export function curveCsv(
+  curve: CurveRuns & { readonly indexColumn?: string; readonly firstIndex?: number },
+): string {
   const error = curve.error;
+  const first = curve.firstIndex ?? 0;
+  const keyName = curve.indexColumn ?? "iter";
   const header = [keyName, ...curve.columns, ...(error ? ["error"] : [])].join(",");
   const parts: string[] = [header + "\n"];
   const width = curve.columns.length;
@@ -84,7 +96,7 @@ export function curveCsv(curve: CurveRuns, keyName = "iter"): string {
   for (const run of curve.runs(0, curve.rows)) {
     if (run.constant) {
       const tail = run.values.map(pyFloatRepr).join(",") + (error ? ",\n" : "\n");
-      for (let i = run.start; i < run.end; i++) parts.push(`${i},${tail}`);
+      for (let i = run.start; i < run.end; i++) parts.push(`${i + first},${tail}`);
       continue;
     }
     for (let a = run.start; a < run.end; a += RUN_CHUNK) {
@@ -92,7 +104,7 @@ export function curveCsv(curve: CurveRuns, keyName = "iter"): string {
       for (let c = 0; c < width; c++) run.fill(c, a, b, buffers[c]!);
       const rows: string[] = [];
       for (let k = 0; k < b - a; k++) {
-        let row = String(a + k);
+        let row = String(a + k + first);
         for (let c = 0; c < width; c++) row += "," + pyFloatRepr(buffers[c]![k]!);
         rows.push(error ? row + ",\n" : row + "\n");
       }
@@ -102,7 +114,7 @@ export function curveCsv(curve: CurveRuns, keyName = "iter"): string {
   if (error) {
     const empty = ",".repeat(width);
     for (let i = error.iteration; i < curve.rows; i++) {
-      parts.push(`${i}${empty},${error.name}\n`);
+      parts.push(`${i + first}${empty},${error.name}\n`);
     }
   }
   return parts.join("");
@@ -224,36 +236,6 @@ export function headline(curve: CurveRuns): CurveRuns {
 }
 
 /**
- * Values already in memory (a trainer's learning rate per step) as a curve: rows `0 … n − 1`,
- * one computed run.
- *
- * @param values The values.
- * @param column The column's name.
- * @returns The curve.
- */
-export function arrayRuns(values: Float64Array, column = "lr"): CurveRuns {
-  const rows = values.length;
-  return {
-    columns: [column],
-    rows,
-    error: undefined,
-    warnings: [],
-    *runs(from, to) {
-      const end = Math.min(to, rows);
-      if (from >= end) return;
-      yield {
-        start: from,
-        end,
-        constant: false,
-        monotone: false,
-        values: [],
-        fill: (_c, a, b, out) => out.set(values.subarray(a, b)),
-      };
-    },
-  };
-}
-
-/**
  * A schedule that can only be stepped, stepped once into memory: the values of `steppedRuns`
  * (`curve/runs.ts`) and the same first raising iteration, in one pass instead of one to find the
  * error and another per drawing — the page draws, hovers and exports the same curve many times.
@@ -275,13 +257,15 @@ export function steppedValues(
     try {
       stepper.step();
     } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      error = { iteration: i, name: err.constructor.name, message: err.message };
+      error = errorAt(i, e);
       break;
     }
     stepper.values(row);
     values[i] = row[0]!;
   }
-  const curve = arrayRuns(error ? values.subarray(0, error.iteration) : values, options.column);
-  return { ...curve, rows, error };
+  return valuesRuns(error ? values.subarray(0, error.iteration) : values, {
+    column: options.column,
+    rows,
+    ...(error ? { error } : {}),
+  });
 }

@@ -9,12 +9,11 @@ import {
   paramSchedulerRuns,
   steppedRuns,
 } from "../mod.ts";
-import type { CurveRuns } from "../curve/runs.ts";
+import { type CurveRuns, valuesRuns } from "../curve/runs.ts";
 import { loadConfig } from "../config/yaml.ts";
 import { main } from "../cli/main.ts";
 import { ulpDistance } from "../schedules/math.ts";
 import {
-  arrayRuns,
   curveCsv,
   differenceRuns,
   headline,
@@ -122,7 +121,7 @@ test("differenceRuns: |a − b| or the ULP distance, constant where both are", a
   });
 });
 
-test("headline and arrayRuns", () => {
+test("headline and valuesRuns", () => {
   const cfg = getCfg();
   Object.assign(cfg.SOLVER, { BIAS_LR_FACTOR: 2.0, MAX_ITER: 10, WARMUP_ITERS: 2, STEPS: [5] });
   const two: CurveRuns = lrCurveRuns(cfg);
@@ -130,11 +129,23 @@ test("headline and arrayRuns", () => {
   assert.deepEqual(one.columns, ["lr"]);
   assert.deepEqual([...materialize(one)[0]!], [...materialize(two)[0]!]);
   const values = new Float64Array([0.1, 0.2, 0.3]);
-  const arr = arrayRuns(values, "x");
+  const arr = valuesRuns(values, { column: "x" });
   assert.deepEqual(arr.columns, ["x"]);
   assert.deepEqual([...materialize(arr)[0]!], [0.1, 0.2, 0.3]);
   assert.deepEqual([...arr.runs(3, 5)], []);
   assert.equal(curveCsv(arr), "iter,x\n0,0.1\n1,0.2\n2,0.3\n");
+  // Equal neighbours are one constant run; a view's numbering is the CSV's.
+  const steps = valuesRuns(new Float64Array([1, 1, 1, 0.5, 0.25, 0.25]));
+  assert.deepEqual([...steps.runs(0, 6)].map((r) => [r.start, r.end, r.constant]), [
+    [0, 3, true],
+    [3, 4, false],
+    [4, 6, true],
+  ]);
+  assert.deepEqual([...materialize(steps)[0]!], [1, 1, 1, 0.5, 0.25, 0.25]);
+  assert.equal(
+    curveCsv({ ...steps, indexColumn: "step", firstIndex: 1 }),
+    "step,lr\n1,1.0\n2,1.0\n3,1.0\n4,0.5\n5,0.25\n6,0.25\n",
+  );
 });
 
 test("steppedValues: steppedRuns' values and first raising iteration, in one pass", () => {

@@ -27,3 +27,6 @@ export * from "./config.ts";
 export * from "./deeplab_lr_scheduler.ts";
 export * from "./accumulation.ts";
 export * from "./sample_lr.ts";
+export * from "./curve.ts";
+export * from "./explain.ts";
+export * from "./plot.ts";

@@ -438,7 +438,7 @@ export class App {
   /** Curve `i` as `lrspec curve` writes it; undefined when it has no curve. */
   csv(i: number): string | undefined {
     const curve = this.built[i]?.curve;
-    return curve ? curveCsv(curve.runs) : undefined;
+    return curve ? curveCsv(curve.view) : undefined;
   }
 
   #showPanel(): void {

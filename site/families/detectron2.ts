@@ -11,18 +11,13 @@
  */
 
 import * as detectron2 from "../../schedules/detectron2/mod.ts";
-import { autoScaleWorkers } from "../../schedules/detectron2/config.ts";
-import type { Detectron2Config } from "../../schedules/detectron2/defaults.ts";
-import { buildLrScheduler, LR_SCHEDULER_NAMES } from "../../schedules/detectron2/build.ts";
-import { paramGroupLrs } from "../../curve/curve.ts";
+import { LR_SCHEDULER_NAMES } from "../../schedules/detectron2/build.ts";
 import { CfgNode, DEEPLAB_CONFIG } from "../../config/cfg_node.ts";
 import { parseConfig } from "../../config/yaml.ts";
-import { lrCurveRuns } from "../../curve/runs.ts";
-import { explainSchedule, formatLr, scheduleEvents } from "../../curve/explain.ts";
+import { detectron2View } from "../../views/detectron2.ts";
 import type { FieldSpec, SiteSchema } from "../schema.ts";
 import { fieldOfError } from "../fields.ts";
 import {
-  type CurveMark,
   type Family,
   type Field,
   FieldError,
@@ -31,7 +26,9 @@ import {
   type ScheduleDef,
   type ScheduleInput,
   type SiteCurve,
+  siteCurve,
   sliderFor,
+  viewFieldError,
 } from "./family.ts";
 import { lrSchedulerRunner } from "./runners.ts";
 
@@ -123,52 +120,18 @@ export function splitOpts(text: string): string[] {
   return out;
 }
 
-/** The curve, marks and explanation of a config, as `lrspec plot` and `explain` show them. */
-export function configCurve(cfg: Detectron2Config): SiteCurve {
-  const s = cfg.SOLVER;
-  const lr = s.BASE_LR;
-  if (typeof lr === "number" && lr < 0) {
-    throw new RangeError(
-      `\`cfg.SOLVER.BASE_LR\` must be >= 0: got ${lr} (torch's optimizers raise "Invalid learning rate")`,
-    );
-  }
-  // detectron2's own errors first (lrCurveRuns would name its row count for a bad MAX_ITER).
-  buildLrScheduler(cfg, { paramGroups: paramGroupLrs(cfg).map((g) => ({ lr: g.lr })) }, {
-    onWarning: () => {},
-  });
-  const runs = lrCurveRuns(cfg);
-  const events = scheduleEvents(cfg);
-  const marks: CurveMark[] = [];
-  if (events.warmupEnd > 0) marks.push({ iteration: events.warmupEnd, what: "warmup" });
-  for (const step of events.steps) marks.push({ iteration: step, what: `×${formatLr(s.GAMMA)}` });
-  const notes = [...new Set(runs.warnings)].map((w) => `detectron2 warns: ${w}`);
-  if (runs.error) {
-    notes.push(
-      `the scheduler raises at iteration ${runs.error.iteration}, as detectron2's does: ${runs.error.message}`,
-    );
-  }
-  return { runs, xLabel: "iteration", marks, explain: explainSchedule(cfg), notes };
-}
-
-/** Applies `workers` (auto_scale_workers) when set; returns the config and a note. */
-function scaled(cfg: Detectron2Config, workers: string | undefined): [Detectron2Config, string[]] {
-  const text = (workers ?? "").trim();
-  if (text === "") return [cfg, []];
-  const n = Number(text);
-  if (!/^\d+$/.test(text)) {
+/** The page's `workers` field: a positive integer, or empty (not rescaled). */
+function workersOf(text: string | undefined): number | undefined {
+  const t = (text ?? "").trim();
+  if (t === "") return undefined;
+  const n = Number(t);
+  if (!/^\d+$/.test(t) || !Number.isSafeInteger(n) || n < 1) {
     throw new FieldError(
-      `\`workers\` must be a positive integer: got ${JSON.stringify(text)}`,
+      `\`workers\` must be a positive integer: got ${JSON.stringify(t)}`,
       "workers",
     );
   }
-  const notes = cfg.SOLVER.REFERENCE_WORLD_SIZE === 0
-    ? ["SOLVER.REFERENCE_WORLD_SIZE is 0, so `workers` changes nothing"]
-    : [];
-  try {
-    return [autoScaleWorkers(cfg, n), notes];
-  } catch (e) {
-    throw new FieldError((e as Error).message, "workers");
-  }
+  return n;
 }
 
 /** Runs `f`, turning its error into a FieldError about the field it names (else `fallback`). */
@@ -208,14 +171,21 @@ function configSource(schema: SiteSchema): ScheduleDef {
         i % 2 === 0 && /POLY_LR/.test(o) ||
         i % 2 === 1 && opts[i - 1] === "SOLVER.LR_SCHEDULER_NAME" && /WarmupPolyLR/.test(o)
       );
-      return located(names, undefined, () => {
-        const node = CfgNode.getCfg({ extensions: deeplab ? [DEEPLAB_CONFIG] : [] })
-          .mergeFromList(opts);
-        const [cfg, notes] = scaled(node.toConfig(), input.values.workers);
-        const curve = configCurve(cfg);
-        curve.notes.unshift(...notes);
-        return curve;
-      });
+      const numWorkers = workersOf(input.values.workers);
+      const node = located(
+        names,
+        undefined,
+        () => CfgNode.getCfg({ extensions: deeplab ? [DEEPLAB_CONFIG] : [] }).mergeFromList(opts),
+      );
+      try {
+        const view = detectron2View(node.toConfig(), {
+          path: "get_cfg()",
+          ...(numWorkers !== undefined ? { numWorkers } : {}),
+        });
+        return siteCurve(view);
+      } catch (e) {
+        throw viewFieldError(e, (key) => (names.includes(key) ? key : undefined), "workers");
+      }
     },
   };
 }
@@ -317,21 +287,14 @@ function yamlSource(): ScheduleDef {
             if (!/has no VERSION/.test(w)) notes.push(w);
           },
         });
-        const [cfg, scaleNotes] = scaled(loaded.cfg, input.values.workers);
-        let curve: SiteCurve;
-        try {
-          curve = configCurve(cfg);
-        } catch (e) {
-          // Where the key's value came from: the file and line, as `lrspec` says it.
-          const message = (e as Error).message;
-          const key = /SOLVER\.[A-Z_]+/.exec(message)?.[0];
-          const source = key ? loaded.node.get(key)?.source : undefined;
-          throw new FieldError(
-            source ? `${source.file}:${source.line}: ${message}` : `${fileName}: ${message}`,
-            "yaml",
-          );
-        }
-        curve.notes.unshift(...notes, ...scaleNotes);
+        const numWorkers = workersOf(input.values.workers);
+        const view = detectron2View(loaded.cfg, {
+          path: fileName,
+          node: loaded.node,
+          ...(numWorkers !== undefined ? { numWorkers } : {}),
+        });
+        const curve = siteCurve(view);
+        curve.notes.unshift(...notes);
         return curve;
       });
     },

@@ -7,6 +7,7 @@
  */
 
 import type { CurveRuns } from "../../curve/runs.ts";
+import { placeOf, type ScheduleView } from "../../views/view.ts";
 import type { FieldSpec, FieldType, ScheduleFilter, ScheduleSpec, SiteSchema } from "../schema.ts";
 import { fieldValue, pythonValue, snakeCase } from "../fields.ts";
 
@@ -54,7 +55,9 @@ export interface CurveMark {
 
 /** A schedule's curve, built by the library, with what the page says about it. */
 export interface SiteCurve {
-  /** The values, as runs (constant stretches cost nothing to draw). */
+  /** The family's view (`views/`): what `lrspec` shows of the same schedule. */
+  view: ScheduleView;
+  /** The values, as runs (constant stretches cost nothing to draw): the view's. */
   runs: CurveRuns;
   /** What the x axis counts (`iteration`, `step`, `epoch`). */
   xLabel: string;
@@ -64,6 +67,45 @@ export interface SiteCurve {
   explain: string;
   /** The schedule's own warnings and notes. */
   notes: string[];
+}
+
+/**
+ * The page's curve of a view: its runs, its unit on the x axis, its marks, its words.
+ *
+ * @param view The family's view.
+ * @param call The upstream call that makes the same schedule, shown after the explanation.
+ * @returns The curve.
+ */
+export function siteCurve(view: ScheduleView, call?: string): SiteCurve {
+  const words = view.explain();
+  return {
+    view,
+    runs: view,
+    xLabel: view.unit,
+    marks: view.marks.map((m) => ({ ...m })),
+    explain: call === undefined ? words : words ? `${words}\n\n${call}` : call,
+    notes: [...view.notes],
+  };
+}
+
+/**
+ * A view's error as a {@linkcode FieldError}: beside the field its place names (the key as the
+ * form names it, through `fieldOf`), else beside `fallback`.
+ *
+ * @param error What the view threw.
+ * @param fieldOf The form's field for a key the view names (`SOLVER.BASE_LR`, `--dataset-size`).
+ * @param fallback The field for the rest (the text area the file was pasted in).
+ * @returns The error to show.
+ */
+export function viewFieldError(
+  error: unknown,
+  fieldOf: (key: string) => string | undefined,
+  fallback: string | undefined,
+): FieldError {
+  if (error instanceof FieldError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const key = placeOf(error)?.key;
+  return new FieldError(message, (key === undefined ? undefined : fieldOf(key)) ?? fallback);
 }
 
 /** An error about one field (or, without `field`, about the schedule as a whole). */
@@ -107,14 +149,15 @@ export interface Runner {
   /** Page settings the form adds (`lr`, `steps`). */
   page: Field[];
   /**
-   * The curve of a schedule made by `make` from `options` (the form's library options), with the
+   * The view of a schedule made by `make` from `options` (the form's library options), with the
    * page settings `page`.
    */
-  curve(
+  view(
     make: (options: Record<string, unknown>) => unknown,
     options: Record<string, unknown>,
     page: Record<string, unknown>,
-  ): SiteCurve;
+    schedule: { family: string; path: string },
+  ): ScheduleView;
 }
 
 /** A family of schedules. */
@@ -330,12 +373,11 @@ export function familySchedules(family: Family, schema: SiteSchema): ScheduleDef
         fields,
         build(input) {
           const { options, page } = readFields(fields, input.values);
-          const curve = runner.curve(create, options, page);
-          if (family.python) {
-            const call = family.python(spec.name, options);
-            curve.explain = curve.explain ? `${curve.explain}\n\n${call}` : call;
-          }
-          return curve;
+          const view = runner.view(create, options, page, {
+            family: family.id,
+            path: spec.name,
+          });
+          return siteCurve(view, family.python?.(spec.name, options));
         },
       });
     }

@@ -7,22 +7,17 @@
  */
 
 import * as hf from "../../schedules/hf/mod.ts";
-import { explainTrainerSchedule, trainerLrs, trainerSchedule } from "../../schedules/hf/trainer.ts";
-import type { TrainingArguments } from "../../schedules/hf/training_args.ts";
-import { parseYaml } from "../../config/yaml.ts";
-import { toJs } from "../../config/python.ts";
-import { arrayRuns } from "../curves.ts";
-import { fieldOfError } from "../fields.ts";
+import { hfView, readTrainingArguments as readTrainingArgumentsFile } from "../../views/hf.ts";
 import type { SiteSchema } from "../schema.ts";
 import {
-  type CurveMark,
   type Family,
   type Field,
-  FieldError,
   optionField,
   pythonCall,
   readFields,
   type ScheduleDef,
+  siteCurve,
+  viewFieldError,
 } from "./family.ts";
 import { lrSchedulerRunner } from "./runners.ts";
 
@@ -37,20 +32,14 @@ const EXAMPLE_ARGS = `{
 `;
 
 /**
- * A `TrainingArguments` text: JSON, else YAML as PyYAML reads it (`HfArgumentParser.
- * parse_yaml_file` uses `yaml.safe_load`: YAML 1.1, where `1e-5` is a string).
+ * A `TrainingArguments` text (JSON, else YAML as PyYAML reads it), as the CLI reads a file.
+ *
+ * @param text The text.
+ * @returns The mapping.
+ * @throws {SyntaxError | TypeError} As `lrspec --hf`.
  */
-export function readTrainingArguments(text: string): TrainingArguments {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = toJs(parseYaml(text, { fileName: "training_args" }));
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new TypeError("TrainingArguments: expected an object of fields (JSON or YAML)");
-  }
-  return value as TrainingArguments;
+export function readTrainingArguments(text: string): Record<string, unknown> {
+  return readTrainingArgumentsFile("TrainingArguments", text).value;
 }
 
 /** The Trainer: `TrainingArguments` and a dataset size. */
@@ -73,7 +62,6 @@ function trainerSource(schema: SiteSchema): ScheduleDef {
       optionField(f, examples[f.name])
     ),
   ];
-  const names = fields.map((f) => f.name);
   return {
     id: "hf/Trainer",
     family: "hf",
@@ -93,42 +81,23 @@ function trainerSource(schema: SiteSchema): ScheduleDef {
     fields,
     build(input) {
       const { options } = readFields(fields.slice(1), input.values);
-      let args: TrainingArguments;
+      const FIELDS: Record<string, string> = {
+        "--dataset-size": "datasetSize",
+        "--num-processes": "numProcesses",
+        "--allow-new-keys": "allowExtraKeys",
+      };
       try {
-        args = readTrainingArguments(input.values.args ?? "");
+        const view = hfView(input.values.args ?? "", {
+          path: "TrainingArguments",
+          datasetSize: options.datasetSize as number | undefined,
+          ...(options.numProcesses !== undefined
+            ? { numProcesses: options.numProcesses as number }
+            : {}),
+          allowExtraKeys: options.allowExtraKeys === true,
+        });
+        return siteCurve(view);
       } catch (e) {
-        throw new FieldError((e as Error).message, "args");
-      }
-      try {
-        const { datasetSize, numProcesses, ...rest } = options;
-        const plan = trainerSchedule(
-          args,
-          {
-            datasetSize: datasetSize as number,
-            ...(numProcesses !== undefined ? { numProcesses: numProcesses as number } : {}),
-          },
-          rest,
-        );
-        const runs = arrayRuns(trainerLrs(plan));
-        const marks: CurveMark[] = [];
-        if (plan.numWarmupSteps > 0) marks.push({ iteration: plan.numWarmupSteps, what: "warmup" });
-        const epochs = Math.ceil(plan.maxSteps / plan.numUpdateStepsPerEpoch);
-        if (epochs > 1 && epochs <= 12) {
-          for (let e = 1; e < epochs; e++) {
-            marks.push({ iteration: e * plan.numUpdateStepsPerEpoch, what: `epoch ${e + 1}` });
-          }
-        }
-        return {
-          runs,
-          xLabel: "optimizer step",
-          marks,
-          explain: explainTrainerSchedule(plan),
-          notes: plan.notes,
-        };
-      } catch (e) {
-        if (e instanceof FieldError) throw e;
-        const message = (e as Error).message;
-        throw new FieldError(message, fieldOfError(message, names) ?? "args");
+        throw viewFieldError(e, (key) => FIELDS[key], "args");
       }
     },
   };

@@ -205,8 +205,20 @@ test("hf: TrainingArguments as JSON, or YAML as PyYAML reads it", () => {
     num_train_epochs: 1,
   });
   assert.deepEqual(readTrainingArguments("learning_rate: 2e-5\n"), { learning_rate: "2e-5" });
-  assert.throws(() => readTrainingArguments("[1, 2]"), /expected an object/);
+  assert.throws(() => readTrainingArguments("[1, 2]"), /expected a mapping/);
   const trainer = defs.get("hf/Trainer")!;
+  // As `lrspec --hf` says it: PyYAML's cause and the fix, beside the text, with the line.
+  assert.throws(
+    () =>
+      trainer.build({
+        values: { ...initial("hf/Trainer"), args: "num_train_epochs: 1\nlearning_rate: 2e-5\n" },
+        files: {},
+      }),
+    (e: unknown) =>
+      e instanceof FieldError && e.field === "args" &&
+      /^TrainingArguments:2: learning_rate is the string "2e-5": PyYAML/.test(e.message) &&
+      /write 2\.0e-5/.test(e.message),
+  );
   assert.throws(
     () =>
       trainer.build({

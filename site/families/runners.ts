@@ -7,6 +7,7 @@
  */
 
 import { paramSchedulerRuns } from "../../curve/runs.ts";
+import { curveView } from "../../views/view.ts";
 import { steppedValues } from "../curves.ts";
 import type { ParamSchedulerLike } from "../../schedules/fvcore/param_scheduler.ts";
 import { countSetting, type Field, numberSetting, pageField, type Runner } from "./family.ts";
@@ -54,7 +55,7 @@ export function lrSchedulerRunner(
         options.steps,
       ),
     ],
-    curve(make, opts, page) {
+    view(make, opts, page, schedule) {
       const lr = numberSetting(page, "lr");
       const steps = countSetting(page, "steps", MAX_STEPPED);
       const fresh = () => {
@@ -73,7 +74,7 @@ export function lrSchedulerRunner(
           };
         },
       });
-      return { runs, xLabel: options.xLabel ?? "step", marks: [], explain: "", notes: [] };
+      return curveView(runs, { ...schedule, unit: options.xLabel ?? "step" });
     },
   };
 }
@@ -98,7 +99,7 @@ export function paramSchedulerRunner(): Runner {
         "1",
       ),
     ],
-    curve(make, opts, page) {
+    view(make, opts, page, schedule) {
       const iterations = countSetting(page, "iterations", Number.MAX_SAFE_INTEGER);
       const scale = numberSetting(page, "scale");
       const scheduler = make(opts) as ParamSchedulerLike;
@@ -107,7 +108,7 @@ export function paramSchedulerRunner(): Runner {
         column: "value",
         ...(scale === 1 ? {} : { scale }),
       });
-      return { runs, xLabel: "iteration", marks: [], explain: "", notes: [] };
+      return curveView(runs, { ...schedule, unit: "iteration" });
     },
   };
 }
@@ -122,7 +123,7 @@ export function paramSchedulerRunner(): Runner {
 export function stepFunctionRunner(options: { steps: string }): Runner {
   return {
     page: [pageField("steps", "The last step count drawn (rows 0 … steps).", options.steps)],
-    curve(make, opts, page) {
+    view(make, opts, page, id) {
       const steps = countSetting(page, "steps", MAX_STEPPED);
       const schedule = make(opts) as (count: number) => number;
       const runs = steppedValues({
@@ -138,7 +139,7 @@ export function stepFunctionRunner(options: { steps: string }): Runner {
           };
         },
       });
-      return { runs, xLabel: "step", marks: [], explain: "", notes: [] };
+      return curveView(runs, { ...id, unit: "step" });
     },
   };
 }

@@ -7,19 +7,17 @@
  */
 
 import * as timm from "../../schedules/timm/mod.ts";
-import { explainTimmSchedule, timmTrainSchedule } from "../../schedules/timm/train.ts";
 import type { TimmArgs } from "../../schedules/timm/scheduler_factory.ts";
 import { parseYaml } from "../../config/yaml.ts";
 import { toJs } from "../../config/python.ts";
-import { arrayRuns, steppedValues } from "../curves.ts";
-import { fieldOfError } from "../fields.ts";
+import { curveView } from "../../views/view.ts";
+import { timmView } from "../../views/timm.ts";
+import { steppedValues } from "../curves.ts";
 import type { SiteSchema } from "../schema.ts";
 import {
   countSetting,
-  type CurveMark,
   type Family,
   type Field,
-  FieldError,
   numberSetting,
   optionField,
   pageField,
@@ -27,6 +25,8 @@ import {
   readFields,
   type Runner,
   type ScheduleDef,
+  siteCurve,
+  viewFieldError,
 } from "./family.ts";
 import { lrField, MAX_STEPPED, sgd } from "./runners.ts";
 
@@ -45,7 +45,7 @@ const timmRunner: Runner = {
     lrField("0.1"),
     pageField("steps", "The last `t` drawn: rows `t = 0 … steps`.", "100"),
   ],
-  curve(make, options, page) {
+  view(make, options, page, schedule) {
     const lr = numberSetting(page, "lr");
     const steps = countSetting(page, "steps", MAX_STEPPED);
     const byUpdate = options.tInEpochs === false;
@@ -70,7 +70,7 @@ const timmRunner: Runner = {
         };
       },
     });
-    return { runs, xLabel: byUpdate ? "update" : "epoch", marks: [], explain: "", notes: [] };
+    return curveView(runs, { ...schedule, unit: byUpdate ? "update" : "epoch" });
   },
 };
 
@@ -109,7 +109,6 @@ function trainSource(schema: SiteSchema): ScheduleDef {
     page: false,
   };
   const fields: Field[] = [argsField, ...docs.map((f) => optionField(f))];
-  const names = fields.map((f) => f.name);
   return {
     id: "timm/train",
     family: "timm",
@@ -128,34 +127,22 @@ function trainSource(schema: SiteSchema): ScheduleDef {
       }
     },
     build(input) {
-      let args: TimmArgs;
-      try {
-        args = readTimmArgs(input.values.args ?? "");
-      } catch (e) {
-        throw new FieldError((e as Error).message, "args");
-      }
       const { options } = readFields(fields.slice(1), input.values);
+      const { updatesPerEpoch, worldSize, ...train } = options;
       try {
-        const s = timmTrainSchedule(args, options);
-        // Marks in the curve's unit: epochs, or updates (sched_on_updates).
-        const scale = s.unit === "update" ? s.updatesPerEpoch : 1;
-        const marks: CurveMark[] = [];
-        const warmup = s.kwargs.warmupEpochs ?? 0;
-        if (warmup > 0) marks.push({ iteration: warmup * scale, what: "warmup" });
-        const cooldown = s.kwargs.cooldownEpochs ?? 0;
-        const main = s.numEpochs - cooldown;
-        if (cooldown > 0 && main > 0) marks.push({ iteration: main * scale, what: "cooldown" });
-        const runs = arrayRuns(s.lrs[0] ?? new Float64Array(0));
-        return {
-          runs,
-          xLabel: s.unit,
-          marks,
-          explain: explainTimmSchedule(s),
-          notes: [],
-        };
+        const view = timmView(input.values.args ?? "", {
+          path: "args.yaml",
+          ...(updatesPerEpoch !== undefined ? { updatesPerEpoch: updatesPerEpoch as number } : {}),
+          ...(worldSize !== undefined ? { numProcesses: worldSize as number } : {}),
+          train,
+        });
+        return siteCurve(view);
       } catch (e) {
-        const message = (e as Error).message;
-        throw new FieldError(message, fieldOfError(message, names) ?? "args");
+        const FIELDS: Record<string, string> = {
+          "--updates-per-epoch": "updatesPerEpoch",
+          "--num-processes": "worldSize",
+        };
+        throw viewFieldError(e, (key) => FIELDS[key], "args");
       }
     },
   };

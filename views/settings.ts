@@ -1,6 +1,6 @@
 /**
- * Settings files of the Hugging Face and timm families: a JSON or YAML mapping read as its
- * upstream reads it (`json.load`; PyYAML's `yaml.safe_load`, YAML 1.1: `1e-5` is a string), with
+ * Settings files (a Hugging Face `TrainingArguments` file, a timm `args.yaml`, any family's
+ * JSON or YAML settings): a mapping read as its upstream reads it (`json.load`; PyYAML's `yaml.safe_load`, YAML 1.1: `1e-5` is a string), with
  * the line of every key for messages.
  *
  * @module
@@ -8,6 +8,7 @@
 
 import { parseYaml } from "../config/yaml.ts";
 import { pyClassName, type PyValue, toJs } from "../config/python.ts";
+import type { ErrorPlace } from "./view.ts";
 
 /** A mapping read from a file, with where each key was written. */
 export interface SettingsFile {
@@ -151,12 +152,13 @@ export function readSettings(
  * binary data.
  *
  * @param path The file (messages).
- * @param bytes Its contents.
+ * @param bytes Its contents (a string is taken as the text).
  * @param binaryHint What to say about a binary file (how to get a text file instead).
  * @returns The text.
  * @throws {TypeError} If the file is binary.
  */
-export function textOf(path: string, bytes: Uint8Array, binaryHint: string): string {
+export function textOf(path: string, bytes: Uint8Array | string, binaryHint: string): string {
+  if (typeof bytes === "string") return bytes;
   const zip = bytes[0] === 0x50 && bytes[1] === 0x4b; // "PK": torch.save's zip format
   const pickle = bytes[0] === 0x80 && bytes[1] !== undefined && bytes[1] <= 5;
   if (zip || pickle || bytes.subarray(0, 4096).includes(0)) {
@@ -186,4 +188,17 @@ export function fileLabel(path: string): string {
   return /^(?:args|training_args|config|trainer_config)$/.test(name) && parent !== undefined
     ? `${parent}/${name}`
     : name;
+}
+
+/**
+ * Where a key of a settings file is, for {@linkcode placed}: the file, the key's line (when it
+ * is written there), the key.
+ *
+ * @param file The file.
+ * @param key The key as the user wrote it.
+ * @returns The place.
+ */
+export function placeIn(file: SettingsFile, key: string): ErrorPlace {
+  const line = file.line(key);
+  return { file: file.path, ...(line !== undefined ? { line } : {}), key };
 }

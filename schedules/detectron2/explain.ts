@@ -6,34 +6,10 @@
  * @module
  */
 
-import { buildLrMultiplier } from "../schedules/detectron2/build.ts";
-import { pyFloatRepr } from "../config/python.ts";
+import { buildLrMultiplier } from "./build.ts";
+import { pyFloatRepr } from "../python.ts";
 import { type CurveSolverConfig, lrCurve, paramGroupLrs } from "./curve.ts";
-import type { SolverConfig } from "../schedules/detectron2/defaults.ts";
-
-/**
- * A learning rate for reading: Python's shortest repr when it has at most 7 significant digits
- * (`0.02`, `2e-05`), otherwise 6 significant digits (`0.0199997`); no trailing `.0`.
- *
- * @param x A number.
- * @returns The text.
- *
- * @example
- * ```ts
- * import { formatLr } from "@lrspec/lrspec";
- * import assert from "node:assert/strict";
- *
- * assert.equal(formatLr(0.02 * 0.001), "2e-05");
- * assert.equal(formatLr(0.00020000000000000004), "0.0002");
- * assert.equal(formatLr(0), "0");
- * ```
- */
-export function formatLr(x: number): string {
-  let r = pyFloatRepr(x);
-  const digits = r.replace(/^-/, "").replace(/e.*$/, "").replace(".", "").replace(/^0+/, "");
-  if (digits.length > 7) r = pyFloatRepr(Number(x.toPrecision(6)));
-  return r.replace(/\.0(?=$|e)/, "");
-}
+import type { SolverConfig } from "./defaults.ts";
 
 /** Python's shortest round-trip repr, without a trailing `.0` (`0.0123456789`, `2e-05`, `1`). */
 function exact(x: number): string {

@@ -1,14 +1,16 @@
 /**
- * Chart series for learning-rate curves: the curve of a config, with its warmup end and steps
- * marked.
+ * Chart series for detectron2 curves: the curve of a config, with its warmup end and steps
+ * marked (`plotSvg` draws them).
  *
  * @module
  */
 
-import type { CurveSolverConfig, LrCurve } from "../curve/curve.ts";
-import { formatLr, scheduleEvents } from "../curve/explain.ts";
-import type { SolverConfig } from "../schedules/detectron2/defaults.ts";
-import { formatIteration, type PlotMark, type PlotSeries } from "./svg.ts";
+import type { LrCurve } from "../../curve/curve.ts";
+import { formatLr } from "../../curve/format.ts";
+import { formatIteration, type PlotMark, type PlotSeries } from "../../plot/svg.ts";
+import type { CurveSolverConfig } from "./curve.ts";
+import type { SolverConfig } from "./defaults.ts";
+import { scheduleEvents } from "./explain.ts";
 
 /** Options of {@linkcode curvePlotSeries}. */
 export interface CurvePlotSeriesOptions {

@@ -1,0 +1,121 @@
+/**
+ * `lrspec diff`: where two curves differ, and by how much.
+ *
+ * @module
+ */
+
+import {
+  type Command,
+  configHelp,
+  type Context,
+  openSources,
+  otherSourcesHelp,
+  parse,
+  printHelp,
+  type ScheduleView,
+  sourceOptions,
+  UsageError,
+} from "../_args.ts";
+import { diffRuns } from "../../curve/diff.ts";
+import { formatLr } from "../../curve/format.ts";
+
+/** Differences up to this many ULPs are reported as rounding. */
+const ROUNDING_ULPS = 4;
+
+const COMMAND_NAME = "diff";
+
+/** `unit N` or `units A–B` as a source numbers its rows (`step 34`, `iterations 0–999`). */
+function rowRange(s: ScheduleView, from: number, to: number): string {
+  const [a, b] = [from + s.firstIndex, to + s.firstIndex];
+  return a === b ? `${s.unit} ${a}` : `${s.unit}s ${a}–${b}`;
+}
+
+function run(argv: string[], ctx: Context): number {
+  const command = "diff";
+  const p = parse(command, argv, sourceOptions(command));
+  if (p.help) return printHelp(COMMAND, ctx);
+  if (p.sources.length !== 2) {
+    throw new UsageError(
+      command,
+      "diff takes two schedules: A.yaml B.yaml (or --hf FILE, --timm FILE for either)",
+    );
+  }
+  const sideOpts = (i: number) => [...p.opts.both, ...(i === 0 ? p.opts.a : p.opts.b)];
+  const [a, b] = openSources(command, ctx, p, sideOpts) as [ScheduleView, ScheduleView];
+  const d = diffRuns(a, b);
+  // Differences of a few ULPs are floating-point rounding (the same formula evaluated at another
+  // progress, e.g. warmup over another MAX_ITER): summarized, not listed.
+  const rounding = d.differences.filter((r) => r.maxUlp <= ROUNDING_ULPS);
+  const real = d.differences.filter((r) => r.maxUlp > ROUNDING_ULPS);
+  const count = (runs: typeof real) => runs.reduce((n, r) => n + r.to - r.from + 1, 0);
+  const sameRows = a.unit === b.unit && a.firstIndex === b.firstIndex;
+  /** Rows as A numbers them, and as B does when B numbers them otherwise. */
+  const rows = (from: number, to: number) =>
+    rowRange(a, from, to) + (sameRows ? "" : ` (B: ${rowRange(b, from, to)})`);
+  const side = (s: ScheduleView, i: number) => {
+    const o = s.indexColumn === "iter" ? sideOpts(i) : [];
+    return `${s.path}${o.length ? ` --opts ${o.join(" ")}` : ""}: ${s.summary}`;
+  };
+  const lines = [
+    `A  ${side(a, 0)}`,
+    `B  ${side(b, 1)}`,
+    ...(sameRows ? [] : [
+      `rows compared in order: A's ${a.unit} ${a.firstIndex} is B's ${b.unit} ${b.firstIndex} ` +
+      `(the first of each run)`,
+    ]),
+    `${d.compared} ${sameRows ? `${a.unit}s` : "rows"} in both: ${d.identical} bit-identical, ` +
+    `${count(real)} different` +
+    (rounding.length
+      ? `, ${count(rounding)} by rounding only (≤ ${
+        Math.max(...rounding.map((r) => r.maxUlp))
+      } ULP, ${rows(rounding[0]!.from, rounding[rounding.length - 1]!.to)})`
+      : ""),
+  ];
+  const shown = real.slice(0, 40);
+  for (const r of shown) {
+    const val = (v: [number, number]) =>
+      v[0] === v[1] ? formatLr(v[0]) : `${formatLr(v[0])}…${formatLr(v[1])}`;
+    const ratio = r.a[0] === r.a[1] && r.b[0] === r.b[1] && r.a[0] !== 0
+      ? ` (B/A = ${formatLr(r.b[0] / r.a[0])})`
+      : ` (max |A−B| ${formatLr(r.maxAbs)}, ${formatLr(100 * r.maxRel)}%)`;
+    lines.push(
+      `  ${rows(r.from, r.to)}${r.column === "lr" ? "" : ` [${r.column}]`}: A ${val(r.a)}, B ${
+        val(r.b)
+      }${ratio}`,
+    );
+  }
+  if (real.length > shown.length) lines.push(`  … ${real.length - shown.length} more runs`);
+  if (d.iterationsOnlyInA) {
+    lines.push(`  only A has ${rowRange(a, ...d.iterationsOnlyInA)}`);
+  }
+  if (d.iterationsOnlyInB) {
+    lines.push(`  only B has ${rowRange(b, ...d.iterationsOnlyInB)}`);
+  }
+  if (d.onlyInA.length) lines.push(`  only A has columns ${d.onlyInA.join(", ")}`);
+  if (d.onlyInB.length) lines.push(`  only B has columns ${d.onlyInB.join(", ")}`);
+  const same = d.differences.length === 0 && !d.iterationsOnlyInA && !d.iterationsOnlyInB &&
+    !d.onlyInA.length && !d.onlyInB.length;
+  lines.push(same ? "the curves are identical" : "the curves differ");
+  ctx.io.stdout(lines.join("\n") + "\n");
+  return same ? 0 : 1;
+}
+
+/** `lrspec diff`. */
+export const COMMAND: Command = {
+  name: COMMAND_NAME,
+  help: () =>
+    `usage: lrspec diff A B [options] [--opts-a KEY VALUE ...] [--opts-b KEY VALUE ...]
+
+Where the two curves differ and by how much (differences of a few ULPs summarized as rounding).
+Exit status 1 if they differ. A and B are two schedules: configs (A.yaml B.yaml, which may be the
+same file with different overrides), --hf FILE or --timm FILE, in any mix (rows are compared in
+order: a Trainer's step 1 is a config's iteration 0, the first of each run).
+
+  --opts-a KEY VALUE ... overrides for A only (up to the next --opts-b or --opts)
+  --opts-b KEY VALUE ... overrides for B only
+
+${otherSourcesHelp(COMMAND_NAME)}
+
+${configHelp(COMMAND_NAME)} (both sides)`,
+  run,
+};

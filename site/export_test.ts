@@ -1,0 +1,141 @@
+// The playground's Export CSV is `lrspec curve`'s output, byte for byte, for every family the
+// CLI reads (the same file through the page's form and through the command line), and for the
+// families the CLI does not read, a CSV numbered as the view numbers its rows that `lrspec
+// verify` accepts.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { main } from "../cli/main.ts";
+import { verifyCsv } from "../verify/verify.ts";
+import { curveCsv } from "./curves.ts";
+import { siteSchema } from "./docs.ts";
+import { siteSchedules } from "./families/mod.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const defs = siteSchedules(siteSchema());
+const initial = (id: string) =>
+  Object.fromEntries(defs.get(id)!.fields.map((f) => [f.name, f.example ?? ""]));
+
+async function lrspecCurve(...args: string[]): Promise<string> {
+  let out = "", err = "";
+  const code = await main(["curve", ...args], {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+  });
+  assert.equal(code, 0, err);
+  return out;
+}
+
+/** What the page's Export CSV button writes for a schedule, its form's values and files. */
+function exported(
+  id: string,
+  values: Record<string, string>,
+  files: Record<string, string> = {},
+): string {
+  const curve = defs.get(id)!.build({ values: { ...initial(id), ...values }, files });
+  return curveCsv(curve.view);
+}
+
+/** A config's `_BASE_` files (and theirs), by path, as the page's "_BASE_ files" field holds them. */
+function bases(path: string, out: Record<string, string> = {}): Record<string, string> {
+  const base = /^_BASE_:\s*"?([^"\n]+)"?/m.exec(readFileSync(path, "utf8"))?.[1];
+  if (base === undefined) return out;
+  const file = new URL(base, `file://${path}`).pathname;
+  out[file] = readFileSync(file, "utf8");
+  return bases(file, out);
+}
+
+test("Export CSV is `lrspec curve`, byte for byte: detectron2", async (t) => {
+  for (const name of ["multistep", "cosine", "step-fixed-gamma", "poly"]) {
+    await t.test(name, async () => {
+      const path = `${ROOT}docs/configs/${name}.yaml`;
+      const text = readFileSync(path, "utf8");
+      const csv = exported("detectron2/yaml", { yaml: text, file: path }, bases(path));
+      assert.equal(csv, await lrspecCurve(path));
+    });
+  }
+  await t.test("the SOLVER form is get_cfg() with --opts", async () => {
+    const csv = exported("detectron2/config", {
+      "SOLVER.MAX_ITER": "300",
+      "SOLVER.STEPS": "(100, 200)",
+    });
+    const path = `${ROOT}docs/configs/multistep.yaml`;
+    const cli = await lrspecCurve(
+      path,
+      "--opts",
+      "SOLVER.BASE_LR",
+      "0.001",
+      "SOLVER.STEPS",
+      "(100, 200)",
+      "SOLVER.MAX_ITER",
+      "300",
+      "SOLVER.WARMUP_ITERS",
+      "1000",
+      "SOLVER.IMS_PER_BATCH",
+      "16",
+    );
+    assert.equal(csv.split("\n")[0], "iter,lr");
+    assert.equal(csv.split("\n").length, cli.split("\n").length);
+  });
+});
+
+test("Export CSV is `lrspec curve`, byte for byte: Hugging Face (step from 1)", async (t) => {
+  const cases = [["training_args.json", "5691", false], ["sft.yaml", "2000", true]] as const;
+  for (const [file, size, extra] of cases) {
+    await t.test(file, async () => {
+      const path = `${ROOT}docs/configs/hf/${file}`;
+      const csv = exported("hf/Trainer", {
+        args: readFileSync(path, "utf8"),
+        datasetSize: size,
+        allowExtraKeys: extra ? "true" : "",
+      });
+      const cli = await lrspecCurve(
+        "--hf",
+        path,
+        "--dataset-size",
+        size,
+        ...(extra ? ["--allow-new-keys"] : []),
+      );
+      assert.match(csv, /^step,lr\n1,/);
+      assert.equal(csv, cli);
+    });
+  }
+});
+
+test("Export CSV is `lrspec curve`, byte for byte: timm (epochs, updates)", async (t) => {
+  await t.test("resnet50-a3 (epochs)", async () => {
+    const path = `${ROOT}docs/configs/timm/resnet50-a3/args.yaml`;
+    const csv = exported("timm/train", { args: readFileSync(path, "utf8") });
+    assert.match(csv, /^epoch,lr\n0,/);
+    assert.equal(csv, await lrspecCurve("--timm", path));
+  });
+  await t.test("vit-small-updates (updates)", async () => {
+    const path = `${ROOT}docs/configs/timm/vit-small-updates/args.yaml`;
+    const csv = exported("timm/train", {
+      args: readFileSync(path, "utf8"),
+      updatesPerEpoch: "1251",
+    });
+    assert.match(csv, /^update,lr\n0,/);
+    assert.equal(csv, await lrspecCurve("--timm", path, "--updates-per-epoch", "1251"));
+  });
+});
+
+test("Export CSV of the families the CLI does not read: numbered as their view, verifiable", async (t) => {
+  const cases: [string, string][] = [
+    ["torch/StepLR", "step,lr"],
+    ["fvcore/CosineParamScheduler", "iter,value"],
+    ["optax/cosineDecaySchedule", "step,lr"],
+    ["timm/CosineLRScheduler", "epoch,lr"],
+    ["hf/getCosineScheduleWithWarmup", "step,lr"],
+    ["detectron2/WarmupMultiStepLR", "iter,lr"],
+  ];
+  for (const [id, header] of cases) {
+    await t.test(id, () => {
+      assert.ok(defs.has(id), `the page offers ${id}`);
+      const csv = exported(id, {});
+      assert.equal(csv.split("\n")[0], header);
+      const report = verifyCsv(csv, csv);
+      assert.ok(report.ok && report.exact === report.values && report.values > 1);
+    });
+  }
+});

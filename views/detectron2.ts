@@ -1,0 +1,220 @@
+/**
+ * The detectron2 family's view: a config (loaded from YAML with its `_BASE_` files, or
+ * `get_cfg()` with overrides) as a {@linkcode ScheduleView} — the curve of `build_lr_scheduler`
+ * stepped as detectron2's trainer steps it, one column per distinct parameter-group rate, with
+ * the warmup end and steps marked and the schedule in words.
+ *
+ * @module
+ */
+
+import { autoScaleWorkers } from "../schedules/detectron2/config.ts";
+import type { Detectron2Config } from "../schedules/detectron2/defaults.ts";
+import type { BuildLrSchedulerOptions } from "../schedules/detectron2/build.ts";
+import { lrCurveRuns, paramGroupLrs } from "../schedules/detectron2/curve.ts";
+import { explainSchedule, scheduleEvents } from "../schedules/detectron2/explain.ts";
+import { pyFloatRepr } from "../schedules/python.ts";
+import type { CfgNode } from "../config/cfg_node.ts";
+import { formatLr } from "../curve/format.ts";
+import { placed, sameKind, type ScheduleView, type ViewMark } from "./view.ts";
+
+/** The solver keys the curve depends on (its identity). */
+const SCHEDULE_KEYS = [
+  "LR_SCHEDULER_NAME",
+  "MAX_ITER",
+  "BASE_LR",
+  "BASE_LR_END",
+  "BIAS_LR_FACTOR",
+  "GAMMA",
+  "STEPS",
+  "NUM_DECAYS",
+  "WARMUP_FACTOR",
+  "WARMUP_ITERS",
+  "WARMUP_METHOD",
+  "RESCALE_INTERVAL",
+  "POLY_LR_POWER",
+  "POLY_LR_CONSTANT_ENDING",
+] as const;
+
+/** Which config key an error from building the scheduler is about. */
+function keyOf(message: string): string | undefined {
+  const m = /`cfg\.(SOLVER\.[A-Z_]+)`/.exec(message);
+  if (m) return m[1];
+  if (/`optimizer\.paramGroups\[\d+\]\.lr`|BASE_LR_END \/ BASE_LR|paramGroupLrs/.test(message)) {
+    return /BASE_LR_END/.test(message) ? "SOLVER.BASE_LR_END" : "SOLVER.BASE_LR";
+  }
+  if (/Unknown LR scheduler/.test(message)) return "SOLVER.LR_SCHEDULER_NAME";
+  if (/WarmupPolyLR: `(\w+)`/.test(message)) {
+    const option = /WarmupPolyLR: `(\w+)`/.exec(message)![1]!;
+    return {
+      maxIters: "SOLVER.MAX_ITER",
+      warmupFactor: "SOLVER.WARMUP_FACTOR",
+      warmupIters: "SOLVER.WARMUP_ITERS",
+      warmupMethod: "SOLVER.WARMUP_METHOD",
+      power: "SOLVER.POLY_LR_POWER",
+      constantEnding: "SOLVER.POLY_LR_CONSTANT_ENDING",
+    }[option];
+  }
+  return undefined;
+}
+
+/**
+ * The error, located: `file:line: SOLVER.KEY must be …` (the file and line of the key's value,
+ * or the config's path when it is a default or an override), with the place as data.
+ */
+function located(error: unknown, path: string, node: CfgNode | undefined): unknown {
+  if (!(error instanceof Error)) return error;
+  const key = keyOf(error.message);
+  if (key === undefined) {
+    return placed(sameKind(error, `${path}: ${error.message}`), { file: path });
+  }
+  const source = node?.get(key)?.source;
+  const where = source ? `${source.file}:${source.line}` : `${path} (a default, or --opts)`;
+  const place = source ? { file: source.file, line: source.line, key } : { file: path, key };
+  const own = /^(?:\w+: )?`cfg\.(SOLVER\.[A-Z_]+)` (.*)$/s.exec(error.message);
+  if (own && own[1] === key) return placed(sameKind(error, `${where}: ${key} ${own[2]}`), place);
+  return placed(sameKind(error, `${where}: ${key}: ${error.message}`), place);
+}
+
+function validateBaseLr(cfg: Detectron2Config): void {
+  // torch's optimizers raise "Invalid learning rate" for a negative one; the scheduler would
+  // reject a NaN or infinite one later, with the optimizer's words.
+  const lr = cfg.SOLVER.BASE_LR;
+  if (typeof lr === "number" && !Number.isFinite(lr)) {
+    throw new RangeError(`\`cfg.SOLVER.BASE_LR\` must be finite: got ${pyFloatRepr(lr)}`);
+  }
+  if (typeof lr === "number" && lr < 0) {
+    throw new RangeError(
+      `\`cfg.SOLVER.BASE_LR\` must be >= 0: got ${pyFloatRepr(lr)} ` +
+        `(torch's optimizers raise "Invalid learning rate")`,
+    );
+  }
+}
+
+/** A detectron2 config as a view, with the config it was made from. */
+export interface Detectron2View extends ScheduleView {
+  /** The merged (and rescaled) config. */
+  readonly cfg: Detectron2Config;
+}
+
+/** Options of {@linkcode detectron2View}. */
+export interface Detectron2ViewOptions {
+  /** Where the config came from (messages). */
+  path: string;
+  /**
+   * The legend entry.
+   * @default {the file's name without its folder and extension}
+   */
+  label?: string;
+  /**
+   * `auto_scale_workers` to this many workers (`--num-workers`).
+   * @default {undefined}
+   */
+  numWorkers?: number;
+  /**
+   * Whether the label names the worker count (several curves of one config).
+   * @default {false}
+   */
+  labelWorkers?: boolean;
+  /**
+   * Rows past `MAX_ITER`.
+   * @default {0}
+   */
+  pastEnd?: number;
+  /**
+   * The typed config, to locate errors at their key's file and line.
+   * @default {undefined}
+   */
+  node?: CfgNode;
+  /**
+   * The torch and Python releases the scheduler follows.
+   * @default {{ python: "3.12", torch: "2.13" }}
+   */
+  releases?: Pick<BuildLrSchedulerOptions, "python" | "torch">;
+}
+
+/**
+ * A detectron2 config as a {@linkcode ScheduleView}: rescaled (`numWorkers`), its scheduler
+ * built — every check, once — and its curve as runs.
+ *
+ * @param cfg The config (`getCfg()` merged, or `loadConfig(…).cfg`).
+ * @param options Its path and label, rows past the end, where its keys were written.
+ * @returns The view.
+ * @throws {TypeError | RangeError} If its scheduler cannot be built: the message names the file,
+ * the line and the key, and {@linkcode placeOf} gives them as data.
+ */
+export function detectron2View(
+  cfg: Detectron2Config,
+  options: Detectron2ViewOptions,
+): Detectron2View {
+  const { path } = options;
+  const notes: string[] = [];
+  const workers = options.numWorkers;
+  if (workers !== undefined) {
+    if (cfg.SOLVER.REFERENCE_WORLD_SIZE === 0) {
+      notes.push(
+        `${path}: SOLVER.REFERENCE_WORLD_SIZE is 0, so --num-workers changes nothing ` +
+          `(set it with --opts SOLVER.REFERENCE_WORLD_SIZE 8)`,
+      );
+    }
+    try {
+      cfg = autoScaleWorkers(cfg, workers);
+    } catch (error) {
+      throw located(error, path, options.node);
+    }
+  }
+  const s = cfg.SOLVER;
+  const name = options.label ?? path.replace(/^.*[\\/]/, "").replace(/\.ya?ml$/, "");
+  const label = options.labelWorkers && workers !== undefined
+    ? `${name} on ${workers} workers (batch ${s.IMS_PER_BATCH}, BASE_LR ${formatLr(s.BASE_LR)})`
+    : name;
+  let curve;
+  let events;
+  try {
+    validateBaseLr(cfg);
+    curve = lrCurveRuns(cfg, {
+      rows: s.MAX_ITER + 1 + (options.pastEnd ?? 0),
+      ...(options.releases ? { releases: options.releases } : {}),
+    });
+    events = scheduleEvents(cfg);
+  } catch (error) {
+    throw located(error, path, options.node);
+  }
+  const marks: ViewMark[] = [];
+  if (events.warmupEnd > 0) marks.push({ iteration: events.warmupEnd, what: "warmup" });
+  for (const step of events.steps) marks.push({ iteration: step, what: `×${formatLr(s.GAMMA)}` });
+  notes.push(...[...new Set(curve.warnings)].map((w) => `detectron2 warns: ${w}`));
+  if (curve.error && curve.error.iteration < curve.rows) {
+    notes.push(
+      `the scheduler raises at iteration ${curve.error.iteration}, as detectron2's does: ` +
+        curve.error.message,
+    );
+  }
+  const identity = JSON.stringify([
+    "detectron2",
+    curve.rows,
+    paramGroupLrs(cfg),
+    SCHEDULE_KEYS.map((k) => s[k as keyof typeof s]),
+  ]);
+  let explained: string | undefined;
+  const explain = () => (explained ??= explainSchedule(cfg));
+  return {
+    ...curve,
+    runs: curve.runs,
+    cfg,
+    family: "detectron2",
+    path,
+    label,
+    imagesPerIteration: s.IMS_PER_BATCH,
+    unit: "iteration",
+    indexColumn: "iter",
+    firstIndex: 0,
+    marks,
+    warmupEnd: events.warmupEnd,
+    identity,
+    get summary() {
+      return explain().split("\n")[0]!;
+    },
+    explain,
+    notes,
+  };
+}
