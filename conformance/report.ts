@@ -8,15 +8,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED } from "../schedules/math.ts";
-import { CONFIGS_HANDLERS } from "./configs.ts";
-import { DETECTRON2_HANDLERS } from "./detectron2.ts";
-import { HF_HANDLERS } from "./hf.ts";
-import { MEGATRON_HANDLERS } from "./megatron.ts";
-import { OPTAX_HANDLERS } from "./optax.ts";
-import { TORCH_HANDLERS } from "./torch.ts";
-import { TIMM_HANDLERS } from "./timm.ts";
+import { SUITES } from "./suites.ts";
 import {
-  type CaseHandler,
   type CaseSpec,
   runSuite,
   type SuiteResult,
@@ -25,25 +18,10 @@ import {
   summarizeGroups,
 } from "./runner.ts";
 
+export { SUITES };
+
 /** The fixture directory. */
 export const FIXTURES_DIR: string = fileURLToPath(new URL("../fixtures/", import.meta.url));
-
-/** Every suite: its directory name and its handlers. */
-export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
-  detectron2: DETECTRON2_HANDLERS,
-  torch: TORCH_HANDLERS,
-  configs: CONFIGS_HANDLERS,
-  hf: HF_HANDLERS,
-  // The same generator under torch 2.11 / Python 3.12 (fixtures/import_suites.py).
-  "detectron2-py3.12": DETECTRON2_HANDLERS,
-  "torch-2.11": TORCH_HANDLERS,
-  // The same generator under torch 2.13 (the local CPU wheel) and Python 3.11.
-  "torch-2.13": TORCH_HANDLERS,
-  "configs-py3.12": CONFIGS_HANDLERS,
-  optax: OPTAX_HANDLERS,
-  timm: TIMM_HANDLERS,
-  megatron: MEGATRON_HANDLERS,
-};
 
 /** Which JavaScript runtime is running, for reports. */
 function runtimeInfo(): { name: string; version: string; engine: string } {
