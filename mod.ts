@@ -12,10 +12,11 @@
  *   {@linkcode buildLrScheduler}, {@linkcode getCfg} and {@linkcode autoScaleWorkers}; the legacy
  *   {@linkcode WarmupMultiStepLR} / {@linkcode WarmupCosineLR}; DeepLab's
  *   {@linkcode WarmupPolyLR}.
- * - Every scheduler of PyTorch's `torch.optim.lr_scheduler` (torch 2.11, or 1.13 with
- *   `torch: "1.13"`): {@linkcode StepLR},
+ * - Every scheduler of PyTorch's `torch.optim.lr_scheduler` (torch 2.13, or 2.11 / 1.13 with
+ *   `torch: "2.11"` / `"1.13"`): {@linkcode StepLR},
  *   {@linkcode MultiStepLR}, {@linkcode CosineAnnealingLR}, {@linkcode OneCycleLR},
- *   {@linkcode SequentialLR}, {@linkcode ReduceLROnPlateau}, … on the {@linkcode LRScheduler}
+ *   {@linkcode SequentialLR}, {@linkcode ReduceLROnPlateau}, … and `torch.optim.swa_utils`'s
+ *   {@linkcode SWALR} (with {@linkcode swaLrs}, the SWA switch) on the {@linkcode LRScheduler}
  *   protocol: an optimizer is any `{ paramGroups: { lr }[] }`, updated in place as torch updates
  *   `param_groups`, with torch's recursive arithmetic.
  * - Hugging Face transformers' schedules (transformers 5.17): {@linkcode getScheduler}, every

@@ -68,6 +68,8 @@ function checkTorchSuite(name: string): void {
     "ChainedScheduler",
     "ReduceLROnPlateau",
   ];
+  // torch.optim.swa_utils.SWALR (and the SWA switch): in the suites generated since it was added.
+  if (manifest.cases.some((c) => c.group === "SWALR")) classes.push("SWALR");
   const groups = report.groups[name]!;
   assert.deepEqual(groups.map((g) => g.suite).sort(), classes.slice().sort());
   for (const g of groups) {
@@ -113,7 +115,10 @@ test("torch 2.11's goldens under torch 1.13 fail exactly where upstream changed"
 });
 
 test("torch 1.13's goldens under torch 2.11 fail exactly where upstream changed", SLOW, () => {
-  assert.deepEqual(failing("torch", "2.11", "3.11"), TORCH_CHANGED);
+  assert.deepEqual(
+    failing("torch", "2.11", "3.11"),
+    [...TORCH_CHANGED, "swalr/in-sequential"].sort(), // SWALR: no 2.11 goldens
+  );
 });
 
 // The torch cases that upstream changed between 2.11 and 2.13: SequentialLR's initial step with a
@@ -134,8 +139,22 @@ test(
   () => {
     assert.deepEqual(
       failing("torch-2.13", "1.13", "3.11"),
-      [...TORCH_CHANGED, "sequential/milestones-0-1"].sort(),
+      [...TORCH_CHANGED, "sequential/milestones-0-1", "swalr/in-sequential"].sort(),
     );
+  },
+);
+
+test(
+  "SWALR: torch 1.13's and 2.13's goldens differ only where SequentialLR restarts it",
+  SLOW,
+  () => {
+    const swa = (ids: string[]) => ids.filter((id) => id.startsWith("swa"));
+    assert.deepEqual(swa(failing("torch", "2.13", "3.11")), ["swalr/in-sequential"]);
+    assert.deepEqual(swa(failing("torch-2.13", "1.13", "3.11")), ["swalr/in-sequential"]);
+    for (const name of ["torch", "torch-2.13"]) {
+      const { manifest } = loadSuite(`${FIXTURES_DIR}${name}`);
+      assert.equal(manifest.cases.filter((c) => c.group === "SWALR").length, 27, name);
+    }
   },
 );
 

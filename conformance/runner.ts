@@ -109,8 +109,9 @@ export function readFixture(path: string): string {
 /**
  * Where a suite's files live. A suite directory with a `files.json`
  * (`{ "files": { "<file>": { "path": "<path under fixtures/>", "sha256": "<hex>" } } }`) stores
- * only the files that differ from another suite's and names the others; every file read is
- * checked against the recorded sha256 of upstream's output. Otherwise files are in the directory,
+ * only the files that differ from another suite's and names the others (a path ending in `.gz` is
+ * stored gzip-compressed); every file read is checked against the recorded sha256 of upstream's
+ * output, uncompressed. Otherwise files are in the directory,
  * plain or gzip-compressed ({@linkcode readFixture}).
  */
 export function suiteFiles(dir: string): (file: string) => string {
@@ -123,7 +124,9 @@ export function suiteFiles(dir: string): (file: string) => string {
   return (file) => {
     const entry = files[file];
     if (entry === undefined) throw new Error(`${index}: no entry for ${file}`);
-    const bytes = readFileSync(`${root}/${entry.path}`);
+    const stored = readFileSync(`${root}/${entry.path}`);
+    // A `.gz` path holds the gzip-compressed bytes; the sha256 is of upstream's own bytes.
+    const bytes = entry.path.endsWith(".gz") ? gunzipSync(stored) : stored;
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     if (sha256 !== entry.sha256) {
       throw new Error(

@@ -209,7 +209,57 @@ function jsonCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/**
+ * A case of the SWA switch (`swa: { scheduler, swaStart }`): `swa.scheduler` is built first, then
+ * the case's `SWALR`, and lrspec's {@linkcode lrspec.swaLrs} runs the recipe's loop; row `i` of
+ * the CSV is compared with its row `i`.
+ */
+function swaSwitch(c: CaseSpec, ctx: HandlerContext): Observation[] {
+  const swa = c.swa as { scheduler: SchedulerSpec; swaStart: number };
+  const optSpec = c.optimizer as OptimizerSpec;
+  const make = () => {
+    const optimizer = buildOptimizer(optSpec);
+    const other = buildOptimizer(optSpec);
+    const scheduler = buildTorchScheduler(swa.scheduler, optimizer, other, ctx.versions.torch);
+    const swaScheduler = buildTorchScheduler(
+      c.scheduler as SchedulerSpec,
+      optimizer,
+      other,
+      ctx.versions.torch,
+    );
+    return { optimizer, scheduler, swaScheduler };
+  };
+  const rejected = constructionObservation(c, () => make());
+  if (rejected) return rejected;
+  const { scheduler, swaScheduler } = make();
+  const table = ctx.table(c.file!);
+  const { columns, error } = valueColumns(table);
+  const rows = lrspec.swaLrs({
+    scheduler: scheduler as LRScheduler,
+    swaScheduler: swaScheduler as lrspec.SWALR,
+    swaStart: swa.swaStart,
+    epochs: callsOf(c).length,
+  });
+  const out: Observation[] = [];
+  for (const row of table.rows) {
+    const at = `${table.source}:${row.line}`;
+    const iter = parseNumber(row.cells[0]!, at);
+    const err = error >= 0 ? row.cells[error] : "";
+    for (const col of columns) {
+      const group = Number(/^lr(\d+)$/.exec(col.name)?.[1]);
+      out.push({
+        at: `iter ${iter}`,
+        column: col.name,
+        expected: err ? { error: err } : { value: parseNumber(row.cells[col.index]!, at) },
+        actual: { value: rows[iter]![group]! },
+      });
+    }
+  }
+  return out;
+}
+
 const torchScheduler: CaseHandler = (c: CaseSpec, ctx: HandlerContext) => {
+  if (c.swa !== undefined) return swaSwitch(c, ctx);
   const spec = c.scheduler as SchedulerSpec;
   const optSpec = c.optimizer as OptimizerSpec;
   const make = () => {

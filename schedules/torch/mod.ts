@@ -1,7 +1,7 @@
 /**
- * PyTorch's `torch.optim.lr_scheduler`: every scheduler, on any optimizer of the shape
- * `{ paramGroups: { lr, … }[] }` (torch's `param_groups` with camelCase keys), written in place
- * exactly when torch writes it, with torch's recursive arithmetic.
+ * PyTorch's `torch.optim.lr_scheduler` and `torch.optim.swa_utils.SWALR`: every scheduler, on any
+ * optimizer of the shape `{ paramGroups: { lr, … }[] }` (torch's `param_groups` with camelCase
+ * keys), written in place exactly when torch writes it, with torch's recursive arithmetic.
  *
  * @example `StepLR(optimizer, step_size=30, gamma=0.1)`
  * ```ts
@@ -23,4 +23,5 @@ export * from "./optim/lr_scheduler_cosine.ts";
 export * from "./optim/lr_scheduler_cyclic.ts";
 export * from "./optim/lr_scheduler_sequential.ts";
 export * from "./optim/lr_scheduler_plateau.ts";
+export * from "./optim/swa_utils.ts";
 export * from "./generator.ts";

@@ -13,7 +13,8 @@ import { lrSchedulerRunner } from "./runners.ts";
 export const TORCH: Family = {
   id: "torch",
   title: "PyTorch",
-  upstream: "torch.optim.lr_scheduler (torch 2.13, or 2.11 / 1.13 with `torch`)",
+  upstream:
+    "torch.optim.lr_scheduler and swa_utils.SWALR (torch 2.13, or 2.11 / 1.13 with `torch`)",
   docs: "schedules/torch/mod.ts",
   filter: {
     is: ["LRScheduler"],
@@ -34,7 +35,13 @@ export const TORCH: Family = {
     CosineAnnealingWarmRestarts: { T0: "10", TMult: "2", steps: "150" },
     CyclicLR: { baseLr: "0.001", maxLr: "0.1", stepSizeUp: "20", steps: "200" },
     OneCycleLR: { maxLr: "0.1", totalSteps: "100", steps: "99" },
+    SWALR: { swaLr: "0.05", annealEpochs: "10", steps: "30" },
   },
-  python: (name, options) => pythonCall(`torch.optim.lr_scheduler.${name}`, ["optimizer"], options),
+  python: (name, options) =>
+    pythonCall(
+      `torch.optim.${name === "SWALR" ? "swa_utils" : "lr_scheduler"}.${name}`,
+      ["optimizer"],
+      options,
+    ),
   first: "StepLR",
 };
