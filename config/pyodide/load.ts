@@ -1,0 +1,330 @@
+/**
+ * Python config files — mmengine's `Config.fromfile` and detectron2's `LazyConfig.load` — read
+ * with real Python semantics and without host privileges.
+ *
+ * A config file is a Python program. lrspec runs it in CPython compiled to WebAssembly (the
+ * `pyodide` npm package) inside a worker thread, with:
+ *
+ * - only the config's own directory tree readable (and, for `model_zoo.get_config`, a
+ *   detectron2 checkout's `configs/`), read-only; a read or write elsewhere fails with a
+ *   `PermissionError` naming the path;
+ * - imports limited to a list of standard modules and recording stand-ins for the frameworks
+ *   (`torch`, `detectron2`, `fvcore`, `mmengine`, `mmdet`, …): `import os` fails with an
+ *   `ImportError` naming the allowed modules;
+ * - a time limit: a config that runs too long (an infinite loop) is stopped by terminating the
+ *   worker.
+ *
+ * The result is the config as plain JSON-like data (Python dicts and DictConfigs as objects,
+ * lists and tuples as arrays; `_target_`/`type` callables as their dotted names), and the files
+ * that were read. The library (`mod.ts`) does not import this module: Pyodide loads only when a
+ * `.py` config is read.
+ *
+ * @module
+ */
+
+import { Worker } from "node:worker_threads";
+import { realpathSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, resolve, sep } from "node:path";
+
+/** Which framework's loader to follow. */
+export type PythonConfigKind = "mmengine" | "lazyconfig";
+
+/** Options of {@linkcode loadPythonConfig}. */
+export interface LoadPythonConfigOptions {
+  /** `mmengine` (`Config.fromfile`) or `lazyconfig` (detectron2's `LazyConfig.load`). */
+  kind: PythonConfigKind;
+  /**
+   * `KEY=VALUE` overrides: mmengine's `--cfg-options` (parsed like `tools/train.py`'s
+   * `DictAction`, merged with `Config.merge_from_dict`), or detectron2's command-line overrides
+   * (`LazyConfig.apply_overrides`).
+   * @default {[]}
+   */
+  overrides?: readonly string[];
+  /**
+   * The directory tree the config may read. Defaults to the nearest enclosing directory named
+   * `configs` (MMDetection's and detectron2's layout: bases live beside the config's folder),
+   * else the config's own directory.
+   */
+  root?: string;
+  /** A detectron2 checkout: its `configs/` serves `model_zoo.get_config(...)` (read-only). */
+  detectron2Root?: string;
+  /**
+   * Milliseconds the config may run (after the interpreter has started) before it is stopped.
+   * @default {10000}
+   */
+  timeoutMs?: number;
+}
+
+/** A loaded config. */
+export interface PythonConfig {
+  /** The config as JSON-like data. */
+  config: Record<string, unknown>;
+  /** Every file read, absolute paths, in the order they were first read. */
+  files: string[];
+}
+
+/** Why a Python config could not be loaded: the Python exception, or the time limit. */
+export class PythonConfigError extends Error {
+  /** The Python exception's type (`ImportError`, `PermissionError`, …), or `Timeout`. */
+  readonly pythonType: string;
+  /** The config file. */
+  readonly file: string;
+  /** The config file and line the error points at, when the traceback names one. */
+  readonly location: { file: string; line: number } | undefined;
+
+  /**
+   * @param message The message.
+   * @param data The Python type, the file and the location.
+   */
+  constructor(
+    message: string,
+    data: { pythonType: string; file: string; location?: { file: string; line: number } },
+  ) {
+    super(message);
+    this.name = "PythonConfigError";
+    this.pythonType = data.pythonType;
+    this.file = data.file;
+    this.location = data.location;
+  }
+}
+
+const STARTUP_LIMIT_MS = 120_000;
+
+interface Pending {
+  resolve: (value: PythonConfig) => void;
+  reject: (error: unknown) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  path: string;
+  timeoutMs: number;
+}
+
+/** The nearest enclosing directory named `configs`, else the file's own directory. */
+function defaultRoot(file: string): string {
+  let dir = dirname(file);
+  for (let d = dir; ; d = dirname(d)) {
+    if (basename(d) === "configs") return d;
+    if (dirname(d) === d) break;
+  }
+  return dir;
+}
+
+function real(path: string, what: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    throw new PythonConfigError(`${what} not found: ${path}`, {
+      pythonType: "FileNotFoundError",
+      file: path,
+    });
+  }
+}
+
+/** The last `File "...", line N` of a traceback outside lrspec's own Python files. */
+function locate(message: string): { file: string; line: number } | undefined {
+  let found: { file: string; line: number } | undefined;
+  for (const m of message.matchAll(/File "([^"]+)", line (\d+)/g)) {
+    if (!m[1]!.startsWith("/lrspec/") && !m[1]!.startsWith("/lib/")) {
+      found = { file: m[1]!, line: Number(m[2]) };
+    }
+  }
+  return found;
+}
+
+/** The exception line of a Python traceback (its last non-empty line). */
+function lastLine(message: string): string {
+  const lines = message.trim().split("\n");
+  return lines[lines.length - 1]!.trim();
+}
+
+/**
+ * A Pyodide worker that loads Python config files one at a time. The first load starts the
+ * interpreter (seconds); later loads reuse it. {@linkcode PythonConfigLoader.close} ends it.
+ *
+ * @example
+ * ```ts ignore
+ * import { PythonConfigLoader } from "./load.ts";
+ * const loader = new PythonConfigLoader();
+ * const { config } = await loader.load("configs/_base_/schedules/schedule_1x.py", {
+ *   kind: "mmengine",
+ * });
+ * await loader.close();
+ * ```
+ */
+export class PythonConfigLoader {
+  #worker: Worker | undefined;
+  #ready: Promise<void> | undefined;
+  #pending = new Map<number, Pending>();
+  #next = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+  #keepAlive: boolean;
+  /** Milliseconds the last interpreter start took inside the worker (import and boot). */
+  startupMs: number | undefined;
+
+  /**
+   * @param options `keepAlive: false` (the default) lets the process exit while the worker
+   * idles (`unref`).
+   */
+  constructor(options: { keepAlive?: boolean } = {}) {
+    this.#keepAlive = options.keepAlive ?? false;
+  }
+
+  #start(): Promise<void> {
+    if (this.#ready) return this.#ready;
+    const worker = new Worker(new URL("./_worker.mjs", import.meta.url));
+    this.#worker = worker;
+    this.#ready = new Promise<void>((resolveReady, rejectReady) => {
+      const timer = setTimeout(() => {
+        this.#kill();
+        rejectReady(
+          new PythonConfigError(`the Python interpreter did not start in ${STARTUP_LIMIT_MS} ms`, {
+            pythonType: "Timeout",
+            file: "",
+          }),
+        );
+      }, STARTUP_LIMIT_MS);
+      worker.on("message", (msg: Record<string, unknown>) => {
+        if (msg.ready) {
+          clearTimeout(timer);
+          this.startupMs = msg.loadMs as number;
+          if (!this.#keepAlive && this.#pending.size === 0) worker.unref();
+          resolveReady();
+          return;
+        }
+        const pending = this.#pending.get(msg.id as number);
+        if (!pending) return;
+        this.#pending.delete(msg.id as number);
+        if (pending.timer) clearTimeout(pending.timer);
+        if (!this.#keepAlive && this.#pending.size === 0) worker.unref();
+        if (msg.ok) {
+          pending.resolve(JSON.parse(msg.json as string) as PythonConfig);
+        } else {
+          const error = msg.error as { type: string; message: string };
+          const location = locate(error.message);
+          const where = location ? `${location.file}:${location.line}: ` : `${pending.path}: `;
+          const line = lastLine(error.message);
+          const pythonType = /^(\w+):/.exec(line)?.[1] ?? error.type;
+          pending.reject(
+            new PythonConfigError(`${where}${line}`, {
+              pythonType,
+              file: pending.path,
+              ...(location ? { location } : {}),
+            }),
+          );
+        }
+      });
+      worker.on("error", (error: unknown) => {
+        clearTimeout(timer);
+        this.#failAll(error);
+        rejectReady(error);
+      });
+    });
+    return this.#ready;
+  }
+
+  #failAll(error: unknown): void {
+    for (const p of this.#pending.values()) {
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(error);
+    }
+    this.#pending.clear();
+    this.#kill();
+  }
+
+  #kill(): void {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    this.#ready = undefined;
+    if (worker) void worker.terminate();
+  }
+
+  /**
+   * Loads one config file.
+   *
+   * @param path The config file.
+   * @param options The framework, overrides, readable tree, detectron2 checkout, time limit.
+   * @returns The config as JSON-like data and the files read.
+   * @throws {PythonConfigError} With the Python exception (`ImportError` for a forbidden
+   * import, `PermissionError` for a path outside the tree, `SyntaxError`, …) and the config's
+   * file and line, or `Timeout` when the time limit is hit.
+   */
+  load(path: string, options: LoadPythonConfigOptions): Promise<PythonConfig> {
+    const run = this.#queue.then(() => this.#load(path, options));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #load(path: string, options: LoadPythonConfigOptions): Promise<PythonConfig> {
+    const { kind, overrides = [], timeoutMs = 10_000 } = options;
+    if (kind !== "mmengine" && kind !== "lazyconfig") {
+      throw new TypeError(`loadPythonConfig: \`kind\` must be "mmengine" or "lazyconfig": got ${
+        JSON.stringify(kind)
+      }`);
+    }
+    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+      throw new RangeError(`loadPythonConfig: \`timeoutMs\` must be > 0: got ${timeoutMs}`);
+    }
+    const file = real(isAbsolute(path) ? path : resolve(path), "config file");
+    if (!statSync(file).isFile()) {
+      throw new PythonConfigError(`not a file: ${path}`, { pythonType: "IsADirectoryError", file });
+    }
+    const roots = [real(options.root ?? defaultRoot(file), "config root")];
+    let detectron2Root: string | undefined;
+    if (options.detectron2Root !== undefined) {
+      detectron2Root = real(options.detectron2Root, "detectron2 checkout");
+      roots.push(real(`${detectron2Root}${sep}configs`, "detectron2 configs/"));
+    }
+    const request = {
+      kind,
+      path: file,
+      roots,
+      cwd: dirname(file),
+      overrides: [...overrides],
+      ...(detectron2Root === undefined ? {} : { detectron2Root }),
+    };
+    await this.#start();
+    const worker = this.#worker!;
+    const id = this.#next++;
+    return await new Promise<PythonConfig>((resolveLoad, rejectLoad) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        this.#kill();
+        rejectLoad(
+          new PythonConfigError(
+            `${path}: stopped after ${timeoutMs} ms (the config did not finish; an endless loop?)`,
+            { pythonType: "Timeout", file },
+          ),
+        );
+      }, timeoutMs);
+      this.#pending.set(id, { resolve: resolveLoad, reject: rejectLoad, timer, path, timeoutMs });
+      worker.ref();
+      worker.postMessage({ id, request });
+    });
+  }
+
+  /** Ends the worker. */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    this.#ready = undefined;
+    if (worker) await worker.terminate();
+  }
+}
+
+let shared: PythonConfigLoader | undefined;
+
+/**
+ * Loads a Python config file with a shared {@linkcode PythonConfigLoader} (the interpreter starts
+ * on the first call and idles without keeping the process alive).
+ *
+ * @param path The config file.
+ * @param options The framework, overrides, readable tree, detectron2 checkout, time limit.
+ * @returns The config as JSON-like data and the files read.
+ * @throws {PythonConfigError} As {@linkcode PythonConfigLoader.load}.
+ */
+export function loadPythonConfig(
+  path: string,
+  options: LoadPythonConfigOptions,
+): Promise<PythonConfig> {
+  shared ??= new PythonConfigLoader();
+  return shared.load(path, options);
+}
