@@ -488,8 +488,8 @@ def _is_builtin_module(module_name):
     }
 
 
-def _is_lazy_import(text):
-    for node in ast.walk(ast.parse(text)):
+def _is_lazy_import(text, filename="<unknown>"):
+    for node in ast.walk(ast.parse(text, filename)):
         if (
             isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
             and node.targets[0].id == BASE_KEY
@@ -526,7 +526,7 @@ def _file2dict(filename):
         ast.parse(original)
     except SyntaxError as e:
         raise SyntaxError(f"There are syntax errors in config file {filename}: {e}") from None
-    if _is_lazy_import(original):
+    if _is_lazy_import(original, filename):
         raise RuntimeError(
             "The configuration file type in the inheritance chain must match the current "
             'configuration file type, either "lazy_import" or non-"lazy_import". You got this '
@@ -596,6 +596,13 @@ def _get_base_modules(nodes):
     return []
 
 
+def _located(new, old):
+    """`new` and every node in it at `old`'s position (mmengine parses generated source)."""
+    for n in ast.walk(new):
+        ast.copy_location(n, old)
+    return new
+
+
 class _ImportTransformer(ast.NodeTransformer):
     def __init__(self, global_dict, base_dict, filename):
         self.base_dict = base_dict
@@ -631,14 +638,13 @@ class _ImportTransformer(ast.NodeTransformer):
                 )
             target = alias_node.asname if alias_node.asname is not None else alias_node.name
             self.imported_obj.add(target)
-            nodes.append(ast.Assign(
+            nodes.append(_located(ast.Assign(
                 targets=[ast.Name(id=target, ctx=ast.Store())],
                 value=ast.Call(
                     func=ast.Name(id="LazyObject", ctx=ast.Load()),
                     args=[ast.Constant(module), ast.Constant(alias_node.name)], keywords=[],
                 ),
-                lineno=node.lineno,
-            ))
+            ), node))
         return nodes
 
     def visit_Import(self, node):
@@ -651,19 +657,19 @@ class _ImportTransformer(ast.NodeTransformer):
             self.imported_obj.add(alias.asname)
             if _is_builtin_module(alias.name.split(".")[0]):
                 return node
-            return ast.Assign(
+            return _located(ast.Assign(
                 targets=[ast.Name(id=alias.asname, ctx=ast.Store())],
                 value=ast.Call(
                     func=ast.Name(id="LazyObject", ctx=ast.Load()),
                     args=[ast.Constant(alias.name)], keywords=[],
                 ),
-                lineno=node.lineno,
-            )
+            ), node)
         return node
 
 
 def _gather_abs_import_lazyobj(tree):
     imported = {}
+    first = {}
     abs_imported = set()
     new_body = []
     for node in tree.body:
@@ -673,19 +679,19 @@ def _gather_abs_import_lazyobj(tree):
                     new_body.append(node)
                     continue
                 imported.setdefault(alias.name.split(".")[0], []).append(alias.name)
+                first.setdefault(alias.name.split(".")[0], node)
             continue
         new_body.append(node)
     for key, names in imported.items():
         abs_imported.add(key)
-        new_body.insert(0, ast.Assign(
+        new_body.insert(0, _located(ast.Assign(
             targets=[ast.Name(id=key, ctx=ast.Store())],
             value=ast.Call(
                 func=ast.Name(id="LazyObject", ctx=ast.Load()),
                 args=[ast.List(elts=[ast.Constant(n) for n in names], ctx=ast.Load())],
                 keywords=[],
             ),
-            lineno=1,
-        ))
+        ), first[key]))
     tree.body = new_body
     return tree, abs_imported
 
@@ -799,7 +805,7 @@ def _parse_iterable(val):
 def mmengine_fromfile(filename, cfg_options):
     filename = sb.absolute(filename)
     text = _read(filename)
-    if _is_lazy_import(text):
+    if _is_lazy_import(text, filename):
         cfg_dict, imported_names = _parse_lazy_import(filename)
         cfg_dict = {k: v for k, v in cfg_dict.items() if k not in imported_names}
     else:

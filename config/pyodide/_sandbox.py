@@ -26,8 +26,9 @@ ROOTS: list = []
 CWD = "/"
 
 
-class SandboxError(PermissionError):
-    """Something a config file may not do in lrspec's sandbox."""
+# What a config file may not do in lrspec's sandbox raises PermissionError (messages start with
+# "lrspec sandbox:").
+SandboxError = PermissionError
 
 
 def configure(roots, cwd):

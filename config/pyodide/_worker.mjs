@@ -26,24 +26,25 @@ function contained(path) {
 }
 
 const host = {
+  // `undefined` reaches Python as None (null would be a JsNull).
   read(path) {
     const real = contained(path);
-    if (real === null) return null;
+    if (real === null) return undefined;
     try {
-      if (!statSync(real).isFile()) return null;
+      if (!statSync(real).isFile()) return undefined;
       return readFileSync(real, "utf8");
     } catch {
-      return null;
+      return undefined;
     }
   },
   kind(path) {
     const real = contained(path);
-    if (real === null) return null;
+    if (real === null) return undefined;
     try {
       const s = statSync(real);
-      return s.isFile() ? "file" : s.isDirectory() ? "dir" : null;
+      return s.isFile() ? "file" : s.isDirectory() ? "dir" : undefined;
     } catch {
-      return null;
+      return undefined;
     }
   },
 };
