@@ -141,9 +141,7 @@ export function instantiateParamScheduler(
         `${path}.scheduler`,
         options,
       );
-      return wrap(() =>
-        new WarmupParamScheduler({ ...kwargs, scheduler, ...python } as never)
-      );
+      return wrap(() => new WarmupParamScheduler({ ...kwargs, scheduler, ...python } as never));
     }
     case "CompositeParamScheduler": {
       const list = node.schedulers;
@@ -153,9 +151,7 @@ export function instantiateParamScheduler(
       const schedulers = list.map((s, i) =>
         instantiateParamScheduler(s, `${path}.schedulers[${i}]`, options)
       );
-      return wrap(() =>
-        new CompositeParamScheduler({ ...kwargs, schedulers, ...python } as never)
-      );
+      return wrap(() => new CompositeParamScheduler({ ...kwargs, schedulers, ...python } as never));
     }
     case "ConstantParamScheduler":
       return wrap(() => new ConstantParamScheduler(kwargs as never));

@@ -14,6 +14,7 @@ import { MEGATRON_HANDLERS } from "./megatron.ts";
 import { OPTAX_HANDLERS } from "./optax.ts";
 import { TORCH_HANDLERS } from "./torch.ts";
 import { TIMM_HANDLERS } from "./timm.ts";
+import { CONFIGS_PY_HANDLERS } from "./configs_py.ts";
 import type { CaseHandler } from "./runner.ts";
 
 /** Every suite: its directory name and its handlers. */
@@ -31,4 +32,6 @@ export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   optax: OPTAX_HANDLERS,
   timm: TIMM_HANDLERS,
   megatron: MEGATRON_HANDLERS,
+  // Python config files in the Pyodide sandbox (mmengine, detectron2 LazyConfig).
+  "configs-py": CONFIGS_PY_HANDLERS,
 };

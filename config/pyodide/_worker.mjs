@@ -64,18 +64,39 @@ const load = pyodide.runPython("_runtime.load");
 const toPy = (x) => pyodide.toPy(x);
 parentPort.postMessage({ ready: true, loadMs: performance.now() - started });
 
-parentPort.on("message", ({ id, request }) => {
+// A synchronous caller (`loadSync`) passes `control` (an Int32Array on a SharedArrayBuffer: state,
+// length) and `data` (a Uint8Array on another) and blocks in Atomics.wait: state 1 = evaluating,
+// 2 = done (data holds the reply's JSON), 3 = the reply does not fit (length holds its size).
+const encoder = new TextEncoder();
+function signal(control, state) {
+  Atomics.store(control, 0, state);
+  Atomics.notify(control, 0);
+}
+
+parentPort.on("message", ({ id, request, control, data }) => {
   roots = request.roots;
+  if (control) signal(control, 1);
   const req = toPy(request);
+  let reply;
   try {
-    const json = load(req);
-    parentPort.postMessage({ id, ok: true, json });
+    reply = { id, ok: true, json: load(req) };
   } catch (error) {
     const type = error?.type ?? error?.constructor?.name ?? "Error";
-    let message = String(error?.message ?? error);
-    // A PythonError's message is the whole traceback; keep the config's frames and the error.
-    parentPort.postMessage({ id, ok: false, error: { type, message } });
+    // A PythonError's message is the whole traceback; the host keeps the config's frame.
+    reply = { id, ok: false, error: { type, message: String(error?.message ?? error) } };
   } finally {
     req.destroy?.();
   }
+  if (!control) {
+    parentPort.postMessage(reply);
+    return;
+  }
+  const bytes = encoder.encode(JSON.stringify(reply));
+  Atomics.store(control, 1, bytes.length);
+  if (bytes.length > data.length) {
+    signal(control, 3);
+    return;
+  }
+  data.set(bytes);
+  signal(control, 2);
 });

@@ -101,7 +101,7 @@ interface Pending {
 /** The nearest enclosing directory named `configs`, else the file's own directory. */
 function defaultRoot(file: string): string {
   let dir = dirname(file);
-  for (let d = dir; ; d = dirname(d)) {
+  for (let d = dir;; d = dirname(d)) {
     if (basename(d) === "configs") return d;
     if (dirname(d) === d) break;
   }
@@ -136,6 +136,78 @@ function lastLine(message: string): string {
   return lines[lines.length - 1]!.trim();
 }
 
+/** What the worker answers. */
+type Reply =
+  | { ok: true; json: string }
+  | { ok: false; error: { type: string; message: string } };
+
+/** The config, or the located error, of a worker's reply. */
+function settle(reply: Reply, path: string): PythonConfig {
+  if (reply.ok) return JSON.parse(reply.json) as PythonConfig;
+  const error = reply.error;
+  const location = locate(error.message);
+  const where = location ? `${location.file}:${location.line}: ` : `${path}: `;
+  const line = lastLine(error.message);
+  const pythonType = /^(\w+):/.exec(line)?.[1] ?? error.type;
+  throw new PythonConfigError(`${where}${line}`, {
+    pythonType,
+    file: path,
+    ...(location ? { location } : {}),
+  });
+}
+
+function timedOut(path: string, timeoutMs: number, file: string): PythonConfigError {
+  return new PythonConfigError(
+    `${path}: stopped after ${timeoutMs} ms (the config did not finish; an endless loop?)`,
+    { pythonType: "Timeout", file },
+  );
+}
+
+/** The worker's request for a file: options validated, paths made real. */
+function prepare(
+  path: string,
+  options: LoadPythonConfigOptions,
+): { request: WorkerRequest; timeoutMs: number } {
+  const { kind, overrides = [], timeoutMs = 10_000 } = options;
+  if (kind !== "mmengine" && kind !== "lazyconfig") {
+    throw new TypeError(
+      `loadPythonConfig: \`kind\` must be "mmengine" or "lazyconfig": got ${JSON.stringify(kind)}`,
+    );
+  }
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new RangeError(`loadPythonConfig: \`timeoutMs\` must be > 0: got ${timeoutMs}`);
+  }
+  const file = real(isAbsolute(path) ? path : resolve(path), "config file");
+  if (!statSync(file).isFile()) {
+    throw new PythonConfigError(`not a file: ${path}`, { pythonType: "IsADirectoryError", file });
+  }
+  const roots = [real(options.root ?? defaultRoot(file), "config root")];
+  let detectron2Root: string | undefined;
+  if (options.detectron2Root !== undefined) {
+    detectron2Root = real(options.detectron2Root, "detectron2 checkout");
+    roots.push(real(`${detectron2Root}${sep}configs`, "detectron2 configs/"));
+  }
+  const request: WorkerRequest = {
+    kind,
+    path: file,
+    roots,
+    cwd: dirname(file),
+    overrides: [...overrides],
+    ...(detectron2Root === undefined ? {} : { detectron2Root }),
+  };
+  return { request, timeoutMs };
+}
+
+/** What the worker is asked. */
+interface WorkerRequest {
+  kind: PythonConfigKind;
+  path: string;
+  roots: string[];
+  cwd: string;
+  overrides: string[];
+  detectron2Root?: string;
+}
+
 /**
  * A Pyodide worker that loads Python config files one at a time. The first load starts the
  * interpreter (seconds); later loads reuse it. {@linkcode PythonConfigLoader.close} ends it.
@@ -168,10 +240,25 @@ export class PythonConfigLoader {
     this.#keepAlive = options.keepAlive ?? false;
   }
 
-  #start(): Promise<void> {
-    if (this.#ready) return this.#ready;
+  #spawn(): Worker {
     const worker = new Worker(new URL("./_worker.mjs", import.meta.url));
     this.#worker = worker;
+    return worker;
+  }
+
+  /**
+   * Starts the interpreter (seconds) and resolves when it is ready. `load` does this itself;
+   * call it before `loadSync` on Bun, whose workers cannot start while the calling thread blocks.
+   *
+   * @returns When the worker is ready.
+   */
+  start(): Promise<void> {
+    return this.#start();
+  }
+
+  #start(): Promise<void> {
+    if (this.#ready) return this.#ready;
+    const worker = this.#worker ?? this.#spawn();
     this.#ready = new Promise<void>((resolveReady, rejectReady) => {
       const timer = setTimeout(() => {
         this.#kill();
@@ -195,21 +282,10 @@ export class PythonConfigLoader {
         this.#pending.delete(msg.id as number);
         if (pending.timer) clearTimeout(pending.timer);
         if (!this.#keepAlive && this.#pending.size === 0) worker.unref();
-        if (msg.ok) {
-          pending.resolve(JSON.parse(msg.json as string) as PythonConfig);
-        } else {
-          const error = msg.error as { type: string; message: string };
-          const location = locate(error.message);
-          const where = location ? `${location.file}:${location.line}: ` : `${pending.path}: `;
-          const line = lastLine(error.message);
-          const pythonType = /^(\w+):/.exec(line)?.[1] ?? error.type;
-          pending.reject(
-            new PythonConfigError(`${where}${line}`, {
-              pythonType,
-              file: pending.path,
-              ...(location ? { location } : {}),
-            }),
-          );
+        try {
+          pending.resolve(settle(msg as Reply, pending.path));
+        } catch (error) {
+          pending.reject(error);
         }
       });
       worker.on("error", (error: unknown) => {
@@ -253,34 +329,52 @@ export class PythonConfigLoader {
     return run;
   }
 
+  /**
+   * Loads one config file synchronously: the calling thread blocks (`Atomics.wait`) until the
+   * worker replies. The same sandbox, time limit and errors as {@linkcode PythonConfigLoader.load};
+   * do not mix with an unfinished `load()` on the same loader.
+   *
+   * @param path The config file.
+   * @param options The framework, overrides, readable tree, detectron2 checkout, time limit.
+   * @returns The config as JSON-like data and the files read.
+   * @throws {PythonConfigError} As {@linkcode PythonConfigLoader.load}.
+   */
+  loadSync(path: string, options: LoadPythonConfigOptions): PythonConfig {
+    const { request, timeoutMs } = prepare(path, options);
+    const worker = this.#worker ?? this.#spawn();
+    const control = new Int32Array(new SharedArrayBuffer(8));
+    let size = 1 << 20;
+    for (;;) {
+      const data = new Uint8Array(new SharedArrayBuffer(size));
+      Atomics.store(control, 0, 0);
+      worker.ref();
+      worker.postMessage({ id: -1, request, control, data });
+      if (Atomics.wait(control, 0, 0, STARTUP_LIMIT_MS) === "timed-out") {
+        this.#kill();
+        throw new PythonConfigError(
+          `the Python interpreter did not start in ${STARTUP_LIMIT_MS} ms`,
+          { pythonType: "Timeout", file: request.path },
+        );
+      }
+      Atomics.wait(control, 0, 1, timeoutMs);
+      const state = Atomics.load(control, 0);
+      if (!this.#keepAlive) worker.unref();
+      if (state === 1) {
+        this.#kill();
+        throw timedOut(path, timeoutMs, request.path);
+      }
+      const length = Atomics.load(control, 1);
+      if (state === 3) {
+        size = length;
+        continue;
+      }
+      const reply = JSON.parse(new TextDecoder().decode(data.slice(0, length))) as Reply;
+      return settle(reply, path);
+    }
+  }
+
   async #load(path: string, options: LoadPythonConfigOptions): Promise<PythonConfig> {
-    const { kind, overrides = [], timeoutMs = 10_000 } = options;
-    if (kind !== "mmengine" && kind !== "lazyconfig") {
-      throw new TypeError(`loadPythonConfig: \`kind\` must be "mmengine" or "lazyconfig": got ${
-        JSON.stringify(kind)
-      }`);
-    }
-    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-      throw new RangeError(`loadPythonConfig: \`timeoutMs\` must be > 0: got ${timeoutMs}`);
-    }
-    const file = real(isAbsolute(path) ? path : resolve(path), "config file");
-    if (!statSync(file).isFile()) {
-      throw new PythonConfigError(`not a file: ${path}`, { pythonType: "IsADirectoryError", file });
-    }
-    const roots = [real(options.root ?? defaultRoot(file), "config root")];
-    let detectron2Root: string | undefined;
-    if (options.detectron2Root !== undefined) {
-      detectron2Root = real(options.detectron2Root, "detectron2 checkout");
-      roots.push(real(`${detectron2Root}${sep}configs`, "detectron2 configs/"));
-    }
-    const request = {
-      kind,
-      path: file,
-      roots,
-      cwd: dirname(file),
-      overrides: [...overrides],
-      ...(detectron2Root === undefined ? {} : { detectron2Root }),
-    };
+    const { request, timeoutMs } = prepare(path, options);
     await this.#start();
     const worker = this.#worker!;
     const id = this.#next++;
@@ -288,12 +382,7 @@ export class PythonConfigLoader {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         this.#kill();
-        rejectLoad(
-          new PythonConfigError(
-            `${path}: stopped after ${timeoutMs} ms (the config did not finish; an endless loop?)`,
-            { pythonType: "Timeout", file },
-          ),
-        );
+        rejectLoad(timedOut(path, timeoutMs, request.path));
       }, timeoutMs);
       this.#pending.set(id, { resolve: resolveLoad, reject: rejectLoad, timer, path, timeoutMs });
       worker.ref();
@@ -327,4 +416,21 @@ export function loadPythonConfig(
 ): Promise<PythonConfig> {
   shared ??= new PythonConfigLoader();
   return shared.load(path, options);
+}
+
+/**
+ * {@linkcode loadPythonConfig}, synchronously (the calling thread blocks until the shared
+ * interpreter answers; see {@linkcode PythonConfigLoader.loadSync}).
+ *
+ * @param path The config file.
+ * @param options The framework, overrides, readable tree, detectron2 checkout, time limit.
+ * @returns The config as JSON-like data and the files read.
+ * @throws {PythonConfigError} As {@linkcode PythonConfigLoader.load}.
+ */
+export function loadPythonConfigSync(
+  path: string,
+  options: LoadPythonConfigOptions,
+): PythonConfig {
+  shared ??= new PythonConfigLoader();
+  return shared.loadSync(path, options);
 }

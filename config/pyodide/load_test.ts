@@ -150,7 +150,11 @@ test("a .py config runs sandboxed in Pyodide", async (t) => {
     await t.test("an endless loop is stopped at the time limit; the next file loads", async () => {
       const path = config("loop.py", "while True:\n    pass\n");
       const started = performance.now();
-      await rejects(loader.load(path, { ...mm, timeoutMs: 1500 }), "Timeout", /stopped after 1500 ms/);
+      await rejects(
+        loader.load(path, { ...mm, timeoutMs: 1500 }),
+        "Timeout",
+        /stopped after 1500 ms/,
+      );
       const waited = performance.now() - started;
       assert.ok(waited < 5000, `stopped after ${waited} ms`);
       const ok = config("after.py", "x = 1\n");
