@@ -100,7 +100,7 @@ interface Pending {
 
 /** The nearest enclosing directory named `configs`, else the file's own directory. */
 function defaultRoot(file: string): string {
-  let dir = dirname(file);
+  const dir = dirname(file);
   for (let d = dir;; d = dirname(d)) {
     if (basename(d) === "configs") return d;
     if (dirname(d) === d) break;
