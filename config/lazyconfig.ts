@@ -91,7 +91,7 @@ function describe(x: unknown): string {
  *   start_value: 1,
  *   end_value: 0,
  * });
- * assert.equal(s.at(0.5), 0.5000000000000001);
+ * assert.equal(s.at(0.5), 0.5);
  * ```
  */
 export function instantiateParamScheduler(
