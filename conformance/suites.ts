@@ -11,6 +11,7 @@ import { CONFIGS_HANDLERS } from "./configs.ts";
 import { DETECTRON2_HANDLERS } from "./detectron2.ts";
 import { HF_HANDLERS } from "./hf.ts";
 import { MEGATRON_HANDLERS } from "./megatron.ts";
+import { DEEPSPEED_HANDLERS } from "./deepspeed.ts";
 import { OPTAX_HANDLERS } from "./optax.ts";
 import { TORCH_HANDLERS } from "./torch.ts";
 import { TIMM_HANDLERS } from "./timm.ts";
@@ -32,6 +33,7 @@ export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   optax: OPTAX_HANDLERS,
   timm: TIMM_HANDLERS,
   megatron: MEGATRON_HANDLERS,
+  deepspeed: DEEPSPEED_HANDLERS,
   // Python config files in the Pyodide sandbox (mmengine, detectron2 LazyConfig).
   "configs-py": CONFIGS_PY_HANDLERS,
 };

@@ -367,6 +367,27 @@ const MUTANTS: Mutant[] = [
     to: "else if (skippedUpdates.has(iteration)) (skipped[k] = 1), scheduler.step(increment);",
   },
   {
+    name: "deepspeed-warmup-no-clamp",
+    kind: "drop DeepSpeed's max(2, warmup_num_steps)",
+    file: "schedules/deepspeed/runtime/lr_schedules.ts",
+    from: "this.warmupNumSteps = steps > 2 ? steps : 2;\n    this.warmupType = this.#warmupType",
+    to: "this.warmupNumSteps = steps;\n    this.warmupType = this.#warmupType",
+  },
+  {
+    name: "deepspeed-cosine-factored",
+    kind: "algebraically equal rewrite (1 − (1 − c)·(1 − cosine) for c + (1 − c)·cosine)",
+    file: "schedules/deepspeed/runtime/lr_schedules.ts",
+    from: "const ratio = this.cosMinRatio + ratioDelta * cosine;",
+    to: "const ratio = 1 - ratioDelta * (1 - cosine);",
+  },
+  {
+    name: "deepspeed-step-on-overflow",
+    kind: "step the scheduler on an overflowed fp16 step",
+    file: "schedules/deepspeed/runtime/engine.ts",
+    from: "      overflow[k] = 1;\n      continue;",
+    to: "      overflow[k] = 1;",
+  },
+  {
     name: "timm-multistep-t",
     kind: "drop timm's `t + 1` (decay at the milestone, as torch's MultiStepLR)",
     file: "schedules/timm/multistep_lr.ts",
@@ -467,6 +488,8 @@ function scopeOf(file: string): Scope {
       return { suites: ["optax"], tests: ["schedules/optax/", "schedules/math_float32_test.ts"] };
     case "megatron":
       return { suites: ["megatron"], tests: ["schedules/megatron/"] };
+    case "deepspeed":
+      return { suites: ["deepspeed"], tests: ["schedules/deepspeed/"] };
     default:
       return { suites: [], tests: ["schedules/"] }; // shared code: every suite, every test
   }
