@@ -10,7 +10,7 @@ import { powInt } from "../math.ts";
 import { boolean, finite, finiteArray, integer, oneOf, show } from "../_internal/validate.ts";
 import type { SolverConfig } from "./config.ts";
 import { WarmupPolyLR } from "./deeplab_lr_scheduler.ts";
-import { LRMultiplier, WarmupParamScheduler } from "./lr_scheduler.ts";
+import { LRMultiplier, type WarmupMethod, WarmupParamScheduler } from "./lr_scheduler.ts";
 import {
   CosineParamScheduler,
   MultiStepParamScheduler,
@@ -142,7 +142,7 @@ export function buildLrMultiplier(
     scheduler: sched,
     warmupFactor: finite(owner, "cfg.SOLVER.WARMUP_FACTOR", solver.WARMUP_FACTOR),
     warmupLength: Math.min(warmupIters / maxIter, 1.0),
-    warmupMethod: oneOf(owner, "cfg.SOLVER.WARMUP_METHOD", solver.WARMUP_METHOD, [
+    warmupMethod: oneOf<WarmupMethod>(owner, "cfg.SOLVER.WARMUP_METHOD", solver.WARMUP_METHOD, [
       "linear",
       "constant",
     ]),
