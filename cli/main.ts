@@ -192,6 +192,9 @@ export async function main(argv: string[], io?: CliIo): Promise<number> {
   }
 }
 
+// No top-level await: `require("lrspec/cli")` (Node's require(esm)) loads this module.
 if ((import.meta as { main?: boolean }).main) {
-  process.exitCode = await main(process.argv.slice(2));
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

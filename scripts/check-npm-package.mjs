@@ -1,11 +1,16 @@
 // Checks the npm package as Node users get it: built JavaScript + declarations, importable by
-// name on plain Node (no TypeScript loader), and nothing but the library in the tarball.
+// name on plain Node (no TypeScript loader), and nothing but the library's build in the tarball
+// (no TypeScript sources: every runtime gets dist/). testing/npm_package_test.ts installs the
+// packed tarball into a fresh project and runs and type-checks consumers on Deno, Bun and Node.
 // Run after `npm run build`.
 import { execFileSync } from "node:child_process";
 import assert from "node:assert/strict";
 import process from "node:process";
 
-const { buildLrScheduler, getCfg, CosineParamScheduler } = await import("lrspec");
+// The package by name (Node's self-reference to this package.json's exports, i.e. the build), at
+// run time: `deno check scripts/` does not resolve dist/'s declarations outside node_modules.
+const load = (specifier) => import(specifier);
+const { buildLrScheduler, getCfg, CosineParamScheduler } = await load("lrspec");
 const cfg = getCfg();
 const optimizer = { paramGroups: [{ lr: 0.02 }] };
 const scheduler = buildLrScheduler(cfg, optimizer);
@@ -18,24 +23,24 @@ assert.equal(
 assert.equal(new CosineParamScheduler({ startValue: 1, endValue: 0 }).at(1), 0);
 
 // Every subpath resolves on plain Node and exports what its family holds.
-const fvcore = await import("lrspec/fvcore");
+const fvcore = await load("lrspec/fvcore");
 assert.equal(typeof fvcore.MultiStepParamScheduler, "function");
-const detectron2 = await import("lrspec/detectron2");
+const detectron2 = await load("lrspec/detectron2");
 assert.equal(typeof detectron2.buildLrScheduler, "function");
-const torch = await import("lrspec/torch");
+const torch = await load("lrspec/torch");
 assert.equal(typeof torch.OneCycleLR, "function");
-const hf = await import("lrspec/hf");
+const hf = await load("lrspec/hf");
 assert.equal(typeof hf.getScheduler, "function");
-const optax = await import("lrspec/optax");
+const optax = await load("lrspec/optax");
 assert.equal(optax.linearSchedule({ initValue: 1, endValue: 0, transitionSteps: 4 })(1), 0.75);
-const timm = await import("lrspec/timm");
+const timm = await load("lrspec/timm");
 assert.equal(typeof timm.createSchedulerV2, "function");
 assert.equal(new timm.TorchGenerator().manualSeed(0).rand(), 0.49625658988952637); // torch.rand(1)
-const verify = await import("lrspec/verify");
+const verify = await load("lrspec/verify");
 assert.equal(verify.verifyCsv("iter,lr\n0,0.5\n", "iter,lr\n0,0.5\n").ok, true);
 
 // The config subpath and the CLI, as `npx lrspec` runs it.
-const { loadConfig } = await import("lrspec/config");
+const { loadConfig } = await load("lrspec/config");
 assert.equal(typeof loadConfig, "function");
 const explained = execFileSync(process.execPath, [
   "bin/lrspec.mjs",
@@ -69,7 +74,7 @@ for (
     "dist/mod.d.ts",
     "dist/schedules/fvcore/param_scheduler.js",
     "dist/verify/mod.js",
-    "mod.ts",
+    "bin/lrspec.mjs",
     "README.md",
     "LICENSE",
   ]
@@ -78,7 +83,7 @@ for (
 }
 for (const f of files) {
   assert.ok(
-    !/_test\.|^fixtures\/|^bench\/|^testing\/|^scripts\/|conformance\//.test(f),
+    !/_test\.|^fixtures\/|^bench\/|^testing\/|^scripts\/|conformance\/|(?<!\.d)\.ts$/.test(f),
     `the tarball must not contain ${f}`,
   );
 }
