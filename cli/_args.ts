@@ -9,7 +9,14 @@
 
 import { parseArgs } from "node:util";
 import { readSettingsText } from "./_read.ts";
-import { callbackSink, CliError, fileSink, stdoutSink } from "./_output.ts";
+import {
+  type ByteSink,
+  callbackSink,
+  CliError,
+  fileSink,
+  type StdoutSink,
+  stdoutSink,
+} from "./_output.ts";
 import { type OpenContext, type ScheduleView, type SourceKind, SOURCES } from "./sources.ts";
 
 export type { ScheduleView };
@@ -31,7 +38,9 @@ export interface CliIo {
 export interface Context {
   io: CliIo;
   /** Makes the stdout sink for streamed output. */
-  stdout: () => { sink: ReturnType<typeof stdoutSink>; copy: boolean };
+  stdout: () => { sink: ByteSink; copy: boolean };
+  /** The process's stdout, when the run writes there: `main` waits for it to finish. */
+  processStdout?: StdoutSink;
 }
 
 /** A usage mistake: reported with a pointer to the command's help. */
@@ -319,7 +328,7 @@ export function sourcesHelp(command: string, positional: boolean): string {
 }
 
 /** The context of the process: its stdout with backpressure, its stderr. */
-let processStdout: ReturnType<typeof stdoutSink> | undefined;
+let processStdout: StdoutSink | undefined;
 
 /** The I/O of the process. */
 export function processContext(write: (s: string) => void, isTTY: boolean): Context {
@@ -332,6 +341,7 @@ export function processContext(write: (s: string) => void, isTTY: boolean): Cont
       stderrIsTTY: isTTY,
     },
     stdout: () => ({ sink, copy: true }),
+    processStdout: sink,
   };
 }
 

@@ -7,7 +7,7 @@
  */
 
 import { closeSync, fstatSync, openSync, readSync, type Stats, statSync } from "node:fs";
-import { CliError } from "./_output.ts";
+import { CliError, noteInput } from "./_output.ts";
 
 /**
  * The largest settings file (a YAML or JSON config, a `_BASE_` file) the CLI reads: 16 MiB. The
@@ -88,6 +88,8 @@ function openRegular(path: string): number {
     closeSync(fd);
     throw new ReadError(path, `not a regular file`);
   }
+  // An input of this run: no output may replace it (`--out` naming the config).
+  noteInput(path);
   return fd;
 }
 

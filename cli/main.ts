@@ -47,13 +47,14 @@ import {
   type CliIo,
   type Command,
   configHelp,
+  type Context,
   otherSourcesHelp,
   parse,
   printHelp,
   processContext,
   UsageError,
 } from "./_args.ts";
-import { CliError } from "./_output.ts";
+import { CliError, discardUnfinished, forgetInputs, unfinishedMark } from "./_output.ts";
 import { GOLDEN_SCRIPT } from "./_golden_script.ts";
 import { COMMAND as CURVE } from "./commands/curve.ts";
 import { COMMAND as PLOT } from "./commands/plot.ts";
@@ -121,7 +122,8 @@ verify:      --golden FILE, --candidate FILE, --max-ulp N, --allow-subset
 accumulate:  --num-workers N, --micro-batch M, --plot FILE
 every command: --help, -h
 
-exit status: 0 ok, 1 curves differ / verification failed, 2 bad input (one line on stderr)`;
+exit status: 0 ok, 1 curves differ / verification failed, 2 bad input or a failed write (one line
+  on stderr), 141 the reader closed stdout (| head)`;
 
 const FS_WHY: Record<string, string> = {
   ENOENT: "no such file",
@@ -154,12 +156,49 @@ function errorLine(error: unknown): string | undefined {
  * @param argv The arguments after the program name (`["curve", "x.yaml"]`).
  * @param io Where output goes (default: the process's stdout and stderr, with backpressure; a
  * reader that closes the pipe ends the output quietly).
- * @returns The exit status: 0 ok, 1 a difference (diff, verify), 2 bad input.
+ * @returns The exit status: 0 ok, 1 a difference (diff, verify), 2 bad input or a failed write;
+ * without `io`, 141 when the reader closed stdout. Files are replaced atomically (see
+ * `cli/_output.ts`).
  */
 export async function main(argv: string[], io?: CliIo): Promise<number> {
   const ctx = io === undefined
     ? processContext((s) => void process.stderr.write(s), process.stderr.isTTY === true)
     : callbackContext(io);
+  forgetInputs();
+  const mark = unfinishedMark();
+  try {
+    let code = await run(argv, ctx);
+    const stdout = ctx.processStdout;
+    if (stdout !== undefined) {
+      // Everything written must have gone out: a failed write is an error, a closed pipe is the
+      // reader's choice (quiet, with the status of a Unix tool killed by SIGPIPE).
+      try {
+        await stdout.finish();
+      } catch (error) {
+        code = reportError(error, ctx);
+      }
+      if (stdout.gone) code = CLOSED_PIPE;
+    }
+    return code;
+  } finally {
+    // After an error, no temporary file stays behind, and no output replaced its file.
+    discardUnfinished(mark);
+  }
+}
+
+/** The exit status after the reader closed stdout: 128 + SIGPIPE, as a shell reports `yes | head`. */
+const CLOSED_PIPE = 141;
+
+/** Reports an error as one line (exit status 2), or rethrows one that is not ours to word. */
+function reportError(error: unknown, ctx: Context): number {
+  const line = errorLine(error);
+  if (line === undefined) throw error;
+  ctx.io.stderr(`lrspec: error: ${line}\n`);
+  return 2;
+}
+
+/** Runs one command. */
+async function run(argv: string[], ctx: Context): Promise<number> {
   const [command, ...rest] = argv;
   try {
     const sub = COMMANDS.find((c) => c.name === command);
@@ -185,10 +224,7 @@ export async function main(argv: string[], io?: CliIo): Promise<number> {
         throw new UsageError("", `unknown command ${JSON.stringify(command)}`);
     }
   } catch (error) {
-    const line = errorLine(error);
-    if (line === undefined) throw error;
-    ctx.io.stderr(`lrspec: error: ${line}\n`);
-    return 2;
+    return reportError(error, ctx);
   }
 }
 

@@ -50,12 +50,22 @@ export async function failure(...args: string[]): Promise<string> {
  * run cli/main.ts`, `bun cli/main.ts`, or on Node `bin/lrspec.mjs` (what `npx lrspec` runs).
  */
 export function spawnLrspec(...args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, lrspecArgs(...args), { cwd: ROOT, encoding: "utf8" });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The arguments of `process.execPath` that run the CLI as {@linkcode spawnLrspec} does, from the
+ * repository's root (for a test that spawns it itself: other stdio, signals).
+ */
+export function lrspecArgs(...args: string[]): string[] {
   const g = globalThis as { Deno?: unknown; Bun?: unknown };
-  const command = g.Deno
+  return g.Deno
     ? ["run", "--allow-read", "--allow-write", "--allow-env", "cli/main.ts", ...args]
     : g.Bun
     ? ["cli/main.ts", ...args]
     : ["bin/lrspec.mjs", ...args];
-  const r = spawnSync(process.execPath, command, { cwd: ROOT, encoding: "utf8" });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** The repository's root (absolute, with a trailing slash). */
+export const REPO_ROOT: string = ROOT;
