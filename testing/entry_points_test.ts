@@ -1,6 +1,6 @@
 // The package's entry points are listed once, in deno.json's `exports`; every other list of them
-// (the check task's `deno doc --lint`, tsconfig.build.json, package.json's `exports`, the folders
-// `deno check` and publishing cover) is checked against it here.
+// (the check task's `deno doc --lint`, tsconfig.build.json, package.json's `exports` and
+// `typesVersions`, the folders `deno check` and publishing cover) is checked against it here.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -16,6 +16,7 @@ const deno = json("deno.json") as {
 };
 const pkg = json("package.json") as {
   exports: Record<string, Record<string, string>>;
+  typesVersions: Record<string, Record<string, string[]>>;
   files: string[];
 };
 const build = json("tsconfig.build.json") as { include: string[] };
@@ -49,11 +50,15 @@ test("package.json exports every entry point of deno.json, under the same names"
   for (const [name, path] of Object.entries(deno.exports)) {
     const e = pkg.exports[name]!;
     const js = path.replace(/^\.\//, "./dist/").replace(/\.ts$/, "");
-    assert.equal(e.deno, path, `${name}: deno`);
-    assert.equal(e.bun, path, `${name}: bun`);
-    assert.equal(e.types, `${js}.d.ts`, `${name}: types`);
-    assert.equal(e.default, `${js}.js`, `${name}: default`);
+    // Every runtime gets the build (Deno does not strip types under node_modules).
+    assert.deepEqual(e, { types: `${js}.d.ts`, default: `${js}.js` }, name);
+    // moduleResolution node10 ignores `exports`: typesVersions names the same declarations.
+    if (name !== ".") assert.deepEqual(pkg.typesVersions["*"]![name.slice(2)], [e.types], name);
   }
+  assert.deepEqual(
+    Object.keys(pkg.typesVersions["*"]!).length,
+    Object.keys(pkg.exports).length - 1,
+  );
 });
 
 test("deno check, JSR and npm cover every source folder the entry points reach", () => {
@@ -66,6 +71,11 @@ test("deno check, JSR and npm cover every source folder the entry points reach",
     assert.ok(checked.includes(folder), `deno check covers ${folder}/`);
     if (["bench", "conformance", "scripts"].includes(folder)) continue; // tools, not shipped
     assert.ok(published.includes(folder), `deno.json publish.include has ${folder}/`);
-    assert.ok(packed.includes(folder), `package.json files has ${folder}/`);
+    // npm ships the build of every folder (dist/, compiled from the entry points), no sources.
+    assert.ok(
+      !packed.includes(folder),
+      `package.json files has no TypeScript sources (${folder}/)`,
+    );
   }
+  assert.ok(packed.includes("dist"), "package.json files has dist/");
 });

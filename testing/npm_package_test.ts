@@ -29,24 +29,18 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "node_modules/.bin");
 const CACHE = join(ROOT, ".tmp/npm-package");
-/** What `npm pack` puts in the package (besides package.json), and what builds it. */
+/**
+ * What goes into the tarball and the consumer project: the sources JSR publishes (deno.json's
+ * publish.include, which testing/entry_points_test.ts keeps complete), the package's manifest,
+ * build and bin, and the consumers.
+ */
 const PACKAGED = [
+  ...(JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8")).publish.include as string[]),
   "package.json",
   "tsconfig.json",
   "tsconfig.build.json",
   "scripts/build-npm.mjs",
-  "README.md",
-  "LICENSE",
   "bin",
-  "mod.ts",
-  "version.ts",
-  "schedules",
-  "verify",
-  "config",
-  "curve",
-  "plot",
-  "cli",
-  "adapters",
   "testing/npm_consumer",
 ];
 
@@ -153,6 +147,7 @@ const ESM_LINES = [
   "config 0.5 100",
   "cli 0 true",
   "tfjs 0.10000000149011612",
+  "megatron 256 0.0003",
 ];
 const CJS_LINES = ["detectron2 0.002", "torch 0.5", "cli function function"];
 

@@ -12,6 +12,7 @@ import { verifyCsv } from "lrspec/verify";
 import { loadConfig } from "lrspec/config";
 import { main } from "lrspec/cli";
 import { tfjsEffectiveLr } from "lrspec/tfjs";
+import { megatronTrainSchedule, parseMegatronArgs } from "lrspec/megatron";
 
 const optimizer = { paramGroups: [{ lr: 0.02 }] };
 const scheduler: LRScheduler = buildLrScheduler(getCfg(), optimizer);
@@ -40,6 +41,13 @@ let out = "";
 const code: number = await main(["--version"], { stdout: (s) => (out += s), stderr: () => {} });
 console.log(`cli ${code} ${out.trim() === `lrspec ${VERSION}`}`);
 console.log(`tfjs ${tfjsEffectiveLr(0.1)}`);
+const { args } = parseMegatronArgs(
+  "--micro-batch-size 4 --global-batch-size 256 --train-iters 1000 --lr 3e-4 --min-lr 3e-5 " +
+    "--lr-warmup-iters 100 --lr-decay-style WSD --lr-wsd-decay-style linear --lr-wsd-decay-iters 200",
+  { worldSize: 8 },
+);
+const megatron = megatronTrainSchedule(args);
+console.log(`megatron ${megatron.increment} ${megatron.lr[0]![500]}`);
 
 // The declarations are the library's, not `any`: a wrong option is a type error (never called).
 export function typeErrors(): void {
