@@ -148,6 +148,7 @@ const ESM_LINES = [
   "cli 0 true",
   "tfjs 0.10000000149011612",
   "megatron 256 0.0003",
+  "deepspeed 0 0",
 ];
 const CJS_LINES = ["detectron2 0.002", "torch 0.5", "cli function function"];
 

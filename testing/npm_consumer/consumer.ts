@@ -13,6 +13,7 @@ import { loadConfig } from "lrspec/config";
 import { main } from "lrspec/cli";
 import { tfjsEffectiveLr } from "lrspec/tfjs";
 import { megatronTrainSchedule, parseMegatronArgs } from "lrspec/megatron";
+import { deepspeedSchedule } from "lrspec/deepspeed";
 
 const optimizer = { paramGroups: [{ lr: 0.02 }] };
 const scheduler: LRScheduler = buildLrScheduler(getCfg(), optimizer);
@@ -48,6 +49,12 @@ const { args } = parseMegatronArgs(
 );
 const megatron = megatronTrainSchedule(args);
 console.log(`megatron ${megatron.increment} ${megatron.lr[0]![500]}`);
+const deepspeed = deepspeedSchedule({
+  train_batch_size: 256,
+  optimizer: { type: "AdamW", params: { lr: 1e-4, betas: [0.9, 0.95] } },
+  scheduler: { type: "WarmupCosineLR", params: { total_num_steps: 500, warmup_num_steps: 50 } },
+}, { steps: 500, overflowSteps: [1, 2] });
+console.log(`deepspeed ${deepspeed.lr[0]![0]} ${deepspeed.lr[0]![2]}`);
 
 // The declarations are the library's, not `any`: a wrong option is a type error (never called).
 export function typeErrors(): void {
