@@ -8,6 +8,7 @@
 
 import { type Detectron2View, detectron2View } from "../views/detectron2.ts";
 import { loadConfigFile } from "./files.ts";
+import { openLazyConfig } from "./lazyconfig.ts";
 import type { OpenContext, SourceKind } from "./sources.ts";
 
 /** How to open a detectron2 config from disk. */
@@ -109,7 +110,8 @@ export const DETECTRON2_SOURCE: SourceKind = {
   opts: true,
   recognize: (text) => /^(?:_BASE_|SOLVER|MODEL|DATASETS|INPUT|VERSION)\s*:/m.test(text),
   files: "detectron2 configs",
-  help: "a detectron2 YAML config (its _BASE_ files read as detectron2 reads them)",
+  help: "a detectron2 YAML config (its _BASE_ files read as detectron2 reads them), or a\n" +
+    "LazyConfig CONFIG.py (read by CPython in a sandbox, as LazyConfig.load; --opts KEY=VALUE)",
   options: [
     {
       name: "num-workers",
@@ -144,6 +146,11 @@ export const DETECTRON2_SOURCE: SourceKind = {
       help: "3.11|3.12  the Python whose sum() fvcore's composite uses (default 3.12)",
     },
     {
+      name: "detectron2",
+      type: "string",
+      help: "DIR  a detectron2 checkout: CONFIG.py's model_zoo.get_config reads its configs/",
+    },
+    {
       name: "past-end",
       type: "boolean",
       commands: ["curve"],
@@ -151,6 +158,7 @@ export const DETECTRON2_SOURCE: SourceKind = {
     },
   ],
   open(path, context) {
+    if (/\.py$/i.test(path)) return [openLazyConfig(path, context)];
     const options = detectron2Options(context);
     const given = context.command === "plot" ? context.values("num-workers") : [];
     const workers = given.length > 0 ? given : [context.value("num-workers")];

@@ -256,6 +256,10 @@ export function lazyConfigSchedule(
     optimizer: isRecord(optimizer) && typeof optimizer._target_ === "string"
       ? optimizer._target_
       : undefined,
-    lrFactorFunc: factor === undefined || factor === null ? undefined : describe(factor),
+    lrFactorFunc: factor === undefined || factor === null
+      ? undefined
+      : typeof factor === "string"
+      ? factor
+      : describe(factor),
   };
 }

@@ -2,7 +2,7 @@
 // tsc rewrites relative `.ts` specifiers to `.js` in the JavaScript it emits but keeps `.ts` in
 // the declarations; rewrite those too, so every TypeScript and Deno consumer resolves them.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -24,3 +24,11 @@ function walk(dir) {
   }
 }
 walk(dist);
+
+// The Python config sandbox's worker and Python files are not TypeScript: dist/ gets them beside
+// the compiled load.js, which finds them by `new URL(..., import.meta.url)`.
+for (const name of readdirSync(join(root, "config/pyodide"))) {
+  if (/\.(py|mjs)$/.test(name)) {
+    copyFileSync(join(root, "config/pyodide", name), join(dist, "config/pyodide", name));
+  }
+}

@@ -6,6 +6,8 @@
 // Messages out: { ready: true, loadMs } once, then { id, ok: true, json } or
 // { id, ok: false, error: { type, message } }.
 import { parentPort } from "node:worker_threads";
+import process from "node:process";
+import { Buffer } from "node:buffer";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,6 +51,10 @@ const host = {
   },
 };
 
+// Without a parent port (run as `runtime _worker.mjs`, the synchronous path on Bun) it answers one
+// request read from stdin on stdout and exits.
+const child = parentPort === null;
+
 const started = performance.now();
 const entry = import.meta.resolve("pyodide");
 const { loadPyodide } = await import(entry);
@@ -62,7 +68,7 @@ for (const name of ["_sandbox.py", "_stubs.py", "_runtime.py"]) {
 pyodide.runPython("import sys; sys.path.insert(0, '/lrspec'); import _runtime");
 const load = pyodide.runPython("_runtime.load");
 const toPy = (x) => pyodide.toPy(x);
-parentPort.postMessage({ ready: true, loadMs: performance.now() - started });
+if (!child) parentPort.postMessage({ ready: true, loadMs: performance.now() - started });
 
 // A synchronous caller (`loadSync`) passes `control` (an Int32Array on a SharedArrayBuffer: state,
 // length) and `data` (a Uint8Array on another) and blocks in Atomics.wait: state 1 = evaluating,
@@ -73,7 +79,7 @@ function signal(control, state) {
   Atomics.notify(control, 0);
 }
 
-parentPort.on("message", ({ id, request, control, data }) => {
+function handle({ id, request, control, data }) {
   roots = request.roots;
   if (control) signal(control, 1);
   const req = toPy(request);
@@ -87,6 +93,10 @@ parentPort.on("message", ({ id, request, control, data }) => {
   } finally {
     req.destroy?.();
   }
+  if (child) {
+    process.stdout.write(JSON.stringify(reply));
+    return;
+  }
   if (!control) {
     parentPort.postMessage(reply);
     return;
@@ -99,4 +109,12 @@ parentPort.on("message", ({ id, request, control, data }) => {
   }
   data.set(bytes);
   signal(control, 2);
-});
+}
+
+if (child) {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  handle({ id: 0, request: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
+} else {
+  parentPort.on("message", handle);
+}

@@ -23,6 +23,9 @@
  */
 
 import { Worker } from "node:worker_threads";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import process from "node:process";
 import { realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, resolve, sep } from "node:path";
 
@@ -198,6 +201,28 @@ function prepare(
   return { request, timeoutMs };
 }
 
+const IS_BUN = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+
+/** `loadSync` in a child process running the worker script (Bun). */
+function loadInChild(request: WorkerRequest, path: string, timeoutMs: number): PythonConfig {
+  const script = fileURLToPath(new URL("./_worker.mjs", import.meta.url));
+  const result = spawnSync(process.execPath, [script], {
+    input: JSON.stringify(request),
+    // The interpreter's start is not the config's time.
+    timeout: STARTUP_LIMIT_MS + timeoutMs,
+    maxBuffer: 1 << 30,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  if (result.error !== undefined || result.status !== 0) {
+    if (result.signal !== null) throw timedOut(path, timeoutMs, request.path);
+    throw new PythonConfigError(
+      `${path}: the Python worker failed: ${String(result.error ?? result.stderr)}`,
+      { pythonType: "Error", file: request.path },
+    );
+  }
+  return settle(JSON.parse(result.stdout.toString("utf8")) as Reply, path);
+}
+
 /** What the worker is asked. */
 interface WorkerRequest {
   kind: PythonConfigKind;
@@ -307,6 +332,7 @@ export class PythonConfigLoader {
   }
 
   #kill(): void {
+    this.startupMs = undefined;
     const worker = this.#worker;
     this.#worker = undefined;
     this.#ready = undefined;
@@ -341,6 +367,9 @@ export class PythonConfigLoader {
    */
   loadSync(path: string, options: LoadPythonConfigOptions): PythonConfig {
     const { request, timeoutMs } = prepare(path, options);
+    // A Bun worker does not start while the calling thread blocks: without a started one, the
+    // file is read by the same worker script run as a child process (its own time limit).
+    if (IS_BUN && this.startupMs === undefined) return loadInChild(request, path, timeoutMs);
     const worker = this.#worker ?? this.#spawn();
     const control = new Int32Array(new SharedArrayBuffer(8));
     let size = 1 << 20;
@@ -433,4 +462,16 @@ export function loadPythonConfigSync(
 ): PythonConfig {
   shared ??= new PythonConfigLoader();
   return shared.loadSync(path, options);
+}
+
+/**
+ * Starts the shared interpreter of {@linkcode loadPythonConfig} and
+ * {@linkcode loadPythonConfigSync} (seconds). Optional: the first load starts it; on Bun, a
+ * synchronous load without a started interpreter runs in a child process instead.
+ *
+ * @returns When the interpreter is ready.
+ */
+export function startPythonConfigLoader(): Promise<void> {
+  shared ??= new PythonConfigLoader();
+  return shared.start();
 }

@@ -1,0 +1,96 @@
+/**
+ * The CLI's detectron2 LazyConfig source: a positional `CONFIG.py` (detectron2's Python configs:
+ * `configs/common/coco_schedule.py`, `new_baselines/*.py`, ViTDet) read in lrspec's Pyodide
+ * sandbox as `LazyConfig.load` + `LazyConfig.apply_overrides` read it, and opened as the
+ * LazyConfig view (`views/lazyconfig.ts`). `--opts KEY=VALUE …` are detectron2's overrides
+ * (`lazyconfig_train_net.py … train.max_iter=1000`); `--detectron2 DIR` lets
+ * `model_zoo.get_config(...)` read that checkout's `configs/`.
+ *
+ * @module
+ */
+
+import { readFileSync } from "node:fs";
+import { loadPythonConfigSync, PythonConfigError } from "../config/pyodide/load.ts";
+import { lazyConfigView } from "../views/lazyconfig.ts";
+import { placed, type ScheduleView } from "../views/view.ts";
+import type { OpenContext } from "./sources.ts";
+
+/**
+ * `--opts` as LazyConfig overrides: `KEY=VALUE` tokens as they are; a `KEY VALUE` pair (yacs
+ * style) joined as `KEY=VALUE`.
+ *
+ * @param opts The tokens after `--opts`.
+ * @returns The overrides.
+ */
+export function lazyConfigOverrides(opts: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < opts.length; i++) {
+    const token = opts[i]!;
+    if (token.includes("=")) out.push(token);
+    else if (i + 1 < opts.length) out.push(`${token}=${opts[++i]!}`);
+    else out.push(`${token}=`);
+  }
+  return out;
+}
+
+/** Whether a `.py` file reads as an mmengine config rather than a LazyConfig. */
+function looksMmengine(text: string): boolean {
+  return !/\blr_multiplier\b|\bLazyCall\b|model_zoo/.test(text) &&
+    /^(?:_base_\s*=|param_scheduler\s*=|optim_wrapper\s*=)|read_base\(\)/m.test(text);
+}
+
+/**
+ * Opens a detectron2 LazyConfig `.py` from disk as a view.
+ *
+ * @param path The config file.
+ * @param context The command line: `--opts`, `--detectron2`, `--python`, `--past-end`, label.
+ * @returns The view.
+ * @throws {Error} With the file and line (a Python error in the config, the sandbox's refusal, a
+ * time limit), or the key (`lr_multiplier`, `train.max_iter`, `optimizer.lr`).
+ */
+export function openLazyConfig(path: string, context: OpenContext): ScheduleView {
+  if (context.value("num-workers") !== undefined) {
+    throw context.usage(
+      "--num-workers is for YAML configs (auto_scale_workers); lazyconfig_train_net.py does not " +
+        "rescale a LazyConfig: set the values with --opts",
+    );
+  }
+  const text = readFileSync(path, "utf8");
+  if (looksMmengine(text)) {
+    throw new Error(
+      `${path} looks like an mmengine config (_base_, param_scheduler, optim_wrapper), not a ` +
+        "detectron2 LazyConfig (lr_multiplier)",
+    );
+  }
+  const overrides = lazyConfigOverrides(context.opts);
+  const python = context.value("python") ?? "3.12";
+  if (python !== "3.11" && python !== "3.12") {
+    throw context.usage(`--python must be 3.11 or 3.12: got ${JSON.stringify(python)}`);
+  }
+  const detectron2Root = context.value("detectron2");
+  let config: Record<string, unknown>;
+  try {
+    config = loadPythonConfigSync(path, {
+      kind: "lazyconfig",
+      overrides,
+      ...(detectron2Root === undefined ? {} : { detectron2Root }),
+    }).config;
+  } catch (error) {
+    if (error instanceof PythonConfigError) {
+      // The CLI prints the message of its own error kinds (plain Error, SyntaxError, ...).
+      const Kind = error.pythonType === "SyntaxError" ? SyntaxError : Error;
+      throw placed(new Kind(error.message, { cause: error }), {
+        file: error.location?.file ?? path,
+        ...(error.location ? { line: error.location.line } : {}),
+      });
+    }
+    throw error;
+  }
+  return lazyConfigView(config, {
+    path,
+    python,
+    overrides,
+    pastEnd: context.flag("past-end") ? 1 : 0,
+    ...(context.label === undefined ? {} : { label: context.label }),
+  });
+}
