@@ -24,6 +24,8 @@ import {
 } from "../schedules/fvcore/param_scheduler.ts";
 import { WarmupParamScheduler } from "../schedules/detectron2/lr_scheduler.ts";
 
+export type { ParamSchedulerLike, PythonVersion };
+
 /** Options of {@linkcode instantiateParamScheduler} and {@linkcode lazyConfigSchedule}. */
 export interface InstantiateOptions {
   /**

@@ -76,6 +76,8 @@ export class PythonConfigError extends Error {
   readonly location: { file: string; line: number } | undefined;
 
   /**
+   * Creates the error.
+   *
    * @param message The message.
    * @param data The Python type, the file and the location.
    */
@@ -258,6 +260,8 @@ export class PythonConfigLoader {
   startupMs: number | undefined;
 
   /**
+   * Creates a loader; its worker starts on the first load.
+   *
    * @param options `keepAlive: false` (the default) lets the process exit while the worker
    * idles (`unref`).
    */
