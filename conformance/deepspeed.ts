@@ -12,6 +12,8 @@
 import * as ds from "../schedules/deepspeed/runtime/lr_schedules.ts";
 import { type DeepSpeedConfig, deepspeedSchedule } from "../schedules/deepspeed/runtime/engine.ts";
 import type { Optimizer, StateDict } from "../schedules/optimizer.ts";
+import { hfTrainerDeepSpeedConfig } from "../schedules/hf/integrations/deepspeed.ts";
+import { getWarmupSteps, trainingArguments } from "../schedules/hf/training_args.ts";
 import { parseNumber } from "../verify/csv.ts";
 import {
   type CaseHandler,
@@ -151,8 +153,93 @@ const engine: CaseHandler = (c: CaseSpec, ctx: HandlerContext) => {
   return out;
 };
 
+/** Canonical JSON of a parsed value (Python's and lrspec's configs compare equal as values). */
+function canonical(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_, v) =>
+      typeof v === "object" && v !== null && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
+  );
+}
+
+const hf: CaseHandler = (c: CaseSpec, ctx: HandlerContext) => {
+  const args = c.trainingArgs as Record<string, unknown>;
+  const numTrainingSteps = c.numTrainingSteps as number;
+  const out: Observation[] = [{
+    at: "get_warmup_steps",
+    column: "",
+    expected: { value: c.numWarmupSteps as number },
+    actual: { value: getWarmupSteps(trainingArguments(args), numTrainingSteps) },
+  }];
+  const fill = () =>
+    hfTrainerDeepSpeedConfig(c.dsConfig as Record<string, unknown>, args, {
+      numTrainingSteps,
+      numWarmupSteps: c.numWarmupSteps as number,
+      worldSize: c.worldSize as number,
+    });
+  if (c.error !== undefined) {
+    let thrown: unknown;
+    try {
+      fill();
+    } catch (e) {
+      thrown = e;
+    }
+    out.push({
+      at: "fill",
+      column: "",
+      expected: { error: c.error.type },
+      actual: thrown === undefined ? { text: "filled" } : { error: errorName(thrown) },
+    });
+    if (/mismatch TrainingArguments/.test(c.error.message)) {
+      out.push({
+        at: "fill",
+        column: "message",
+        expected: { text: c.error.message.replace(/^ValueError: /, "") },
+        actual: { text: thrown instanceof Error ? thrown.message : String(thrown) },
+      });
+    }
+    return out;
+  }
+  const { config } = fill();
+  out.push({
+    at: "fill",
+    column: "config",
+    expected: { text: canonical(JSON.parse(c.filled as string)) },
+    actual: { text: canonical(config) },
+  });
+  const optimizer: Optimizer | undefined = "optimizer" in config ? undefined : {
+    paramGroups: [{
+      lr: (args.learning_rate ?? 5e-5) as number,
+      betas: [(args.adam_beta1 ?? 0.9) as number, (args.adam_beta2 ?? 0.999) as number],
+    }],
+    defaults: {
+      lr: (args.learning_rate ?? 5e-5) as number,
+      betas: [(args.adam_beta1 ?? 0.9) as number, (args.adam_beta2 ?? 0.999) as number],
+    },
+  };
+  const run = deepspeedSchedule(config as DeepSpeedConfig, {
+    steps: numTrainingSteps,
+    ...(optimizer ? { optimizer } : {}),
+  });
+  const table = ctx.table(c.file!);
+  for (const row of table.rows) {
+    const at = `${table.source}:${row.line}`;
+    const step = parseNumber(row.cells[0]!, at);
+    out.push({
+      at: `step ${step}`,
+      column: "lr0",
+      expected: { value: parseNumber(row.cells[1]!, at) },
+      actual: { value: run.lr[0]![step - 1] ?? NaN },
+    });
+  }
+  return out;
+};
+
 /** The handlers of the deepspeed suite, by case kind. */
 export const DEEPSPEED_HANDLERS: Readonly<Record<string, CaseHandler>> = {
   deepspeed_scheduler: scheduler,
   deepspeed_engine: engine,
+  deepspeed_hf: hf,
 };

@@ -27,3 +27,4 @@ export * from "./trainer_utils.ts";
 export * from "./optimization.ts";
 export * from "./training_args.ts";
 export * from "./trainer.ts";
+export * from "./integrations/deepspeed.ts";

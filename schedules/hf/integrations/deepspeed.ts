@@ -1,0 +1,278 @@
+/**
+ * Port of transformers' `HfTrainerDeepSpeedConfig` (`transformers/integrations/deepspeed.py`,
+ * transformers 5.17.0, on accelerate's `HfDeepSpeedConfig`): how the Trainer fills a
+ * `ds_config.json`'s `"auto"` values from `TrainingArguments` and rejects values that disagree
+ * with them — {@linkcode hfTrainerDeepSpeedConfig}.
+ *
+ * @module
+ */
+
+import { show } from "../../_internal/validate.ts";
+import { copyState } from "../../_internal/state.ts";
+
+/** One value the Trainer wrote into the config. */
+export interface FilledValue {
+  /** The config key, dotted (`scheduler.params.warmup_num_steps`). */
+  key: string;
+  /** The value written. */
+  value: unknown;
+  /** Where it came from (`learning_rate`, `num_training_steps (calculated)`). */
+  from: string;
+}
+
+/** Options of {@linkcode hfTrainerDeepSpeedConfig}. */
+export interface HfTrainerDeepSpeedConfigOptions {
+  /** The number of optimizer steps (`max_steps` of the Trainer's plan). */
+  numTrainingSteps: number;
+  /** `get_warmup_steps(numTrainingSteps)`. */
+  numWarmupSteps: number;
+  /**
+   * `args.world_size`: the number of processes.
+   * @default {1}
+   */
+  worldSize?: number;
+  /**
+   * `auto_find_batch_size`: the batch keys are filled but not checked.
+   * @default {false}
+   */
+  autoFindBatchSize?: boolean;
+  /**
+   * The model's `hidden_size`, for the ZeRO bucket keys set to `"auto"`.
+   * @default {undefined}
+   */
+  hiddenSize?: number;
+}
+
+/** What {@linkcode hfTrainerDeepSpeedConfig} returns. */
+export interface HfTrainerDeepSpeedConfigResult {
+  /** The config with `"auto"` replaced (a copy; the input is not changed). */
+  config: Record<string, unknown>;
+  /** Each value the Trainer filled, in transformers' order. */
+  filled: FilledValue[];
+}
+
+/** The `TrainingArguments` defaults these fills read (transformers 5.17.0). */
+const DEFAULTS: Readonly<Record<string, unknown>> = {
+  per_device_train_batch_size: 8,
+  gradient_accumulation_steps: 1,
+  max_grad_norm: 1.0,
+  learning_rate: 5e-5,
+  adam_beta1: 0.9,
+  adam_beta2: 0.999,
+  adam_epsilon: 1e-8,
+  weight_decay: 0.0,
+  save_on_each_node: false,
+  fp16: false,
+  fp16_full_eval: false,
+  bf16: false,
+  bf16_full_eval: false,
+};
+
+/** Python's `repr` of a float. */
+function pyFloat(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.0`;
+  const e = x === 0 ? 0 : Math.floor(Math.log10(Math.abs(x)));
+  if (e < -4 || e >= 16) {
+    const [m, ex] = x.toExponential().split("e") as [string, string];
+    const n = Number(ex);
+    return `${m}e${n < 0 ? "-" : "+"}${String(Math.abs(n)).padStart(2, "0")}`;
+  }
+  return String(x);
+}
+
+/** Python's `str()` of a JSON value (for the mismatch message). */
+function pyStr(value: unknown, float = false): string {
+  if (value === null || value === undefined) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  if (typeof value === "number") return float ? pyFloat(value) : String(value);
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return `[${value.map((v) => pyRepr(v, float)).join(", ")}]`;
+  return JSON.stringify(value);
+}
+
+function pyRepr(value: unknown, float: boolean): string {
+  return typeof value === "string" ? `'${value}'` : pyStr(value, float);
+}
+
+/** Python's `==` on JSON values (`True == 1`, `1 == 1.0`, lists element-wise). */
+function pyEq(a: unknown, b: unknown): boolean {
+  const num = (x: unknown) => typeof x === "number" || typeof x === "boolean";
+  if (num(a) && num(b)) return Number(a) === Number(b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
+  }
+  return a === b;
+}
+
+/**
+ * The `ds_config.json` the Hugging Face Trainer hands DeepSpeed: every `"auto"` value filled as
+ * `HfTrainerDeepSpeedConfig.trainer_config_process` and `trainer_config_finalize` fill it
+ * (transformers 5.17.0), and every other value of those keys checked against the Trainer's:
+ *
+ * | config key | Trainer value |
+ * | --- | --- |
+ * | `train_micro_batch_size_per_gpu` | `per_device_train_batch_size` |
+ * | `gradient_accumulation_steps` | `gradient_accumulation_steps` |
+ * | `train_batch_size` | `world_size · per_device_train_batch_size · gradient_accumulation_steps` |
+ * | `gradient_clipping` | `max_grad_norm` |
+ * | `optimizer.params.lr` / `betas` / `eps` / `weight_decay` | `learning_rate` / `[adam_beta1, adam_beta2]` / `adam_epsilon` / `weight_decay` |
+ * | `scheduler.params.warmup_min_lr` | 0 (filled, never checked) |
+ * | `scheduler.params.warmup_max_lr` | `learning_rate` |
+ * | `fp16.enabled`, `bf16.enabled` | `fp16 or fp16_full_eval`, `bf16 or bf16_full_eval` |
+ * | `zero_optimization.reduce_bucket_size` (and the ZeRO-3 prefetch / persistence keys) | from the model's `hidden_size` |
+ * | `scheduler.params.total_num_steps` | the run's optimizer steps |
+ * | `scheduler.params.warmup_num_steps` | `get_warmup_steps(total)` |
+ *
+ * A key is filled only where it is present and `"auto"`; a key that is absent stays absent
+ * (DeepSpeed's own default applies: WarmupLR's `warmup_num_steps` 1000, not the Trainer's). `TrainingArguments` fields left out take transformers'
+ * defaults.
+ *
+ * @param dsConfig The `ds_config.json` object (not changed).
+ * @param trainingArgs The `TrainingArguments` fields (snake_case, as in a JSON file).
+ * @param options The run's step counts, processes, the model's hidden size.
+ * @returns The filled config and what was filled.
+ * @throws {RangeError} With transformers' message when values disagree ("Please correct the
+ * following DeepSpeed config values that mismatch TrainingArguments values"), or when a ZeRO
+ * bucket key is `"auto"` without `hiddenSize` (transformers' ValueError).
+ *
+ * @example
+ * ```ts
+ * import { hfTrainerDeepSpeedConfig } from "@lrspec/lrspec/hf";
+ * import assert from "node:assert/strict";
+ *
+ * const { config, filled } = hfTrainerDeepSpeedConfig(
+ *   {
+ *     optimizer: { type: "AdamW", params: { lr: "auto" } },
+ *     scheduler: {
+ *       type: "WarmupDecayLR",
+ *       params: { warmup_min_lr: "auto", warmup_max_lr: "auto", total_num_steps: "auto" },
+ *     },
+ *   },
+ *   { learning_rate: 3e-5 },
+ *   { numTrainingSteps: 1000, numWarmupSteps: 0 },
+ * );
+ * assert.deepEqual((config.scheduler as { params: object }).params, {
+ *   warmup_min_lr: 0,
+ *   warmup_max_lr: 3e-5,
+ *   total_num_steps: 1000,
+ * });
+ * assert.deepEqual(filled.map((f) => f.key), [
+ *   "optimizer.params.lr",
+ *   "scheduler.params.warmup_min_lr",
+ *   "scheduler.params.warmup_max_lr",
+ *   "scheduler.params.total_num_steps",
+ * ]);
+ * ```
+ */
+export function hfTrainerDeepSpeedConfig(
+  dsConfig: Record<string, unknown>,
+  trainingArgs: Record<string, unknown>,
+  options: HfTrainerDeepSpeedConfigOptions,
+): HfTrainerDeepSpeedConfigResult {
+  const owner = "hfTrainerDeepSpeedConfig";
+  if (typeof dsConfig !== "object" || dsConfig === null || Array.isArray(dsConfig)) {
+    throw new TypeError(`${owner}: the DeepSpeed config must be an object: got ${show(dsConfig)}`);
+  }
+  const config = copyState(dsConfig);
+  const arg = (name: string): unknown => trainingArgs[name] ?? DEFAULTS[name];
+  const filled: FilledValue[] = [];
+  const mismatches: string[] = [];
+  const node = (long: string): [Record<string, unknown> | undefined, string] => {
+    const parts = long.split(".");
+    const key = parts.pop()!;
+    let c: unknown = config;
+    for (const p of parts) {
+      c = (c as Record<string, unknown> | null)?.[p];
+      if (c === undefined || c === null) return [undefined, key];
+    }
+    return [c as Record<string, unknown>, key];
+  };
+  const get = (long: string): unknown => {
+    const [c, key] = node(long);
+    return c === undefined ? undefined : c[key];
+  };
+  const fill = (long: string, hfVal: unknown, hfKey: string, mustMatch = true, float = false) => {
+    const [c, key] = node(long);
+    if (c === undefined) return;
+    if (c[key] === "auto") {
+      c[key] = hfVal;
+      filled.push({ key: long, value: hfVal, from: hfKey });
+      return;
+    }
+    if (!mustMatch) return;
+    const dsVal = c[key];
+    if (dsVal !== undefined && dsVal !== null && !pyEq(dsVal, hfVal)) {
+      mismatches.push(`- ds ${long}=${pyStr(dsVal, float)} vs hf ${hfKey}=${pyStr(hfVal, float)}`);
+    }
+  };
+  const autoBatch = options.autoFindBatchSize ?? false;
+  const mbs = arg("per_device_train_batch_size") as number;
+  const gas = arg("gradient_accumulation_steps") as number;
+  const worldSize = options.worldSize ?? 1;
+  // trainer_config_process
+  fill("train_micro_batch_size_per_gpu", mbs, "per_device_train_batch_size", !autoBatch);
+  fill("gradient_accumulation_steps", gas, "gradient_accumulation_steps");
+  fill("train_batch_size", worldSize * mbs * gas, "train_batch_size (calculated)", !autoBatch);
+  fill("gradient_clipping", arg("max_grad_norm"), "max_grad_norm", true, true);
+  fill("optimizer.params.lr", arg("learning_rate"), "learning_rate", true, true);
+  fill(
+    "optimizer.params.betas",
+    [arg("adam_beta1"), arg("adam_beta2")],
+    "adam_beta1+adam_beta2",
+    true,
+    true,
+  );
+  fill("optimizer.params.eps", arg("adam_epsilon"), "adam_epsilon", true, true);
+  fill("optimizer.params.weight_decay", arg("weight_decay"), "weight_decay", true, true);
+  fill("scheduler.params.warmup_min_lr", 0, "0 (not a trainer arg)", false);
+  fill("scheduler.params.warmup_max_lr", arg("learning_rate"), "learning_rate", true, true);
+  if (arg("save_on_each_node") === true) {
+    const checkpoint = (config.checkpoint ?? {}) as Record<string, unknown>;
+    checkpoint.use_node_local_storage = true;
+    config.checkpoint = checkpoint;
+  }
+  fill("fp16.enabled", Boolean(arg("fp16") || arg("fp16_full_eval")), "fp16|fp16_full_eval");
+  fill("bf16.enabled", Boolean(arg("bf16") || arg("bf16_full_eval")), "bf16|bf16_full_eval");
+  // trainer_config_finalize
+  const hiddenKeys = [
+    "zero_optimization.reduce_bucket_size",
+    "zero_optimization.stage3_prefetch_bucket_size",
+    "zero_optimization.stage3_param_persistence_threshold",
+  ].filter((k) => get(k) === "auto");
+  if (hiddenKeys.length > 0) {
+    const h = options.hiddenSize;
+    if (h === undefined) {
+      throw new RangeError(
+        `${owner}: The model's config file has neither \`hidden_size\` nor \`hidden_sizes\` ` +
+          `entry, therefore it's not possible to automatically fill out the following \`auto\` ` +
+          `entries in the DeepSpeed config file: ${pyStr(hiddenKeys)}. (lrspec: pass hiddenSize)`,
+      );
+    }
+    fill("zero_optimization.reduce_bucket_size", h * h, "hidden_size", false);
+    if (get("zero_optimization.stage") === 3) {
+      fill(
+        "zero_optimization.stage3_prefetch_bucket_size",
+        Math.trunc(0.9 * h * h),
+        "hidden_size",
+        false,
+      );
+      fill("zero_optimization.stage3_param_persistence_threshold", 10 * h, "hidden_size", false);
+    }
+  }
+  fill(
+    "scheduler.params.total_num_steps",
+    options.numTrainingSteps,
+    "num_training_steps (calculated)",
+  );
+  fill("scheduler.params.warmup_num_steps", options.numWarmupSteps, "warmup_steps");
+  if (mismatches.length > 0) {
+    throw new RangeError(
+      "Please correct the following DeepSpeed config values that mismatch TrainingArguments" +
+        ` values:\n${mismatches.join("\n")}\nThe easiest method is to set these DeepSpeed config ` +
+        "values to 'auto'.",
+    );
+  }
+  return { config, filled };
+}
