@@ -12,6 +12,7 @@ import { DETECTRON2_HANDLERS } from "./detectron2.ts";
 import { HF_HANDLERS } from "./hf.ts";
 import { MEGATRON_HANDLERS } from "./megatron.ts";
 import { DEEPSPEED_HANDLERS } from "./deepspeed.ts";
+import { MMENGINE_HANDLERS } from "./mmengine.ts";
 import { OPTAX_HANDLERS } from "./optax.ts";
 import { TORCH_HANDLERS } from "./torch.ts";
 import { TIMM_HANDLERS } from "./timm.ts";
@@ -34,6 +35,7 @@ export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   timm: TIMM_HANDLERS,
   megatron: MEGATRON_HANDLERS,
   deepspeed: DEEPSPEED_HANDLERS,
+  mmengine: MMENGINE_HANDLERS,
   // Python config files in the Pyodide sandbox (mmengine, detectron2 LazyConfig).
   "configs-py": CONFIGS_PY_HANDLERS,
 };

@@ -388,6 +388,34 @@ const MUTANTS: Mutant[] = [
     to: "      overflow[k] = 1;",
   },
   {
+    name: "mmengine-linear-total-iters",
+    kind: "LinearLR dividing by end − begin (mmengine divides by end − begin − 1)",
+    file: "schedules/mmengine/optim/scheduler/param_scheduler.ts",
+    from: "this.endFactor = endFactor;\n    this.totalIters = this.end - this.begin - 1;",
+    to: "this.endFactor = endFactor;\n    this.totalIters = this.end - this.begin;",
+  },
+  {
+    name: "mmengine-convert-round",
+    kind: "rounding begin · epochLength instead of int()",
+    file: "schedules/mmengine/optim/scheduler/param_scheduler.ts",
+    from: "o.begin = Math.trunc(begin * epochLength);",
+    to: "o.begin = Math.round(begin * epochLength);",
+  },
+  {
+    name: "mmengine-scale-pseudo-group",
+    kind: "auto_scale_lr scaling the OptimWrapper's pseudo-group too",
+    file: "schedules/mmengine/runner/runner.ts",
+    from: "for (const group of optimWrapper.optimizer.paramGroups) group.lr = group.lr * ratio;",
+    to: "for (const group of optimWrapper.paramGroups) group.lr = group.lr * ratio;",
+  },
+  {
+    name: "mmengine-default-end",
+    kind: "default end always max_iters",
+    file: "schedules/mmengine/runner/runner.ts",
+    from: "cfg.end = (cfg.by_epoch ?? true) ? loop.maxEpochs : loop.maxIters;",
+    to: "cfg.end = loop.maxIters;",
+  },
+  {
     name: "timm-multistep-t",
     kind: "drop timm's `t + 1` (decay at the milestone, as torch's MultiStepLR)",
     file: "schedules/timm/multistep_lr.ts",
@@ -490,6 +518,8 @@ function scopeOf(file: string): Scope {
       return { suites: ["megatron"], tests: ["schedules/megatron/"] };
     case "deepspeed":
       return { suites: ["deepspeed"], tests: ["schedules/deepspeed/"] };
+    case "mmengine":
+      return { suites: ["mmengine"], tests: ["schedules/mmengine/"] };
     default:
       return { suites: [], tests: ["schedules/"] }; // shared code: every suite, every test
   }
