@@ -72,6 +72,8 @@ export * from "./schedules/fast/sample.ts";
 export * from "./schedules/fast/cursor.ts";
 export * from "./schedules/fast/plan.ts";
 export { powInt, roundHalfEven } from "./schedules/math.ts";
+export * from "./schedules/errors.ts";
+export * from "./schedules/names.ts";
 export * from "./config/python.ts";
 export * from "./config/cfg_node.ts";
 export * from "./curve/curve.ts";

@@ -109,12 +109,7 @@ export function fieldOfError(message: string, names: readonly string[]): string 
   );
 }
 
-/** `numWarmupSteps` → `num_warmup_steps`; `TMax` → `T_max`; `T0` → `T_0` (upstream's keyword). */
-export function snakeCase(name: string): string {
-  if (/^T[A-Z0-9]/.test(name)) return `T_${snakeCase(name.slice(1)).replace(/^_/, "")}`;
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
-    .toLowerCase();
-}
+export { snakeCase } from "../schedules/names.ts";
 
 /** A value as Python writes it in a call (`0.1`, `[30, 80]`, `'cos'`, `None`, `True`). */
 export function pythonValue(value: unknown): string {

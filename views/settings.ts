@@ -171,10 +171,7 @@ export function textOf(path: string, bytes: Uint8Array | string, binaryHint: str
   return new TextDecoder("utf-8").decode(bytes);
 }
 
-/** `name` in snake_case (`numDecaySteps` → `num_decay_steps`). */
-export function snakeCase(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
+export { snakeCase } from "../schedules/names.ts";
 
 /**
  * A legend entry for a settings file: its name without the extension, or, for the names every

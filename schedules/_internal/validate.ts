@@ -6,6 +6,9 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
+import { sameName } from "../names.ts";
+
 /** Renders a value for an error message: strings quoted, arrays and objects abbreviated. */
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
@@ -22,15 +25,12 @@ export function show(value: unknown): string {
   return name && name !== "Object" ? `${name} {…}` : "{…}";
 }
 
-function camelCase(name: string): string {
-  return name.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
 /**
  * Throws unless `options` is a plain object whose keys are all in `known`, and returns it with
  * its declared type (the values are still to be validated: a JavaScript caller may pass
  * anything). An unknown key is usually a typo or an upstream snake_case name
- * (`rescale_interval`); the message suggests the camelCase spelling.
+ * (`rescale_interval`, `T_max`); the message suggests the option's spelling (`TMax`), and the
+ * error's `cause` carries the owner, the key and its value.
  */
 export function requireOptions<T extends object>(
   owner: string,
@@ -38,15 +38,27 @@ export function requireOptions<T extends object>(
   known: readonly (keyof T & string)[],
 ): T {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`${owner}: options must be an object: got ${show(options)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "options",
+      options,
+      `options must be an object: got ${show(options)}`,
+    );
   }
   const names: readonly string[] = known;
   for (const key of Object.keys(options)) {
     if (!names.includes(key)) {
-      const camel = camelCase(key);
-      const hint = camel !== key && names.includes(camel) ? ` (did you mean \`${camel}\`?)` : "";
+      const near = names.find((k) => sameName(k, key));
+      const hint = near !== undefined ? ` (did you mean \`${near}\`?)` : "";
       const list = names.map((k) => `\`${k}\``).join(", ");
-      throw new TypeError(`${owner}: unknown option \`${key}\`${hint}; expected ${list}`);
+      throw optionError(
+        TypeError,
+        owner,
+        key,
+        (options as Record<string, unknown>)[key],
+        `unknown option \`${key}\`${hint}; expected ${list}`,
+      );
     }
   }
   return options;
@@ -55,10 +67,22 @@ export function requireOptions<T extends object>(
 /** A finite number. */
 export function finite(owner: string, name: string, value: unknown): number {
   if (typeof value !== "number") {
-    throw new TypeError(`${owner}: \`${name}\` must be a number: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be a number: got ${show(value)}`,
+    );
   }
   if (!Number.isFinite(value)) {
-    throw new RangeError(`${owner}: \`${name}\` must be finite: got ${show(value)}`);
+    throw optionError(
+      RangeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be finite: got ${show(value)}`,
+    );
   }
   return value;
 }
@@ -72,7 +96,15 @@ export function finiteWhere(
   test: (x: number) => boolean,
 ): number {
   const x = finite(owner, name, value);
-  if (!test(x)) throw new RangeError(`${owner}: \`${name}\` must be ${what}: got ${show(x)}`);
+  if (!test(x)) {
+    throw optionError(
+      RangeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be ${what}: got ${show(x)}`,
+    );
+  }
   return x;
 }
 
@@ -86,7 +118,13 @@ export function integer(
 ): number {
   const x = finite(owner, name, value);
   if (!Number.isInteger(x) || !test(x)) {
-    throw new RangeError(`${owner}: \`${name}\` must be ${what}: got ${show(x)}`);
+    throw optionError(
+      RangeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be ${what}: got ${show(x)}`,
+    );
   }
   return x;
 }
@@ -94,7 +132,13 @@ export function integer(
 /** A boolean. */
 export function boolean(owner: string, name: string, value: unknown): boolean {
   if (typeof value !== "boolean") {
-    throw new TypeError(`${owner}: \`${name}\` must be a boolean: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be a boolean: got ${show(value)}`,
+    );
   }
   return value;
 }
@@ -108,12 +152,22 @@ export function oneOf<T extends string>(
   mirrors = "",
 ): T {
   if (typeof value !== "string") {
-    throw new TypeError(`${owner}: \`${name}\` must be a string: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be a string: got ${show(value)}`,
+    );
   }
   if (!(allowed as readonly string[]).includes(value)) {
     const list = allowed.map((a) => JSON.stringify(a)).join(", ");
-    throw new RangeError(
-      `${owner}: \`${name}\` must be one of ${list}: got ${show(value)}${mirrors}`,
+    throw optionError(
+      RangeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be one of ${list}: got ${show(value)}${mirrors}`,
     );
   }
   return value as T;
@@ -122,7 +176,13 @@ export function oneOf<T extends string>(
 /** An array (any array-like that `Array.isArray` accepts); returns a shallow copy. */
 export function array(owner: string, name: string, value: unknown): unknown[] {
   if (!Array.isArray(value)) {
-    throw new TypeError(`${owner}: \`${name}\` must be an array: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be an array: got ${show(value)}`,
+    );
   }
   return value.slice();
 }
@@ -137,7 +197,13 @@ export function finiteArray(owner: string, name: string, value: unknown): number
 /** A function. */
 export function fn<F>(owner: string, name: string, value: unknown): F {
   if (typeof value !== "function") {
-    throw new TypeError(`${owner}: \`${name}\` must be a function: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be a function: got ${show(value)}`,
+    );
   }
   return value as F;
 }
@@ -146,7 +212,13 @@ export function fn<F>(owner: string, name: string, value: unknown): F {
 export function finiteArgument(owner: string, name: string, value: number): void {
   if (typeof value !== "number" || value - value !== 0) {
     const error = typeof value === "number" ? RangeError : TypeError;
-    throw new error(`${owner}: \`${name}\` must be a finite number: got ${show(value)}`);
+    throw optionError(
+      error,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be a finite number: got ${show(value)}`,
+    );
   }
 }
 
@@ -160,8 +232,12 @@ export function requireScheduler(
     typeof value !== "object" || value === null || Array.isArray(value) ||
     typeof (value as { at?: unknown }).at !== "function"
   ) {
-    throw new TypeError(
-      `${owner}: \`${name}\` must be a ParamScheduler (an object with an at(where) method): got ${
+    throw optionError(
+      TypeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be a ParamScheduler (an object with an at(where) method): got ${
         show(value)
       }`,
     );

@@ -7,6 +7,7 @@
  */
 
 import { powInt } from "../math.ts";
+import { optionError } from "../errors.ts";
 import { boolean, finite, finiteArray, integer, oneOf, show } from "../_internal/validate.ts";
 import type { SolverConfig } from "./config.ts";
 import { WarmupPolyLR } from "./deeplab_lr_scheduler.ts";
@@ -113,15 +114,23 @@ export function buildLrMultiplier(
     const baseLr = finite(owner, "cfg.SOLVER.BASE_LR", solver.BASE_LR);
     const baseLrEnd = finite(owner, "cfg.SOLVER.BASE_LR_END", solver.BASE_LR_END);
     if (baseLr === 0) {
-      throw new RangeError(
-        `${owner}: float division by zero: BASE_LR_END / BASE_LR with BASE_LR = 0 ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "cfg.SOLVER.BASE_LR",
+        baseLr,
+        `float division by zero: BASE_LR_END / BASE_LR with BASE_LR = 0 ` +
           `(Python raises ZeroDivisionError)`,
       );
     }
     const endValue = baseLrEnd / baseLr;
     if (!(endValue >= 0.0 && endValue <= 1.0)) {
-      throw new RangeError(
-        `${owner}: BASE_LR_END / BASE_LR must be in [0, 1]: got ${endValue} ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "cfg.SOLVER.BASE_LR_END",
+        baseLrEnd,
+        `BASE_LR_END / BASE_LR must be in [0, 1]: got ${endValue} ` +
           `(BASE_LR_END=${baseLrEnd}, BASE_LR=${baseLr}; detectron2 AssertionError)`,
       );
     }
@@ -135,7 +144,13 @@ export function buildLrMultiplier(
     });
   } else {
     const list = LR_SCHEDULER_NAMES.map((n) => JSON.stringify(n)).join(", ");
-    throw new RangeError(`${owner}: Unknown LR scheduler: ${show(name)} (expected one of ${list})`);
+    throw optionError(
+      RangeError,
+      owner,
+      "cfg.SOLVER.LR_SCHEDULER_NAME",
+      name,
+      `Unknown LR scheduler: ${show(name)} (expected one of ${list})`,
+    );
   }
   const warmupIters = finite(owner, "cfg.SOLVER.WARMUP_ITERS", solver.WARMUP_ITERS);
   return new WarmupParamScheduler({

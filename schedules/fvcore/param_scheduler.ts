@@ -19,6 +19,7 @@
  */
 
 import { libm } from "../math.ts";
+import { optionError } from "../errors.ts";
 import { bisectRightF64, listIndex, pySum } from "../_internal/python.ts";
 import type { PlanPiece, SchedulePlan } from "../fast/plan.ts";
 import {
@@ -577,14 +578,22 @@ export class MultiStepParamScheduler extends ParamScheduler {
     let startEpoch = 0;
     milestones.forEach((milestone, i) => {
       if (milestone >= numUpdates!) {
-        throw new RangeError(
-          `${owner}: milestone must be smaller than total number of updates: ` +
+        throw optionError(
+          RangeError,
+          owner,
+          "milestones",
+          milestones,
+          `milestone must be smaller than total number of updates: ` +
             `numUpdates=${numUpdates}, milestones[${i}]=${milestone}`,
         );
       }
       if (startEpoch >= milestone) {
-        throw new RangeError(
-          `${owner}: \`milestones\` must be positive and strictly increasing: got ${
+        throw optionError(
+          RangeError,
+          owner,
+          "milestones",
+          milestones,
+          `\`milestones\` must be positive and strictly increasing: got ${
             show(milestones)
           } at index ${i}`,
         );

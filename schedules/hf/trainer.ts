@@ -9,6 +9,7 @@
  * @module
  */
 
+import { camelCase } from "../names.ts";
 import { integer, show } from "../_internal/validate.ts";
 import type { Optimizer } from "../optimizer.ts";
 import { LambdaLR } from "../torch/optim/lr_scheduler.ts";
@@ -203,11 +204,6 @@ export function setInitialTrainingValues(
     totalTrainBatchSize,
     stepsInEpoch: lenDataloader ?? maxSteps * ga,
   };
-}
-
-/** A snake_case keyword name in camelCase (`num_cycles` → `numCycles`). */
-function camelCase(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** Options of {@linkcode createScheduler}. */

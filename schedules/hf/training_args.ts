@@ -11,6 +11,7 @@
 import { boolean, finiteWhere, integer, oneOf, show } from "../_internal/validate.ts";
 import { type SchedulerType, schedulerType } from "./trainer_utils.ts";
 import { editDistance } from "../edit_distance.ts";
+import { optionError } from "../errors.ts";
 
 /**
  * The fields of transformers 5.17's `TrainingArguments` dataclass, in declaration order
@@ -380,8 +381,12 @@ export function trainingArguments(
   const allowExtraKeys = boolean(owner, "allowExtraKeys", options.allowExtraKeys ?? false);
   const extra = Object.keys(args).filter((k) => !TRAINING_ARGUMENTS_FIELDS.includes(k)).sort();
   if (extra.length > 0 && !allowExtraKeys) {
-    throw new TypeError(
-      `${owner}: Some keys are not used by the HfArgumentParser: ` +
+    throw optionError(
+      TypeError,
+      owner,
+      extra[0]!,
+      args[extra[0]!],
+      `Some keys are not used by the HfArgumentParser: ` +
         extra.map((k) => `\`${k}\`${hint(k)}`).join(", "),
     );
   }

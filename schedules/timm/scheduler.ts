@@ -183,6 +183,16 @@ function noiseSeed(owner: string, value: unknown): number | bigint {
  * ```
  */
 export abstract class Scheduler {
+  readonly #owner: string;
+
+  /**
+   * The class's upstream name (`CosineLRScheduler`), as its errors name it: explicit, so that it
+   * survives a minifier (which renames `constructor.name`).
+   */
+  get owner(): string {
+    return this.#owner;
+  }
+
   /** The optimizer whose groups are scheduled. Not part of the state dict. */
   readonly optimizer: Optimizer;
   /** The scheduled group key (timm's `param_group_field`). */
@@ -220,6 +230,7 @@ export abstract class Scheduler {
    * fewer than two entries, or a normal noise range has `noisePct <= 0`.
    */
   protected constructor(owner: string, options: SchedulerOptions) {
+    this.#owner = owner;
     const o = options;
     const optimizer = o.optimizer;
     const groups = (optimizer as { paramGroups?: unknown } | null | undefined)?.paramGroups;
@@ -301,7 +312,7 @@ export abstract class Scheduler {
    * @throws {TypeError} If `state` is not an object or names an attribute this scheduler lacks.
    */
   loadStateDict(state: StateDict): void {
-    const owner = this.constructor.name;
+    const owner = this.#owner;
     if (typeof state !== "object" || state === null || Array.isArray(state)) {
       throw new TypeError(`${owner}: state must be an object: got ${show(state)}`);
     }
@@ -337,7 +348,7 @@ export abstract class Scheduler {
    */
   step(epoch: number, metric: number | null = null): void {
     if (typeof epoch !== "number" || epoch - epoch !== 0) {
-      finiteArgument(this.constructor.name, "epoch", epoch);
+      finiteArgument(this.#owner, "epoch", epoch);
     }
     this.metric = metric;
     const values = this.getValues(epoch, true);
@@ -355,7 +366,7 @@ export abstract class Scheduler {
    */
   stepUpdate(numUpdates: number, metric: number | null = null): void {
     if (typeof numUpdates !== "number" || numUpdates - numUpdates !== 0) {
-      finiteArgument(this.constructor.name, "numUpdates", numUpdates);
+      finiteArgument(this.#owner, "numUpdates", numUpdates);
     }
     this.metric = metric;
     const values = this.getValues(numUpdates, false);
@@ -380,7 +391,7 @@ export abstract class Scheduler {
       const value = "lrScale" in group ? list[i]! * (group.lrScale as number) : list[i]!;
       if (!Number.isFinite(value)) {
         throw new RangeError(
-          `${this.constructor.name}: the ${this.paramGroupField} of group ${i} would be ${
+          `${this.#owner}: the ${this.paramGroupField} of group ${i} would be ${
             show(value)
           } (timm would write it; lrspec refuses)`,
         );
@@ -420,7 +431,7 @@ export abstract class Scheduler {
   calculateNoise(t: number): number {
     if (!Number.isInteger(t)) {
       throw new TypeError(
-        `${this.constructor.name}: the noise seed ${String(this.noiseSeed)} + ${t} ` +
+        `${this.#owner}: the noise seed ${String(this.noiseSeed)} + ${t} ` +
           `is not an integer (torch's manual_seed raises TypeError)`,
       );
     }

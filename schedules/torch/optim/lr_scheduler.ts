@@ -135,6 +135,7 @@ export abstract class LRScheduler {
   /** The learning rates written by the last step (torch's `_last_lr`). */
   protected _lastLr: number[] = [];
   readonly #torch: TorchVersion;
+  readonly #owner: string;
 
   /**
    * Creates the scheduler, validating the shared options once. Does not take the initial step:
@@ -154,6 +155,7 @@ export abstract class LRScheduler {
     options: LRSchedulerOptions,
     init: "initialLr" | "attach" = "initialLr",
   ) {
+    this.#owner = owner;
     this.#torch = requireTorch(owner, options);
     this.optimizer = requireOptimizer(owner, options.optimizer);
     this.verbose = options.verbose ?? false;
@@ -186,6 +188,14 @@ export abstract class LRScheduler {
       finite(owner, `optimizer.paramGroups[${i}].initialLr`, group.initialLr)
     );
     this.lastEpoch = lastEpoch;
+  }
+
+  /**
+   * The class's upstream name (`StepLR`), as its errors name it: explicit, so that it survives a
+   * minifier (which renames `constructor.name`).
+   */
+  get owner(): string {
+    return this.#owner;
   }
 
   /** The torch release this scheduler reproduces. */
@@ -237,7 +247,7 @@ export abstract class LRScheduler {
    */
   step(epoch?: number): void {
     if (epoch !== undefined) {
-      integer(this.constructor.name, "epoch", epoch, "an integer >= 0", (x) => x >= 0);
+      integer(this.#owner, "epoch", epoch, "an integer >= 0", (x) => x >= 0);
     }
     this._stepCount += 1;
     this.updateLr(epoch);
@@ -274,7 +284,7 @@ export abstract class LRScheduler {
     const groups = this.optimizer.paramGroups;
     if (this.#torch !== "1.13" && values.length !== groups.length) {
       throw new RangeError(
-        `${this.constructor.name}: zip() argument 2 is ${
+        `${this.#owner}: zip() argument 2 is ${
           values.length < groups.length ? "shorter" : "longer"
         } than argument 1: ${values.length} learning rates for ${groups.length} groups (torch ` +
           "2.11 raises ValueError)",
@@ -285,7 +295,7 @@ export abstract class LRScheduler {
       const lr = values[i]!;
       if (!Number.isFinite(lr)) {
         throw new RangeError(
-          `${this.constructor.name}: the learning rate of group ${i} would be ${
+          `${this.#owner}: the learning rate of group ${i} would be ${
             show(lr)
           } (torch would write it; lrspec refuses)`,
         );
@@ -344,7 +354,7 @@ export abstract class LRScheduler {
    */
   loadStateDict(state: StateDict): void {
     const keys = Object.keys(this.stateDict());
-    Object.assign(this, copyState(requireStateKeys(this.constructor.name, keys, state)));
+    Object.assign(this, copyState(requireStateKeys(this.#owner, keys, state)));
   }
 }
 

@@ -48,13 +48,13 @@ function requireChildren(
     }
     if (s.torch !== torch) {
       throw new TypeError(
-        `${owner}: \`schedulers[${i}]\` (${s.constructor.name}) reproduces torch ${s.torch}, but ` +
+        `${owner}: \`schedulers[${i}]\` (${s.owner}) reproduces torch ${s.torch}, but ` +
           `this ${owner} torch ${torch}: build every scheduler with the same \`torch\` option`,
       );
     }
     if (torch === "1.13" && (s instanceof SequentialLR || s instanceof ChainedScheduler)) {
       throw new TypeError(
-        `${owner}: \`schedulers[${i}]\` is a ${s.constructor.name}, which cannot be nested ` +
+        `${owner}: \`schedulers[${i}]\` is a ${s.owner}, which cannot be nested ` +
           "here with torch 1.13 (torch fails with AttributeError or TypeError; torch 2.6 " +
           "allows it, PR #133450)",
       );
@@ -66,7 +66,7 @@ function requireChildren(
             `schedulers at index ${i} to be different than the optimizer passed in (torch ` +
             "ValueError)"
           : `${owner}: expects all schedulers to belong to the same optimizer, but got scheduler ` +
-            `${s.constructor.name} at index ${i} with another optimizer (torch ValueError)`,
+            `${s.owner} at index ${i} with another optimizer (torch ValueError)`,
       );
     }
   });
