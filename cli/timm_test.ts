@@ -150,7 +150,10 @@ test("--timm errors and notes name the file, the key and the line", async () => 
     /^docs\/configs\/timm\/vit-small-updates\/args\.yaml:146: sched_on_updates: .*--updates-per-epoch N is needed .*"Train: 0 \[ {3}0\/N …\]"/,
   );
   const cases: [string, RegExp][] = [
-    ["sched: cosine\nepochs: -1\n", /:2: epochs: CosineLRScheduler: `tInitial` must be > 0/],
+    [
+      "sched: cosine\nepochs: -1\n",
+      /:2: epochs must be > 0 \(timm asserts\): got -1 \(CosineLRScheduler `tInitial`\)/,
+    ],
     ["sched: cosine\nlr: abc\n", /:2: lr: invalid float value: 'abc' \(train\.py's argparse/],
     ["sched: step\ndecay_epochs: 0\n", /:2: decay_epochs: StepLRScheduler: integer division/],
     ["sched: cosine\nlr: null\nlr_base_size: 0\n", /:3: lr_base_size: .*float division by zero/],

@@ -15,7 +15,16 @@ import { explainSchedule, scheduleEvents } from "../schedules/detectron2/explain
 import { pyFloatRepr } from "../schedules/python.ts";
 import type { CfgNode } from "../config/cfg_node.ts";
 import { formatLr } from "../curve/format.ts";
-import { placed, sameKind, type ScheduleView, type ViewMark } from "./view.ts";
+import {
+  keyMessage,
+  type OptionProblem,
+  optionProblem,
+  placed,
+  placeOf,
+  sameKind,
+  type ScheduleView,
+  type ViewMark,
+} from "./view.ts";
 
 /** The solver keys the curve depends on (its identity). */
 const SCHEDULE_KEYS = [
@@ -35,26 +44,38 @@ const SCHEDULE_KEYS = [
   "POLY_LR_CONSTANT_ENDING",
 ] as const;
 
-/** Which config key an error from building the scheduler is about. */
-function keyOf(message: string): string | undefined {
-  const m = /`cfg\.(SOLVER\.[A-Z_]+)`/.exec(message);
-  if (m) return m[1];
-  if (/`optimizer\.paramGroups\[\d+\]\.lr`|BASE_LR_END \/ BASE_LR|paramGroupLrs/.test(message)) {
-    return /BASE_LR_END/.test(message) ? "SOLVER.BASE_LR_END" : "SOLVER.BASE_LR";
-  }
-  if (/Unknown LR scheduler/.test(message)) return "SOLVER.LR_SCHEDULER_NAME";
-  if (/WarmupPolyLR: `(\w+)`/.test(message)) {
-    const option = /WarmupPolyLR: `(\w+)`/.exec(message)![1]!;
-    return {
-      maxIters: "SOLVER.MAX_ITER",
-      warmupFactor: "SOLVER.WARMUP_FACTOR",
-      warmupIters: "SOLVER.WARMUP_ITERS",
-      warmupMethod: "SOLVER.WARMUP_METHOD",
-      power: "SOLVER.POLY_LR_POWER",
-      constantEnding: "SOLVER.POLY_LR_CONSTANT_ENDING",
-    }[option];
-  }
-  return undefined;
+/**
+ * The config key each option of the schedulers `build_lr_scheduler` makes comes from (detectron2
+ * `solver/build.py`): `Owner.option` → `SOLVER.KEY`. Options named `cfg.SOLVER.KEY` are their
+ * key; the optimizer's learning rates are `BASE_LR`.
+ */
+const KEYS: Readonly<Record<string, string>> = {
+  "MultiStepParamScheduler.milestones": "SOLVER.STEPS",
+  "MultiStepParamScheduler.values": "SOLVER.GAMMA",
+  "MultiStepParamScheduler.numUpdates": "SOLVER.MAX_ITER",
+  "CosineParamScheduler.endValue": "SOLVER.BASE_LR_END",
+  "StepWithFixedGammaParamScheduler.gamma": "SOLVER.GAMMA",
+  "StepWithFixedGammaParamScheduler.numDecays": "SOLVER.NUM_DECAYS",
+  "StepWithFixedGammaParamScheduler.numUpdates": "SOLVER.MAX_ITER",
+  "WarmupParamScheduler.warmupFactor": "SOLVER.WARMUP_FACTOR",
+  "WarmupParamScheduler.warmupLength": "SOLVER.WARMUP_ITERS",
+  "WarmupParamScheduler.warmupMethod": "SOLVER.WARMUP_METHOD",
+  "WarmupParamScheduler.rescaleInterval": "SOLVER.RESCALE_INTERVAL",
+  "LRMultiplier.maxIter": "SOLVER.MAX_ITER",
+  "WarmupPolyLR.maxIters": "SOLVER.MAX_ITER",
+  "WarmupPolyLR.warmupFactor": "SOLVER.WARMUP_FACTOR",
+  "WarmupPolyLR.warmupIters": "SOLVER.WARMUP_ITERS",
+  "WarmupPolyLR.warmupMethod": "SOLVER.WARMUP_METHOD",
+  "WarmupPolyLR.power": "SOLVER.POLY_LR_POWER",
+  "WarmupPolyLR.constantEnding": "SOLVER.POLY_LR_CONSTANT_ENDING",
+};
+
+/** The config key an error of the library is about, from its data. */
+function keyOf(problem: OptionProblem): string | undefined {
+  const option = problem.option;
+  if (option.startsWith("cfg.SOLVER.")) return option.slice("cfg.".length);
+  if (/^optimizer\.paramGroups\[\d+\]\.(?:lr|initialLr)$/.test(option)) return "SOLVER.BASE_LR";
+  return KEYS[`${problem.owner}.${option}`];
 }
 
 /**
@@ -62,30 +83,33 @@ function keyOf(message: string): string | undefined {
  * or the config's path when it is a default or an override), with the place as data.
  */
 function located(error: unknown, path: string, node: CfgNode | undefined): unknown {
-  if (!(error instanceof Error)) return error;
-  const key = keyOf(error.message);
-  if (key === undefined) {
+  if (!(error instanceof Error) || placeOf(error) !== undefined) return error;
+  const problem = optionProblem(error);
+  const key = problem && keyOf(problem);
+  if (problem === undefined || key === undefined) {
     return placed(sameKind(error, `${path}: ${error.message}`), { file: path });
   }
   const source = node?.get(key)?.source;
   const where = source ? `${source.file}:${source.line}` : `${path} (a default, or --opts)`;
   const place = source ? { file: source.file, line: source.line, key } : { file: path, key };
-  const own = /^(?:\w+: )?`cfg\.(SOLVER\.[A-Z_]+)` (.*)$/s.exec(error.message);
-  if (own && own[1] === key) return placed(sameKind(error, `${where}: ${key} ${own[2]}`), place);
-  return placed(sameKind(error, `${where}: ${key}: ${error.message}`), place);
+  return placed(sameKind(error, `${where}: ${keyMessage(error, problem, key)}`), place);
 }
 
 function validateBaseLr(cfg: Detectron2Config): void {
   // torch's optimizers raise "Invalid learning rate" for a negative one; the scheduler would
   // reject a NaN or infinite one later, with the optimizer's words.
   const lr = cfg.SOLVER.BASE_LR;
+  const problem = { owner: "SGD", option: "cfg.SOLVER.BASE_LR", value: lr };
   if (typeof lr === "number" && !Number.isFinite(lr)) {
-    throw new RangeError(`\`cfg.SOLVER.BASE_LR\` must be finite: got ${pyFloatRepr(lr)}`);
+    throw new RangeError(`SGD: \`cfg.SOLVER.BASE_LR\` must be finite: got ${pyFloatRepr(lr)}`, {
+      cause: problem,
+    });
   }
   if (typeof lr === "number" && lr < 0) {
     throw new RangeError(
-      `\`cfg.SOLVER.BASE_LR\` must be >= 0: got ${pyFloatRepr(lr)} ` +
+      `SGD: \`cfg.SOLVER.BASE_LR\` must be >= 0: got ${pyFloatRepr(lr)} ` +
         `(torch's optimizers raise "Invalid learning rate")`,
+      { cause: problem },
     );
   }
 }

@@ -41,7 +41,16 @@ import {
   textOf,
 } from "./settings.ts";
 import { grouped } from "../curve/format.ts";
-import { placed, placeOf, sameKind, type ScheduleView, type ViewMark } from "./view.ts";
+import {
+  keyMessage,
+  type OptionProblem,
+  optionProblem,
+  placed,
+  placeOf,
+  sameKind,
+  type ScheduleView,
+  type ViewMark,
+} from "./view.ts";
 
 /** Options of {@linkcode hfView}. */
 export interface HfViewOptions {
@@ -126,9 +135,20 @@ function whereOf(key: string, file: SettingsFile): string {
 /**
  * An error of the library, located: `training_args.json:3: learning_rate must be …`.
  */
+/** The key of the file a library error is about, from its data (owner, option). */
+function keyOfProblem(problem: OptionProblem, file: SettingsFile): string {
+  const { owner, option } = problem;
+  if (owner === "TrainingArguments") return option; // its options are the fields themselves
+  if (option in OPTION_KEYS) return OPTION_KEYS[option]!;
+  const snake = snakeCase(option);
+  if (file.line(snake) !== undefined || TRAINING_ARGUMENTS_FIELDS.includes(snake)) return snake;
+  return `lr_scheduler_kwargs.${snake}`; // a schedule function's option, camelCased
+}
+
 function located(error: unknown, file: SettingsFile): unknown {
   if (!(error instanceof Error) || placeOf(error) !== undefined) return error;
-  const key = keyOf(error.message, file);
+  const problem = optionProblem(error);
+  const key = problem ? keyOfProblem(problem, file) : keyOf(error.message, file);
   // PyYAML's booleans include yes, no, on, off (any case): `eval_strategy: no` is False.
   const yamlBool = key !== undefined && file.pyType(key) === "bool" &&
     typeof file.value[key] === "boolean";
@@ -147,6 +167,7 @@ function located(error: unknown, file: SettingsFile): unknown {
       },
     );
   if (key === undefined || key.startsWith("--")) return make(`${file.path}: ${error.message}`);
+  if (problem) return make(`${where}: ${keyMessage(error, problem, key)}`);
   const own = /^\w+: `([\w.]+)` (.*)$/s.exec(error.message);
   if (own && (OPTION_KEYS[own[1]!] ?? snakeCase(own[1]!)) === key.replace(/^.*\./, "")) {
     return make(`${where}: ${key} ${own[2]}`);
@@ -401,7 +422,8 @@ export function hfView(contents: Uint8Array | string, options: HfViewOptions): H
   }
   const rows = plan.maxSteps;
   if (rows < 1) {
-    const key = plan.args.max_steps > 0 ? "max_steps" : "num_train_epochs";
+    // max_steps >= 0 sets the length (0: no step at all); else num_train_epochs does.
+    const key = plan.args.max_steps >= 0 ? "max_steps" : "num_train_epochs";
     throw placed(
       new RangeError(`${file.where(key)}: ${key}: the Trainer runs no optimizer step`),
       placeIn(file, key),

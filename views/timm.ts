@@ -25,7 +25,16 @@ import {
 } from "../schedules/timm/train.ts";
 import { fileLabel, placeIn, readSettings, type SettingsFile, textOf } from "./settings.ts";
 import { editDistance } from "../schedules/edit_distance.ts";
-import { placed, placeOf, sameKind, type ScheduleView, type ViewMark } from "./view.ts";
+import {
+  keyMessage,
+  type OptionProblem,
+  optionProblem,
+  placed,
+  placeOf,
+  sameKind,
+  type ScheduleView,
+  type ViewMark,
+} from "./view.ts";
 
 /** Options of {@linkcode timmView}. */
 export interface TimmViewOptions {
@@ -157,12 +166,22 @@ function keyOf(message: string): string | undefined {
 }
 
 /** An error of the library, located: `args.yaml:75: epochs: CosineLRScheduler: …`. */
+/** The `args.yaml` key a library error is about, from its data (owner, option). */
+function keyOfProblem(problem: OptionProblem): string | undefined {
+  const name = problem.option.replace(/^args\./, "").replace(/\[\d+\]$/, "");
+  if (name in OPTION_KEYS) return OPTION_KEYS[name];
+  if (name in TRAIN_PY_DEFAULTS || name === "sched_on_updates") return name;
+  return undefined;
+}
+
 function located(error: unknown, file: SettingsFile): unknown {
   if (!(error instanceof Error) || placeOf(error) !== undefined) return error;
-  const key = keyOf(error.message);
+  const problem = optionProblem(error);
+  const key = (problem && keyOfProblem(problem)) ?? keyOf(error.message);
   const make = (message: string) =>
     placed(sameKind(error, message), key === undefined ? { file: file.path } : placeIn(file, key));
   if (key === undefined) return make(`${file.path}: ${error.message}`);
+  if (problem) return make(`${file.where(key)}: ${keyMessage(error, problem, key)}`);
   const own = /^\w+: `(?:args\.)?([\w]+)((?:\[\d+\])?)` (.*)$/s.exec(error.message);
   if (own && own[1] === key) return make(`${file.where(key)}: ${key}${own[2]} ${own[3]}`);
   return make(`${file.where(key)}: ${key}: ${error.message}`);
@@ -200,6 +219,15 @@ export function timmView(contents: Uint8Array | string, options: TimmViewOptions
   const numProcesses = options.numProcesses ?? 1;
   const text = textOf(path, contents, TIMM_BINARY_HINT);
   const file = readSettings(path, text, "yaml", "train.py arguments");
+  if (Object.keys(file.value).length === 0) {
+    throw placed(
+      new TypeError(
+        `${path}: no train.py arguments (an empty file): an args.yaml holds the keys train.py ` +
+          `saves (sched, epochs, lr, …); timm's defaults alone would be drawn`,
+      ),
+      { file: path },
+    );
+  }
   const args: Record<string, unknown> = { ...file.value };
   for (const [key, value] of Object.entries(args)) {
     if (key in ARG_TYPES && typeof value === "string") {

@@ -21,8 +21,11 @@
  */
 
 import type { CurveRuns } from "../curve/runs.ts";
+import { type OptionProblem, optionProblem } from "../schedules/errors.ts";
+import { sameName } from "../schedules/names.ts";
 
-export type { CurveRuns };
+export type { CurveRuns, OptionProblem };
+export { optionProblem };
 
 /** A vertical marker of a chart (warmup end, a step). */
 export interface ViewMark {
@@ -208,4 +211,33 @@ export function curveView(runs: CurveRuns, options: CurveViewOptions): ScheduleV
     explain,
     notes: options.notes ?? runs.warnings,
   };
+}
+
+/**
+ * The message of a library error about an option, said about the user's key instead:
+ * `` StepLR: `stepSize` must be … `` becomes `` step_size must be … `` when the option is the
+ * key's own, else `` KEY: … (Owner `option`) ``. Built from the error's data
+ * ({@linkcode optionProblem}), not by reading its message.
+ *
+ * @param error The library's error.
+ * @param problem Its owner, option and value.
+ * @param key The key as the user wrote it.
+ * @returns The message, without the file and line.
+ */
+export function keyMessage(error: Error, problem: OptionProblem, key: string): string {
+  const prefix = `${problem.owner}: `;
+  const detail = error.message.startsWith(prefix)
+    ? error.message.slice(prefix.length)
+    : error.message;
+  const own = `\`${problem.option}\` `;
+  if (detail.startsWith(own)) {
+    const last = (name: string) => name.replace(/^.*\./, "").replace(/\[\d+\]$/, "");
+    const named = sameName(last(problem.option), last(key));
+    // An element keeps its index (`lr_noise[1]` for `noiseRangeT[1]`).
+    const index = /\[\d+\]$/.exec(problem.option)?.[0] ?? "";
+    const shown = key.endsWith(index) ? key : key + index;
+    return `${shown} ${detail.slice(own.length)}` +
+      (named ? "" : ` (${problem.owner} \`${problem.option}\`)`);
+  }
+  return `${key}: ${detail} (${problem.owner})`;
 }

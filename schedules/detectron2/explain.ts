@@ -33,7 +33,9 @@ function transitions(
   // With RESCALE_INTERVAL the main schedule runs over [from, maxIter]: look there too.
   const rescaled = nominal.map((n) => Math.round(from + (n * (maxIter - from)) / maxIter));
   for (const n of [...nominal, ...rescaled]) {
-    for (let i = Math.max(from + 1, n - slack); i <= Math.min(maxIter, n + slack); i++) {
+    // A step between iterations (STEPS: (1000, 2000.5)) changes the rate at an iteration.
+    const lo = Math.max(from + 1, Math.floor(n) - slack);
+    for (let i = lo; i <= Math.min(maxIter, Math.ceil(n) + slack); i++) {
       if (at(i) !== at(i - 1)) found.add(i);
     }
   }
@@ -170,9 +172,10 @@ export function explainSchedule(
     const steps = (s.STEPS as number[]).filter((x) => x <= maxIter);
     const shown = changes.map((c) => {
       const nominal = steps.find((x) => Math.abs(x - c) <= Math.ceil(1e-6 * maxIter) + 2);
-      return nominal !== undefined && nominal !== c
+      if (nominal === undefined || nominal === c) return String(c);
+      return Number.isInteger(nominal)
         ? `${c} (STEPS says ${nominal}: detectron2's WHERE_EPSILON)`
-        : String(c);
+        : `${c} (STEPS says ${nominal}: the first iteration at or past it)`;
     });
     if (changes.length > 0) sentence.push(`×${exact(s.GAMMA)} at ${list(shown)}`);
     else sentence.push("then constant");

@@ -17,11 +17,10 @@ import {
   FAMILIES,
   FieldError,
   type ScheduleDef,
-  type SiteCurve,
   siteSchedules,
 } from "../families/mod.ts";
 import type { SiteSchema } from "../schema.ts";
-import { fieldOfError } from "../fields.ts";
+import { optionProblem } from "../../schedules/errors.ts";
 import { curveCsv, ValueReader } from "../curves.ts";
 import {
   type CurveState,
@@ -35,25 +34,16 @@ import { Chart } from "./chart.ts";
 import { byId, download, fill, h } from "./dom.ts";
 import { Form } from "./form.ts";
 import { comparePanel, explainPanel, verifyPanel } from "./panels.ts";
+import type { Built, PanelHost } from "./host.ts";
 
-/** A curve as built: the library's curve, or its error. */
-export interface Built {
-  /** The curve (undefined when the library rejected the options). */
-  curve: SiteCurve | undefined;
-  /** Why there is no curve. */
-  error: { field: string | undefined; message: string } | undefined;
-  /** Single values, for the hover read-out. */
-  reader: ValueReader | undefined;
-  /** Envelopes drawn, by column and range. */
-  envelopes: Map<string, CurvePoints>;
-}
+export type { Built };
 
 /** The most curves on one chart. */
 const MAX_CURVES = LETTERS.length;
 const CHART_HEIGHT = 440;
 
 /** The page. */
-export class App {
+export class App implements PanelHost {
   readonly schema: SiteSchema;
   readonly defs: Map<string, ScheduleDef>;
   state: PageState;
@@ -156,9 +146,13 @@ export class App {
       };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      // Beside the option the error is about: its data, not its message.
+      const option = optionProblem(e)?.option;
       const field = e instanceof FieldError
         ? e.field
-        : fieldOfError(message, def.fields.map((f) => f.name));
+        : def.fields.some((f) => f.name === option)
+        ? option
+        : undefined;
       this.built[i] = {
         curve: undefined,
         error: { field, message },

@@ -14,7 +14,7 @@ import { splitOpts } from "./detectron2.ts";
 import { readTrainingArguments } from "./hf.ts";
 import { siteSchema } from "../docs.ts";
 import { materialize } from "../curves.ts";
-import { getCfg, lrCurve, sample, StepLR } from "../../mod.ts";
+import { getCfg, lrCurve, optionProblem, sample, StepLR } from "../../mod.ts";
 import type { FieldSpec } from "../schema.ts";
 
 const schema = siteSchema();
@@ -92,14 +92,18 @@ test("runners: torch's protocol, fvcore's, and the page's settings", async (t) =
       (e: unknown) => e instanceof FieldError && e.field === "lr",
     );
   });
-  await t.test("torch: the library's error, about its option", () => {
+  await t.test("torch: the library's error, about its option (as data: owner, option, value)", () => {
     assert.throws(
       () =>
         defs.get("torch/StepLR")!.build({
           values: { ...initial("torch/StepLR"), stepSize: "-1" },
           files: {},
         }),
-      /StepLR: `stepSize`/,
+      (e: unknown) => {
+        assert.match(String(e), /StepLR: `stepSize`/);
+        assert.deepEqual(optionProblem(e), { owner: "StepLR", option: "stepSize", value: -1 });
+        return true;
+      },
     );
   });
   await t.test("fvcore: scale · at(i / iterations), as sample() writes it", () => {
