@@ -9,7 +9,7 @@
 import { type Detectron2View, detectron2View } from "../views/detectron2.ts";
 import { loadConfigFile } from "./files.ts";
 import { openLazyConfig } from "./lazyconfig.ts";
-import type { OpenContext, SourceKind } from "./sources.ts";
+import type { OpenContext, SourceKind } from "./source_kind.ts";
 
 /** How to open a detectron2 config from disk. */
 export interface OpenDetectron2Options {

@@ -9,7 +9,7 @@
 import { hfView } from "../views/hf.ts";
 import { parseCount } from "./_text.ts";
 import { readSettingsBytes } from "./_read.ts";
-import type { OpenContext, SourceKind } from "./sources.ts";
+import type { OpenContext, SourceKind } from "./source_kind.ts";
 
 /** A positive integer option, or a usage error. */
 export function positiveOption(

@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { loadPythonConfigSync, PythonConfigError } from "../config/pyodide/load.ts";
 import { lazyConfigView } from "../views/lazyconfig.ts";
 import { placed, type ScheduleView } from "../views/view.ts";
-import type { OpenContext } from "./sources.ts";
+import type { OpenContext } from "./source_kind.ts";
 
 /**
  * `--opts` as LazyConfig overrides: `KEY=VALUE` tokens as they are; a `KEY VALUE` pair (yacs

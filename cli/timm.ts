@@ -8,7 +8,7 @@
 import { timmView } from "../views/timm.ts";
 import { positiveOption } from "./hf.ts";
 import { readSettingsBytes } from "./_read.ts";
-import type { SourceKind } from "./sources.ts";
+import type { SourceKind } from "./source_kind.ts";
 
 /** `--timm FILE`: a timm `args.yaml`. */
 export const TIMM_SOURCE: SourceKind = {

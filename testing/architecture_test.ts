@@ -174,3 +174,30 @@ test("no folder holds more than ~3k lines of non-test code", () => {
   const over = [...lines].filter(([d, n]) => n > limit(d)).map(([d, n]) => `${d}: ${n} lines`);
   assert.deepEqual(over, []);
 });
+
+test("no import cycle between files (type-only imports included)", () => {
+  const edges = new Map<string, string[]>();
+  for (const file of FILES) {
+    const targets: string[] = [];
+    for (const spec of importsOf(file)) {
+      const target = resolveLocal(file, spec);
+      if (target !== undefined && target !== file) targets.push(target);
+    }
+    edges.set(file, targets);
+  }
+  const cycles: string[] = [];
+  const state = new Map<string, number>();
+  const stack: string[] = [];
+  const visit = (n: string) => {
+    state.set(n, 1);
+    stack.push(n);
+    for (const m of edges.get(n) ?? []) {
+      if (state.get(m) === 1) cycles.push([...stack.slice(stack.indexOf(m)), m].join(" -> "));
+      else if (!state.has(m)) visit(m);
+    }
+    stack.pop();
+    state.set(n, 2);
+  };
+  for (const n of [...edges.keys()].sort()) if (!state.has(n)) visit(n);
+  assert.deepEqual(cycles, []);
+});

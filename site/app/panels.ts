@@ -19,7 +19,7 @@ import { differenceRuns, headline } from "../curves.ts";
 import { LETTERS } from "../state.ts";
 import { Chart } from "./chart.ts";
 import { docText, h, readFileText } from "./dom.ts";
-import type { App } from "./main.ts";
+import type { PanelHost as App } from "./host.ts";
 
 const SMALL_CHART = 300;
 

@@ -6,7 +6,9 @@
 
 import { copyState } from "../../_internal/state.ts";
 import { finite, oneOf, show } from "../../_internal/validate.ts";
-import type { TorchVersion } from "./lr_scheduler.ts";
+
+/** A torch release (`lr_scheduler.ts`'s public `TorchVersion`, which is this same union). */
+type TorchVersion = "1.13" | "2.11" | "2.13";
 
 /** The options every `LRScheduler` subclass accepts besides its own. */
 export const BASE_KEYS: readonly ["optimizer", "lastEpoch", "verbose", "torch"] = [
