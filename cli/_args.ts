@@ -118,7 +118,7 @@ export function parse(
     const next = args[i + 1];
     if (
       name !== undefined && options[name]?.type === "string" && next !== undefined &&
-      /^-(?:\d|\.\d|inf|nan)/i.test(next)
+      (/^-(?:\d|\.\d|inf|nan)/i.test(next) || (next.startsWith("-") && /\s/.test(next)))
     ) {
       joined.push(`${a}=${next}`);
       i++;

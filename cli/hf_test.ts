@@ -398,7 +398,7 @@ test("--hf errors name the file, the key and the line", async () => {
   );
   assert.match(
     await failure("curve", "fixtures/configs/inputs/error-syntax.yaml", "--dataset-size", "10"),
-    /^--dataset-size is for --hf files/,
+    /^--dataset-size is for --hf and --deepspeed files/,
   );
   assert.match(
     await failure("curve", "--hf", EXAMPLE, "--hf", EXAMPLE, "--dataset-size", "10"),

@@ -18,8 +18,17 @@ import type { SourceKind } from "./source_kind.ts";
 import { DETECTRON2_SOURCE } from "./detectron2.ts";
 import { HF_SOURCE } from "./hf.ts";
 import { TIMM_SOURCE } from "./timm.ts";
+import { MEGATRON_ARGS_SOURCE, MEGATRON_SOURCE } from "./megatron.ts";
+import { DEEPSPEED_SOURCE } from "./deepspeed.ts";
 
 export type { OpenContext, ScheduleView, SourceKind, SourceOption } from "./source_kind.ts";
 
 /** Every source kind, in `--help`'s order. The positional kind (no flag) comes first. */
-export const SOURCES: readonly SourceKind[] = [DETECTRON2_SOURCE, HF_SOURCE, TIMM_SOURCE];
+export const SOURCES: readonly SourceKind[] = [
+  DETECTRON2_SOURCE,
+  HF_SOURCE,
+  TIMM_SOURCE,
+  MEGATRON_SOURCE,
+  MEGATRON_ARGS_SOURCE,
+  DEEPSPEED_SOURCE,
+];

@@ -170,7 +170,10 @@ test("no folder holds more than ~3k lines of non-test code", () => {
   }
   // schedules/torch/optim mirrors torch/optim file for file (lr_scheduler.py's 15 classes and
   // swa_utils.py's SWALR): one upstream folder, one port folder.
-  const limit = (d: string) => (d === "schedules/torch/optim" ? 3700 : 3300);
+  // conformance holds one handler file per suite (README, "Adding a family"): it grows by a
+  // file with each family, by design.
+  const limit = (d: string) =>
+    d === "schedules/torch/optim" ? 3700 : d === "conformance" ? 4500 : 3300;
   const over = [...lines].filter(([d, n]) => n > limit(d)).map(([d, n]) => `${d}: ${n} lines`);
   assert.deepEqual(over, []);
 });

@@ -72,7 +72,8 @@ async function run(argv: string[], ctx: Context): Promise<number> {
 export const COMMAND: Command = {
   name: COMMAND_NAME,
   help: () =>
-    `usage: lrspec curve (CONFIG.yaml | --hf FILE --dataset-size N | --timm args.yaml) [--out FILE]
+    `usage: lrspec curve (CONFIG.yaml | --hf FILE --dataset-size N | --timm args.yaml |
+                    --megatron FILE | --deepspeed ds_config.json --steps N) [--out FILE]
 
 CSV of the learning rate of every row, written as it is computed: the first line at once, in
 constant memory, at any length. Progress goes to stderr when it is a terminal.
@@ -83,6 +84,12 @@ constant memory, at any length. Progress goes to stderr when it is a terminal.
                          with that rate, which the Trainer logs as learning_rate at step N
   --timm args.yaml       epoch,lr for epochs 0..N-1 (update,lr with sched_on_updates): the rate
                          each epoch (update) trains with
+  --megatron FILE        iteration,lr[,lr_decoupled][,weight_decay] for iterations
+                         1..train_iters: the rate iteration i's update uses; Megatron logs it as
+                         "learning rate:" at iteration i − 1 (the log is read after the step)
+  --deepspeed ds_config.json --steps N
+                         step,lr for optimizer steps 1..N as DeepSpeed's engine steps them
+                         (--hf-args args.json: under the Hugging Face Trainer, "auto" filled)
 
   --out FILE             write the CSV there instead of stdout
 

@@ -1,0 +1,82 @@
+/**
+ * The CLI's DeepSpeed source (`--deepspeed ds_config.json`): the config's `"scheduler"` opened as
+ * the DeepSpeed view (`views/deepspeed.ts`), for `--steps N` optimizer steps, or under the
+ * Hugging Face Trainer with `--hf-args args.json` (its `"auto"` values filled as transformers
+ * fills them, its step count from `--dataset-size` and `--num-processes`).
+ *
+ * @module
+ */
+
+import { deepspeedView } from "../views/deepspeed.ts";
+import { readSettings } from "../views/settings.ts";
+import { parseCount } from "./_text.ts";
+import { positiveOption } from "./hf.ts";
+import { readSettingsBytes, readSettingsText } from "./_read.ts";
+import type { SourceKind } from "./sources.ts";
+
+/** `--deepspeed FILE`: a DeepSpeed `ds_config.json`. */
+export const DEEPSPEED_SOURCE: SourceKind = {
+  id: "deepspeed",
+  flag: "deepspeed",
+  what: "a DeepSpeed config (ds_config.json)",
+  files: "--deepspeed files",
+  help: 'a DeepSpeed ds_config.json (its "scheduler", as the engine steps it):\n' +
+    "one row per optimizer step 1..N (step,lr)",
+  options: [
+    {
+      name: "steps",
+      type: "string",
+      perFile: true,
+      help: "N  --deepspeed: optimizer steps (default: the Trainer's with --hf-args, else\n" +
+        "the scheduler's total_num_steps)",
+    },
+    {
+      name: "hf-args",
+      type: "string",
+      perFile: true,
+      help: "FILE  --deepspeed under the Hugging Face Trainer: its TrainingArguments\n" +
+        '(JSON or YAML); "auto" values are filled as transformers 5.17 fills them',
+    },
+    {
+      name: "dataset-size",
+      type: "string",
+      perFile: true,
+      help: 'N  len(train_dataset), what the Trainer logs as "Num examples" (needed\n' +
+        "unless the file sets max_steps)",
+    },
+    {
+      name: "num-processes",
+      type: "string",
+      perFile: true,
+      help: "P  data-parallel processes: accelerate --num_processes, torchrun's world\n" +
+        "size (default 1); for --timm, the world size of the lr_base rule",
+    },
+  ],
+  recognize: (text) =>
+    /"scheduler"\s*:\s*\{/.test(text) &&
+    /"(?:train_batch_size|train_micro_batch_size_per_gpu|zero_optimization|optimizer)"/.test(text),
+  open(path, context) {
+    const steps = positiveOption(context, "steps", context.value("steps"));
+    const argsPath = context.value("hf-args");
+    let hf;
+    if (argsPath !== undefined) {
+      const format = /\.ya?ml$/i.test(argsPath) ? "yaml" : "json";
+      const file = readSettings(argsPath, readSettingsText(argsPath), format, "TrainingArguments");
+      const size = context.value("dataset-size");
+      const datasetSize = size === undefined ? null : parseCount(size);
+      if (datasetSize === undefined) {
+        throw context.usage(`--dataset-size must be a whole number: got ${JSON.stringify(size)}`);
+      }
+      hf = {
+        path: argsPath,
+        trainingArgs: file.value,
+        datasetSize,
+        numProcesses: positiveOption(context, "num-processes", context.value("num-processes")) ??
+          1,
+      };
+    }
+    return [
+      deepspeedView(readSettingsBytes(path), { path, steps, hf, label: context.label }),
+    ];
+  },
+};

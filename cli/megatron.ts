@@ -1,0 +1,65 @@
+/**
+ * The CLI's Megatron sources: `--megatron FILE` (a file holding a training script's arguments
+ * as a launch script writes them) and `--megatron-args "…"` (the arguments themselves), opened
+ * as the Megatron view (`views/megatron.ts`) with `--num-processes` as torchrun's world size.
+ *
+ * @module
+ */
+
+import { megatronView } from "../views/megatron.ts";
+import { positiveOption } from "./hf.ts";
+import { readSettingsText } from "./_read.ts";
+import type { OpenContext, SourceKind, SourceOption } from "./sources.ts";
+
+const WORLD_SIZE: SourceOption = {
+  name: "num-processes",
+  type: "string",
+  perFile: true,
+  help: "P  data-parallel processes: accelerate --num_processes, torchrun's world\n" +
+    "size (default 1); for --timm, the world size of the lr_base rule; for\n" +
+    "--megatron, the world size (with the parallel sizes: the data-parallel size)",
+};
+
+function open(text: string, path: string, context: OpenContext) {
+  return [
+    megatronView(text, {
+      path,
+      worldSize: positiveOption(context, "num-processes", context.value("num-processes")) ?? 1,
+      label: context.label,
+    }),
+  ];
+}
+
+const HELP = "one row per iteration 1..train_iters (iteration,lr[,lr_decoupled]\n" +
+  "[,weight_decay]): the rate that iteration's update uses; Megatron's log\n" +
+  '"learning rate:" at iteration i is the rate of iteration i + 1';
+
+/** `--megatron FILE`: Megatron-LM training arguments in a file. */
+export const MEGATRON_SOURCE: SourceKind = {
+  id: "megatron",
+  flag: "megatron",
+  what: "Megatron-LM training arguments",
+  files: "--megatron files",
+  help: "a file with Megatron-LM training arguments as a launch script writes\n" +
+    "them (--lr 3e-4 --min-lr 3e-5 --lr-decay-style WSD …):\n" + HELP,
+  options: [WORLD_SIZE],
+  recognize: (text) =>
+    /(?:^|\s)--lr[\s=]/.test(text) && /(?:^|\s)--(?:train-iters|train-samples)[\s=]/.test(text),
+  open(path, context) {
+    return open(readSettingsText(path), path, context);
+  },
+};
+
+/** `--megatron-args "…"`: Megatron-LM training arguments on the command line. */
+export const MEGATRON_ARGS_SOURCE: SourceKind = {
+  id: "megatron",
+  flag: "megatron-args",
+  what: "Megatron-LM training arguments",
+  files: "--megatron-args",
+  help: 'Megatron-LM training arguments themselves ("--lr 3e-4 --train-iters …"),\n' +
+    'as one argument: --megatron-args "--lr 3e-4 …"',
+  options: [WORLD_SIZE],
+  open(text, context) {
+    return open(text, "--megatron-args", context);
+  },
+};

@@ -1,0 +1,153 @@
+// `--megatron FILE`, `--megatron-args "…"` and `--deepspeed ds_config.json`: each curve is the
+// library's (megatronTrainSchedule, deepspeedSchedule) value for value; explain names the traps;
+// errors name the source and exit 2.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { megatronTrainSchedule, parseMegatronArgs } from "../schedules/megatron/mod.ts";
+import { deepspeedSchedule } from "../schedules/deepspeed/mod.ts";
+import { failure, run } from "../testing/cli.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const TMP = `${ROOT}.tmp/megatron-cli`;
+mkdirSync(TMP, { recursive: true });
+const WSD = "docs/configs/megatron/wsd-pretrain.args";
+const DS = "docs/configs/deepspeed/ds_config.json";
+const HF_ARGS = "docs/configs/deepspeed/training_args.json";
+
+function file(name: string, text: string): string {
+  const path = `${TMP}/${name}`;
+  writeFileSync(path, text);
+  return path;
+}
+
+function rows(csv: string): string[][] {
+  return csv.trimEnd().split("\n").map((l) => l.split(","));
+}
+
+test("curve --megatron: iteration,lr for 1..train_iters, the library's values", async () => {
+  const line = "--micro-batch-size 2 --global-batch-size 16 --train-iters 300 --lr 1e-3 " +
+    "--min-lr 1e-5 --lr-warmup-iters 30 --lr-decay-style WSD --lr-wsd-decay-iters 60 " +
+    "--decoupled-lr 5e-4 --weight-decay-incr-style linear --start-weight-decay 0 " +
+    "--end-weight-decay 0.1";
+  const r = await run("curve", "--megatron", file("wsd.args", line));
+  assert.equal(r.code, 0, r.stderr);
+  const table = rows(r.stdout);
+  assert.deepEqual(table[0], ["iteration", "lr", "lr_decoupled", "weight_decay"]);
+  const run1 = megatronTrainSchedule(parseMegatronArgs(line).args);
+  assert.equal(table.length, 301);
+  for (let i = 1; i <= 300; i++) {
+    assert.equal(Number(table[i]![0]), i);
+    assert.equal(Number(table[i]![1]), run1.lr[0]![i - 1], `iteration ${i}`);
+    assert.equal(Number(table[i]![2]), run1.lr[1]![i - 1]);
+    assert.equal(Number(table[i]![3]), run1.weightDecay[0]![i - 1]);
+  }
+  const inline = await run("curve", "--megatron-args", line);
+  assert.equal(inline.stdout, r.stdout);
+});
+
+test("explain --megatron: the traps", async () => {
+  const r = await run(
+    "explain",
+    "--megatron-args",
+    "--micro-batch-size 1 --global-batch-size 24 --train-iters 200 --lr 2e-4 " +
+      "--lr-warmup-fraction 0.013 --lr-decay-iters 180",
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /not a whole number/);
+  assert.match(r.stdout, /decay ends before training does: from iteration 182 on, 19 iterations/);
+  assert.match(r.stdout, /update\(s\) at lr 0 \(iteration 1,/);
+  assert.match(r.stdout, /learning rate:" at iteration i is read after the step/);
+  const wsd = await run("explain", "--megatron", WSD, "--num-processes", "32");
+  assert.equal(wsd.code, 0, wsd.stderr);
+  assert.match(wsd.stdout, /^Megatron WSD \(annealing: linear\): peak 0.0003, min 3e-05, 20,000/);
+});
+
+test("--megatron errors name the source and the option", async () => {
+  assert.match(
+    await failure(
+      "curve",
+      "--megatron-args",
+      "--micro-batch-size 1 --train-iters 10 --lr 1 --lr-decay-styel cosine",
+    ),
+    /^--megatron-args: parseMegatronArgs: unknown option `--lr-decay-styel` \(did you mean `--lr-decay-style`\?\)/,
+  );
+  assert.match(
+    await failure(
+      "curve",
+      "--megatron-args",
+      "--micro-batch-size 1 --train-iters 10 --lr 1 --lr-warmup-iters 10",
+    ),
+    /lr_warmup_steps < lr_decay_steps/,
+  );
+});
+
+test("curve --deepspeed: step,lr as the engine steps it", async () => {
+  const config = {
+    optimizer: { type: "AdamW", params: { lr: 1e-3 } },
+    scheduler: { type: "WarmupCosineLR", params: { total_num_steps: 50, warmup_num_steps: 5 } },
+  };
+  const path = file("ds.json", JSON.stringify(config));
+  const r = await run("curve", "--deepspeed", path, "--steps", "60");
+  assert.equal(r.code, 0, r.stderr);
+  const table = rows(r.stdout);
+  assert.deepEqual(table[0], ["step", "lr"]);
+  const lib = deepspeedSchedule(config, { steps: 60 });
+  for (let k = 1; k <= 60; k++) assert.equal(Number(table[k]![1]), lib.lr[0]![k - 1]);
+  const defaultSteps = await run("curve", "--deepspeed", path);
+  assert.equal(rows(defaultSteps.stdout).length, 51); // total_num_steps
+  assert.match(defaultSteps.stderr, /the scheduler's total_num_steps/);
+  const explain = await run("explain", "--deepspeed", path, "--steps", "60");
+  assert.match(explain.stdout, /the cosine ends at total_num_steps 50 < 60 steps/);
+  assert.match(explain.stdout, /writes lr 0 at construction/);
+});
+
+test('--deepspeed with --hf-args: the Trainer fills "auto" and sets the steps', async () => {
+  const r = await run(
+    "curve",
+    "--deepspeed",
+    DS,
+    "--hf-args",
+    HF_ARGS,
+    "--dataset-size",
+    "50000",
+    "--num-processes",
+    "8",
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(rows(r.stdout).length, 589); // ceil(ceil(50000/16)/8) = 391 → ceil(391/2) = 196 × 3
+  assert.match(r.stderr, /total_num_steps "auto" = 588 \(from num_training_steps \(calculated\)\)/);
+  assert.match(r.stderr, /warmup_num_steps "auto" = 36 \(from warmup_steps\)/);
+  const explain = await run(
+    "explain",
+    "--deepspeed",
+    DS,
+    "--hf-args",
+    HF_ARGS,
+    "--dataset-size",
+    "50000",
+    "--num-processes",
+    "8",
+  );
+  assert.match(explain.stdout, /log-shaped/);
+  assert.match(explain.stdout, /the first two steps both use warmup_min_lr/);
+  assert.match(explain.stdout, /filled 13 "auto" value\(s\)/);
+});
+
+test("--deepspeed errors", async () => {
+  assert.match(await failure("curve", "--deepspeed", DS), /"auto"/);
+  const bad = file(
+    "bad.json",
+    JSON.stringify({ scheduler: { type: "WarmupLinearLR" }, optimizer: { type: "Adam" } }),
+  );
+  assert.match(
+    await failure("curve", "--deepspeed", bad, "--steps", "3"),
+    /does not recognize LR scheduler/,
+  );
+  const none = file("none.json", JSON.stringify({ optimizer: { type: "Adam" } }));
+  assert.match(
+    await failure("curve", "--deepspeed", none, "--steps", "3"),
+    /no "scheduler" section/,
+  );
+});
