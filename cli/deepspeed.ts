@@ -12,7 +12,7 @@ import { readSettings } from "../views/settings.ts";
 import { parseCount } from "./_text.ts";
 import { positiveOption } from "./hf.ts";
 import { readSettingsBytes, readSettingsText } from "./_read.ts";
-import type { SourceKind } from "./sources.ts";
+import type { SourceKind } from "./source_kind.ts";
 
 /** `--deepspeed FILE`: a DeepSpeed `ds_config.json`. */
 export const DEEPSPEED_SOURCE: SourceKind = {

@@ -418,7 +418,7 @@ test("--hf errors name the file, the key and the line", async () => {
       "--dataset-size",
       "3",
     ),
-    /^--dataset-size given 3 times for 2 --hf files/,
+    /^--dataset-size given 3 times for 2 --hf and --deepspeed files/,
   );
   assert.match(
     await failure("accumulate", "--hf", EXAMPLE, "--num-workers", "1", "--micro-batch", "1"),

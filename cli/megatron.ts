@@ -9,7 +9,7 @@
 import { megatronView } from "../views/megatron.ts";
 import { positiveOption } from "./hf.ts";
 import { readSettingsText } from "./_read.ts";
-import type { OpenContext, SourceKind, SourceOption } from "./sources.ts";
+import type { OpenContext, SourceKind, SourceOption } from "./source_kind.ts";
 
 const WORLD_SIZE: SourceOption = {
   name: "num-processes",
