@@ -246,7 +246,7 @@ export function timmView(contents: Uint8Array | string, options: TimmViewOptions
       placeIn(file, "sched_on_updates"),
     );
   }
-  if (!perUpdate && options.updatesPerEpoch !== undefined) {
+  if (!perUpdate && options.updatesPerEpoch !== undefined && options.updatesPerEpoch !== 0) {
     notes.push(`${path}: --updates-per-epoch changes nothing: the schedule steps per epoch`);
   }
   const start = args.start_epoch;

@@ -26,16 +26,30 @@ export function show(value: unknown): string {
 }
 
 /**
+ * `unknown` when `K` lists every key of `T`; otherwise a type no list satisfies, naming the keys
+ * it lacks — so an option added to an options interface cannot be forgotten in its constructor's
+ * `requireOptions` list (the list is checked by the compiler, not by a test).
+ */
+export type Exhaustive<T, K extends readonly unknown[]> = string extends keyof T ? unknown // a state dict: any key
+  : [Exclude<keyof T & string, K[number]>] extends [never] ? unknown
+  : {
+    "requireOptions: these options are missing from the list": Exclude<keyof T & string, K[number]>;
+  };
+
+/**
  * Throws unless `options` is a plain object whose keys are all in `known`, and returns it with
  * its declared type (the values are still to be validated: a JavaScript caller may pass
  * anything). An unknown key is usually a typo or an upstream snake_case name
  * (`rescale_interval`, `T_max`); the message suggests the option's spelling (`TMax`), and the
  * error's `cause` carries the owner, the key and its value.
  */
-export function requireOptions<T extends object>(
+export function requireOptions<
+  T extends object,
+  const K extends readonly (keyof T & string)[] = readonly (keyof T & string)[],
+>(
   owner: string,
   options: T,
-  known: readonly (keyof T & string)[],
+  known: K & Exhaustive<T, K>,
 ): T {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw optionError(

@@ -32,6 +32,16 @@ test("show renders values for error messages", () => {
   assert.equal(show(new Map()), "Map {…}");
 });
 
+test("requireOptions: the key list is exhaustive by type (the compiler checks it)", () => {
+  const options: { a?: number; b?: number } = { a: 1 };
+  assert.equal(requireOptions("X", options, ["a", "b"]), options);
+  // @ts-expect-error: `b` is an option of the type, missing from the list
+  assert.equal(requireOptions("X", options, ["a"]), options);
+  // A state dict (any key) is not checked.
+  const state: Record<string, unknown> = { lastEpoch: 3 };
+  assert.equal(requireOptions("X state", state, ["lastEpoch"]), state);
+});
+
 test("requireOptions: a plain object with known keys, returned as typed", async (t) => {
   await t.test("returns the very object", () => {
     const o = { a: 1 };

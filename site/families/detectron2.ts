@@ -64,11 +64,13 @@ function keyField(spec: FieldSpec): Field {
   // Python's repr tells int from float: `40000`, `0.1`.
   const float = spec.default !== undefined && /[.e]/.test(spec.default);
   const slider = choices ? undefined : sliderFor(spec, undefined, !float);
+  // The form's values go through detectron2's --opts, which reads Python: True, not true.
+  const dflt = spec.default === "true" ? "True" : spec.default === "false" ? "False" : spec.default;
   return {
     name: `SOLVER.${spec.name}`,
     label: spec.name,
     doc: spec.doc,
-    ...(spec.default !== undefined ? { default: spec.default } : {}),
+    ...(dflt !== undefined ? { default: dflt } : {}),
     type: spec.type,
     control: choices ? "select" : "text",
     ...(choices ? { choices: ["", ...choices] } : {}),
@@ -217,6 +219,7 @@ function yamlSource(): ScheduleDef {
         "bases",
         "The `_BASE_` files the config names (and theirs), matched by file name.",
       ),
+      label: "_BASE_ files",
       control: "files",
     },
     text("file", "The config's file name: `_BASE_` paths are relative to it.", "config.yaml"),

@@ -157,6 +157,8 @@ test("detectron2 sources: the SOLVER form, a YAML config with its bases", async 
   });
   await t.test("yaml: _BASE_ files by name; errors beside the YAML", () => {
     const yaml = defs.get("detectron2/yaml")!;
+    // The hint "add it with \"_BASE_ files\"" names the field as the form labels it.
+    assert.equal(yaml.fields.find((f) => f.name === "bases")!.label, "_BASE_ files");
     const text = '_BASE_: "../Base.yaml"\nSOLVER:\n  MAX_ITER: 100\n';
     assert.throws(
       () => yaml.build({ values: { yaml: text, file: "configs/x.yaml" }, files: {} }),
