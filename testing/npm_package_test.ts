@@ -13,6 +13,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -20,6 +21,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -93,8 +95,17 @@ function project(): string {
   for (const old of readdirSync(CACHE)) rmSync(join(CACHE, old), { recursive: true, force: true });
   const work = `${dir}.${process.pid}.tmp`;
   mkdirSync(work, { recursive: true });
-  // `npm pack` runs prepack (the build) and prints the tarball's name last.
-  const packed = sh(ROOT, "npm", ["pack", "--silent", "--pack-destination", work]).stdout;
+  // `npm pack` of a copy of the package's files (its prepack builds dist/ there, so tests running
+  // beside this one never see the checkout's dist/ rebuilt); it prints the tarball's name last.
+  const src = join(work, "package");
+  for (const path of PACKAGED) {
+    cpSync(join(ROOT, path), join(src, path), {
+      recursive: true,
+      filter: (from) => !/_test\.ts$/.test(from),
+    });
+  }
+  symlinkSync(join(ROOT, "node_modules"), join(src, "node_modules"));
+  const packed = sh(src, "npm", ["pack", "--silent", "--pack-destination", work]).stdout;
   const tarball = join(work, packed.trim().split("\n").pop()!);
   const app = join(work, "app");
   mkdirSync(app);
