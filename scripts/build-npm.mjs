@@ -3,15 +3,22 @@
 // the declarations; rewrite those too, so every TypeScript and Deno consumer resolves them.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import process from "node:process";
 
 const root = new URL("..", import.meta.url).pathname;
 const dist = join(root, "dist");
 rmSync(dist, { recursive: true, force: true });
-execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.build.json"], {
-  cwd: root,
-  stdio: "inherit",
-});
+// tsc found as Node finds a package (node_modules here or in a folder above: a copy of the
+// package under .tmp/ builds with the checkout's).
+const require = createRequire(import.meta.url);
+const typescript = dirname(require.resolve("typescript/package.json"));
+const tsc = join(
+  typescript,
+  JSON.parse(readFileSync(join(typescript, "package.json"), "utf8")).bin.tsc,
+);
+execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
 
 function walk(dir) {
   for (const name of readdirSync(dir)) {

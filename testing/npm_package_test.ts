@@ -21,7 +21,6 @@ import {
   renameSync,
   rmSync,
   statSync,
-  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -95,8 +94,9 @@ function project(): string {
   for (const old of readdirSync(CACHE)) rmSync(join(CACHE, old), { recursive: true, force: true });
   const work = `${dir}.${process.pid}.tmp`;
   mkdirSync(work, { recursive: true });
-  // `npm pack` of a copy of the package's files (its prepack builds dist/ there, so tests running
-  // beside this one never see the checkout's dist/ rebuilt); it prints the tarball's name last.
+  // `npm pack` of a copy of the package's files (its prepack builds dist/ there, with the
+  // checkout's node_modules found above it, so tests running beside this one never see the
+  // checkout's dist/ rebuilt); it prints the tarball's name last.
   const src = join(work, "package");
   for (const path of PACKAGED) {
     cpSync(join(ROOT, path), join(src, path), {
@@ -104,7 +104,6 @@ function project(): string {
       filter: (from) => !/_test\.ts$/.test(from),
     });
   }
-  symlinkSync(join(ROOT, "node_modules"), join(src, "node_modules"));
   const packed = sh(src, "npm", ["pack", "--silent", "--pack-destination", work]).stdout;
   const tarball = join(work, packed.trim().split("\n").pop()!);
   const app = join(work, "app");
