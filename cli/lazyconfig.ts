@@ -12,6 +12,7 @@
 import { readFileSync } from "node:fs";
 import { loadPythonConfigSync, PythonConfigError } from "../config/pyodide/load.ts";
 import { lazyConfigView } from "../views/lazyconfig.ts";
+import { noteInput } from "./_output.ts";
 import { placed, type ScheduleView } from "../views/view.ts";
 import type { OpenContext } from "./source_kind.ts";
 
@@ -56,6 +57,7 @@ export function openLazyConfig(path: string, context: OpenContext): ScheduleView
     );
   }
   const text = readFileSync(path, "utf8");
+  noteInput(path); // an input of this run: no --out may replace it
   if (looksMmengine(text)) {
     throw new Error(
       `${path} looks like an mmengine config (_base_, param_scheduler, optim_wrapper), not a ` +
