@@ -14,11 +14,22 @@ import { TORCH } from "./torch.ts";
 import { HF } from "./hf.ts";
 import { OPTAX } from "./optax.ts";
 import { TIMM } from "./timm.ts";
+import { MEGATRON } from "./megatron.ts";
+import { DEEPSPEED } from "./deepspeed.ts";
 
 export * from "./family.ts";
 
 /** Every family, in the page's order. */
-export const FAMILIES: readonly Family[] = [DETECTRON2, FVCORE, TORCH, HF, TIMM, OPTAX];
+export const FAMILIES: readonly Family[] = [
+  DETECTRON2,
+  FVCORE,
+  TORCH,
+  HF,
+  TIMM,
+  OPTAX,
+  MEGATRON,
+  DEEPSPEED,
+];
 
 /** The schedule the page shows with no query: detectron2's default config. */
 export const DEFAULT_SCHEDULE = "detectron2/config";

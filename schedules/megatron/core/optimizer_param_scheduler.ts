@@ -12,29 +12,34 @@ import { boolean, finite, oneOf, requireOptions, show } from "../../_internal/va
 import { requireOptimizer } from "../../_internal/optimizer.ts";
 import type { Optimizer, ParamGroup, StateDict } from "../../optimizer.ts";
 
+/** A Megatron `lr_decay_style`. */
+export type LrDecayStyle = "constant" | "linear" | "cosine" | "inverse-square-root" | "WSD";
+
 /** Megatron's `lr_decay_style` values (`--lr-decay-style`). */
-export const LR_DECAY_STYLES = [
+export const LR_DECAY_STYLES: readonly LrDecayStyle[] = [
   "constant",
   "linear",
   "cosine",
   "inverse-square-root",
   "WSD",
-] as const;
+];
 
-/** A Megatron `lr_decay_style`. */
-export type LrDecayStyle = typeof LR_DECAY_STYLES[number];
+/** A Megatron `lr_wsd_decay_style`: WSD's annealing shape. */
+export type LrWsdDecayStyle = "exponential" | "linear" | "cosine" | "minus_sqrt";
 
-/** Megatron's `lr_wsd_decay_style` values (`--lr-wsd-decay-style`): WSD's annealing shape. */
-export const LR_WSD_DECAY_STYLES = ["exponential", "linear", "cosine", "minus_sqrt"] as const;
-
-/** A Megatron `lr_wsd_decay_style`. */
-export type LrWsdDecayStyle = typeof LR_WSD_DECAY_STYLES[number];
-
-/** Megatron's `wd_incr_style` values (`--weight-decay-incr-style`). */
-export const WD_INCR_STYLES = ["constant", "linear", "cosine"] as const;
+/** Megatron's `lr_wsd_decay_style` values (`--lr-wsd-decay-style`). */
+export const LR_WSD_DECAY_STYLES: readonly LrWsdDecayStyle[] = [
+  "exponential",
+  "linear",
+  "cosine",
+  "minus_sqrt",
+];
 
 /** A Megatron `wd_incr_style`. */
-export type WdIncrStyle = typeof WD_INCR_STYLES[number];
+export type WdIncrStyle = "constant" | "linear" | "cosine";
+
+/** Megatron's `wd_incr_style` values (`--weight-decay-incr-style`). */
+export const WD_INCR_STYLES: readonly WdIncrStyle[] = ["constant", "linear", "cosine"];
 
 /**
  * A parameter group as Megatron's scheduler reads and writes it: torch's `param_groups[i]` with
