@@ -72,6 +72,7 @@ export * from "./schedules/fast/sample.ts";
 export * from "./schedules/fast/cursor.ts";
 export * from "./schedules/fast/plan.ts";
 export { powInt, roundHalfEven } from "./schedules/math.ts";
+export { currentLibm, type LibmName, setLibm, withLibm } from "./schedules/math.ts";
 export * from "./schedules/errors.ts";
 export * from "./schedules/names.ts";
 export * from "./config/python.ts";

@@ -4,6 +4,7 @@
  *
  * ```sh
  * deno task conformance [--suite detectron2] [--case build/] [--json out.json] [--quiet]
+ *                       [--libm glibc|runtime]
  * ```
  *
  * Runs on Deno, Bun and Node (through tsx).
@@ -16,10 +17,12 @@ import { dirname } from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { formatReport, runConformance } from "./report.ts";
+import { setLibm } from "../schedules/math.ts";
 
 const USAGE = `usage:
-  conformance [--suite NAME]... [--case PREFIX] [--json FILE] [--quiet]
+  conformance [--suite NAME]... [--case PREFIX] [--json FILE] [--quiet] [--libm glibc|runtime]
       run every golden fixture through lrspec; write a JSON report
+      (--libm runtime: with the runtime's Math.cos, ** …, each difference proven by the oracle)
 (to compare your own port's CSV with a golden one: lrspec verify, or deno task verify)`;
 
 function conformance(args: string[]): number {
@@ -30,14 +33,22 @@ function conformance(args: string[]): number {
       case: { type: "string" },
       json: { type: "string" },
       quiet: { type: "boolean", default: false },
+      libm: { type: "string", default: "glibc" },
     },
   });
+  if (values.libm !== "glibc" && values.libm !== "runtime") {
+    throw new TypeError(`--libm: expected glibc or runtime, got ${JSON.stringify(values.libm)}`);
+  }
+  setLibm(values.libm);
   const prefix = values.case;
   const report = runConformance({
     ...(values.suite ? { suites: values.suite } : {}),
     ...(prefix ? { filter: (c) => c.id.startsWith(prefix) } : {}),
   });
-  const json = values.json ?? `conformance/report/${report.runtime.name}.json`;
+  const json = values.json ??
+    `conformance/report/${report.runtime.name}${
+      values.libm === "glibc" ? "" : "-runtime-libm"
+    }.json`;
   mkdirSync(dirname(json), { recursive: true });
   writeFileSync(json, JSON.stringify(report, null, 1) + "\n");
   process.stdout.write(formatReport(report) + "\n");

@@ -10,8 +10,8 @@ import {
   getCfg,
   type LRScheduler,
   type Optimizer,
-  powInt,
 } from "../mod.ts";
+import { libm } from "../schedules/math.ts";
 import { parseNumber, type Table } from "../verify/csv.ts";
 import {
   type CaseHandler,
@@ -201,7 +201,7 @@ const powTable: CaseHandler = (c, ctx: HandlerContext) => {
       at: `${base} ** ${exponent}`,
       column: "value",
       expected: { value: parseNumber(row.cells[value!]!, at) },
-      actual: outcome(() => powInt(base, exponent)),
+      actual: outcome(() => libm.powi(base, exponent)),
       ...(glibcIsCorrectlyRounded
         ? {}
         : { explained: "glibc's pow is not correctly rounded here" }),

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { libm, RUNTIME_LIBM } from "../schedules/math.ts";
+import { libm } from "../schedules/math.ts";
 import { parseNumber, type Table } from "../verify/csv.ts";
 
 /** The one-argument functions besides `cos` and `log` that a `libm.csv` may record. */
@@ -85,13 +85,17 @@ export class GlibcOracle {
     return this.#log.entries();
   }
 
-  /** Runs `fn` with glibc's results in place of the runtime's libm. */
+  /**
+   * Runs `fn` with glibc's recorded results in place of the installed libm; arguments upstream
+   * never evaluated (misses) are answered by the libm installed before, which is restored after.
+   */
   with<T>(fn: () => T): T {
+    const saved = { ...libm };
     const cos = (x: number): number => {
       const v = this.#cos.get(key(x));
       if (v === undefined) {
         this.misses++;
-        return RUNTIME_LIBM.cos(x);
+        return saved.cos(x);
       }
       this.hits++;
       return v;
@@ -100,7 +104,7 @@ export class GlibcOracle {
       const v = this.#pow.get(`${key(x)}|${key(y)}`);
       if (v === undefined) {
         this.misses++;
-        return RUNTIME_LIBM.pow(x, y);
+        return saved.pow(x, y);
       }
       this.hits++;
       return v;
@@ -109,7 +113,7 @@ export class GlibcOracle {
       const v = this.#log.get(key(x));
       if (v === undefined) {
         this.misses++;
-        return RUNTIME_LIBM.log(x);
+        return saved.log(x);
       }
       this.hits++;
       return v;
@@ -118,7 +122,7 @@ export class GlibcOracle {
       const v = this.#unary[op].get(key(x));
       if (v === undefined) {
         this.misses++;
-        return RUNTIME_LIBM[op](x);
+        return saved[op](x);
       }
       this.hits++;
       return v;
@@ -130,10 +134,7 @@ export class GlibcOracle {
     try {
       return fn();
     } finally {
-      libm.cos = RUNTIME_LIBM.cos;
-      libm.pow = RUNTIME_LIBM.pow;
-      libm.log = RUNTIME_LIBM.log;
-      for (const op of EXTRA_OPS) libm[op] = RUNTIME_LIBM[op];
+      Object.assign(libm, saved);
     }
   }
 }

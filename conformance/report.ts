@@ -7,7 +7,11 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
-import { RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED } from "../schedules/math.ts";
+import {
+  currentLibm,
+  type LibmName,
+  RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED,
+} from "../schedules/math.ts";
 import { SUITES } from "./suites.ts";
 import {
   type CaseSpec,
@@ -44,6 +48,8 @@ interface ConformanceReport {
   platform: string;
   /** Whether integer powers come from the runtime or lrspec's correctly-rounded routine. */
   integerPow: "runtime" | "lrspec powInt";
+  /** The libm the schedules used (`setLibm`): lrspec's exact glibc one, or the runtime's. */
+  libm: LibmName | "custom";
   /** When. */
   date: string;
   /** Per-suite totals. */
@@ -86,6 +92,7 @@ export function runConformance(
     runtime: runtimeInfo(),
     platform: `${process.platform} ${process.arch}`,
     integerPow: RUNTIME_INTEGER_POW_IS_CORRECTLY_ROUNDED ? "runtime" : "lrspec powInt",
+    libm: currentLibm(),
     date: new Date().toISOString(),
     summaries,
     groups,
@@ -115,7 +122,11 @@ export function formatReport(r: ConformanceReport): string {
   out.push(
     `lrspec conformance — ${r.runtime.name} ${r.runtime.version} (${r.runtime.engine}), ${r.platform}`,
   );
-  out.push(`integer powers: ${r.integerPow}`);
+  out.push(
+    r.libm === "glibc"
+      ? "libm: lrspec's exact glibc (the default)"
+      : `libm: ${r.libm} (setLibm); integer powers: ${r.integerPow}`,
+  );
   out.push("");
   const summaryTable = (first: string, rows: SuiteSummary[]) =>
     table([
@@ -151,7 +162,7 @@ export function formatReport(r: ConformanceReport): string {
       out.push(summaryTable("class", groups));
       out.push("");
     }
-    out.push(`${suite.suite}: runtime libm vs glibc on every argument upstream evaluated`);
+    out.push(`${suite.suite}: ${r.libm} libm vs glibc on every argument upstream evaluated`);
     for (const p of suite.libmProbe) {
       out.push(
         `  ${p.op.padEnd(4)} ${p.differ} of ${p.calls} differ${

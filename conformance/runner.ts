@@ -17,7 +17,7 @@ import { gunzipSync } from "node:zlib";
 import { readTable, type Table } from "../verify/csv.ts";
 import { EXTRA_OPS, GlibcOracle } from "./oracle.ts";
 import { ulpDistance } from "../schedules/math.ts";
-import { RUNTIME_LIBM } from "../schedules/math.ts";
+import { libm } from "../schedules/math.ts";
 
 /** One case of a fixture manifest. */
 export interface CaseSpec {
@@ -372,12 +372,12 @@ function runCase(
   return result;
 }
 
-/** Compares the runtime's libm with every glibc result recorded for the suite. */
+/** Compares the installed libm (`setLibm`) with every glibc result recorded for the suite. */
 function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
   const cos = { op: "cos", calls: 0, differ: 0, maxUlp: 0 };
   for (const [x, glibc] of oracle.cosEntries()) {
     cos.calls++;
-    const mine = RUNTIME_LIBM.cos(Number(x));
+    const mine = libm.cos(Number(x));
     if (!Object.is(mine, glibc)) {
       cos.differ++;
       cos.maxUlp = Math.max(cos.maxUlp, ulpDistance(mine, glibc));
@@ -387,7 +387,7 @@ function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
   for (const [xy, glibc] of oracle.powEntries()) {
     pow.calls++;
     const [x, y] = xy.split("|").map(Number) as [number, number];
-    const mine = RUNTIME_LIBM.pow(x, y);
+    const mine = libm.pow(x, y);
     if (!Object.is(mine, glibc)) {
       pow.differ++;
       pow.maxUlp = Math.max(pow.maxUlp, ulpDistance(mine, glibc));
@@ -396,7 +396,7 @@ function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
   const log = { op: "log", calls: 0, differ: 0, maxUlp: 0 };
   for (const [x, glibc] of oracle.logEntries()) {
     log.calls++;
-    const mine = RUNTIME_LIBM.log(Number(x));
+    const mine = libm.log(Number(x));
     if (!Object.is(mine, glibc)) {
       log.differ++;
       log.maxUlp = Math.max(log.maxUlp, ulpDistance(mine, glibc));
@@ -406,7 +406,7 @@ function probeLibm(oracle: GlibcOracle): SuiteResult["libmProbe"] {
     const probe = { op, calls: 0, differ: 0, maxUlp: 0 };
     for (const [x, glibc] of oracle.extraEntries(op)) {
       probe.calls++;
-      const mine = RUNTIME_LIBM[op](Number(x));
+      const mine = libm[op](Number(x));
       if (!Object.is(mine, glibc)) {
         probe.differ++;
         probe.maxUlp = Math.max(probe.maxUlp, ulpDistance(mine, glibc));

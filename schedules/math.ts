@@ -1,20 +1,30 @@
 /**
- * Exact arithmetic helpers and the single place where the ports call the runtime's `cos`, `pow`
- * and `log`.
+ * Exact arithmetic helpers and the single place where the ports call a libm (`cos`, `pow`,
+ * `log`, `tanh`, `sin`, `log1p`, …): the {@linkcode libm} seam.
  *
  * Upstream (CPython on glibc) computes `math.cos(x)`, `x ** y` and `math.log(x)` with glibc's
- * libm. JavaScript
- * runtimes ship their own: V8's `Math.cos` is fdlibm's, JavaScriptCore computes `x ** k` for
- * integer `k` by repeated multiplication. Everything else the schedules do is plain IEEE-754
- * arithmetic, which is the same everywhere. Routing every libm call through {@linkcode libm}
- * keeps that boundary explicit and lets the conformance suite substitute glibc's recorded results
- * to prove that all remaining arithmetic is bit-identical to upstream.
+ * libm. JavaScript runtimes ship their own: V8's `Math.cos` is fdlibm's, JavaScriptCore computes
+ * `x ** k` for integer `k` by repeated multiplication, and each rounds differently from glibc on a
+ * few arguments in a thousand. Everything else the schedules do is plain IEEE-754 arithmetic,
+ * which is the same everywhere. So by default the seam holds {@linkcode GLIBC_LIBM}, a TypeScript
+ * reproduction of glibc's x86-64 results (fused multiply-adds included), and every schedule gives
+ * Python's bits on every runtime; {@linkcode setLibm}`("runtime")` opts out for speed. The
+ * conformance suite substitutes glibc's recorded results to prove that, with the runtime's libm,
+ * all remaining arithmetic is bit-identical to upstream.
  *
  * @module
  */
 
+import { cos as glibcCos, sin as glibcSin } from "../glibc/mod.ts";
+import { exp as glibcExp } from "./libm/exp.ts";
+import { expm1 as glibcExpm1 } from "./libm/expm1.ts";
+import { log as glibcLog } from "./libm/log.ts";
+import { log1p as glibcLog1p } from "./libm/log1p.ts";
+import { pow as glibcPow } from "./libm/pow.ts";
+import { tanh as glibcTanh } from "./libm/tanh.ts";
+
 /** The libm functions the schedules use. */
-interface Libm {
+export interface Libm {
   /** `cos(x)`, as Python's `math.cos`. */
   cos(x: number): number;
   /** `x ** y` for doubles, as Python's `float.__pow__` / `math.pow`. */
@@ -40,6 +50,16 @@ interface Libm {
   sin(x: number): number;
   /** `log1p(x) = log(1 + x)`, as C's `log1p` (torch's Box–Muller normal draws). */
   log1p(x: number): number;
+  /**
+   * `x ** k` for an integer-valued double `k`, as Python's `gamma ** k` (detectron2's step
+   * decays): glibc's `pow` by default; {@linkcode powInt} (correctly rounded, which agrees with
+   * glibc on the gammas schedules use) under `setLibm("runtime")`.
+   */
+  powi(x: number, k: number): number;
+  /** `e^x`, as Python's `math.exp`. */
+  exp(x: number): number;
+  /** `e^x - 1`, as Python's `math.expm1`. */
+  expm1(x: number): number;
 }
 
 /** Splits a finite double into an odd-or-normalised integer significand and a binary exponent. */
@@ -628,29 +648,37 @@ export function powf(x: number, y: number): number {
 }
 
 /**
- * The libm functions the ports call. Defaults to the runtime's `Math.cos` and `**` (with integer
- * exponents routed through {@linkcode powInt} on runtimes whose integer power is not correctly
- * rounded), and to lrspec's bit-exact {@linkcode cosf} and {@linkcode powf} for float32.
- *
- * This object is a test seam for the conformance suite, which temporarily replaces both functions
- * by glibc's recorded results (see `conformance/`). It is not exported from the package.
+ * glibc's libm, bit for bit as glibc 2.36 computes it on x86-64 (the variants its ifunc selects on
+ * CPUs with FMA, which is what CPython's `math` module and `float.__pow__` call on Linux): `cos`
+ * and `sin` from lrspec's LGPL-licensed `glibc/` module, `exp`, `log` and `pow` ported from Arm
+ * optimized-routines, `tanh`, `log1p`, `expm1` from fdlibm (`schedules/libm/`). `sqrt` is IEEE's
+ * correctly rounded square root in every runtime. The default of {@linkcode libm}.
  */
-export const libm: Libm = {
-  cos: Math.cos,
-  pow: runtimePow,
-  log: Math.log,
+export const GLIBC_LIBM: Readonly<Libm> = Object.freeze({
+  cos: glibcCos,
+  pow: glibcPow,
+  powi: glibcPow,
+  log: glibcLog,
   sqrt: Math.sqrt,
   cosf,
   powf,
-  tanh: Math.tanh,
-  sin: Math.sin,
-  log1p: Math.log1p,
-};
+  tanh: glibcTanh,
+  sin: glibcSin,
+  log1p: glibcLog1p,
+  exp: glibcExp,
+  expm1: glibcExpm1,
+});
 
-/** The runtime's own libm functions, as installed in {@linkcode libm} by default. */
+/**
+ * The runtime's own libm (`Math.cos`, `**`, …; integer exponents routed through
+ * {@linkcode powInt} on runtimes whose integer power is not correctly rounded). Faster than
+ * {@linkcode GLIBC_LIBM}, but a few values in a thousand differ from Python's by an ULP or more,
+ * depending on the runtime. float32 `cosf`/`powf` stay lrspec's bit-exact ones.
+ */
 export const RUNTIME_LIBM: Readonly<Libm> = Object.freeze({
   cos: Math.cos,
   pow: runtimePow,
+  powi: powInt,
   log: Math.log,
   sqrt: Math.sqrt,
   cosf,
@@ -658,7 +686,93 @@ export const RUNTIME_LIBM: Readonly<Libm> = Object.freeze({
   tanh: Math.tanh,
   sin: Math.sin,
   log1p: Math.log1p,
+  exp: Math.exp,
+  expm1: Math.expm1,
 });
+
+/**
+ * The libm functions the ports call (`libm.cos(x)`, `libm.pow(x, y)`, …): the one place where a
+ * schedule's arithmetic leaves plain IEEE-754 operations. Holds {@linkcode GLIBC_LIBM} unless
+ * {@linkcode setLibm} chose otherwise; the conformance suite's oracle temporarily substitutes
+ * glibc's recorded results (see `conformance/oracle.ts`). Not exported from the package: users
+ * choose with {@linkcode setLibm} / {@linkcode withLibm}.
+ */
+export const libm: Libm = { ...GLIBC_LIBM };
+
+/** Which libm the schedules use: `"glibc"` (exact, the default) or `"runtime"` (`Math.*`). */
+export type LibmName = "glibc" | "runtime";
+
+const LIBMS: Readonly<Record<LibmName, Readonly<Libm>>> = {
+  glibc: GLIBC_LIBM,
+  runtime: RUNTIME_LIBM,
+};
+
+/**
+ * The libm the schedules use now: `"glibc"`, `"runtime"`, or `"custom"` when functions of
+ * neither (a test's or the conformance oracle's) are installed.
+ *
+ * @returns The name of the installed libm.
+ */
+export function currentLibm(): LibmName | "custom" {
+  for (const name of ["glibc", "runtime"] as const) {
+    const chosen = LIBMS[name];
+    if ((Object.keys(chosen) as (keyof Libm)[]).every((k) => libm[k] === chosen[k])) return name;
+  }
+  return "custom";
+}
+
+/**
+ * Chooses the libm every schedule uses from now on: `"glibc"` (the default) reproduces Python on
+ * Linux x86-64 bit for bit on every runtime; `"runtime"` uses the JavaScript engine's `Math.cos`,
+ * `**`, … — faster (see BENCH.md), and off by an ULP on a few values in a thousand (Node more than
+ * Deno and Bun).
+ *
+ * @param name `"glibc"` or `"runtime"`.
+ * @returns The libm that was installed before (for restoring it).
+ * @throws {TypeError} For any other name.
+ * @example Opting out of the exact libm, then back
+ * ```ts
+ * import { CosineParamScheduler, setLibm } from "@lrspec/lrspec";
+ * const previous = setLibm("runtime");
+ * new CosineParamScheduler({ startValue: 0.1, endValue: 0 }).at(0.3); // Math.cos's rounding
+ * setLibm(previous === "runtime" ? "runtime" : "glibc");
+ * ```
+ */
+export function setLibm(name: LibmName): LibmName | "custom" {
+  const chosen = (LIBMS as Partial<Record<string, Readonly<Libm>>>)[name];
+  if (chosen === undefined) {
+    throw new TypeError(
+      `setLibm: expected "glibc" or "runtime", got ${JSON.stringify(name)}`,
+    );
+  }
+  const previous = currentLibm();
+  Object.assign(libm, chosen);
+  return previous;
+}
+
+/**
+ * Runs `fn` with the named libm and restores the libm that was installed before, also when `fn`
+ * throws.
+ *
+ * @param name `"glibc"` or `"runtime"`.
+ * @param fn The computation.
+ * @returns What `fn` returns.
+ * @example
+ * ```ts
+ * import { CosineParamScheduler, withLibm } from "@lrspec/lrspec";
+ * const s = new CosineParamScheduler({ startValue: 0.1, endValue: 0 });
+ * const [exact, runtime] = [s.at(0.3), withLibm("runtime", () => s.at(0.3))];
+ * ```
+ */
+export function withLibm<T>(name: LibmName, fn: () => T): T {
+  const saved = { ...libm };
+  setLibm(name);
+  try {
+    return fn();
+  } finally {
+    Object.assign(libm, saved);
+  }
+}
 
 /**
  * Python's `round(x)` for a float: nearest integer, ties to even (`round(2.5) == 2`).

@@ -1,6 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { libm, powInt, roundHalfEven, roundRational, RUNTIME_LIBM } from "./math.ts";
+import {
+  currentLibm,
+  GLIBC_LIBM,
+  libm,
+  powInt,
+  roundHalfEven,
+  roundRational,
+  RUNTIME_LIBM,
+  setLibm,
+  withLibm,
+} from "./math.ts";
 
 /** Correctly rounded x ** k by exact rational arithmetic (independent of powInt's code paths). */
 function exact(x: number, k: number): number {
@@ -79,7 +89,54 @@ test("roundHalfEven is Python's round()", () => {
   for (const [x, r] of cases) assert.equal(roundHalfEven(x), r, String(x));
 });
 
-test("libm.log is the runtime's natural logarithm by default", () => {
-  assert.equal(libm.log, Math.log);
-  assert.equal(RUNTIME_LIBM.log(1), 0);
+test("the libm seam holds lrspec's exact glibc libm by default; setLibm and withLibm switch it", async (t) => {
+  await t.test("default: glibc", () => {
+    assert.equal(currentLibm(), "glibc");
+    for (const k of Object.keys(GLIBC_LIBM) as (keyof typeof GLIBC_LIBM)[]) {
+      assert.equal(libm[k], GLIBC_LIBM[k], k);
+    }
+    // Python 3.11 on glibc 2.36: math.cos(math.pi * 0.3), 0.9 ** 0.5, math.log(10)
+    assert.equal(libm.cos(Math.PI * 0.3), 0.5877852522924731);
+    assert.equal(libm.pow(0.1, 4), 0.00010000000000000002);
+    assert.equal(libm.log(10), 2.302585092994046);
+    assert.equal(libm.sqrt, Math.sqrt);
+  });
+  await t.test("setLibm returns the previous choice and installs every function", () => {
+    assert.equal(setLibm("runtime"), "glibc");
+    try {
+      assert.equal(currentLibm(), "runtime");
+      assert.equal(libm.cos, Math.cos);
+      assert.equal(libm.log, Math.log);
+      assert.equal(libm.powi, powInt);
+      assert.equal(RUNTIME_LIBM.log(1), 0);
+    } finally {
+      assert.equal(setLibm("glibc"), "runtime");
+    }
+    assert.equal(currentLibm(), "glibc");
+  });
+  await t.test("withLibm restores the libm installed before, also on a throw", () => {
+    assert.equal(withLibm("runtime", () => libm.cos), Math.cos);
+    assert.equal(currentLibm(), "glibc");
+    assert.throws(() =>
+      withLibm("runtime", () => {
+        throw new Error("inside");
+      }), /inside/);
+    assert.equal(currentLibm(), "glibc");
+    const saved = libm.cos;
+    libm.cos = () => 0.5;
+    try {
+      assert.equal(currentLibm(), "custom");
+      withLibm("glibc", () => assert.equal(currentLibm(), "glibc"));
+      assert.equal(libm.cos(1), 0.5, "the custom function is back");
+    } finally {
+      libm.cos = saved;
+    }
+  });
+  await t.test("an unknown name is a TypeError naming it", () => {
+    assert.throws(() => setLibm("musl" as "glibc"), {
+      name: "TypeError",
+      message: /setLibm: expected "glibc" or "runtime", got "musl"/,
+    });
+    assert.equal(currentLibm(), "glibc");
+  });
 });

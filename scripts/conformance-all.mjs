@@ -1,7 +1,8 @@
 // Runs the conformance suite on Deno, Bun and Node, then prints the per-suite and per-class
 // exact-match tables in Markdown (the figures the README quotes). Exits non-zero if any runtime
 // reports a failure.
-// Usage: node scripts/conformance-all.mjs
+// Usage: node scripts/conformance-all.mjs [--libm runtime]   (default: lrspec's exact glibc libm;
+// --libm runtime: the runtimes' own Math.cos, ** …, each difference proven by the glibc oracle)
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
@@ -17,6 +18,9 @@ const runs = [
   ["bun", bin("bun"), ["conformance/cli.ts"]],
   ["node", process.execPath, ["--import", "tsx", "conformance/cli.ts"]],
 ];
+const libmArg = process.argv.indexOf("--libm");
+const libmName = libmArg >= 0 ? process.argv[libmArg + 1] : "glibc";
+const suffix = libmName === "glibc" ? "" : `-${libmName}-libm`;
 let ok = true;
 const reports = {};
 for (const [name, exe, args] of runs) {
@@ -25,7 +29,9 @@ for (const [name, exe, args] of runs) {
     "conformance",
     "--quiet",
     "--json",
-    `conformance/report/${name}.json`,
+    `conformance/report/${name}${suffix}.json`,
+    "--libm",
+    libmName,
   ], {
     cwd: new URL("..", import.meta.url).pathname,
     encoding: "utf8",
@@ -35,7 +41,7 @@ for (const [name, exe, args] of runs) {
     process.stderr.write(`${name}: conformance failed\n${r.stdout}\n${r.stderr}\n`);
   }
   reports[name] = JSON.parse(
-    readFileSync(new URL(`../conformance/report/${name}.json`, import.meta.url), "utf8"),
+    readFileSync(new URL(`../conformance/report/${name}${suffix}.json`, import.meta.url), "utf8"),
   );
 }
 const n = (x) => x.toLocaleString("en-US");
@@ -56,7 +62,7 @@ for (const suite of suites) {
     );
   }
 }
-console.log("\nruntime libm vs glibc, over every argument upstream evaluated:");
+console.log(`\n${libmName} libm vs glibc, over every argument upstream evaluated:`);
 for (const r of Object.values(reports)) {
   for (const s of r.suites) {
     console.log(

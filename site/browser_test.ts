@@ -30,7 +30,8 @@ import { loadConfig } from "../config/yaml.ts";
 import { hfView } from "../views/hf.ts";
 import { explainSchedule } from "../schedules/detectron2/explain.ts";
 import { pyFloatRepr } from "../config/python.ts";
-import { libm, RUNTIME_LIBM, ulpDistance } from "../schedules/math.ts";
+import { libm, ulpDistance } from "../schedules/math.ts";
+import { bitsDigest, LIBM_FUNCTIONS, libmCases } from "../testing/libm_cases.ts";
 import { formatVerifyReport, verifyCsv } from "../verify/verify.ts";
 import {
   buildSite,
@@ -157,18 +158,21 @@ interface InPage {
 }
 
 /**
- * The curve computed here (`compute`) with Chromium's libm results in the library's libm seam
- * must be the page's, bit for bit: where the runtimes differ at all, it is their cos/pow/log
- * (Chromium's V8 has its own trigonometry) and nothing else. The differences are printed.
+ * The curve computed here (`compute`) must be the page's, bit for bit, and so must every libm
+ * result the page took from the library's seam: the default libm is lrspec's glibc one, the same
+ * in Chromium as here. (With Chromium's libm results substituted, the curve is recomputed too, so
+ * that a difference would be pinned on the libm or on the rest of the arithmetic.)
  */
 function sameWithChromiumLibm(page: unknown, compute: () => ArrayLike<number>, what: string): void {
   const { values, calls } = page as InPage;
   const recorded = new Map(calls.map(([f, x, p, y]) => [`${f} ${x} ${p}`, y]));
-  const runtimeLibm = RUNTIME_LIBM as unknown as Record<string, (x: number, p: number) => number>;
-  const differ = calls.filter(([f, x, p, y]) => !Object.is(runtimeLibm[f]!(x, p), y)).length;
+  const hereLibm = { ...libm } as unknown as Record<string, (x: number, p: number) => number>;
+  const differ = calls.filter(([f, x, p, y]) => !Object.is(hereLibm[f]!(x, p), y)).length;
   const here = compute();
   let n = 0;
   for (let i = 0; i < here.length; i++) if (!Object.is(here[i], values[i])) n++;
+  assert.equal(differ, 0, `${what}: libm results differ between Chromium and ${runtime()}`);
+  assert.equal(n, 0, `${what}: values differ between Chromium and ${runtime()}`);
   const own = { ...libm };
   const seam = libm as unknown as Record<string, (x: number, p?: number) => number>;
   for (
@@ -212,6 +216,43 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
   const out: { scenario: Scenario; check: (r: ScenarioResult) => void }[] = [];
   const add = (scenario: Scenario, check: (r: ScenarioResult) => void) =>
     out.push({ scenario, check });
+
+  // lrspec's glibc libm in Chromium: the 10^5 seeded arguments per function of
+  // schedules/libm/libm_test.ts, digests against glibc's (fixtures/libm/glibc.json).
+  const libmFixture = JSON.parse(
+    readFileSync(new URL("../fixtures/libm/glibc.json", import.meta.url), "utf8"),
+  ) as { count: number; chunk: number; seed: number; functions: Record<string, string[]> };
+  add({
+    name: "libm: glibc's bits in Chromium",
+    steps: [
+      { goto: "" },
+      {
+        eval: `(() => {
+          var __name = (f) => f; // esbuild's keepNames helper, should the source use it
+          const libmCases = ${libmCases.toString()};
+          const bitsDigest = ${bitsDigest.toString()};
+          const M = lrspecPlayground.libm, out = {};
+          for (const fn of ${JSON.stringify(LIBM_FUNCTIONS)}) {
+            const { count, chunk, seed } = ${JSON.stringify(libmFixture)};
+            const args = libmCases(fn, count, seed), width = fn === "pow" ? 2 : 1;
+            const results = new Float64Array(count);
+            for (let i = 0; i < count; i++) {
+              results[i] = width === 2 ? M.pow(args[2 * i], args[2 * i + 1]) : M[fn](args[i]);
+            }
+            out[fn] = [];
+            for (let c = 0; c < count; c += chunk) out[fn].push(bitsDigest(results.slice(c, c + chunk)));
+          }
+          return out;
+        })()`,
+        as: "digests",
+      },
+    ],
+  }, (r) => {
+    const digests = r.values.digests as Record<string, string[]>;
+    for (const fn of LIBM_FUNCTIONS) {
+      assert.deepEqual(digests[fn], libmFixture.functions[fn], `${fn} in Chromium`);
+    }
+  });
 
   // The default view: detectron2's default schedule, exports, hover, zoom.
   add({

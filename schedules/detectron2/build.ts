@@ -6,7 +6,7 @@
  * @module
  */
 
-import { powInt } from "../math.ts";
+import { libm } from "../math.ts";
 import { optionError } from "../errors.ts";
 import { boolean, finite, finiteArray, integer, oneOf, show } from "../_internal/validate.ts";
 import type { SolverConfig } from "./config.ts";
@@ -106,7 +106,7 @@ export function buildLrMultiplier(
     }
     const gamma = finite(owner, "cfg.SOLVER.GAMMA", solver.GAMMA);
     sched = new MultiStepParamScheduler({
-      values: Array.from({ length: steps.length + 1 }, (_, k) => powInt(gamma, k)),
+      values: Array.from({ length: steps.length + 1 }, (_, k) => libm.powi(gamma, k)),
       milestones: steps,
       numUpdates: maxIter,
     });
@@ -181,8 +181,9 @@ export function buildLrMultiplier(
  * min(WARMUP_ITERS / MAX_ITER, 1), WARMUP_METHOD, RESCALE_INTERVAL)` and driven by an
  * {@linkcode LRMultiplier} over `MAX_ITER` iterations.
  *
- * `GAMMA ** k` is computed correctly rounded, which equals Python's value on glibc for every
- * gamma in the conformance fixtures (the runtime's `**` does not on Bun and Node 20).
+ * `GAMMA ** k` is glibc's `pow`, as Python computes it (under `setLibm("runtime")`: correctly
+ * rounded, which equals glibc's for every gamma in the conformance fixtures; the runtime's `**`
+ * does not on Bun and Node 20).
  *
  * @param cfg A config with a `SOLVER` node, e.g. from {@linkcode getCfg}.
  * @param optimizer The optimizer whose groups are scheduled (their `lr` is set in place).

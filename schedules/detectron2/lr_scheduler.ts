@@ -6,7 +6,7 @@
  * @module
  */
 
-import { libm, powInt } from "../math.ts";
+import { libm } from "../math.ts";
 import { bisectRight } from "../_internal/python.ts";
 import {
   boolean,
@@ -432,8 +432,8 @@ export interface WarmupMultiStepLROptions extends LegacyWarmupOptions {
  * lr_g(e) = initialLr_g · warmup(e) · gamma ** bisect_right(milestones, e)
  * ```
  *
- * `gamma ** k` is computed correctly rounded (equal to Python's on glibc for the gammas used in
- * practice) rather than with the runtime's `**`. detectron2 logs a deprecation warning here;
+ * `gamma ** k` is glibc's `pow`, as Python's (under `setLibm("runtime")`: correctly rounded,
+ * equal to glibc's for the gammas used in practice, rather than the runtime's `**`). detectron2 logs a deprecation warning here;
  * this port does not.
  *
  * @example
@@ -496,13 +496,13 @@ export class WarmupMultiStepLR extends LRScheduler {
     this.initialStep();
   }
 
-  /** `gamma ** k`, correctly rounded, cached per gamma (the state dict may change gamma). */
+  /** `gamma ** k` (`libm.powi`), cached per gamma (the state dict may change gamma). */
   #gammaPower(k: number): number {
     if (this.#gammaOf !== this.gamma) {
       this.#gammaOf = this.gamma;
       this.#gammaPowers = [];
     }
-    return (this.#gammaPowers[k] ??= powInt(this.gamma, k));
+    return (this.#gammaPowers[k] ??= libm.powi(this.gamma, k));
   }
 
   /** `initialLr · warmup · gamma ** bisect_right(milestones, lastEpoch)` for each group. */
