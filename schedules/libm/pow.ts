@@ -88,6 +88,14 @@ function expInline(x: number, xtail: number, signBias: number): number {
   return fma(tmp, scale, scale);
 }
 
+/**
+ * Whether `v` (high word `hi`) is a signaling NaN (quiet bit clear). JavaScript engines keep such
+ * bit patterns when they come from a typed array; glibc then returns `x + y` (a quiet NaN), not 1.
+ */
+function isSignaling(hi: number, v: number): boolean {
+  return v !== v && (hi & 0x00080000) === 0;
+}
+
 /** 0 if `y` is not an integer, 1 if it is an odd integer, 2 if an even one (finite, nonzero). */
 function checkint(y: number): 0 | 1 | 2 {
   if (!Number.isInteger(y)) return 0;
@@ -97,7 +105,8 @@ function checkint(y: number): 0 | 1 | 2 {
 
 /**
  * `x ** y` as glibc's x86-64 `pow` (C's `pow`, Python's `math.pow`), bit for bit, with C99's
- * special cases: `pow(x, ±0) = 1`, `pow(1, y) = 1` (also for `NaN`), `pow(-1, ±Infinity) = 1`,
+ * special cases: `pow(x, ±0) = 1`, `pow(1, y) = 1` (also for a quiet `NaN`; a signaling NaN gives
+ * NaN, as in glibc), `pow(-1, ±Infinity) = 1`,
  * `NaN` for a negative `x` and a non-integer `y`.
  *
  * @param x The base.
@@ -121,8 +130,8 @@ export function pow(x: number, y: number): number {
   ) {
     // x < 0x1p-1022 or x negative or Infinity or NaN; or |y| < 2^-65 or |y| >= 2^63 or NaN.
     if (y === 0 || !Number.isFinite(y)) {
-      if (y === 0) return 1;
-      if (x === 1) return 1;
+      if (y === 0) return isSignaling(ixHi, x) ? x + y : 1;
+      if (x === 1) return isSignaling(iyHi, y) ? x + y : 1;
       if (Number.isNaN(x) || Number.isNaN(y)) return x + y;
       if (Math.abs(x) === 1) return 1;
       if ((Math.abs(x) < 1) === (y > 0)) return 0; // |x| < 1, y = Infinity; |x| > 1, y = -Infinity
