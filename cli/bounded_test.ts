@@ -167,3 +167,26 @@ test("verify cannot pass by accident, on the command line", async () => {
     `${dup}:4: duplicate iter 1 (first on line 3)`,
   );
 });
+
+test("HF keys named like Object's own members are unknown keys, not crashes", async () => {
+  for (const key of ["constructor", "toString", "valueOf", "__proto__", "hasOwnProperty"]) {
+    const path = file(
+      `proto-${key}.json`,
+      `{"output_dir": "x", "learning_rate": 1e-4, "max_steps": 100, "${key}": 1}`,
+    );
+    const message = await failure("curve", "--hf", path);
+    assert.match(
+      message,
+      new RegExp(`Some keys are not used by the HfArgumentParser: \`${key}\` \\(keys of other`),
+    );
+  }
+});
+
+test("half a million unknown keys: named up to twenty, answered at once", async () => {
+  const o: Record<string, unknown> = { output_dir: "x", learning_rate: 1e-4, max_steps: 100 };
+  for (let i = 0; i < 500_000; i++) o[`k${i}`] = i;
+  const path = file("many-keys.json", JSON.stringify(o));
+  const message = await within(20_000, () => failure("curve", "--hf", path));
+  assert.match(message, /`k100012`, and 499980 more \(keys of other dataclasses/);
+  rmSync(path);
+});

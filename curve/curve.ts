@@ -67,6 +67,8 @@ export interface SampledIterationsOptions {
  * @param maxIter The last iteration of training (`SOLVER.MAX_ITER`).
  * @param options Marks, sizes.
  * @returns The iterations, ascending.
+ * @throws {RangeError} If `maxIter` (or `maxIter + extraEnd`) is not an integer from 0 to
+ * 2^53 − 1.
  *
  * @example
  * ```ts
@@ -83,6 +85,14 @@ export function sampledIterations(
 ): number[] {
   const { marks = [], fullUpTo = 5000, window = 40, strideCount = 1000, extraEnd = 0 } = options;
   const last = maxIter + extraEnd;
+  // Past 2^53 `i += stride` can stop advancing: refuse what a double cannot count.
+  for (const [name, value] of [["maxIter", maxIter], ["maxIter + extraEnd", last]] as const) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new RangeError(
+        `sampledIterations: \`${name}\` must be an integer from 0 to 2^53 − 1: got ${value}`,
+      );
+    }
+  }
   if (maxIter <= fullUpTo) return Array.from({ length: last + 1 }, (_, i) => i);
   const its = new Set<number>();
   const range = (a: number, b: number) => {

@@ -18,6 +18,21 @@ test("sampledIterations: the generator's sampling", () => {
   assert.ok(!s.includes(41) && !s.includes(60041));
 });
 
+test("sampledIterations: counts a double cannot step through are refused, not a hang", () => {
+  for (const bad of [1e17, 2 ** 53, -1, 1.5, NaN]) {
+    assert.throws(() => sampledIterations(bad), {
+      name: "RangeError",
+      message: `sampledIterations: \`maxIter\` must be an integer from 0 to 2^53 − 1: got ${bad}`,
+    });
+  }
+  assert.throws(
+    () => sampledIterations(2 ** 53 - 1, { extraEnd: 1 }),
+    /`maxIter \+ extraEnd` must be an integer from 0 to 2\^53 − 1/,
+  );
+  // The largest count still samples: a thousand strides and the windows.
+  assert.ok(sampledIterations(2 ** 53 - 1).length < 1200);
+});
+
 test("diffCurves", async (t) => {
   await t.test("a curve against itself", () => {
     const c = lrCurve(cfgWith({ MAX_ITER: 100, STEPS: [50] }));

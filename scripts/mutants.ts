@@ -450,6 +450,59 @@ const MUTANTS: Mutant[] = [
     from: "this.#nextDoubleNormal = r * libm.sin(theta);",
     to: "this.#nextDoubleNormal = undefined;",
   },
+  // Issue 26: mistakes that survived every test before, each now killed by a test of its own.
+  {
+    name: "greedy-json-best-min",
+    kind: "a JSON `null` best restored as min mode's worst in every mode",
+    file: "schedules/hf/optimization.ts",
+    from:
+      'this.best = best === null ? (this.mode === "min" ? Infinity : -Infinity) : best as number;',
+    to: "this.best = best === null ? Infinity : best as number;",
+  },
+  {
+    name: "plateau-json-best-min",
+    kind: "a JSON `null` best restored as min mode's worst in every mode",
+    file: "schedules/torch/optim/lr_scheduler_plateau.ts",
+    from: "if (best === null) this.best = this.modeWorse;",
+    to: "if (best === null) this.best = Infinity;",
+  },
+  {
+    name: "greedy-reset-keeps-window",
+    kind: "a reset that keeps the smoothing window",
+    file: "schedules/hf/optimization.ts",
+    from:
+      "      this._streamingAvg = new StreamingAverage(this.windowSize);\n    }\n    if (this.verbose)",
+    to: "      this._streamingAvg = this._streamingAvg;\n    }\n    if (this.verbose)",
+  },
+  {
+    name: "hf-kwargs-every-dot",
+    kind: '`replaceAll` for Python\'s `replace(".", "", 1)`',
+    file: "schedules/hf/training_args.ts",
+    from: 'else if (/^[0-9]+$/.test(v.replace(".", ""))) out[key] = Number(v);',
+    to: 'else if (/^[0-9]+$/.test(v.replaceAll(".", ""))) out[key] = Number(v);',
+  },
+  {
+    name: "torch-seed-number-wraps",
+    kind: "a plain-number seed wrapped modulo 2^64 instead of refused",
+    file: "schedules/torch/generator.ts",
+    from: 'else if (typeof seed === "number" && Number.isInteger(seed)) s = BigInt(seed);',
+    to:
+      'else if (typeof seed === "number" && Number.isInteger(seed)) s = BigInt(seed) % 2n ** 64n;',
+  },
+  {
+    name: "fast-scale-constant-runs",
+    kind: "`scale` forgotten on constant stretches",
+    file: "schedules/fast/_runs.ts",
+    from: "out.fill(scale === undefined ? run.value : scale * run.value, a, b);",
+    to: "out.fill(run.value, a, b);",
+  },
+  {
+    name: "timm-noise-unbounded",
+    kind: "normal noise accepted however many draws it needs",
+    file: "schedules/timm/scheduler.ts",
+    from: "if (expected > MAX_EXPECTED_NOISE_DRAWS) {",
+    to: "if (expected > Infinity) {",
+  },
 ];
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

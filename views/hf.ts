@@ -111,12 +111,14 @@ function keyOf(message: string, file: SettingsFile): string | undefined {
   const names = [...message.matchAll(/`([A-Za-z_][\w.]*)`|\b([a-z]+(?:_[a-z0-9]+)+)\b/g)]
     .map((m) => (m[1] ?? m[2])!);
   for (const name of names) {
-    const key = OPTION_KEYS[name] ?? snakeCase(name);
+    // Own keys only: a file's key may be `constructor` or `toString`.
+    const key = (Object.hasOwn(OPTION_KEYS, name) ? OPTION_KEYS[name] : undefined) ??
+      snakeCase(name);
     if (file.line(key) !== undefined) return key;
     if (file.line(`lr_scheduler_kwargs.${key}`) !== undefined) return `lr_scheduler_kwargs.${key}`;
   }
   for (const name of names) {
-    if (name in OPTION_KEYS) return OPTION_KEYS[name];
+    if (Object.hasOwn(OPTION_KEYS, name)) return OPTION_KEYS[name];
     const key = snakeCase(name);
     if (TRAINING_ARGUMENTS_FIELDS.includes(key)) return key;
     if (key !== name) return `lr_scheduler_kwargs.${key}`; // a schedule option, camelCased
@@ -169,7 +171,11 @@ function located(error: unknown, file: SettingsFile): unknown {
   if (key === undefined || key.startsWith("--")) return make(`${file.path}: ${error.message}`);
   if (problem) return make(`${where}: ${keyMessage(error, problem, key)}`);
   const own = /^\w+: `([\w.]+)` (.*)$/s.exec(error.message);
-  if (own && (OPTION_KEYS[own[1]!] ?? snakeCase(own[1]!)) === key.replace(/^.*\./, "")) {
+  const option = own?.[1];
+  const optionKey = option === undefined
+    ? undefined
+    : (Object.hasOwn(OPTION_KEYS, option) ? OPTION_KEYS[option] : undefined) ?? snakeCase(option);
+  if (own && optionKey === key.replace(/^.*\./, "")) {
     return make(`${where}: ${key} ${own[2]}`);
   }
   return make(`${where}: ${key}: ${error.message}`);

@@ -159,7 +159,7 @@ function keyOf(message: string): string | undefined {
   if (/^timmTrainSchedule: float division by zero/.test(message)) return "lr_base_size";
   for (const m of message.matchAll(/`([A-Za-z_][\w.]*)(?:\[\d+\])?`/g)) {
     const name = m[1]!.replace(/^args\./, "");
-    if (name in OPTION_KEYS) return OPTION_KEYS[name];
+    if (Object.hasOwn(OPTION_KEYS, name)) return OPTION_KEYS[name];
     if (name in TRAIN_PY_DEFAULTS || name === "sched_on_updates") return name;
   }
   return undefined;

@@ -683,6 +683,34 @@ test("defaults: an omitted option has its documented effect", async (t) => {
   });
 });
 
+test("sample(): scale multiplies constant stretches as well as per-step ones", () => {
+  // A multistep has only constant runs (block fills), a composite mixes them with a cosine.
+  const multistep = new MultiStepParamScheduler({
+    values: [1, 0.1, 0.01],
+    milestones: [3, 6],
+    numUpdates: 10,
+  });
+  const composite = new CompositeParamScheduler({
+    schedulers: [
+      new ConstantParamScheduler({ value: 0.3 }),
+      new CosineParamScheduler({ startValue: 1, endValue: 0 }),
+    ],
+    lengths: [0.5, 0.5],
+    intervalScaling: ["rescaled", "rescaled"],
+  });
+  for (const s of [multistep, composite]) {
+    for (const scale of [2, 0.5, 3e-4, -1]) {
+      const expected = Array.from({ length: 10 }, (_, i) => scale * s.at(i / 10));
+      assert.deepEqual([...sample(s, { numUpdates: 10, scale })], expected, `scale ${scale}`);
+      assert.deepEqual(
+        [...sample(s, { numUpdates: 10, scale, from: 2, to: 9 })],
+        expected.slice(2, 9),
+        `scale ${scale}, from 2 to 9`,
+      );
+    }
+  }
+});
+
 test("ScheduleCursor: assigning index jumps, also backwards out of a constant run", () => {
   const s = new MultiStepParamScheduler({ values: [1, 0.5], milestones: [4], numUpdates: 8 });
   const c = new ScheduleCursor(s, { numUpdates: 8 });

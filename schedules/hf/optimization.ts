@@ -24,6 +24,7 @@
 import { floatMod, floatPow, formatExp4, pyMax, pyMin, trueDiv } from "../_internal/python.ts";
 import { boolean, finite, integer, oneOf, requireOptions, show } from "../_internal/validate.ts";
 import { requireOptimizer } from "../_internal/optimizer.ts";
+import { checkStateValues } from "../_internal/state.ts";
 import { libm } from "../math.ts";
 import type { Optimizer, StateDict } from "../optimizer.ts";
 import { LambdaLR, type LrLambda } from "../torch/optim/lr_scheduler.ts";
@@ -1417,6 +1418,20 @@ export class GreedyLR {
       if (!known.includes(key)) throw new TypeError(`GreedyLR: unknown state key \`${key}\``);
     }
     const { _streamingAvg, best, ...rest } = state;
+    const { best: _best, ...current } = this.stateDict();
+    checkStateValues("GreedyLR", current, rest);
+    oneOf("GreedyLR", "mode", rest.mode ?? this.mode, ["min", "max"] as const);
+    if (best !== undefined && best !== null && typeof best !== "number") {
+      throw new TypeError(`GreedyLR: state \`best\` must be a number or null: got ${show(best)}`);
+    }
+    for (const key of ["_lastLr", "_initLrs", "minLrs", "maxLrs"]) {
+      const list = rest[key];
+      if (Array.isArray(list) && list.length !== this.optimizer.paramGroups.length) {
+        throw new RangeError(
+          `GreedyLR: state \`${key}\` has ${list.length} entries for ${this.optimizer.paramGroups.length} parameter groups`,
+        );
+      }
+    }
     for (const [key, value] of Object.entries(rest)) {
       (this as unknown as Record<string, unknown>)[key] = Array.isArray(value)
         ? value.slice()

@@ -110,6 +110,24 @@ test("GreedyLR branches", async (t) => {
     });
     assert.deepEqual(run(s, new Array(7).fill(1.0)), [0.1, 0.2, 0.1, 0.05, 0.1, 0.2, 0.1, 0.05]);
   });
+  await t.test("reset with smoothing: the window starts empty again", () => {
+    // transformers 5.17's own GreedyLR (torch 2.13 SGD, one group at lr 0.1) on these metrics:
+    // a reset that kept the old window would fall at 0.1 after step 14 instead of rising.
+    const s = new GreedyLR({
+      optimizer: opt(0.1),
+      factor: 0.5,
+      patience: 0,
+      minLr: 0.05,
+      resetStart: 2,
+      smooth: true,
+      windowSize: 3,
+    });
+    const metrics = [1, 1, 1, 1, 1, 3, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 5, 5, 0.1, 0.1, 0.1];
+    assert.deepEqual(
+      run(s, metrics),
+      [0.1, 0.2, 0.1, 0.05, 0.1, 0.2, 0.1, 0.05, 0.1, 0.2, 0.1, 0.05, 0.1, 0.2, 0.1, 0.2, 0.4, 0.8],
+    );
+  });
   await t.test("an increase restores resetStart", () => {
     const s = new GreedyLR({
       optimizer: opt(0.1),

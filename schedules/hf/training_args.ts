@@ -266,8 +266,11 @@ export interface TrainingArgumentsOptions {
   allowExtraKeys?: boolean;
 }
 
+/** How many unknown keys an error names. */
+const MAX_KEYS_NAMED = 20;
+
 function hint(key: string): string {
-  if (key in RENAMED) return ` (${RENAMED[key]})`;
+  if (Object.hasOwn(RENAMED, key)) return ` (${RENAMED[key]})`;
   let best = "";
   let distance = Infinity;
   for (const field of TRAINING_ARGUMENTS_FIELDS) {
@@ -381,13 +384,17 @@ export function trainingArguments(
   const allowExtraKeys = boolean(owner, "allowExtraKeys", options.allowExtraKeys ?? false);
   const extra = Object.keys(args).filter((k) => !TRAINING_ARGUMENTS_FIELDS.includes(k)).sort();
   if (extra.length > 0 && !allowExtraKeys) {
+    // Named (with a did-you-mean) up to a screenful: a file of half a million unknown keys
+    // is answered at once, not after half a million edit distances.
+    const shown = extra.slice(0, MAX_KEYS_NAMED).map((k) => `\`${k}\`${hint(k)}`);
+    const more = extra.length - shown.length;
     throw optionError(
       TypeError,
       owner,
       extra[0]!,
       args[extra[0]!],
-      `Some keys are not used by the HfArgumentParser: ` +
-        extra.map((k) => `\`${k}\`${hint(k)}`).join(", "),
+      `Some keys are not used by the HfArgumentParser: ` + shown.join(", ") +
+        (more > 0 ? `, and ${more} more` : ""),
     );
   }
   // A missing key takes upstream's default; `null` is Python's None, a value only where the

@@ -74,6 +74,15 @@ test("trainingArguments: lr_scheduler_kwargs as an object or a JSON string", () 
     }).lr_scheduler_kwargs,
     { num_cycles: 2, min_lr: 0.5, flag: true, name: "x", n: 3 },
   );
+  // One dot is removed before the digit test (`value.replace(".", "", 1).isdigit()`), so a
+  // version-like string stays a string; transformers 5.17 gives exactly this.
+  assert.deepEqual(
+    trainingArguments({
+      lr_scheduler_kwargs:
+        '{"a": "1.2.3", "b": ".5", "c": "5.", "d": ".", "e": "007", "f": "1..2"}',
+    }).lr_scheduler_kwargs,
+    { a: "1.2.3", b: 0.5, c: 5, d: ".", e: 7, f: "1..2" },
+  );
   assert.deepEqual(trainingArguments({ lr_scheduler_kwargs: null }).lr_scheduler_kwargs, {});
   assert.throws(() => trainingArguments({ lr_scheduler_kwargs: "kwargs.json" }), TypeError);
   assert.throws(() => trainingArguments({ lr_scheduler_kwargs: "{num_cycles: 2}" }), SyntaxError);

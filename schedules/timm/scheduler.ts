@@ -6,9 +6,16 @@
  */
 
 import { TorchGenerator } from "../torch/generator.ts";
-import { boolean, finite, finiteArgument, oneOf, show } from "../_internal/validate.ts";
+import {
+  boolean,
+  finite,
+  finiteArgument,
+  finiteArray,
+  oneOf,
+  show,
+} from "../_internal/validate.ts";
 import type { Optimizer, ParamGroup, StateDict } from "../optimizer.ts";
-import { copyState } from "../_internal/state.ts";
+import { checkStateValues, copyState } from "../_internal/state.ts";
 
 /** How timm draws noise: a resampled standard normal, or a uniform. */
 export type NoiseType = "normal" | "uniform";
@@ -119,6 +126,45 @@ function noiseRange(owner: string, value: unknown): number | number[] | null {
     return value.map((x, i) => finite(owner, `noiseRangeT[${i}]`, x));
   }
   return finite(owner, "noiseRangeT", value);
+}
+
+/**
+ * The most draws a normal noise may expect to need per step: 10^6. timm redraws a standard normal
+ * until `|noise| < noise_pct`, which takes `1 / P(|N| < noise_pct)` draws on average, about
+ * `1.25 / noise_pct` for a small limit: `noise_pct = 1e-300` never finishes.
+ */
+export const MAX_EXPECTED_NOISE_DRAWS = 1e6;
+
+/** The hard cap on the draws of one normal noise (never reached when the expectation holds). */
+const MAX_NOISE_DRAWS = 1e8;
+
+/**
+ * Refuses a normal noise range whose limit timm would redraw for forever (`noisePct <= 0`) or
+ * for more than {@linkcode MAX_EXPECTED_NOISE_DRAWS} draws on average.
+ */
+function checkNormalNoise(
+  owner: string,
+  range: number | number[] | null,
+  noiseType: NoiseType,
+  noisePct: number,
+): void {
+  if (range === null || noiseType !== "normal") return;
+  if (!(noisePct > 0)) {
+    throw new RangeError(
+      `${owner}: \`noisePct\` must be > 0 for normal noise: got ${
+        show(noisePct)
+      } (timm redraws forever)`,
+    );
+  }
+  // P(|N| < p) >= p·sqrt(2/π)·exp(-p²/2), so this bounds the expected number of draws.
+  const expected = 1 / (noisePct * Math.sqrt(2 / Math.PI) * Math.exp(-noisePct * noisePct / 2));
+  if (expected > MAX_EXPECTED_NOISE_DRAWS) {
+    throw new RangeError(
+      `${owner}: \`noisePct\` ${show(noisePct)} is too small for normal noise: timm would ` +
+        `redraw about ${expected.toExponential(1)} times per step (lrspec allows ` +
+        `${MAX_EXPECTED_NOISE_DRAWS}); use a limit of at least 1.26e-6`,
+    );
+  }
 }
 
 function noiseSeed(owner: string, value: unknown): number | bigint {
@@ -253,13 +299,7 @@ export abstract class Scheduler {
     const noisePct = finite(owner, "noisePct", o.noisePct ?? 0.67);
     const noiseStd = finite(owner, "noiseStd", o.noiseStd ?? 1.0);
     const seed = noiseSeed(owner, o.noiseSeed ?? null);
-    if (range !== null && noiseType === "normal" && !(noisePct > 0)) {
-      throw new RangeError(
-        `${owner}: \`noisePct\` must be > 0 for normal noise: got ${
-          show(noisePct)
-        } (timm redraws forever)`,
-      );
-    }
+    checkNormalNoise(owner, range, noiseType, noisePct);
     (groups as unknown[]).forEach((group, i) => {
       if (typeof group !== "object" || group === null) {
         throw new TypeError(
@@ -320,6 +360,26 @@ export abstract class Scheduler {
       if (key === "optimizer" || !Object.prototype.hasOwnProperty.call(this, key)) {
         throw new TypeError(`${owner}: unknown state key \`${key}\``);
       }
+    }
+    checkStateValues(owner, this.stateDict(), state, {
+      optional: ["noiseRangeT", "metric", "restoreLr"],
+      finite: true,
+    });
+    // What the constructor checks, checked again on the state as it will be.
+    const next = { ...this.stateDict(), ...copyState(state) } as unknown as this;
+    const range = noiseRange(owner, next.noiseRangeT);
+    const noiseType = oneOf(owner, "noiseType", next.noiseType, NOISE_TYPES);
+    const noisePct = finite(owner, "noisePct", next.noisePct);
+    finite(owner, "noiseStd", next.noiseStd);
+    noiseSeed(owner, next.noiseSeed);
+    checkNormalNoise(owner, range, noiseType, noisePct);
+    boolean(owner, "tInEpochs", next.tInEpochs);
+    finiteArray(owner, "state `baseValues`", next.baseValues);
+    if (next.metric !== null) finite(owner, "state `metric`", next.metric);
+    if (next.baseValues.length !== this.optimizer.paramGroups.length) {
+      throw new RangeError(
+        `${owner}: state \`baseValues\` has ${next.baseValues.length} entries for ${this.optimizer.paramGroups.length} parameter groups`,
+      );
     }
     Object.assign(this, copyState(state));
   }
@@ -440,11 +500,16 @@ export abstract class Scheduler {
       : this.noiseSeed + t;
     const g = new TorchGenerator().manualSeed(seed);
     if (this.noiseType === "normal") {
-      for (;;) {
+      for (let draws = 0; draws < MAX_NOISE_DRAWS; draws++) {
         // resampled until below the limit, as in timm
         const noise = g.randn();
         if (Math.abs(noise) < this.noisePct) return noise;
       }
+      throw new RangeError(
+        `${this.#owner}: no normal noise below \`noisePct\` ${
+          show(this.noisePct)
+        } in ${MAX_NOISE_DRAWS} draws at t = ${t}`,
+      );
     }
     return 2 * (g.rand() - 0.5) * this.noisePct;
   }

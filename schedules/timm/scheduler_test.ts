@@ -228,4 +228,73 @@ test("Scheduler: state dict", async (t) => {
     assert.throws(() => s.loadStateDict({ lastEpoch: 3 }), /unknown state key `lastEpoch`/);
     assert.throws(() => s.loadStateDict(null as never), TypeError);
   });
+  await t.test("loadStateDict checks the shape and values of what it is given", () => {
+    const s = new StepLRScheduler({ optimizer: sgd(0.1), decayT: 3, noiseRangeT: 2 });
+    const before = s.stateDict();
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ baseValues: "garbage" }, /state `baseValues` must be an array: got "garbage"/],
+      [{ baseValues: [0.1, null] }, /state `baseValues\[1\]` must be a number: got null/],
+      [{ baseValues: [0.1, 0.2] }, /`baseValues` has 2 entries for 1 parameter groups/],
+      [{ noisePct: -5 }, /`noisePct` must be > 0 for normal noise: got -5/],
+      [{ noisePct: 1e-300 }, /`noisePct` 1e-300 is too small for normal noise/],
+      [{ noisePct: "0.5" }, /state `noisePct` must be a number/],
+      [{ decayRate: Infinity }, /state `decayRate` must be finite/],
+      [{ noiseType: "cauchy" }, /noiseType/],
+      [{ tInEpochs: 1 }, /state `tInEpochs` must be a boolean/],
+      [{ noiseRangeT: [1] }, /`noiseRangeT` must have two entries/],
+    ];
+    for (const [state, message] of bad) {
+      assert.throws(() => s.loadStateDict(state), message, JSON.stringify(state));
+      // Nothing was restored from a refused state.
+      assert.deepEqual(s.stateDict(), before);
+    }
+    // An optional attribute may go from a number to null and back; a bigint seed is a seed.
+    s.loadStateDict({ noiseRangeT: null, metric: 0.5, noiseSeed: 2n ** 70n });
+    assert.equal(s.noiseRangeT, null);
+    s.loadStateDict({ noiseRangeT: [1, 4], metric: null, noiseSeed: 7 });
+    assert.deepEqual(s.noiseRangeT, [1, 4]);
+  });
+});
+
+test("Scheduler: normal noise that cannot be drawn is refused, not a hang", async (t) => {
+  await t.test("at construction: a limit timm would redraw for ~1e300 times", () => {
+    assert.throws(
+      () =>
+        new StepLRScheduler({
+          optimizer: sgd(0.1),
+          decayT: 3,
+          noiseRangeT: 0,
+          noisePct: 1e-300,
+          noiseSeed: 1,
+        }),
+      {
+        name: "RangeError",
+        message:
+          /StepLRScheduler: `noisePct` 1e-300 is too small for normal noise: timm would redraw about 1\.3e\+300 times per step/,
+      },
+    );
+  });
+  await t.test("the bound: 1.26e-6 draws in under ~10^6 tries, and still matches timm", () => {
+    const s = new StepLRScheduler({
+      optimizer: sgd(0.1),
+      decayT: 3,
+      noiseRangeT: 0,
+      noisePct: 1.26e-6,
+    });
+    assert.ok(Math.abs(s.calculateNoise(0)) < 1.26e-6);
+    assert.throws(
+      () =>
+        new StepLRScheduler({ optimizer: sgd(0.1), decayT: 3, noiseRangeT: 0, noisePct: 1.25e-6 }),
+      RangeError,
+    );
+    // Uniform noise has no redraws: any limit is fine.
+    const u = new Halving({
+      optimizer: sgd(0.1),
+      paramGroupField: "lr",
+      noiseRangeT: 0,
+      noisePct: 1e-300,
+      noiseType: "uniform",
+    });
+    assert.ok(Math.abs(u.calculateNoise(3)) < 1e-300);
+  });
 });

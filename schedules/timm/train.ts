@@ -147,6 +147,13 @@ function argNumber(args: TimmArgs, key: string): number {
 }
 
 /**
+ * The most rows (epochs, or updates when the schedule steps per update) {@linkcode timmTrainSchedule}
+ * computes: 2·10^7, three arrays of doubles each (under half a gigabyte). timm's longest recipes
+ * are around 10^6 updates.
+ */
+export const MAX_TIMM_ROWS = 20_000_000;
+
+/**
  * timm `train.py`'s learning rate: `args.lr`, or when it is unset (or 0) the `lr_base` rule
  * (timm `train.py` at commit aa4b585, lines 837–845; timm 1.0.28 lines 596–604):
  *
@@ -285,6 +292,15 @@ export function timmTrainSchedule(
     throw new TypeError(`${owner}: \`metrics\` must be an array: got ${show(metrics)}`);
   }
   const { lr, rule } = lrRule(a, worldSize);
+  if (lr < 0) {
+    // create_optimizer_v2 builds a torch optimizer, which refuses it; the schedule would scale a
+    // negative rate (and a very negative one overflows).
+    const key = rule.lr === null ? "args.lr_base" : "args.lr";
+    throw new RangeError(
+      `${owner}: \`${key}\` gives a negative learning rate: ${show(lr)} ` +
+        `(torch's optimizers raise ValueError: Invalid learning rate: ${show(lr)})`,
+    );
+  }
   const groups = optimizerGroups(a, lr, o.lrScales);
   const optimizer: Optimizer = { paramGroups: groups.map((g) => ({ ...g })) };
   const kwargs = schedulerKwargs(a, decreasing);
@@ -307,6 +323,13 @@ export function timmTrainSchedule(
   const epochs = Math.max(0, numEpochs - startEpoch);
   const per = perUpdate ? updatesPerEpoch : 1;
   const n = epochs * per;
+  if (n > MAX_TIMM_ROWS) {
+    throw new RangeError(
+      `${owner}: ${epochs} epochs${perUpdate ? ` of ${updatesPerEpoch} updates` : ""} make ` +
+        `${n} rows (\`args.epochs\` + \`args.cooldown_epochs\`); lrspec computes timm's ` +
+        `schedule row by row in memory, up to ${MAX_TIMM_ROWS} rows`,
+    );
+  }
   const epochAt = new Float64Array(n);
   const tAt = new Float64Array(n);
   const lrs = optimizer.paramGroups.map(() => new Float64Array(n));

@@ -51,6 +51,38 @@ test("timmTrainSchedule: the learning rate", async (t) => {
   });
 });
 
+test("timmTrainSchedule: a negative learning rate is refused, as torch's optimizers do", () => {
+  assert.throws(() => timmTrainSchedule({ sched: "cosine", lr: -0.1 }), {
+    name: "RangeError",
+    message:
+      "timmTrainSchedule: `args.lr` gives a negative learning rate: -0.1 (torch's optimizers raise ValueError: Invalid learning rate: -0.1)",
+  });
+  assert.throws(
+    () => timmTrainSchedule({ sched: "cosine", lr: null, lr_base: -1e308, batch_size: 256 }),
+    /`args.lr_base` gives a negative learning rate: -1e\+308/,
+  );
+  // Zero is a learning rate torch accepts (the lr_base rule applies when `lr` is 0).
+  assert.equal(timmTrainSchedule({ sched: "cosine", lr: null, lr_base: 0 }).lr, 0);
+});
+
+test("timmTrainSchedule: a run too long to hold is refused before anything is allocated", () => {
+  assert.throws(
+    () => timmTrainSchedule({ sched: "cosine", epochs: 10, cooldown_epochs: 2147483648 }),
+    {
+      name: "RangeError",
+      message:
+        "timmTrainSchedule: 2147483658 epochs make 2147483658 rows (`args.epochs` + `args.cooldown_epochs`); lrspec computes timm's schedule row by row in memory, up to 20000000 rows",
+    },
+  );
+  assert.throws(
+    () =>
+      timmTrainSchedule({ sched: "cosine", epochs: 40_000, sched_on_updates: true }, {
+        updatesPerEpoch: 626,
+      }),
+    /40000 epochs of 626 updates make 25040000 rows/,
+  );
+});
+
 test("timmTrainSchedule: groups", async (t) => {
   await t.test("a weight decay makes two groups (no decay, decay), both at lr", () => {
     const s = timmTrainSchedule({ lr: 0.1, weight_decay: 0.05 });

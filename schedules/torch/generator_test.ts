@@ -54,6 +54,12 @@ test("TorchGenerator", async (t) => {
   await t.test("seeds outside [−2^63, 2^64) and non-integers are refused, as torch refuses them", () => {
     const g = new TorchGenerator();
     assert.throws(() => g.manualSeed(2n ** 64n), RangeError);
+    // The same limits for plain numbers, which are exact integers beyond 2^53.
+    assert.throws(() => g.manualSeed(2 ** 64), RangeError);
+    assert.throws(() => g.manualSeed(2 ** 70), RangeError);
+    assert.throws(() => g.manualSeed(-(2 ** 63) - 2 ** 11), RangeError);
+    assert.equal(g.manualSeed(2 ** 64 - 2 ** 11).initialSeed(), 2n ** 64n - 2n ** 11n);
+    assert.equal(g.manualSeed(-(2 ** 63)).initialSeed(), 2n ** 63n);
     assert.throws(() => g.manualSeed(-(2n ** 63n) - 1n), RangeError);
     assert.throws(() => g.manualSeed(1.5), TypeError);
     assert.throws(() => g.manualSeed(NaN), TypeError);

@@ -31,7 +31,7 @@ import {
 } from "./_helpers.ts";
 import { array, finite, integer, requireOptions, show } from "../../_internal/validate.ts";
 import { requireOptimizer } from "../../_internal/optimizer.ts";
-import { copyState } from "../../_internal/state.ts";
+import { checkStateValues, copyState } from "../../_internal/state.ts";
 import type { Optimizer, StateDict } from "../../optimizer.ts";
 
 /**
@@ -350,11 +350,24 @@ export abstract class LRScheduler {
    * restore the optimizer's state dict); unlike torch, it rejects keys this scheduler's state
    * does not have.
    *
-   * @throws {TypeError} If `state` is not an object or has a key this scheduler's state lacks.
+   * @throws {TypeError} If `state` is not an object, has a key this scheduler's state lacks, or
+   * a value of another kind than the one it replaces (`_lastLr: null`, `baseLrs: "garbage"`).
+   * @throws {RangeError} For a NaN, or a list of rates that does not match the groups.
    */
   loadStateDict(state: StateDict): void {
-    const keys = Object.keys(this.stateDict());
-    Object.assign(this, copyState(requireStateKeys(this.#owner, keys, state)));
+    const current = this.stateDict();
+    const owner = this.#owner;
+    const checked = requireStateKeys(owner, Object.keys(current), state);
+    checkStateValues(owner, current, checked);
+    for (const key of ["baseLrs", "_lastLr"]) {
+      const list = checked[key];
+      if (Array.isArray(list) && list.length !== this.optimizer.paramGroups.length) {
+        throw new RangeError(
+          `${owner}: state \`${key}\` has ${list.length} entries for ${this.optimizer.paramGroups.length} parameter groups`,
+        );
+      }
+    }
+    Object.assign(this, copyState(checked));
   }
 }
 

@@ -7,7 +7,7 @@
 
 import { pyMax } from "../../_internal/python.ts";
 import { formatEpoch, requireStateKeys, requireTorch } from "./_helpers.ts";
-import { copyState } from "../../_internal/state.ts";
+import { checkStateValues, copyState } from "../../_internal/state.ts";
 import { formatExp4 } from "../../_internal/python.ts";
 import {
   boolean,
@@ -418,6 +418,26 @@ export class ReduceLROnPlateau extends LRScheduler {
   override loadStateDict(state: StateDict): void {
     const keys = STATE_KEYS[this.torch];
     const { best, ...rest } = requireStateKeys("ReduceLROnPlateau", keys, state);
+    const { best: _best, ...current } = this.stateDict();
+    checkStateValues("ReduceLROnPlateau", current, rest, {
+      optional: ["defaultMinLr", "modeWorse"],
+    });
+    // Checked before anything is restored: a refused state leaves the scheduler as it was.
+    for (const key of ["_lastLr", "minLrs"]) {
+      const list = rest[key];
+      if (Array.isArray(list) && list.length !== this.optimizer.paramGroups.length) {
+        throw new RangeError(
+          `ReduceLROnPlateau: state \`${key}\` has ${list.length} entries for ${this.optimizer.paramGroups.length} parameter groups`,
+        );
+      }
+    }
+    oneOf("ReduceLROnPlateau", "mode", rest.mode ?? this.mode, MODES);
+    oneOf(
+      "ReduceLROnPlateau",
+      "thresholdMode",
+      rest.thresholdMode ?? this.thresholdMode,
+      THRESHOLD_MODES,
+    );
     Object.assign(this, copyState(rest));
     if ("_lastLr" in rest) this.#stepped = true;
     this.#initIsBetter(this.mode, this.threshold, this.thresholdMode);
