@@ -21,7 +21,10 @@ function file(name: string, text: string | Uint8Array): string {
   return path;
 }
 
-/** Fails the test if `body` takes longer than `ms` (generous: CI machines are shared). */
+/**
+ * Fails the test if `body` takes longer than `ms`: a guard against a hang, generous because test
+ * machines are shared (each case takes well under a second on an idle one; see BENCH.md).
+ */
 async function within<T>(ms: number, body: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
   const out = await body();
@@ -50,12 +53,12 @@ test("special files are refused by name: a FIFO, /dev/zero as a base or through 
   assert.equal(spawnSync("ln", ["-s", "/dev/zero", linkToZero]).status, 0);
   for (const flag of [[], ["--hf"], ["--timm"]]) {
     const args = flag.length ? [...flag, linkToZero] : [linkToZero];
-    const message = await within(5000, () => failure("curve", ...args));
+    const message = await within(30_000, () => failure("curve", ...args));
     assert.equal(message, `cannot read ${linkToZero}: a character device, not a regular file`);
   }
   const withBase = file("base-zero.yaml", "_BASE_: /dev/zero\nSOLVER:\n  MAX_ITER: 10\n");
   assert.match(
-    await within(5000, () => failure("curve", withBase)),
+    await within(30_000, () => failure("curve", withBase)),
     /base-zero\.yaml:1: cannot read _BASE_ '\/dev\/zero' \(\/dev\/zero\): a character device, not a regular file$/,
   );
   const fifo = `${TMP}/fifo.yaml`;
@@ -63,11 +66,11 @@ test("special files are refused by name: a FIFO, /dev/zero as a base or through 
   const made = spawnSync("mkfifo", [fifo]);
   if (made.status === 0 && existsSync(fifo)) {
     assert.equal(
-      await within(5000, () => failure("curve", "--hf", fifo)),
+      await within(30_000, () => failure("curve", "--hf", fifo)),
       `cannot read ${fifo}: a named pipe (FIFO), not a regular file`,
     );
     assert.equal(
-      await within(5000, () => failure("verify", "--golden", fifo, "--candidate", GOLDEN)),
+      await within(30_000, () => failure("verify", "--golden", fifo, "--candidate", GOLDEN)),
       `cannot read ${fifo}: a named pipe (FIFO), not a regular file`,
     );
   }
@@ -79,7 +82,7 @@ test("a settings file larger than any config is refused before it is parsed", as
   const path = file("huge.yaml", big);
   for (const flag of [[], ["--hf"], ["--timm"]]) {
     assert.equal(
-      await within(10_000, () => failure("explain", ...flag, path)),
+      await within(30_000, () => failure("explain", ...flag, path)),
       `cannot read ${path}: larger than ${MAX_CONFIG_BYTES} bytes; no learning-rate config is that large`,
     );
   }
@@ -90,7 +93,7 @@ test("YAML alias bombs stop at the expansion budget, in every format", async () 
   for (const style of ["list", "merge"] as const) {
     const path = file(`laughs-${style}.yaml`, laughs(9, style));
     for (const flag of [[], ["--hf"], ["--timm"]]) {
-      const message = await within(10_000, () => failure("curve", ...flag, path));
+      const message = await within(30_000, () => failure("curve", ...flag, path));
       assert.match(
         message,
         new RegExp(
@@ -127,7 +130,7 @@ test("_BASE_ files: a diamond is read once per file, a long chain stops with its
     );
   }
   file(`diamond-${n}.yaml`, "SOLVER:\n  BASE_LR: 0.01\n  STEPS: (50,)\n");
-  const r = await within(10_000, () => run("explain", `${TMP}/diamond-0.yaml`));
+  const r = await within(30_000, () => run("explain", `${TMP}/diamond-0.yaml`));
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /100 iterations/);
 
@@ -135,7 +138,7 @@ test("_BASE_ files: a diamond is read once per file, a long chain stops with its
   for (let i = 0; i < depth; i++) file(`chain-${i}.yaml`, `_BASE_: chain-${i + 1}.yaml\n`);
   file(`chain-${depth}.yaml`, "SOLVER:\n  MAX_ITER: 10\n");
   assert.match(
-    await within(10_000, () => failure("curve", `${TMP}/chain-0.yaml`)),
+    await within(30_000, () => failure("curve", `${TMP}/chain-0.yaml`)),
     new RegExp(
       `chain-${
         MAX_BASE_DEPTH - 1
@@ -186,7 +189,7 @@ test("half a million unknown keys: named up to twenty, answered at once", async 
   const o: Record<string, unknown> = { output_dir: "x", learning_rate: 1e-4, max_steps: 100 };
   for (let i = 0; i < 500_000; i++) o[`k${i}`] = i;
   const path = file("many-keys.json", JSON.stringify(o));
-  const message = await within(20_000, () => failure("curve", "--hf", path));
+  const message = await within(60_000, () => failure("curve", "--hf", path));
   assert.match(message, /`k100012`, and 499980 more \(keys of other dataclasses/);
   rmSync(path);
 });

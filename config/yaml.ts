@@ -159,7 +159,7 @@ const BOOLS: Record<string, boolean> = {
  * line it came from), so a "billion laughs" document — nested aliases that double at each level —
  * would take exponential time and memory. Real configs expand a handful of aliases.
  */
-export const MAX_ALIAS_EXPANSION = 100_000;
+export const MAX_ALIAS_EXPANSION = 10_000;
 
 class YamlReader {
   readonly #file: string;
