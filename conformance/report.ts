@@ -64,7 +64,12 @@ interface ConformanceReport {
 
 /** Runs the suites (all, or those named) and returns the report. */
 export function runConformance(
-  options: { suites?: string[]; filter?: (c: CaseSpec) => boolean } = {},
+  options: {
+    suites?: string[];
+    filter?: (c: CaseSpec) => boolean;
+    /** Another fixtures directory (a regenerated one: `deno task conformance:upstream`). */
+    fixtures?: string;
+  } = {},
 ): ConformanceReport {
   const names = options.suites ?? Object.keys(SUITES);
   const results: SuiteResult[] = [];
@@ -75,7 +80,10 @@ export function runConformance(
         `unknown suite ${JSON.stringify(name)} (have ${Object.keys(SUITES).join(", ")})`,
       );
     }
-    const dir = `${FIXTURES_DIR}${name}`;
+    const root = options.fixtures === undefined
+      ? FIXTURES_DIR
+      : `${options.fixtures.replace(/\/$/, "")}/`;
+    const dir = `${root}${name}`;
     if (!existsSync(`${dir}/manifest.json`) && !existsSync(`${dir}/manifest.json.gz`)) {
       throw new Error(`no fixtures at ${dir}: run \`deno task fixtures\``);
     }
