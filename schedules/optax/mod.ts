@@ -29,4 +29,5 @@
 
 export * from "./schedule.ts";
 export * from "./join.ts";
+export * from "./inject.ts";
 export { cosf, powf } from "../math.ts";
