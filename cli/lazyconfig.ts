@@ -61,7 +61,7 @@ export function openLazyConfig(path: string, context: OpenContext): ScheduleView
   if (looksMmengine(text)) {
     throw new Error(
       `${path} looks like an mmengine config (_base_, param_scheduler, optim_wrapper), not a ` +
-        "detectron2 LazyConfig (lr_multiplier)",
+        "detectron2 LazyConfig (lr_multiplier): use --mmengine " + path,
     );
   }
   const overrides = lazyConfigOverrides(context.opts);

@@ -20,6 +20,7 @@ import { HF_SOURCE } from "./hf.ts";
 import { TIMM_SOURCE } from "./timm.ts";
 import { MEGATRON_ARGS_SOURCE, MEGATRON_SOURCE } from "./megatron.ts";
 import { DEEPSPEED_SOURCE } from "./deepspeed.ts";
+import { MMENGINE_SOURCE } from "./mmengine.ts";
 
 export type { OpenContext, ScheduleView, SourceKind, SourceOption } from "./source_kind.ts";
 
@@ -31,4 +32,5 @@ export const SOURCES: readonly SourceKind[] = [
   MEGATRON_SOURCE,
   MEGATRON_ARGS_SOURCE,
   DEEPSPEED_SOURCE,
+  MMENGINE_SOURCE,
 ];

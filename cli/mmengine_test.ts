@@ -1,0 +1,129 @@
+// `--mmengine FILE`: an mmengine config read as mmengine's Config.fromfile reads it (a .py, in
+// the Pyodide sandbox) or a .json dump, as the curve mmengine's Runner trains with. The .py test
+// compares every row with mmengine's own Runner.train() on the same MMDetection file
+// (fixtures/mmengine, runner/mmdet/schedule_1x: 60 iterations per epoch).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { startPythonConfigLoader } from "../config/pyodide/load.ts";
+import { readFixture } from "../conformance/runner.ts";
+import { MMENGINE_SOURCE } from "./mmengine.ts";
+import type { OpenContext } from "./source_kind.ts";
+import { failure, run } from "../testing/cli.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const TMP = `${ROOT}.tmp/mmengine`;
+mkdirSync(TMP, { recursive: true });
+const CONFIGS = `${ROOT}fixtures/mmengine-configs/configs`;
+
+const SCHEDULE_1X = {
+  train_cfg: { type: "EpochBasedTrainLoop", max_epochs: 12, val_interval: 1 },
+  param_scheduler: [
+    { type: "LinearLR", start_factor: 0.001, by_epoch: false, begin: 0, end: 500 },
+    { type: "MultiStepLR", begin: 0, end: 12, by_epoch: true, milestones: [8, 11], gamma: 0.1 },
+  ],
+  optim_wrapper: { type: "OptimWrapper", optimizer: { type: "SGD", lr: 0.02, momentum: 0.9 } },
+  auto_scale_lr: { enable: false, base_batch_size: 16 },
+  train_dataloader: { batch_size: 2 },
+};
+
+function json(name: string, value: unknown): string {
+  const path = `${TMP}/${name}`;
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+/** mmengine's own rates (fixtures/mmengine): iteration → lr0. */
+function golden(id: string): number[] {
+  const [, ...lines] = readFixture(`${ROOT}fixtures/mmengine/${id}.csv`).trimEnd().split("\n");
+  return lines.map((l) => Number(l.split(",")[3]));
+}
+
+test("lrspec curve --mmengine CONFIG.json --epoch-length L", async () => {
+  const r = await run("curve", "--mmengine", json("1x.json", SCHEDULE_1X), "--epoch-length", "60");
+  assert.equal(r.code, 0, r.stderr);
+  const [header, ...rows] = r.stdout.trimEnd().split("\n");
+  assert.equal(header, "iter,lr");
+  assert.deepEqual(rows.map((l) => Number(l.split(",")[1])), golden("runner/mmdet/schedule_1x"));
+  assert.match(r.stderr, /auto_scale_lr is present but not enabled/);
+});
+
+test("lrspec explain --mmengine: the schedulers and the traps", async () => {
+  const path = json("iter.json", {
+    train_cfg: { type: "IterBasedTrainLoop", max_iters: 100 },
+    optim_wrapper: { type: "OptimWrapper", optimizer: { type: "SGD", lr: 0.01 } },
+    param_scheduler: [
+      { type: "LinearLR", start_factor: 0.1, by_epoch: false, end: 200 },
+      { type: "MultiStepLR", milestones: [1], by_epoch: true },
+    ],
+  });
+  const r = await run("explain", "--mmengine", path);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /IterBasedTrainLoop/);
+  assert.match(
+    r.stdout,
+    /trap: param_scheduler\[1\] MultiStepLR is by_epoch in an IterBasedTrainLoop/,
+  );
+  assert.match(r.stdout, /trap: param_scheduler\[0\] LinearLR \(a warmup\) ends at 200 iterations/);
+});
+
+test("--mmengine: usage errors", async () => {
+  const path = json("1x-usage.json", SCHEDULE_1X);
+  assert.match(
+    await failure("curve", "--mmengine", path),
+    /needs len\(train_dataloader\): give --epoch-length L, or --dataset-size N/,
+  );
+  assert.match(
+    await failure("curve", "--mmengine", path, "--epoch-length", "0"),
+    /--epoch-length must be a positive integer/,
+  );
+  assert.match(
+    await failure("curve", "--mmengine", path, "--epoch-length", "5", "--dataset-size", "9"),
+    /not both/,
+  );
+});
+
+function context(values: Record<string, string>, flags: string[] = []): OpenContext {
+  return {
+    command: "curve",
+    value: (name) => values[name],
+    flag: (name) => flags.includes(name),
+    values: (name) => (values[name] === undefined ? [] : [values[name]!]),
+    opts: [],
+    label: undefined,
+    note: () => {},
+    usage: (message) => new Error(message),
+  };
+}
+
+// bun's node:test ignores bunfig's timeout; the interpreter takes seconds to start.
+const SLOW = { timeout: 600_000 };
+
+test(
+  "--mmengine CONFIG.py: MMDetection's schedule_1x.py, as mmengine's Runner trains it",
+  SLOW,
+  async () => {
+    await startPythonConfigLoader(); // Bun: start the worker before blocking on it
+    const [view] = MMENGINE_SOURCE.open(
+      `${CONFIGS}/_base_/schedules/schedule_1x.py`,
+      context({ "epoch-length": "60" }),
+    );
+    const values = new Float64Array(view!.rows);
+    for (const run of view!.runs(0, view!.rows)) {
+      run.fill(
+        0,
+        run.start,
+        run.end,
+        values.subarray(run.start),
+      );
+    }
+    assert.deepEqual([...values], golden("runner/mmdet/schedule_1x"));
+    const [dino] = MMENGINE_SOURCE.open(
+      `${CONFIGS}/dino/dino-4scale_r50_8xb2-12e_coco.py`,
+      context({ "dataset-size": "117266", "num-gpus": "8" }),
+    );
+    assert.equal(dino!.rows, 12 * 7330);
+    assert.deepEqual(dino!.columns, ["lr", "lr_backbone"]);
+  },
+);
