@@ -18,7 +18,20 @@ STUB_PACKAGES = frozenset(
 )
 
 
+# Packages whose functions compute values a config would use (numpy): calling a stand-in of
+# theirs raises instead of recording, so that no made-up value reaches a schedule.
+COMPUTING = ("numpy",)
+
+
 class StubMeta(type):
+    def __call__(cls, *args, **kwargs):
+        if cls.__stub_path__.split(".")[0] in COMPUTING:
+            raise NotImplementedError(
+                f"lrspec sandbox: {cls.__stub_path__}(...) would compute a value, and "
+                f"{cls.__stub_path__.split('.')[0]} is not available in the sandbox"
+            )
+        return type.__call__(cls, *args, **kwargs)
+
     def __getattr__(cls, name):
         if name.startswith("__"):
             raise AttributeError(name)

@@ -56,18 +56,29 @@ const host = {
 const child = parentPort === null;
 
 const started = performance.now();
-const entry = import.meta.resolve("pyodide");
-const { loadPyodide } = await import(entry);
-const indexURL = fileURLToPath(new URL(".", entry));
-const pyodide = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
-pyodide.registerJsModule("_lrspec_host", host);
-pyodide.FS.mkdirTree("/lrspec");
-for (const name of ["_sandbox.py", "_stubs.py", "_runtime.py"]) {
-  pyodide.FS.writeFile(`/lrspec/${name}`, readFileSync(new URL(name, here), "utf8"));
+// A failed start (no pyodide package, say) is answered to every request, so that a blocked
+// caller gets the reason instead of waiting out its limit.
+let load;
+let toPy;
+let startError;
+try {
+  const entry = import.meta.resolve("pyodide");
+  const { loadPyodide } = await import(entry);
+  const indexURL = fileURLToPath(new URL(".", entry));
+  const pyodide = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
+  pyodide.registerJsModule("_lrspec_host", host);
+  pyodide.FS.mkdirTree("/lrspec");
+  for (const name of ["_sandbox.py", "_stubs.py", "_runtime.py"]) {
+    pyodide.FS.writeFile(`/lrspec/${name}`, readFileSync(new URL(name, here), "utf8"));
+  }
+  pyodide.runPython("import sys; sys.path.insert(0, '/lrspec'); import _runtime");
+  load = pyodide.runPython("_runtime.load");
+  toPy = (x) => pyodide.toPy(x);
+} catch (error) {
+  startError = `the Python interpreter (the pyodide package) did not start: ${
+    String(error?.message ?? error)
+  }`;
 }
-pyodide.runPython("import sys; sys.path.insert(0, '/lrspec'); import _runtime");
-const load = pyodide.runPython("_runtime.load");
-const toPy = (x) => pyodide.toPy(x);
 if (!child) parentPort.postMessage({ ready: true, loadMs: performance.now() - started });
 
 // A synchronous caller (`loadSync`) passes `control` (an Int32Array on a SharedArrayBuffer: state,
@@ -82,16 +93,18 @@ function signal(control, state) {
 function handle({ id, request, control, data }) {
   roots = request.roots;
   if (control) signal(control, 1);
-  const req = toPy(request);
   let reply;
+  let req;
   try {
+    if (startError !== undefined) throw new Error(startError);
+    req = toPy(request);
     reply = { id, ok: true, json: load(req) };
   } catch (error) {
     const type = error?.type ?? error?.constructor?.name ?? "Error";
     // A PythonError's message is the whole traceback; the host keeps the config's frame.
     reply = { id, ok: false, error: { type, message: String(error?.message ?? error) } };
   } finally {
-    req.destroy?.();
+    req?.destroy?.();
   }
   if (child) {
     process.stdout.write(JSON.stringify(reply));
