@@ -484,7 +484,7 @@ def _is_builtin_module(module_name):
     return module_name.split(".")[0] in {m.split(".")[0] for m in sb.ALLOWED_STDLIB} | {
         "os", "sys", "subprocess", "socket", "shutil", "pathlib", "io", "importlib", "ctypes",
         "builtins", "types", "inspect", "gc", "signal", "threading", "time", "tempfile", "glob",
-        "pickle", "marshal", "urllib", "http", "platform",
+        "pickle", "marshal", "urllib", "http", "platform", "dataclasses", "enum",
     }
 
 

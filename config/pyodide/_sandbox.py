@@ -155,12 +155,27 @@ def _no(name):
     return refused
 
 
-# The standard modules a config may import, given as filtered copies (layer 2).
+# The standard modules a config may import, given as filtered copies (layer 2): public names
+# only, no module-valued attributes, and none of the functions that fetch an attribute by a name
+# given as a string or evaluate a string (they would step around layer 3): operator.attrgetter /
+# methodcaller, functools.update_wrapper / wraps, string.Formatter, typing's annotation
+# evaluation (get_type_hints, ForwardRef, ...). dataclasses, enum and inspect are not offered.
 ALLOWED_STDLIB = frozenset(
     ["math", "cmath", "functools", "itertools", "collections", "collections.abc", "copy",
-     "typing", "dataclasses", "enum", "numbers", "operator", "re", "fractions", "decimal",
-     "string", "abc", "bisect", "heapq", "json", "statistics", "random", "datetime"]
+     "typing", "numbers", "operator", "re", "fractions", "decimal", "string", "abc", "bisect",
+     "heapq", "json", "statistics", "random", "datetime"]
 )
+_WITHHELD = {
+    "operator": {"attrgetter", "methodcaller"},
+    "functools": {"update_wrapper", "wraps", "WRAPPER_ASSIGNMENTS", "WRAPPER_UPDATES"},
+    "string": {"Formatter"},
+}
+# typing: the names configs write in annotations, nothing that evaluates one.
+_ONLY = {
+    "typing": {"Any", "Callable", "Dict", "FrozenSet", "Iterable", "Iterator", "List", "Literal",
+               "Mapping", "MutableMapping", "NamedTuple", "Optional", "Sequence", "Set", "Tuple",
+               "Type", "TypedDict", "Union"},
+}
 
 _stdlib_proxies: dict = {}
 
@@ -170,8 +185,12 @@ def _proxy(name):
         return _stdlib_proxies[name]
     real = _builtins.__import__(name, fromlist=["_"])
     mod = types.ModuleType(name)
+    only = _ONLY.get(name)
+    withheld = _WITHHELD.get(name, set())
     for key, value in vars(real).items():
-        if key.startswith("_") or isinstance(value, types.ModuleType):
+        if key.startswith("_") or isinstance(value, types.ModuleType) or key in withheld:
+            continue
+        if only is not None and key not in only:
             continue
         setattr(mod, key, value)
     # Submodules that are allowed themselves.

@@ -101,6 +101,44 @@ test("a .py config runs sandboxed in Pyodide", { timeout: 240_000 }, async (t) =
       await rejects(loader.load(path2, mm), "AttributeError", /sys/);
     });
 
+    await t.test("no standard function fetches an attribute by name or evaluates a string", async () => {
+      // Each would reach a trusted function's globals (LazyCall.__init__'s, say) around the
+      // source check: they are withheld from the modules a config gets.
+      const cases: [string, string][] = [
+        ["operator", "from operator import attrgetter"],
+        ["operator", "import operator\nx = operator.methodcaller('__reduce_ex__', 2)"],
+        ["functools", "from functools import update_wrapper"],
+        ["functools", "import functools\nx = functools.wraps"],
+        ["string", "import string\nx = string.Formatter().get_field"],
+        ["typing", "import typing\nx = typing.get_type_hints"],
+        ["typing", "from typing import ForwardRef"],
+        ["dataclasses", "import dataclasses"],
+        ["enum", "import enum"],
+      ];
+      for (const [i, [module, code]] of cases.entries()) {
+        const path = config(`withheld_${i}.py`, code + "\n");
+        const error = await rejects(
+          loader.load(path, { kind: "lazyconfig" }),
+          code.startsWith("from")
+            ? "ImportError"
+            : /^import \w+$/.test(code)
+            ? "ImportError"
+            : "AttributeError",
+          new RegExp(module === "dataclasses" || module === "enum" ? `\`${module}\`` : "\\w"),
+        );
+        assert.ok(error.location, `${code}: located`);
+      }
+      // What configs use is there.
+      const ok = config(
+        "allowed.py",
+        "from functools import partial, reduce\nfrom typing import List\nimport operator\n" +
+          "x = reduce(operator.add, [1, 2, 3])\ny = partial(max, 1)(2)\n",
+      );
+      // (mmengine keeps imported classes and builtins: partial, reduce, List are in the dict too.)
+      const { config: c } = await loader.load(ok, mm);
+      assert.deepEqual([c.x, c.y, c.partial], [6, 2, "functools.partial"]);
+    });
+
     await t.test("reads outside the tree fail; inside work", async () => {
       const inside = config("read_inside.py", "x = open('data.txt').read()\n");
       assert.deepEqual((await loader.load(inside, mm)).config, { x: "inside the tree\n" });
