@@ -71,8 +71,12 @@ async function child(): Promise<void> {
   const cold = performance.now() - t0;
   if (!("param_scheduler" in first.config)) throw new Error("no param_scheduler");
   const perFile: Record<string, number> = {};
+  // CPU milliseconds per load (process-wide, so the worker's thread counts): the figure that a
+  // loaded machine distorts least.
+  const cpuPerFile: Record<string, number> = {};
   for (const f of FILES) {
     const times: number[] = [];
+    const c0 = process.cpuUsage();
     for (let k = 0; k < 5; k++) {
       const t = performance.now();
       await loader.load(`${SUITE}/${f.path}`, {
@@ -82,9 +86,12 @@ async function child(): Promise<void> {
       times.push(performance.now() - t);
     }
     perFile[f.name] = median(times);
+    const c = process.cpuUsage(c0);
+    cpuPerFile[f.name] = (c.user + c.system) / 1000 / 5;
   }
   // Every LazyConfig of the suite, and its schedule built: the whole configs-py workload.
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   let n = 0;
   for (const path of LAZY) {
     const { config } = await loader.load(`${SUITE}/${path}`, {
@@ -95,31 +102,67 @@ async function child(): Promise<void> {
     n++;
   }
   const all45 = performance.now() - t1;
+  const c45 = process.cpuUsage(c1);
+  const all45CpuMs = (c45.user + c45.system) / 1000;
   await loader.close();
   console.log(
-    JSON.stringify({ runtime: runtime(), cold, startupMs: loader.startupMs, perFile, all45, n }),
+    JSON.stringify({
+      runtime: runtime(),
+      cold,
+      startupMs: loader.startupMs,
+      perFile,
+      cpuPerFile,
+      all45,
+      all45CpuMs,
+      n,
+    }),
   );
+}
+
+/** One cold start in a fresh process: the interpreter and one file, then exit. */
+async function cold(): Promise<void> {
+  const t0 = performance.now();
+  const loader = new PythonConfigLoader();
+  await loader.load(`${SUITE}/${FILES[0].path}`, { kind: "mmengine" });
+  const ms = performance.now() - t0;
+  console.log(JSON.stringify({ runtime: runtime(), cold: ms, startupMs: loader.startupMs }));
+  await loader.close();
 }
 
 if (process.argv.includes("--child")) {
   await child();
+} else if (process.argv.includes("--cold")) {
+  await cold();
 } else {
   const commands: [string, string[]][] = [
-    ["deno", [`${ROOT}node_modules/.bin/deno`, "run", "-A", "bench/pyconfig.ts", "--child"]],
-    ["bun", [`${ROOT}node_modules/.bin/bun`, "bench/pyconfig.ts", "--child"]],
-    ["node", [process.execPath, "--import", "tsx", "bench/pyconfig.ts", "--child"]],
+    ["deno", [`${ROOT}node_modules/.bin/deno`, "run", "-A", "bench/pyconfig.ts"]],
+    ["bun", [`${ROOT}node_modules/.bin/bun`, "bench/pyconfig.ts"]],
+    ["node", [process.execPath, "--import", "tsx", "bench/pyconfig.ts"]],
   ];
   console.log(`load average before: ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   for (const [name, [cmd, ...args]] of commands) {
-    const runs = [];
+    // Cold: a whole process (runtime, interpreter, one file) under /usr/bin/time for its CPU time.
     for (let r = 0; r < 3; r++) {
-      const t = performance.now();
-      const out = spawnSync(cmd!, args, { cwd: ROOT, encoding: "utf8" });
-      const wall = performance.now() - t;
+      const out = spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S %M", cmd!, ...args, "--cold"], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
       if (out.status !== 0) throw new Error(`${name}: ${out.stderr}`);
-      runs.push({ ...JSON.parse(out.stdout.trim().split("\n").pop()!), wall });
+      const time = /TIME (\S+) (\S+) (\S+) (\S+)/.exec(out.stderr)!;
+      console.log(JSON.stringify({
+        name,
+        mode: "cold",
+        ...JSON.parse(out.stdout.trim().split("\n").pop()!),
+        processWallS: Number(time[1]),
+        cpuS: Number(time[2]) + Number(time[3]),
+        maxRssMB: Number(time[4]) / 1024,
+      }));
     }
-    console.log(JSON.stringify({ name, runs }));
+    const out = spawnSync(cmd!, [...args, "--child"], { cwd: ROOT, encoding: "utf8" });
+    if (out.status !== 0) throw new Error(`${name}: ${out.stderr}`);
+    console.log(
+      JSON.stringify({ name, mode: "warm", ...JSON.parse(out.stdout.trim().split("\n").pop()!) }),
+    );
+    console.log(`load average: ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   }
-  console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
 }
