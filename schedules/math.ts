@@ -752,7 +752,8 @@ export function setLibm(name: LibmName): LibmName | "custom" {
 
 /**
  * Runs `fn` with the named libm and restores the libm that was installed before, also when `fn`
- * throws.
+ * throws. `fn` must compute synchronously: the previous libm is back as soon as `fn` returns, so
+ * an `async` function's awaited work would run with it (use {@linkcode setLibm} around awaits).
  *
  * @param name `"glibc"` or `"runtime"`.
  * @param fn The computation.
