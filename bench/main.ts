@@ -10,7 +10,7 @@
  * node --expose-gc --import tsx bench/main.ts [options]   # … and Node
  * ```
  *
- * Options: `--long`, `--filter <regex>`, `--sections <list>` (percall, python, hf, timm,
+ * Options: `--long`, `--filter <regex>`, `--sections <list>` (percall, python, hf, timm, llm,
  * sampling, scaling, train), `--out <file.json>`, `--no-json`, `--train-steps <n>`, `--backends <list>`.
  *
  * Prints a table per group and writes `bench/results/<runtime>-<date>.json` (runtime, versions,
@@ -30,6 +30,7 @@ export const SECTIONS = [
   "python",
   "hf",
   "timm",
+  "llm",
   "sampling",
   "scaling",
   "train",
@@ -108,6 +109,7 @@ export async function main(argv: readonly string[]): Promise<Record<string, unkn
     if (section === "python") await (await import("./detectron2.ts")).runDetectron2(ctx);
     if (section === "hf") await (await import("./hf.ts")).runHf(ctx);
     if (section === "timm") await (await import("./timm.ts")).runTimm(ctx);
+    if (section === "llm") await (await import("./llm.ts")).runLlm(ctx);
     if (section === "sampling") await (await import("./sampling.ts")).runSampling(ctx);
     if (section === "scaling") await (await import("./scaling.ts")).runScaling(ctx);
     if (section === "train") {
