@@ -426,3 +426,186 @@ export function tfjsLrCallback(
     ? { onTrainBegin: () => void adapter.sync(), onBatchEnd: advance }
     : { onTrainBegin: () => void adapter.sync(), onEpochEnd: advance };
 }
+
+/** A Keras schedule as {@linkcode kerasScheduleCallback} needs it: `call(step)`. */
+export interface KerasScheduleLike {
+  /** The learning rate at the optimizer's step (`schedule(iterations)` in Keras). */
+  call(step: number): number;
+}
+
+/** Options of {@linkcode kerasScheduleCallback}. */
+export interface KerasScheduleCallbackOptions {
+  /**
+   * The optimizer's `iterations` before the first batch (Keras keeps the counter across `fit`
+   * calls and in checkpoints).
+   * @default {0}
+   */
+  initialStep?: number;
+}
+
+/** The `model.fit` callback of {@linkcode kerasScheduleCallback}. */
+export interface KerasScheduleCallback {
+  /** Sets the learning rate of the batch about to run: `schedule.call(iterations)`. */
+  onBatchBegin(batch: number): void;
+  /** Counts the batch: `iterations += 1` (an int32 that wraps around, as Keras'). */
+  onBatchEnd(batch: number): void;
+  /** The optimizer's `iterations` now. */
+  readonly iterations: number;
+}
+
+/**
+ * A `model.fit` callback that drives a tfjs optimizer with a Keras schedule
+ * (`@lrspec/lrspec/keras`) the way a Keras optimizer reads it: batch `i` trains with
+ * `schedule(iterations)`, `iterations` counting the batches applied so far (from
+ * `initialStep`). The learning rate is Keras' float32 value, so tfjs applies exactly it.
+ *
+ * @param schedule A Keras schedule (`new CosineDecay({…})`, `deserialize(json)`).
+ * @param adapter The {@linkcode TfjsOptimizerAdapter} of the optimizer the model trains with.
+ * @param options `{ initialStep? }`.
+ * @returns `{ onBatchBegin, onBatchEnd }` for `model.fit(x, y, { callbacks: [callback] })`.
+ * @throws {TypeError} If `schedule` has no `call()` or `adapter` is not an adapter.
+ * @throws {RangeError} If `initialStep` is not an int32.
+ *
+ * @example
+ * ```ts
+ * import { CosineDecay } from "@lrspec/lrspec/keras";
+ * import { kerasScheduleCallback, tfjsOptimizer } from "@lrspec/lrspec/tfjs";
+ * import assert from "node:assert/strict";
+ *
+ * const sgd = { learningRate: 0.1, setLearningRate(lr: number) { this.learningRate = lr; } };
+ * const schedule = new CosineDecay({ initialLearningRate: 0.1, decaySteps: 4 });
+ * const callback = kerasScheduleCallback(schedule, tfjsOptimizer(sgd));
+ * // model.fit(xs, ys, { callbacks: [callback] }) calls, per batch:
+ * for (let batch = 0; batch < 3; batch++) {
+ *   callback.onBatchBegin(batch);
+ *   assert.equal(sgd.learningRate, schedule.call(batch));
+ *   callback.onBatchEnd(batch);
+ * }
+ * ```
+ */
+export function kerasScheduleCallback(
+  schedule: KerasScheduleLike,
+  adapter: TfjsOptimizerAdapter,
+  options: KerasScheduleCallbackOptions = {},
+): KerasScheduleCallback {
+  if (typeof schedule?.call !== "function") {
+    throw new TypeError(
+      `kerasScheduleCallback: \`schedule\` must have a call(step) method: got ${
+        describe(schedule)
+      }`,
+    );
+  }
+  if (!(adapter instanceof TfjsOptimizerAdapter)) {
+    throw new TypeError(
+      `kerasScheduleCallback: \`adapter\` must come from tfjsOptimizer(): got ${describe(adapter)}`,
+    );
+  }
+  const start = options.initialStep ?? 0;
+  if (!Number.isInteger(start) || (start | 0) !== start) {
+    throw new RangeError(
+      `kerasScheduleCallback: \`initialStep\` must be an int32: got ${describe(start)}`,
+    );
+  }
+  let iterations = start;
+  return {
+    onBatchBegin() {
+      adapter.paramGroups[0]!.lr = schedule.call(iterations);
+      adapter.sync();
+    },
+    onBatchEnd() {
+      iterations = (iterations + 1) | 0;
+    },
+    get iterations() {
+      return iterations;
+    },
+  };
+}
+
+/** Keras' LR callbacks as {@linkcode kerasCallbacks} drives them (duck-typed). */
+export interface KerasLrCallbackLike {
+  /** `LearningRateScheduler`: before each epoch. */
+  onEpochBegin?(epoch: number, optimizer: { learningRate: number }): unknown;
+  /** `ReduceLROnPlateau`: at the start of training. */
+  onTrainBegin?(): void;
+  /** `ReduceLROnPlateau`: after each epoch, with the epoch's logs. */
+  onEpochEnd?(
+    epoch: number,
+    logs: Readonly<Record<string, number | undefined>>,
+    optimizer: { learningRate: number },
+  ): unknown;
+}
+
+/** The `model.fit` callback of {@linkcode kerasCallbacks}. */
+export interface KerasLrCallbacks {
+  /** Resets the callbacks (`on_train_begin`). */
+  onTrainBegin(): void;
+  /** Runs the callbacks' `on_epoch_begin`. */
+  onEpochBegin(epoch: number): void;
+  /** Runs the callbacks' `on_epoch_end` with tfjs's logs (`loss`, `val_loss`, `acc`, …). */
+  onEpochEnd(epoch: number, logs?: Record<string, unknown>): void;
+}
+
+/**
+ * A `model.fit` callback that runs Keras' `LearningRateScheduler` and `ReduceLROnPlateau`
+ * (`@lrspec/lrspec/keras`) on a tfjs optimizer, per epoch as Keras' `fit` does. The callbacks
+ * read and write the optimizer's learning rate as Keras' float32 variable: reads see
+ * `Math.fround` of it, writes are rounded.
+ *
+ * tfjs names metrics its own way (`acc`, `val_acc`); monitor those names.
+ *
+ * @param adapter The {@linkcode TfjsOptimizerAdapter} of the optimizer the model trains with.
+ * @param callbacks The Keras callbacks, run in order.
+ * @returns `{ onTrainBegin, onEpochBegin, onEpochEnd }` for `model.fit`.
+ * @throws {TypeError} If `adapter` is not an adapter.
+ *
+ * @example
+ * ```ts
+ * import { ReduceLROnPlateau } from "@lrspec/lrspec/keras";
+ * import { kerasCallbacks, tfjsOptimizer } from "@lrspec/lrspec/tfjs";
+ * import assert from "node:assert/strict";
+ *
+ * const sgd = { learningRate: 0.1, setLearningRate(lr: number) { this.learningRate = lr; } };
+ * const callback = kerasCallbacks(tfjsOptimizer(sgd), [
+ *   new ReduceLROnPlateau({ monitor: "loss", factor: 0.5, patience: 1 }),
+ * ]);
+ * callback.onTrainBegin();
+ * for (const [epoch, loss] of [1, 1, 1].entries()) callback.onEpochEnd(epoch, { loss });
+ * assert.equal(sgd.learningRate, Math.fround(Math.fround(Math.fround(0.1) * 0.5) * 0.5));
+ * ```
+ */
+export function kerasCallbacks(
+  adapter: TfjsOptimizerAdapter,
+  callbacks: readonly KerasLrCallbackLike[],
+): KerasLrCallbacks {
+  if (!(adapter instanceof TfjsOptimizerAdapter)) {
+    throw new TypeError(
+      `kerasCallbacks: \`adapter\` must come from tfjsOptimizer(): got ${describe(adapter)}`,
+    );
+  }
+  const group = adapter.paramGroups[0]!;
+  const optimizer = {
+    get learningRate(): number {
+      return Math.fround(group.lr);
+    },
+    set learningRate(lr: number) {
+      group.lr = Math.fround(lr);
+      adapter.sync();
+    },
+  };
+  const numbers = (logs: Record<string, unknown> = {}) =>
+    Object.fromEntries(Object.entries(logs).filter(([, v]) => typeof v === "number")) as Record<
+      string,
+      number
+    >;
+  return {
+    onTrainBegin() {
+      for (const c of callbacks) c.onTrainBegin?.();
+    },
+    onEpochBegin(epoch) {
+      for (const c of callbacks) c.onEpochBegin?.(epoch, optimizer);
+    },
+    onEpochEnd(epoch, logs) {
+      for (const c of callbacks) c.onEpochEnd?.(epoch, numbers(logs), optimizer);
+    },
+  };
+}
