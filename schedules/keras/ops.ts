@@ -103,3 +103,32 @@ export function castToInt32(backend: Backend, x: number): number {
 }
 
 export { cosf, powf };
+
+/**
+ * The float32 fused multiply-add `a·b + c`, rounded once (as `fmaf`): what XLA:CPU computes for a
+ * float32 `a * b + c` (or `c - a * b`, with `-a`) inside a compiled computation, where LLVM
+ * contracts the two operations. JAX's `lax.cond` compiles its branches — the warmup and decay of
+ * `CosineDecay` with a `warmup_target`, the restart arithmetic of `CosineDecayRestarts` — while
+ * the eager ops around them run one by one, unfused.
+ *
+ * `a·b` of two float32 values is exact in double; the double sum is rounded once more to
+ * float32, which is wrong only when it lands exactly halfway between two float32 values: the
+ * exact sum's side (its rounding error, by Knuth's two-sum) then decides.
+ *
+ * @param a A float32 value.
+ * @param b A float32 value.
+ * @param c A float32 value.
+ * @returns `a·b + c` correctly rounded to float32.
+ */
+export function fmaf(a: number, b: number, c: number): number {
+  const p = a * b;
+  const s = p + c;
+  const r = Math.fround(s);
+  if (r === s || !Number.isFinite(s)) return r;
+  const other = 2 * s - r; // the float32 on the other side of s, when s is halfway between
+  if (Math.fround(other) !== other || Math.abs(other - s) !== Math.abs(s - r)) return r;
+  const bb = s - p;
+  const err = (p - (s - bb)) + (c - bb);
+  if (err === 0) return r; // a true tie: ties to even, as Math.fround
+  return (err > 0) === (other > r) ? other : r;
+}

@@ -32,7 +32,7 @@
  */
 
 import { boolean, finite, oneOf, requireOptions, show } from "../../../_internal/validate.ts";
-import { type Backend, backendMath, BACKENDS, castToInt32 } from "../../ops.ts";
+import { type Backend, backendMath, BACKENDS, castToInt32, fmaf } from "../../ops.ts";
 
 const f = Math.fround;
 const PI32 = f(Math.PI);
@@ -769,11 +769,15 @@ export class CosineDecay extends LearningRateSchedule {
     this.backend = backendOption(owner, o.backend);
   }
 
-  #decay(step: number, decaySteps: number, from: number): number {
+  /** `_decay_function`; `fused`: inside JAX's compiled `lax.cond` branch (see `fmaf`). */
+  #decay(step: number, decaySteps: number, from: number, fused: boolean): number {
     const completed = f(step / decaySteps);
     const cos = backendMath[this.backend].cos(f(PI32 * completed));
     const cosineDecayed = f(0.5 * f(1 + cos));
-    const decayed = f(f(f(1 - this.alpha) * cosineDecayed) + f(this.alpha));
+    const oneMinusAlpha = f(1 - this.alpha);
+    const decayed = fused
+      ? fmaf(oneMinusAlpha, cosineDecayed, f(this.alpha))
+      : f(f(oneMinusAlpha * cosineDecayed) + f(this.alpha));
     return f(from * decayed);
   }
 
@@ -791,17 +795,19 @@ export class CosineDecay extends LearningRateSchedule {
     let global = f(step);
     let value: number;
     if (this.warmupTarget === null) {
-      value = this.#decay(Math.min(global, decaySteps), decaySteps, init);
+      value = this.#decay(Math.min(global, decaySteps), decaySteps, init, false);
     } else {
+      // ops.cond: on JAX a compiled lax.cond, whose branches XLA contracts into FMAs.
+      const fused = this.backend === "jax";
       const target = f(this.warmupTarget);
       const warmupSteps = f(this.warmupSteps);
       global = Math.min(global, f(decaySteps + warmupSteps));
       if (global < warmupSteps) {
         const completed = f(global / warmupSteps);
         const delta = f(target - init);
-        value = f(f(delta * completed) + init);
+        value = fused ? fmaf(delta, completed, init) : f(f(delta * completed) + init);
       } else {
-        value = this.#decay(f(global - warmupSteps), decaySteps, target);
+        value = this.#decay(f(global - warmupSteps), decaySteps, target, fused);
       }
     }
     return finiteResult("CosineDecay", step, value);
@@ -954,6 +960,13 @@ export class CosineDecayRestarts extends LearningRateSchedule {
     if (tMul === 1) {
       restart = Math.floor(completed);
       completed = f(completed - restart);
+    } else if (this.backend === "jax") {
+      // Inside JAX's compiled lax.cond branch, XLA rewrites two operations: 1 - c·(1 - t_mul)
+      // becomes one fused multiply-add, and x / t_mul^i becomes x · t_mul^(-i).
+      const oneMinusT = f(1 - tMul);
+      restart = Math.floor(f(math.log(fmaf(-completed, oneMinusT, 1)) / math.log(tMul)));
+      const sumR = f(f(1 - math.pow(tMul, restart)) / oneMinusT);
+      completed = f(f(completed - sumR) * math.pow(tMul, -restart));
     } else {
       const oneMinusT = f(1 - tMul);
       restart = Math.floor(

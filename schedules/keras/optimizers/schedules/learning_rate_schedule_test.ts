@@ -11,7 +11,15 @@ import {
   PolynomialDecay,
   serialize,
 } from "../../mod.ts";
-import { backendMath, castToInt32, cosf, crCosf, DEFAULT_BACKEND_MATH, powf } from "../../ops.ts";
+import {
+  backendMath,
+  castToInt32,
+  cosf,
+  crCosf,
+  DEFAULT_BACKEND_MATH,
+  fmaf,
+  powf,
+} from "../../ops.ts";
 
 // Values marked "Keras" were printed by Keras 3.15.1 (numpy backend unless said otherwise, the
 // same on all three where no cos/log is involved); the others are the formula, float32 by float32.
@@ -254,6 +262,21 @@ test("CosineDecay", async (t) => {
     assert.equal(s.call(100), 0.000073248171247541904449462890625);
     assert.equal(s.call(16777217), 0.00005000000237487256526947021484375);
   });
+  await t.test("jax: lax.cond's compiled branches fuse a·b + c (Keras on each backend)", () => {
+    const options = {
+      initialLearningRate: 0.0001,
+      decaySteps: 100,
+      alpha: 0.05,
+      warmupTarget: 0.001,
+      warmupSteps: 10,
+    };
+    const numpy = new CosineDecay({ ...options, backend: "numpy" });
+    const jax = new CosineDecay({ ...options, backend: "jax" });
+    assert.equal(numpy.call(-1), 0.00000999998883344233036041259765625); // Keras, numpy
+    assert.equal(jax.call(-1), 0.000009999991561926436); // Keras, jax: fmaf(delta, -0.1, init)
+    assert.equal(jax.call(53), 0.0006286180578172207); // Keras, jax (decay branch)
+    assert.equal(numpy.call(53), 0.0006286181160248816);
+  });
   await t.test("warmup_target with warmup_steps 0: decay from the target", () => {
     const s = new CosineDecay({ initialLearningRate: 0.1, decaySteps: 50, warmupTarget: 0.2 });
     assert.equal(s.call(0), f(0.2));
@@ -319,6 +342,20 @@ test("CosineDecayRestarts", async (t) => {
       message: /Argument `first_decay_steps` must be > 0/,
     });
   });
+});
+
+test("fmaf: a·b + c rounded once to float32", () => {
+  assert.equal(fmaf(2, 3, 4), 10);
+  // a·b = 2^16 + 2^-20 exactly; + 2^40: the double sum drops the 2^-20 and lands on the float32
+  // midpoint 2^40 + 2^16, which Math.fround rounds to even (2^40); the exact sum is above it.
+  const a = f(1 + 2 ** -12), b = f((1 - 2 ** -12 + 2 ** -24) * 2 ** 16);
+  assert.equal(a * b + 2 ** 40, 2 ** 40 + 2 ** 16);
+  assert.equal(Math.fround(a * b + 2 ** 40), 2 ** 40);
+  assert.equal(fmaf(a, b, 2 ** 40), 2 ** 40 + 2 ** 17);
+  assert.equal(fmaf(-a, b, -(2 ** 40)), -(2 ** 40 + 2 ** 17));
+  assert.equal(fmaf(1, 2 ** -24, 1), 1); // a true tie: to even
+  assert.equal(fmaf(-1, f(0.1), f(0.1)), 0);
+  assert.ok(Number.isNaN(fmaf(Infinity, 0, 1)));
 });
 
 test("serialize / deserialize / fromConfig", async (t) => {
