@@ -10,6 +10,7 @@
 import { CONFIGS_HANDLERS } from "./configs.ts";
 import { DETECTRON2_HANDLERS } from "./detectron2.ts";
 import { HF_HANDLERS } from "./hf.ts";
+import { KERAS_HANDLERS } from "./keras.ts";
 import { MEGATRON_HANDLERS } from "./megatron.ts";
 import { DEEPSPEED_HANDLERS } from "./deepspeed.ts";
 import { MMENGINE_HANDLERS } from "./mmengine.ts";
@@ -38,4 +39,5 @@ export const SUITES: Record<string, Readonly<Record<string, CaseHandler>>> = {
   mmengine: MMENGINE_HANDLERS,
   // Python config files in the Pyodide sandbox (mmengine, detectron2 LazyConfig).
   "configs-py": CONFIGS_PY_HANDLERS,
+  keras: KERAS_HANDLERS,
 };
