@@ -21,6 +21,7 @@ import { TIMM_SOURCE } from "./timm.ts";
 import { MEGATRON_ARGS_SOURCE, MEGATRON_SOURCE } from "./megatron.ts";
 import { DEEPSPEED_SOURCE } from "./deepspeed.ts";
 import { MMENGINE_SOURCE } from "./mmengine.ts";
+import { KERAS_SOURCE } from "./keras.ts";
 
 export type { OpenContext, ScheduleView, SourceKind, SourceOption } from "./source_kind.ts";
 
@@ -33,4 +34,5 @@ export const SOURCES: readonly SourceKind[] = [
   MEGATRON_ARGS_SOURCE,
   DEEPSPEED_SOURCE,
   MMENGINE_SOURCE,
+  KERAS_SOURCE,
 ];

@@ -4,7 +4,7 @@
 // verify` accepts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { main } from "../cli/main.ts";
 import { verifyCsv } from "../verify/verify.ts";
 import { curveCsv } from "./curves.ts";
@@ -12,6 +12,7 @@ import { siteSchema } from "./docs.ts";
 import { siteSchedules } from "./families/mod.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
+mkdirSync(`${ROOT}.tmp`, { recursive: true });
 const defs = siteSchedules(siteSchema());
 const initial = (id: string) =>
   Object.fromEntries(defs.get(id)!.fields.map((f) => [f.name, f.example ?? ""]));
@@ -120,6 +121,19 @@ test("Export CSV is `lrspec curve`, byte for byte: timm (epochs, updates)", asyn
   });
 });
 
+test("Export CSV is `lrspec curve`, byte for byte: Keras (a serialize() JSON)", async (t) => {
+  const path = `${ROOT}.tmp/keras-export.json`;
+  const json = defs.get("keras/json")!.fields.find((f) => f.name === "json")!.example!;
+  writeFileSync(path, json);
+  await t.test("the example, jax", async () => {
+    assert.equal(exported("keras/json", {}), await lrspecCurve("--keras", path));
+  });
+  await t.test("torch, 300 steps", async () => {
+    const csv = exported("keras/json", { backend: '"torch"', steps: "300" });
+    assert.equal(csv, await lrspecCurve("--keras", path, "--backend", "torch", "--steps", "300"));
+  });
+});
+
 test("Export CSV of the families the CLI does not read: numbered as their view, verifiable", async (t) => {
   const cases: [string, string][] = [
     ["torch/StepLR", "step,lr"],
@@ -128,6 +142,7 @@ test("Export CSV of the families the CLI does not read: numbered as their view, 
     ["timm/CosineLRScheduler", "epoch,lr"],
     ["hf/getCosineScheduleWithWarmup", "step,lr"],
     ["detectron2/WarmupMultiStepLR", "iter,lr"],
+    ["keras/CosineDecay", "step,lr"],
   ];
   for (const [id, header] of cases) {
     await t.test(id, () => {

@@ -16,6 +16,7 @@ import { OPTAX } from "./optax.ts";
 import { TIMM } from "./timm.ts";
 import { MEGATRON } from "./megatron.ts";
 import { DEEPSPEED } from "./deepspeed.ts";
+import { KERAS } from "./keras.ts";
 
 export * from "./family.ts";
 
@@ -29,6 +30,7 @@ export const FAMILIES: readonly Family[] = [
   OPTAX,
   MEGATRON,
   DEEPSPEED,
+  KERAS,
 ];
 
 /** The schedule the page shows with no query: detectron2's default config. */
