@@ -11,7 +11,7 @@ import { BACKENDS } from "../schedules/keras/mod.ts";
 import type { Backend } from "../schedules/keras/mod.ts";
 import { positiveOption } from "./hf.ts";
 import { readSettingsText } from "./_read.ts";
-import type { SourceKind } from "./sources.ts";
+import type { SourceKind } from "./source_kind.ts";
 
 /** `--keras FILE`: a Keras schedule JSON. */
 export const KERAS_SOURCE: SourceKind = {

@@ -5,6 +5,7 @@
  */
 
 import { requireOptions, show } from "../../_internal/validate.ts";
+import { optionError } from "../../errors.ts";
 
 /**
  * What Keras' LR callbacks read and write: the optimizer's `learning_rate`, a float32 variable.
@@ -73,13 +74,21 @@ export class LearningRateScheduler {
     const owner = "LearningRateScheduler";
     const o = requireOptions(owner, options, ["schedule", "verbose"]);
     if (typeof o.schedule !== "function") {
-      throw new TypeError(`${owner}: \`schedule\` must be a function: got ${show(o.schedule)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "schedule",
+        o.schedule,
+        `\`schedule\` must be a function: got ${show(o.schedule)}`,
+      );
     }
     if ((o.verbose ?? 0) !== 0) {
-      throw new RangeError(
-        `${owner}: only \`verbose: 0\` is ported (Keras prints messages otherwise): got ${
-          show(o.verbose)
-        }`,
+      throw optionError(
+        RangeError,
+        owner,
+        "verbose",
+        o.verbose,
+        `only \`verbose: 0\` is ported (Keras prints messages otherwise): got ${show(o.verbose)}`,
       );
     }
     this.schedule = o.schedule;

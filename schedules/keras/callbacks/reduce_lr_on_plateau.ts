@@ -6,6 +6,7 @@
  */
 
 import { finite, oneOf, requireOptions, show } from "../../_internal/validate.ts";
+import { optionError } from "../../errors.ts";
 import { type Backend, BACKENDS } from "../ops.ts";
 import type { KerasOptimizerLike } from "./learning_rate_scheduler.ts";
 
@@ -191,11 +192,23 @@ export class ReduceLROnPlateau {
     ]);
     const monitor = o.monitor ?? "val_loss";
     if (typeof monitor !== "string") {
-      throw new TypeError(`${owner}: \`monitor\` must be a string: got ${show(monitor)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "monitor",
+        monitor,
+        `\`monitor\` must be a string: got ${show(monitor)}`,
+      );
     }
     let mode = o.mode ?? "auto";
     if (typeof mode !== "string") {
-      throw new TypeError(`${owner}: \`mode\` must be a string: got ${show(mode)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "mode",
+        mode,
+        `\`mode\` must be a string: got ${show(mode)}`,
+      );
     }
     if (!["auto", "min", "max"].includes(mode)) {
       this.warnings.push(`ReduceLROnPlateau mode '${mode}' is unknown, fallback to auto mode.`);
@@ -203,24 +216,34 @@ export class ReduceLROnPlateau {
     }
     const factor = finite(owner, "factor", o.factor ?? 0.1);
     if (factor >= 1.0) {
-      throw new RangeError(
-        `${owner}: ReduceLROnPlateau does not support a factor >= 1.0. Received factor=${
-          show(factor)
-        }`,
+      throw optionError(
+        RangeError,
+        owner,
+        "factor",
+        factor,
+        `ReduceLROnPlateau does not support a factor >= 1.0. Received factor=${show(factor)}`,
       );
     }
     const count = (name: string, value: unknown): number => {
       const x = finite(owner, name, value);
       if (!Number.isInteger(x)) {
-        throw new RangeError(`${owner}: \`${name}\` must be an integer: got ${show(x)}`);
+        throw optionError(
+          RangeError,
+          owner,
+          name,
+          x,
+          `\`${name}\` must be an integer: got ${show(x)}`,
+        );
       }
       return x;
     };
     if ((o.verbose ?? 0) !== 0) {
-      throw new RangeError(
-        `${owner}: only \`verbose: 0\` is ported (Keras prints messages otherwise): got ${
-          show(o.verbose)
-        }`,
+      throw optionError(
+        RangeError,
+        owner,
+        "verbose",
+        o.verbose,
+        `only \`verbose: 0\` is ported (Keras prints messages otherwise): got ${show(o.verbose)}`,
       );
     }
     this.monitor = monitor;
@@ -253,7 +276,11 @@ export class ReduceLROnPlateau {
       if (metric === "loss" || DOWN.has(metric)) this.#op = "less";
       else if (UP.has(metric)) this.#op = "greater";
       else {
-        throw new RangeError(
+        throw optionError(
+          RangeError,
+          "ReduceLROnPlateau",
+          "monitor",
+          this.monitor,
           `ReduceLROnPlateau callback received monitor=${this.monitor}, but Keras isn't able to ` +
             "automatically determine whether that metric should be maximized or minimized. " +
             "Pass `mode='max'` in order to monitor based on the highest metric value, or pass " +

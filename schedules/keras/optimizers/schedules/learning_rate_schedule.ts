@@ -32,6 +32,7 @@
  */
 
 import { boolean, finite, oneOf, requireOptions, show } from "../../../_internal/validate.ts";
+import { optionError } from "../../../errors.ts";
 import { type Backend, backendMath, BACKENDS, castToInt32, fmaf } from "../../ops.ts";
 
 const f = Math.fround;
@@ -69,8 +70,12 @@ function backendOption(owner: string, value: unknown): Backend {
 function float32Finite(owner: string, name: string, value: unknown): number {
   const x = finite(owner, name, value);
   if (!Number.isFinite(f(x))) {
-    throw new RangeError(
-      `${owner}: \`${name}\` overflows float32 (Keras casts it to float32): got ${show(x)}`,
+    throw optionError(
+      RangeError,
+      owner,
+      name,
+      x,
+      `\`${name}\` overflows float32 (Keras casts it to float32): got ${show(x)}`,
     );
   }
   return x;
@@ -79,15 +84,25 @@ function float32Finite(owner: string, name: string, value: unknown): number {
 function nameOption(owner: string, value: unknown, fallback: string): string | null {
   if (value === undefined) return fallback;
   if (value === null || typeof value === "string") return value;
-  throw new TypeError(`${owner}: \`name\` must be a string or null: got ${show(value)}`);
+  throw optionError(
+    TypeError,
+    owner,
+    "name",
+    value,
+    `\`name\` must be a string or null: got ${show(value)}`,
+  );
 }
 
 /** Keras' `ValueError` for a step count that is not positive. */
 function positive(owner: string, name: string, keras: string, value: unknown): number {
   const x = float32Finite(owner, name, value);
   if (!(x > 0)) {
-    throw new RangeError(
-      `${owner}: Argument \`${keras}\` must be > 0. Received: ${keras}=${show(x)}`,
+    throw optionError(
+      RangeError,
+      owner,
+      name,
+      x,
+      `Argument \`${keras}\` must be > 0. Received: ${keras}=${show(x)}`,
     );
   }
   return x;
@@ -331,23 +346,43 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     const owner = "PiecewiseConstantDecay";
     const o = requireOptions(owner, options, ["boundaries", "values", "name", "backend"]);
     if (!Array.isArray(o.boundaries)) {
-      throw new TypeError(`${owner}: \`boundaries\` must be an array: got ${show(o.boundaries)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "boundaries",
+        o.boundaries,
+        `\`boundaries\` must be an array: got ${show(o.boundaries)}`,
+      );
     }
     if (!Array.isArray(o.values)) {
-      throw new TypeError(`${owner}: \`values\` must be an array: got ${show(o.values)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "values",
+        o.values,
+        `\`values\` must be an array: got ${show(o.values)}`,
+      );
     }
     const boundaries = o.boundaries.map((b: unknown, i) => finite(owner, `boundaries[${i}]`, b));
     const values = o.values.map((v: unknown, i) => float32Finite(owner, `values[${i}]`, v));
     if (boundaries.length !== values.length - 1) {
-      throw new RangeError(
-        `${owner}: The length of boundaries should be 1 less than the length of values. ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "values",
+        values,
+        `The length of boundaries should be 1 less than the length of values. ` +
           `Received: boundaries=${show(boundaries)} of length ${boundaries.length}, and ` +
           `values=${show(values)} of length ${values.length}.`,
       );
     }
     if (boundaries.length === 0) {
-      throw new RangeError(
-        `${owner}: \`boundaries\` must not be empty (Keras raises IndexError at the first call)`,
+      throw optionError(
+        RangeError,
+        owner,
+        "boundaries",
+        boundaries,
+        "`boundaries` must not be empty (Keras raises IndexError at the first call)",
       );
     }
     this.backend = backendOption(owner, o.backend);
@@ -355,8 +390,12 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
       if (!Number.isInteger(b)) return castToInt32(this.backend, f(b));
       if (b >= INT32_MIN && b <= INT32_MAX) return b;
       if (this.backend !== "torch" || !Number.isSafeInteger(b)) {
-        throw new RangeError(
-          `${owner}: \`boundaries[${i}]\` (a Python int) must be within int32 on ${this.backend}` +
+        throw optionError(
+          RangeError,
+          owner,
+          "boundaries",
+          b,
+          `\`boundaries[${i}]\` (a Python int) must be within int32 on ${this.backend}` +
             ` (Keras raises OverflowError at the first call): got ${show(b)}`,
         );
       }
@@ -1174,8 +1213,12 @@ export function fromConfig(
   const options: Record<string, unknown> = { backend };
   for (const [key, value] of Object.entries(config)) {
     if (!known.includes(key)) {
-      throw new TypeError(
-        `${className}.from_config: ${className}.__init__() got an unexpected keyword argument ` +
+      throw optionError(
+        TypeError,
+        className,
+        key,
+        value,
+        `from_config: ${className}.__init__() got an unexpected keyword argument ` +
           `'${key}' (Keras' keys: ${known.join(", ")})`,
       );
     }

@@ -11,6 +11,7 @@ import {
   PolynomialDecay,
   serialize,
 } from "../../mod.ts";
+import { optionProblem } from "../../../errors.ts";
 import {
   backendMath,
   castToInt32,
@@ -57,6 +58,18 @@ test("ExponentialDecay", async (t) => {
     const s = new ExponentialDecay({ initialLearningRate: 0.05, decaySteps: 1, decayRate: 1.5 });
     assert.ok(Number.isFinite(s.call(100)));
     assert.throws(() => s.call(1000), { name: "RangeError", message: /step 1000 is Infinity/ });
+  });
+  await t.test("errors carry the owner, option and value as data", () => {
+    try {
+      new ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 0, decayRate: 0.9 });
+      assert.fail("no error");
+    } catch (error) {
+      assert.deepEqual(optionProblem(error), {
+        owner: "ExponentialDecay",
+        option: "decaySteps",
+        value: 0,
+      });
+    }
   });
   await t.test("errors", () => {
     assert.throws(
