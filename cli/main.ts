@@ -92,8 +92,8 @@ const COMMANDS: readonly Command[] = [CURVE, PLOT, EXPLAIN, DIFF, VERIFY, ACCUMU
 const USAGE = () =>
   `usage: lrspec <command> [options]     (lrspec <command> --help for one command)
 
-commands (a schedule is a detectron2 CONFIG.yaml, --hf FILE, --timm FILE, --megatron FILE or
---deepspeed FILE):
+commands (a schedule is a detectron2 CONFIG.yaml, --hf FILE, --timm FILE, --megatron FILE,
+--deepspeed FILE or --keras FILE):
   curve CONFIG.yaml          CSV iter,lr[,lr_bias] for iterations 0..MAX_ITER, streamed
   curve --hf FILE --dataset-size N
                              CSV step,lr for the Trainer's optimizer steps 1..max_steps
@@ -101,6 +101,8 @@ commands (a schedule is a detectron2 CONFIG.yaml, --hf FILE, --timm FILE, --mega
   curve --megatron FILE      CSV iteration,lr of a Megatron-LM run (or --megatron-args "…")
   curve --deepspeed ds_config.json --steps N
                              CSV step,lr of a DeepSpeed scheduler (--hf-args FILE: under the Trainer)
+  curve --keras schedule.json
+                             CSV step,lr of a Keras schedule (serialize() JSON), float32
   plot CONFIG.yaml [...]     SVG chart of one or more schedules (stdout, or --out FILE)
   explain CONFIG.yaml        the schedule in words
   diff A.yaml B.yaml         where the two curves differ and by how much (exit 1 if they do)

@@ -73,7 +73,8 @@ export const COMMAND: Command = {
   name: COMMAND_NAME,
   help: () =>
     `usage: lrspec curve (CONFIG.yaml | --hf FILE --dataset-size N | --timm args.yaml |
-                    --megatron FILE | --deepspeed ds_config.json --steps N) [--out FILE]
+                    --megatron FILE | --deepspeed ds_config.json --steps N |
+                    --keras schedule.json) [--out FILE]
 
 CSV of the learning rate of every row, written as it is computed: the first line at once, in
 constant memory, at any length. Progress goes to stderr when it is a terminal.
@@ -90,6 +91,8 @@ constant memory, at any length. Progress goes to stderr when it is a terminal.
   --deepspeed ds_config.json --steps N
                          step,lr for optimizer steps 1..N as DeepSpeed's engine steps them
                          (--hf-args args.json: under the Hugging Face Trainer, "auto" filled)
+  --keras schedule.json  step,lr for Keras' iterations 0..N-1 (--steps N; default the whole
+                         schedule): the float32 rate a Keras optimizer reads (--backend)
 
   --out FILE             write the CSV there instead of stdout
 
