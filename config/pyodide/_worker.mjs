@@ -73,6 +73,14 @@ try {
   }
   pyodide.runPython("import sys; sys.path.insert(0, '/lrspec'); import _runtime");
   load = pyodide.runPython("_runtime.load");
+  // Defence in depth: once lrspec's modules hold what they need, no Python import reaches
+  // JavaScript any more (the `js` module is the worker's globalThis).
+  for (const name of ["js", "pyodide_js", "_lrspec_host"]) pyodide.unregisterJsModule(name);
+  pyodide.runPython(
+    "import sys\nfor _m in ('js', 'pyodide_js', '_lrspec_host'):\n    sys.modules.pop(_m, None)\n" +
+      "try:\n    import js\nexcept ImportError:\n    pass\nelse:\n" +
+      "    raise RuntimeError('lrspec sandbox: the js module is still importable')",
+  );
   toPy = (x) => pyodide.toPy(x);
 } catch (error) {
   startError = `the Python interpreter (the pyodide package) did not start: ${
