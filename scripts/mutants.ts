@@ -409,6 +409,28 @@ const MUTANTS: Mutant[] = [
     to: "for (const group of optimWrapper.paramGroups) group.lr = group.lr * ratio;",
   },
   {
+    name: "keras-jax-unfused-warmup",
+    kind: "JAX's compiled lax.cond branch without XLA's fused multiply-add",
+    file: "schedules/keras/optimizers/schedules/learning_rate_schedule.ts",
+    from: "value = fused ? fmaf(delta, completed, init) : f(f(delta * completed) + init);",
+    to: "value = f(f(delta * completed) + init);",
+  },
+  {
+    name: "keras-float-boundary-not-float32",
+    kind: "a float boundary truncated from the double (Keras converts it to float32 first)",
+    file: "schedules/keras/optimizers/schedules/learning_rate_schedule.ts",
+    from: "if (!Number.isInteger(b)) return castToInt32(this.backend, f(b));",
+    to: "if (!Number.isInteger(b)) return castToInt32(this.backend, b);",
+  },
+  {
+    name: "keras-plateau-compare-float64",
+    kind:
+      "ReduceLROnPlateau's ops.less in float64 on every backend (JAX and torch compare float32)",
+    file: "schedules/keras/callbacks/reduce_lr_on_plateau.ts",
+    from: 'const f32 = this.backend !== "numpy";',
+    to: "const f32 = false;",
+  },
+  {
     name: "mmengine-default-end",
     kind: "default end always max_iters",
     file: "schedules/mmengine/runner/runner.ts",
@@ -573,6 +595,8 @@ function scopeOf(file: string): Scope {
       return { suites: ["deepspeed"], tests: ["schedules/deepspeed/"] };
     case "mmengine":
       return { suites: ["mmengine"], tests: ["schedules/mmengine/"] };
+    case "keras":
+      return { suites: ["keras"], tests: ["schedules/keras/"] };
     default:
       return { suites: [], tests: ["schedules/"] }; // shared code: every suite, every test
   }
