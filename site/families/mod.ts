@@ -17,6 +17,7 @@ import { TIMM } from "./timm.ts";
 import { MEGATRON } from "./megatron.ts";
 import { DEEPSPEED } from "./deepspeed.ts";
 import { KERAS } from "./keras.ts";
+import { MMENGINE } from "./mmengine.ts";
 
 export * from "./family.ts";
 
@@ -31,6 +32,7 @@ export const FAMILIES: readonly Family[] = [
   MEGATRON,
   DEEPSPEED,
   KERAS,
+  MMENGINE,
 ];
 
 /** The schedule the page shows with no query: detectron2's default config. */
