@@ -148,7 +148,8 @@ test("lrspec curve | explain | plot | diff CONFIG.py", SLOW, async (t) => {
     assert.match(await failure("curve", none), /no_multiplier\.py: .*`lr_multiplier`/);
     const mm = `${TMP}/mm.py`;
     writeFileSync(mm, "_base_ = './x.py'\nparam_scheduler = []\n");
-    assert.match(await failure("curve", mm), /looks like an mmengine config/);
+    // The sources table's wrong-file hint (or the LazyConfig source's own check) names --mmengine.
+    assert.match(await failure("curve", mm), /looks like an mmengine .*config.*use --mmengine/);
     assert.match(
       await failure("curve", `${SUITE}/${retina.config}`, "--num-workers", "8"),
       /--num-workers is for YAML configs/,
