@@ -149,7 +149,21 @@ export function parse(
       if (kind) sources.push({ kind, path: token.value ?? "" });
     }
   }
+  pairHfWithDeepSpeed(values, sources);
   return { values, positionals: parsed.positionals, sources, opts, help: values.help === true };
+}
+
+/**
+ * `--hf args.json --deepspeed ds_config.json` is one run: the DeepSpeed config under that
+ * Trainer. With exactly one of each (and no `--hf-args`), the `--hf` file becomes the
+ * `--deepspeed` source's `--hf-args`.
+ */
+function pairHfWithDeepSpeed(values: Parsed["values"], sources: SourceSpec[]): void {
+  const hf = sources.filter((s) => s.kind.id === "hf");
+  const ds = sources.filter((s) => s.kind.id === "deepspeed");
+  if (hf.length !== 1 || ds.length !== 1 || values["hf-args"] !== undefined) return;
+  values["hf-args"] = [hf[0]!.path];
+  sources.splice(sources.indexOf(hf[0]!), 1);
 }
 
 /** A positive integer option, or a usage error. */

@@ -35,7 +35,8 @@ export const DEEPSPEED_SOURCE: SourceKind = {
       type: "string",
       perFile: true,
       help: "FILE  --deepspeed under the Hugging Face Trainer: its TrainingArguments\n" +
-        '(JSON or YAML); "auto" values are filled as transformers 5.17 fills them',
+        '(JSON or YAML); "auto" values are filled as transformers 5.17 fills them;\n' +
+        "--hf FILE --deepspeed ds_config.json says the same",
     },
     {
       name: "dataset-size",

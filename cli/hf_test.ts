@@ -398,7 +398,7 @@ test("--hf errors name the file, the key and the line", async () => {
   );
   assert.match(
     await failure("curve", "fixtures/configs/inputs/error-syntax.yaml", "--dataset-size", "10"),
-    /^--dataset-size is for --hf and --deepspeed files/,
+    /^--dataset-size is for --hf files\b/,
   );
   assert.match(
     await failure("curve", "--hf", EXAMPLE, "--hf", EXAMPLE, "--dataset-size", "10"),
@@ -418,7 +418,7 @@ test("--hf errors name the file, the key and the line", async () => {
       "--dataset-size",
       "3",
     ),
-    /^--dataset-size given 3 times for 2 --hf and --deepspeed files/,
+    /^--dataset-size given 3 times for 2 --hf\b/,
   );
   assert.match(
     await failure("accumulate", "--hf", EXAMPLE, "--num-workers", "1", "--micro-batch", "1"),

@@ -119,6 +119,23 @@ test('--deepspeed with --hf-args: the Trainer fills "auto" and sets the steps', 
   assert.equal(rows(r.stdout).length, 589); // ceil(ceil(50000/16)/8) = 391 → ceil(391/2) = 196 × 3
   assert.match(r.stderr, /total_num_steps "auto" = 588 \(from num_training_steps \(calculated\)\)/);
   assert.match(r.stderr, /warmup_num_steps "auto" = 36 \(from warmup_steps\)/);
+  const paired = await run(
+    "curve",
+    "--hf",
+    HF_ARGS,
+    "--deepspeed",
+    DS,
+    "--dataset-size",
+    "50000",
+    "--num-processes",
+    "8",
+  );
+  assert.equal(paired.code, 0, paired.stderr);
+  assert.equal(
+    paired.stdout,
+    r.stdout,
+    "--hf FILE --deepspeed FILE: --deepspeed FILE --hf-args FILE",
+  );
   const explain = await run(
     "explain",
     "--deepspeed",

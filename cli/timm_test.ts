@@ -186,7 +186,7 @@ test("--timm errors and notes name the file, the key and the line", async () => 
   assert.equal(r.stdout.trimEnd().split("\n").length, 11); // epochs 0 … 9
   assert.match(
     await failure("curve", "--timm", RESNET, "--updates-per-epoch", "5", "--dataset-size", "9"),
-    /^--dataset-size is for --hf and --deepspeed files/,
+    /^--dataset-size is for --hf files\b/,
   );
   assert.match(await failure("plot", "--timm", RESNET, "--x", "images"), /does not say how many/);
 });
