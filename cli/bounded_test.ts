@@ -198,3 +198,32 @@ test("half a million unknown keys: named up to twenty, answered at once", async 
   );
   rmSync(path);
 });
+
+test("a bug is an internal error, never printed as if it were an answer about the input", async () => {
+  const config = "fixtures/detectron2-configs/configs/COCO-Detection/faster_rcnn_R_50_FPN_1x.yaml";
+  const bugs: [string, () => never][] = [
+    ["a property of null", () => (null as unknown as { x: { y: number } }).x.y as never],
+    ["a stack overflow", () => {
+      const f = (n: number): number => f(n + 1) + 1;
+      return f(0) as never;
+    }],
+    ["not a function", () => (({}) as { go: () => never }).go()],
+    ["an impossible allocation", () => new Array(-1) as never],
+  ];
+  for (const [what, bug] of bugs) {
+    let stderr = "";
+    const { main } = await import("./main.ts");
+    const code = await main(["explain", config], {
+      stdout: () => bug(),
+      stderr: (s) => (stderr += s),
+    });
+    assert.equal(code, 2, what);
+    assert.match(
+      stderr,
+      /^lrspec: error: internal error: (?:TypeError|RangeError): .+ \(a bug in lrspec [\d.]+, not a problem with your input: please report it with the command and the files it read\)\n$/,
+      what,
+    );
+  }
+  // Input errors stay plain, in the library's words.
+  assert.doesNotMatch(await failure("curve", `${TMP}/nope.yaml`), /internal error/);
+});

@@ -63,6 +63,7 @@ import { COMMAND as DIFF } from "./commands/diff.ts";
 import { COMMAND as VERIFY } from "./commands/verify.ts";
 import { COMMAND as ACCUMULATE } from "./commands/accumulate.ts";
 import { VERSION } from "../version.ts";
+import { optionProblem } from "../schedules/errors.ts";
 
 export { loadConfigFile, type LoadConfigFileOptions, resolveBaseFile } from "./files.ts";
 
@@ -138,6 +139,47 @@ const FS_WHY: Record<string, string> = {
   ENOTDIR: "a part of the path is not a directory",
 };
 
+/**
+ * What JavaScript engines say when code is wrong, not input: V8's (Deno, Node, Chromium) and
+ * JavaScriptCore's (Bun) wordings for a stack overflow, a call or property access on the wrong
+ * thing, an impossible allocation, BigInt misuse. lrspec's own errors name an owner or a file
+ * instead (`StepLR: …`, `config.yaml:3: …`).
+ */
+const ENGINE_MESSAGE = new RegExp(
+  [
+    "^Maximum call stack size exceeded",
+    "^Maximum BigInt size exceeded",
+    "is not a function",
+    "is not a constructor",
+    "is not iterable",
+    "is not defined$",
+    "^Cannot read propert(?:y|ies) of",
+    "^Cannot set propert(?:y|ies) of",
+    "^Cannot (?:mix|convert) .*BigInt",
+    "BigInt value",
+    "^Do not know how to serialize a BigInt",
+    "^Invalid (?:typed )?array length",
+    "^Invalid string length",
+    "^Array size is not a small enough positive integer",
+    "^length larger than",
+    "^Array length must be a positive integer",
+    "^(?:undefined|null) is not an object",
+    "^Out of memory",
+    "^Reduce of empty array with no initial value",
+  ].join("|"),
+);
+
+/**
+ * Whether an error is one lrspec raises on purpose, for input it refuses: the CLI's own, a
+ * library option error (it carries its {@linkcode optionProblem}), or any other message that is
+ * not an engine's complaint about code ({@linkcode ENGINE_MESSAGE}). An engine's complaint is a
+ * bug in lrspec and is reported as an internal error, never as an answer.
+ */
+function deliberate(error: Error): boolean {
+  if (error instanceof CliError || optionProblem(error) !== undefined) return true;
+  return !ENGINE_MESSAGE.test(error.message);
+}
+
 function errorLine(error: unknown): string | undefined {
   if (error instanceof CliError) return error.message;
   if (!(error instanceof Error)) return undefined;
@@ -151,7 +193,10 @@ function errorLine(error: unknown): string | undefined {
     (error.constructor === Error && error.message)
   ) {
     // All of ours are one line.
-    return error.message.split("\n")[0];
+    const line = error.message.split("\n")[0];
+    if (deliberate(error)) return line;
+    return `internal error: ${error.name}: ${line} (a bug in lrspec ${VERSION}, not a ` +
+      `problem with your input: please report it with the command and the files it read)`;
   }
   return undefined;
 }
