@@ -72,7 +72,7 @@ antlr=/usr/lib/python3/dist-packages/antlr4
 pip=("$work/venv/bin/pip" install -q --disable-pip-version-check --index-url "$index" --extra-index-url "$extra" --find-links "$wheels")
 run venv "$python" -m venv "$work/venv"
 run pip "${pip[@]}" "$torch_wheel" transformers jax jaxlib optax numpy pyyaml mpmath portalocker tqdm \
-  termcolor tabulate aiofiles cloudpickle huggingface_hub safetensors
+  termcolor tabulate aiofiles cloudpickle huggingface_hub safetensors pillow
 run pip-nodeps "${pip[@]}" --no-deps timm omegaconf # timm: not its torchvision; omegaconf: antlr4 below
 mkdir -p "$work/shim" && ln -sfn "$antlr" "$work/shim/antlr4"
 site=$("$work/venv/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
