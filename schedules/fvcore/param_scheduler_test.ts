@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { libm } from "../math.ts";
 import {
   CompositeParamScheduler,
   ConstantParamScheduler,
@@ -418,7 +419,7 @@ test("CosineParamScheduler branches", async (t) => {
   await t.test("formula: end + (0.5 · (start − end)) · (1 + cos(π · where)), in fvcore's order", () => {
     for (let i = -10; i <= 1010; i++) {
       const w = i / 1000;
-      const expected = 0.07 + 0.5 * (0.9 - 0.07) * (1 + Math.cos(Math.PI * w));
+      const expected = 0.07 + 0.5 * (0.9 - 0.07) * (1 + libm.cos(Math.PI * w));
       assert.ok(Object.is(s.at(w), expected), `where=${w}: ${s.at(w)} != ${expected}`);
     }
   });

@@ -18,12 +18,13 @@ import {
   ReduceLROnPlateau,
 } from "../../mod.ts";
 import { series } from "../../testing/schedulers.ts";
+import { libm } from "../math.ts";
 
 // Expected values were printed by transformers 5.17.0's own optimization.py (torch 1.13) where
 // they are plain IEEE arithmetic or pass through sqrt (correctly rounded everywhere) or cos(0),
-// cos(π), cos(2π) (exact everywhere). Elsewhere a value is computed here with the runtime's
-// Math.cos from upstream's formula: these tests pin branches and operation order; the hf
-// conformance suite pins every value against upstream's bit for bit.
+// cos(π), cos(2π) (exact everywhere). Elsewhere a value is computed here with the library's libm
+// (lrspec's glibc cos, the default) from upstream's formula: these tests pin branches and
+// operation order; the hf conformance suite pins every value against upstream's bit for bit.
 
 /** One group per lr, and torch's `defaults["lr"]` = the first (AdamW(groups, lr=lrs[0])). */
 function adamw(...lrs: number[]): Optimizer {
@@ -35,7 +36,7 @@ function all(optimizer: Optimizer, s: { step(): void }, n: number): number[][] {
   return series(optimizer, s, n, (o) => o.paramGroups.map((g) => g.lr));
 }
 
-const cos = Math.cos;
+const cos = (x: number): number => libm.cos(x);
 
 test("getConstantSchedule", async (t) => {
   await t.test("every group keeps its own lr (factor 1)", () => {
