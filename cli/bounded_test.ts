@@ -227,3 +227,21 @@ test("a bug is an internal error, never printed as if it were an answer about th
   // Input errors stay plain, in the library's words.
   assert.doesNotMatch(await failure("curve", `${TMP}/nope.yaml`), /internal error/);
 });
+
+test("JSON syntax errors keep their line and column, in the same words, on every runtime", async () => {
+  const cases: [string, string][] = [
+    [
+      '{\n  "output_dir": "x",\n  "max_steps": 100,, \n}',
+      "3:20: not valid JSON: Expecting property name enclosed in double quotes",
+    ],
+    ['{\n  "output_dir": "x"', "2:20: not valid JSON: Expecting ',' delimiter or '}'"],
+    ['{"a": [1, 2}', "1:12: not valid JSON: Expecting ',' delimiter"],
+    ['{"a": 1} x', "1:10: not valid JSON: Expecting value"],
+    ['{"a": 1, // no comments\n}', "1:10: not valid JSON: Expecting value (JSON has no comments)"],
+    ['{"a": "no end}', "1:7: not valid JSON: Unterminated string"],
+  ];
+  for (const [text, expected] of cases) {
+    const path = file("syntax-error.json", text);
+    assert.equal(await failure("curve", "--hf", path), `${path}:${expected}`, text);
+  }
+});

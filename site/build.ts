@@ -42,7 +42,8 @@ export function buildSite(out: string): string[] {
     "--format",
     "iife",
     "--minify",
-    // csv-parse's browser build (it brings its own Buffer) for verify/csv.ts's "csv-parse/sync".
+    // Browser builds: csv-parse's (it brings its own Buffer) for verify/csv.ts's "csv-parse/sync",
+    // jsonc-parser's ESM build for views/settings.ts.
     "--import-map",
     `${ROOT}site/browser_import_map.json`,
     "-o",

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { parse as parseJsonc, type ParseError, printParseErrorCode } from "jsonc-parser";
 import { parseYaml } from "../config/yaml.ts";
 import { pyClassName, type PyValue, toJs } from "../config/python.ts";
 import type { ErrorPlace } from "./view.ts";
@@ -61,14 +62,56 @@ function jsonKeyLines(text: string): Map<string, number> {
   return lines;
 }
 
-/** A SyntaxError from `JSON.parse`, with the line and column when the runtime gives a position. */
+/**
+ * What Python's `json.load` says for each kind of syntax error jsonc-parser reports, so that the
+ * message reads the same on every runtime (V8 and JavaScriptCore word `JSON.parse`'s errors
+ * differently, and not every wording carries a position).
+ */
+const JSON_PROBLEM: Readonly<Record<string, string>> = {
+  InvalidSymbol: "Expecting value",
+  InvalidNumberFormat: "Expecting value",
+  ValueExpected: "Expecting value",
+  PropertyNameExpected: "Expecting property name enclosed in double quotes",
+  ColonExpected: "Expecting ':' delimiter",
+  CommaExpected: "Expecting ',' delimiter",
+  CloseBraceExpected: "Expecting ',' delimiter or '}'",
+  CloseBracketExpected: "Expecting ',' delimiter or ']'",
+  EndOfFileExpected: "Extra data",
+  InvalidCommentToken: "Expecting value (JSON has no comments)",
+  UnexpectedEndOfComment: "Expecting value (JSON has no comments)",
+  UnexpectedEndOfString: "Unterminated string",
+  UnexpectedEndOfNumber: "Expecting value",
+  InvalidUnicode: "Invalid \\uXXXX escape",
+  InvalidEscapeCharacter: "Invalid \\escape",
+  InvalidCharacter: "Invalid control character",
+};
+
+/**
+ * A SyntaxError for text `JSON.parse` refused, with the line and column of the first error on
+ * every runtime: located by jsonc-parser (strict: no comments, no trailing commas), worded as
+ * Python's `json.load`; the runtime's own position is the fallback.
+ */
 function jsonError(path: string, text: string, error: Error): SyntaxError {
+  const place = (offset: number) => {
+    const before = text.slice(0, offset);
+    const line = before.split("\n").length;
+    return `${line}:${before.length - before.lastIndexOf("\n")}`;
+  };
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, {
+    disallowComments: true,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
+  const first = errors[0];
+  if (first !== undefined) {
+    const code = printParseErrorCode(first.error);
+    const problem = Object.hasOwn(JSON_PROBLEM, code) ? JSON_PROBLEM[code] : code;
+    return new SyntaxError(`${path}:${place(first.offset)}: not valid JSON: ${problem}`);
+  }
   const at = /position (\d+)/.exec(error.message);
   if (at) {
-    const before = text.slice(0, Number(at[1]));
-    const line = before.split("\n").length;
-    const column = before.length - before.lastIndexOf("\n");
-    return new SyntaxError(`${path}:${line}:${column}: not valid JSON (${error.message})`);
+    return new SyntaxError(`${path}:${place(Number(at[1]))}: not valid JSON (${error.message})`);
   }
   return new SyntaxError(`${path}: not valid JSON (${error.message})`);
 }
