@@ -1,6 +1,8 @@
 /**
- * Python's semantics where JavaScript's differ, shared by the ports: true division and `**` that
- * raise where Python raises, `max` with Python's tie rule, `bisect_right` and list indexing.
+ * Python's semantics where JavaScript's differ, in one place for every family: true and floor
+ * division, `%`, `**` and `math.log(x, base)` that raise where Python raises
+ * (`ZeroDivisionError`, `ValueError`, `OverflowError`; the message names the upstream that
+ * raises), `max` with Python's tie rule, `f"{x:.4e}"`, `bisect_right`, list indexing and `sum`.
  * Private to `schedules/`.
  *
  * @module
@@ -71,7 +73,9 @@ export function formatExp4(x: number): string {
  * `OverflowError`).
  */
 export function floatPow(owner: string, x: number, y: number, upstream = "torch"): number {
-  if (y === 0) return 1;
+  if (y === 0 || x === 1) return 1;
+  // x ** 1 is x in Python: glibc's pow is within 0.52 ULP of the exact value, here x itself.
+  if (y === 1) return x;
   if (x === 0 && y < 0) {
     throw new RangeError(
       `${owner}: 0.0 cannot be raised to a negative power (${y}) (${upstream} raises ZeroDivisionError)`,
@@ -79,7 +83,8 @@ export function floatPow(owner: string, x: number, y: number, upstream = "torch"
   }
   if (x < 0 && !Number.isInteger(y)) {
     throw new RangeError(
-      `${owner}: ${x} ** ${y} is a complex number in Python; refusing to produce NaN`,
+      `${owner}: ${x} ** ${y} is a complex number in Python (${upstream} fails or writes a ` +
+        `complex rate; lrspec refuses to produce NaN)`,
     );
   }
   const result = libm.pow(x, y);
@@ -87,6 +92,48 @@ export function floatPow(owner: string, x: number, y: number, upstream = "torch"
     throw new RangeError(`${owner}: ${x} ** ${y} overflows (Python raises OverflowError)`);
   }
   return result;
+}
+
+/**
+ * Python's `a // b` on floats (CPython's `float_floor_div`: `fmod`, then the rounding
+ * correction), which equals the exact floor for integers below 2^53 and can differ from
+ * `Math.floor(a / b)` for fractional operands.
+ *
+ * @throws {RangeError} If `b` is zero (Python's `ZeroDivisionError`).
+ */
+export function floorDiv(owner: string, a: number, b: number, upstream = "torch"): number {
+  if (b === 0) {
+    throw new RangeError(
+      `${owner}: integer division or modulo by zero (${upstream} raises ZeroDivisionError)`,
+    );
+  }
+  let mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0 && (b < 0) !== (mod < 0)) {
+    mod += b;
+    div -= 1.0;
+  }
+  if (div === 0) return (a / b < 0 || Object.is(a / b, -0)) ? -0 : 0;
+  let floored = Math.floor(div);
+  if (div - floored > 0.5) floored += 1.0;
+  return floored;
+}
+
+/** Python's one-argument `math.log(x)`: `ValueError` ("math domain error") for `x <= 0`. */
+function mathLog(owner: string, x: number, upstream: string): number {
+  if (!(x > 0)) {
+    throw new RangeError(`${owner}: math domain error: log(${x}) (${upstream} raises ValueError)`);
+  }
+  return libm.log(x);
+}
+
+/**
+ * Python's `math.log(x, base)`: `log(x) / log(base)`, with Python's errors.
+ *
+ * @throws {RangeError} For `x <= 0` or `base <= 0` (`ValueError`), `base` 1 (`ZeroDivisionError`).
+ */
+export function logBase(owner: string, x: number, base: number, upstream = "torch"): number {
+  return trueDiv(owner, mathLog(owner, x, upstream), mathLog(owner, base, upstream), upstream);
 }
 
 /** Python's `max(a, b)` on floats: the first argument unless the second is greater. */

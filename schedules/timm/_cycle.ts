@@ -7,7 +7,7 @@
  */
 
 import { pyMax } from "../_internal/python.ts";
-import { floorDiv, logBase, pyPow, trueDiv } from "./_python.ts";
+import { floatPow, floorDiv, logBase, trueDiv } from "../_internal/python.ts";
 
 /**
  * timm's warmup increments: `(v − warmupLrInit) / warmupT` per value when `warmupT` is truthy,
@@ -19,7 +19,7 @@ export function warmupSteps(
   warmupLrInit: number,
   warmupT: number,
 ): number[] {
-  if (warmupT) return values.map((v) => trueDiv(owner, v - warmupLrInit, warmupT));
+  if (warmupT) return values.map((v) => trueDiv(owner, v - warmupLrInit, warmupT, "timm"));
   return values.map(() => 1);
 }
 
@@ -56,13 +56,14 @@ export function cyclePosition(
 ): CyclePosition {
   if (cycleMul !== 1) {
     const i = Math.floor(
-      logBase(owner, 1 - trueDiv(owner, t, tInitial) * (1 - cycleMul), cycleMul),
+      logBase(owner, 1 - trueDiv(owner, t, tInitial, "timm") * (1 - cycleMul), cycleMul, "timm"),
     );
-    const tI = pyPow(owner, cycleMul, i) * tInitial;
-    const tCurr = t - trueDiv(owner, 1 - pyPow(owner, cycleMul, i), 1 - cycleMul) * tInitial;
+    const tI = floatPow(owner, cycleMul, i, "timm") * tInitial;
+    const tCurr = t -
+      trueDiv(owner, 1 - floatPow(owner, cycleMul, i, "timm"), 1 - cycleMul, "timm") * tInitial;
     return { i, tI, tCurr };
   }
-  const i = floorDiv(owner, t, tInitial);
+  const i = floorDiv(owner, t, tInitial, "timm");
   return { i, tI: tInitial, tCurr: t - (tInitial * i) };
 }
 
@@ -92,9 +93,14 @@ export interface CycleLengthSource {
  */
 export function cycleLength(owner: string, s: CycleLengthSource, cycles: number): number {
   const n = pyMax(1, cycles || s.cycleLimit);
-  const t = s.cycleMul === 1.0
-    ? s.tInitial * n
-    : Math.floor(trueDiv(owner, -s.tInitial * (pyPow(owner, s.cycleMul, n) - 1), 1 - s.cycleMul));
+  const t = s.cycleMul === 1.0 ? s.tInitial * n : Math.floor(
+    trueDiv(
+      owner,
+      -s.tInitial * (floatPow(owner, s.cycleMul, n, "timm") - 1),
+      1 - s.cycleMul,
+      "timm",
+    ),
+  );
   if (!Number.isFinite(t)) {
     throw new RangeError(`${owner}: the cycle length overflows (timm raises OverflowError)`);
   }

@@ -7,7 +7,7 @@
 import { libm } from "../math.ts";
 import { boolean, finite, finiteWhere, requireOptions } from "../_internal/validate.ts";
 import { cycleLength, cyclePosition, warmupSteps, warmupValues } from "./_cycle.ts";
-import { pyPow, trueDiv } from "./_python.ts";
+import { floatPow, trueDiv } from "../_internal/python.ts";
 import { Scheduler, type TimmSchedulerOptions, type WarmupOptions } from "./scheduler.ts";
 import { SCHEDULER_KEYS } from "./_shared.ts";
 
@@ -175,14 +175,22 @@ export class CosineLRScheduler extends Scheduler {
     if (t < this.warmupT) return warmupValues(this.warmupLrInit, t, this.warmupSteps);
     if (this.warmupPrefix) t = t - this.warmupT;
     const { i, tI, tCurr } = cyclePosition(owner, t, this.tInitial, this.cycleMul);
-    const gamma = pyPow(owner, this.cycleDecay, i);
+    const gamma = floatPow(owner, this.cycleDecay, i, "timm");
     const lrMaxValues = this.baseValues.map((v) => v * gamma);
     const k = this.kDecay;
     if (i < this.cycleLimit) {
       return lrMaxValues.map((lrMax) =>
         this.lrMin +
         0.5 * (lrMax - this.lrMin) *
-          (1 + libm.cos(trueDiv(owner, Math.PI * pyPow(owner, tCurr, k), pyPow(owner, tI, k))))
+          (1 +
+            libm.cos(
+              trueDiv(
+                owner,
+                Math.PI * floatPow(owner, tCurr, k, "timm"),
+                floatPow(owner, tI, k, "timm"),
+                "timm",
+              ),
+            ))
       );
     }
     return this.baseValues.map(() => this.lrMin);

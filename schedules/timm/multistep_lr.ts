@@ -8,7 +8,7 @@
 import { bisectRight } from "../_internal/python.ts";
 import { boolean, finite, finiteArray, requireOptions } from "../_internal/validate.ts";
 import { warmupSteps, warmupValues } from "./_cycle.ts";
-import { pyPow } from "./_python.ts";
+import { floatPow } from "../_internal/python.ts";
 import { Scheduler, type TimmSchedulerOptions, type WarmupOptions } from "./scheduler.ts";
 import { SCHEDULER_KEYS } from "./_shared.ts";
 
@@ -119,7 +119,7 @@ export class MultiStepLRScheduler extends Scheduler {
     if (t < this.warmupT) return warmupValues(this.warmupLrInit, t, this.warmupSteps);
     if (this.warmupPrefix) t = t - this.warmupT;
     return this.baseValues.map((v) =>
-      v * pyPow("MultiStepLRScheduler", this.decayRate, this.getCurrDecaySteps(t))
+      v * floatPow("MultiStepLRScheduler", this.decayRate, this.getCurrDecaySteps(t), "timm")
     );
   }
 }

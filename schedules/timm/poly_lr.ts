@@ -6,7 +6,7 @@
 
 import { boolean, finite, finiteWhere, requireOptions } from "../_internal/validate.ts";
 import { cycleLength, cyclePosition, warmupSteps, warmupValues } from "./_cycle.ts";
-import { pyPow, trueDiv } from "./_python.ts";
+import { floatPow, trueDiv } from "../_internal/python.ts";
 import { Scheduler, type TimmSchedulerOptions, type WarmupOptions } from "./scheduler.ts";
 import type { CycleOptions } from "./cosine_lr.ts";
 import { SCHEDULER_KEYS } from "./_shared.ts";
@@ -142,14 +142,25 @@ export class PolyLRScheduler extends Scheduler {
     if (t < this.warmupT) return warmupValues(this.warmupLrInit, t, this.warmupSteps);
     if (this.warmupPrefix) t = t - this.warmupT;
     const { i, tI, tCurr } = cyclePosition(owner, t, this.tInitial, this.cycleMul);
-    const gamma = pyPow(owner, this.cycleDecay, i);
+    const gamma = floatPow(owner, this.cycleDecay, i, "timm");
     const lrMaxValues = this.baseValues.map((v) => v * gamma);
     const k = this.kDecay;
     if (i < this.cycleLimit) {
       return lrMaxValues.map((lrMax) =>
         this.lrMin +
         (lrMax - this.lrMin) *
-          pyPow(owner, 1 - trueDiv(owner, pyPow(owner, tCurr, k), pyPow(owner, tI, k)), this.power)
+          floatPow(
+            owner,
+            1 -
+              trueDiv(
+                owner,
+                floatPow(owner, tCurr, k, "timm"),
+                floatPow(owner, tI, k, "timm"),
+                "timm",
+              ),
+            this.power,
+            "timm",
+          )
       );
     }
     return this.baseValues.map(() => this.lrMin);

@@ -22,7 +22,7 @@ import { PlateauLRScheduler } from "./plateau_lr.ts";
 import { PolyLRScheduler } from "./poly_lr.ts";
 import { StepLRScheduler } from "./step_lr.ts";
 import { TanhLRScheduler } from "./tanh_lr.ts";
-import { floorDiv } from "./_python.ts";
+import { floorDiv } from "../_internal/python.ts";
 
 /** The schedule names `create_scheduler_v2` knows. */
 export type SchedName = "cosine" | "tanh" | "step" | "multistep" | "plateau" | "poly";
@@ -370,7 +370,7 @@ export function createSchedulerV2(
     const tWithCyclesAndCooldown = lrScheduler.getCycleLength() + cooldownT;
     numEpochs = stepOnEpochs
       ? tWithCyclesAndCooldown
-      : floorDiv(owner, tWithCyclesAndCooldown, updatesPerEpoch);
+      : floorDiv(owner, tWithCyclesAndCooldown, updatesPerEpoch, "timm");
   } else if (warmupPrefix) {
     numEpochs += warmupEpochs;
   }

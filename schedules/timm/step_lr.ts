@@ -6,7 +6,7 @@
 
 import { boolean, finite, requireOptions } from "../_internal/validate.ts";
 import { warmupSteps, warmupValues } from "./_cycle.ts";
-import { floorDiv, pyPow } from "./_python.ts";
+import { floatPow, floorDiv } from "../_internal/python.ts";
 import { Scheduler, type TimmSchedulerOptions, type WarmupOptions } from "./scheduler.ts";
 import { SCHEDULER_KEYS } from "./_shared.ts";
 
@@ -110,7 +110,7 @@ export class StepLRScheduler extends Scheduler {
     if (t < this.warmupT) return warmupValues(this.warmupLrInit, t, this.warmupSteps);
     if (this.warmupPrefix) t = t - this.warmupT;
     return this.baseValues.map((v) =>
-      v * pyPow(owner, this.decayRate, floorDiv(owner, t, this.decayT))
+      v * floatPow(owner, this.decayRate, floorDiv(owner, t, this.decayT, "timm"), "timm")
     );
   }
 }

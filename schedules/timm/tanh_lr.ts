@@ -7,7 +7,7 @@
 import { libm } from "../math.ts";
 import { boolean, finite, finiteWhere, requireOptions } from "../_internal/validate.ts";
 import { cycleLength, cyclePosition, warmupSteps, warmupValues } from "./_cycle.ts";
-import { pyPow, trueDiv } from "./_python.ts";
+import { floatPow, trueDiv } from "../_internal/python.ts";
 import { Scheduler, type TimmSchedulerOptions, type WarmupOptions } from "./scheduler.ts";
 import type { CycleOptions } from "./cosine_lr.ts";
 import { SCHEDULER_KEYS } from "./_shared.ts";
@@ -170,9 +170,9 @@ export class TanhLRScheduler extends Scheduler {
     if (this.warmupPrefix) t = t - this.warmupT;
     const { i, tI, tCurr } = cyclePosition(owner, t, this.tInitial, this.cycleMul);
     if (i < this.cycleLimit) {
-      const gamma = pyPow(owner, this.cycleDecay, i);
+      const gamma = floatPow(owner, this.cycleDecay, i, "timm");
       const lrMaxValues = this.baseValues.map((v) => v * gamma);
-      const tr = trueDiv(owner, tCurr, tI);
+      const tr = trueDiv(owner, tCurr, tI, "timm");
       return lrMaxValues.map((lrMax) =>
         this.lrMin +
         0.5 * (lrMax - this.lrMin) * (1 - libm.tanh(this.lb * (1. - tr) + this.ub * tr))

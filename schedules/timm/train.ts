@@ -16,7 +16,7 @@ import {
   show,
 } from "../_internal/validate.ts";
 import type { Optimizer, ParamGroup } from "../optimizer.ts";
-import { pyPow, trueDiv } from "./_python.ts";
+import { floatPow, trueDiv } from "../_internal/python.ts";
 import {
   createSchedulerV2,
   type SchedulerKwargs,
@@ -183,7 +183,7 @@ function lrRule(args: TimmArgs, worldSize: number): { lr: number; rule: TimmLrRu
     const lr = finite(owner, "args.lr", given);
     return { lr, rule: { lr, lrBase, globalBatchSize, lrBaseSize, lrBaseScale: scale } };
   }
-  let batchRatio = trueDiv(owner, globalBatchSize, lrBaseSize);
+  let batchRatio = trueDiv(owner, globalBatchSize, lrBaseSize, "timm");
   if (!scale) {
     const opt = args.opt;
     if (typeof opt !== "string") {
@@ -192,7 +192,7 @@ function lrRule(args: TimmArgs, worldSize: number): { lr: number; rule: TimmLrRu
     const on = opt.toLowerCase();
     scale = ["ada", "lamb"].some((o) => on.includes(o)) ? "sqrt" : "linear";
   }
-  if (scale === "sqrt") batchRatio = pyPow(owner, batchRatio, 0.5);
+  if (scale === "sqrt") batchRatio = floatPow(owner, batchRatio, 0.5, "timm");
   return {
     lr: lrBase * batchRatio,
     rule: { lr: null, lrBase, globalBatchSize, lrBaseSize, lrBaseScale: scale },
