@@ -131,3 +131,31 @@ export function pythonValue(value: unknown): string {
   }
   return String(value);
 }
+
+/** A piece of a doc comment's text: plain, or code (`` `x` ``, `{@linkcode x}`, `{@link x}`). */
+export interface DocPart {
+  /** The text, without its backticks or braces. */
+  text: string;
+  /** Whether it is code. */
+  code: boolean;
+}
+
+/**
+ * A doc comment's text in pieces, as the page shows it: backquoted parts and JSDoc links
+ * (`{@linkcode joinSchedules}`, `{@link x | label}`) as code, the rest as it is.
+ *
+ * @param text The text.
+ * @returns The pieces, in order.
+ */
+export function docParts(text: string): DocPart[] {
+  const out: DocPart[] = [];
+  const re = /`([^`]+)`|\{@link(?:code|plain)?\s+([^}|\s]+)(?:\s*\|\s*([^}]*))?\}/g;
+  let at = 0;
+  for (const m of text.matchAll(re)) {
+    if (m.index > at) out.push({ text: text.slice(at, m.index), code: false });
+    out.push({ text: m[1] ?? (m[3]?.trim() || m[2]!), code: true });
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) out.push({ text: text.slice(at), code: false });
+  return out;
+}

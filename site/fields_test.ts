@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fieldOfError, fieldValue, pythonValue, snakeCase } from "./fields.ts";
+import { docParts, fieldOfError, fieldValue, pythonValue, snakeCase } from "./fields.ts";
 import type { FieldType } from "./schema.ts";
 
 const type = (accepts: string[], literals: (string | number | boolean)[] = []): FieldType => ({
@@ -126,4 +126,19 @@ test("pythonValue: values as a Python call writes them", () => {
       "{100: 0.5}",
     ],
   );
+});
+
+test("docParts: backquotes and JSDoc links as code, never shown raw", () => {
+  assert.deepEqual(docParts("Joins with {@linkcode joinSchedules} at `boundaries`."), [
+    { text: "Joins with ", code: false },
+    { text: "joinSchedules", code: true },
+    { text: " at ", code: false },
+    { text: "boundaries", code: true },
+    { text: ".", code: false },
+  ]);
+  assert.deepEqual(docParts("see {@link sample | the sampler}"), [
+    { text: "see ", code: false },
+    { text: "the sampler", code: true },
+  ]);
+  assert.deepEqual(docParts("plain"), [{ text: "plain", code: false }]);
 });

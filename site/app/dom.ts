@@ -6,6 +6,8 @@
  * @module
  */
 
+import { docParts } from "../fields.ts";
+
 /** Attributes of {@linkcode h}: properties, `class`, `data-*`, `on*` listeners. */
 export type Props = Record<string, unknown>;
 
@@ -74,11 +76,7 @@ export function readFileText(file: File): Promise<string> {
   return file.text();
 }
 
-/** Text with `code` spans for backquoted parts, as the library's docs write them. */
+/** Text with `code` spans for backquoted parts and `{@linkcode x}` links, as the docs write them. */
 export function docText(text: string): Child[] {
-  return text.split(/(`[^`]*`)/).map((part) =>
-    part.startsWith("`") && part.endsWith("`") && part.length > 1
-      ? h("code", {}, part.slice(1, -1))
-      : part
-  );
+  return docParts(text).map((part) => (part.code ? h("code", {}, part.text) : part.text));
 }
