@@ -240,6 +240,11 @@ test("hf: TrainingArguments as JSON, or YAML as PyYAML reads it", () => {
   assert.equal(trainer.legend!(initial("hf/Trainer")), "Trainer cosine, 5691 examples");
 });
 
+test("timm's train form names the process count as the CLI does", () => {
+  const field = defs.get("timm/train")!.fields.find((f) => f.name === "worldSize")!;
+  assert.equal(field.label, "worldSize (--num-processes)");
+});
+
 test("a form's order: required, own, inherited, the family's last", () => {
   const names = (id: string) => defs.get(id)!.fields.map((f) => f.name);
   assert.deepEqual(names("torch/StepLR"), ["stepSize", "gamma", "torch", "lr", "steps"]);

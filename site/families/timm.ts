@@ -108,7 +108,14 @@ function trainSource(schema: SiteSchema): ScheduleDef {
     required: true,
     page: false,
   };
-  const fields: Field[] = [argsField, ...docs.map((f) => optionField(f))];
+  // The CLI's --num-processes is the library's worldSize: the form names both.
+  const fields: Field[] = [
+    argsField,
+    ...docs.map((f) => {
+      const field = optionField(f);
+      return f.name === "worldSize" ? { ...field, label: "worldSize (--num-processes)" } : field;
+    }),
+  ];
   return {
     id: "timm/train",
     family: "timm",
