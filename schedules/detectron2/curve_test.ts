@@ -135,3 +135,31 @@ test("explainSchedule", async (t) => {
     assert.equal(formatLr(2), "2");
   });
 });
+
+test("explainSchedule: 10^5 milestones are summarised, in full on request", () => {
+  // 0.999^100000 ≈ 4e-44: the rate changes at every milestone (no underflow to 0).
+  const steps = Array.from({ length: 100_000 }, (_, i) => 2 * (i + 1));
+  const cfg = cfgWith({
+    BASE_LR: 1,
+    GAMMA: 0.999,
+    STEPS: steps,
+    MAX_ITER: 300_000,
+    WARMUP_ITERS: 0,
+  });
+  const text = explainSchedule(cfg);
+  assert.ok(text.length < 3000, `${text.length} characters`);
+  const [sentence, settings] = text.split("\n");
+  assert.equal(
+    sentence,
+    "starts at 1, ×0.999 at 2, 4, 6, 8, 10, 12, 14, 16, … 99990 more …, 199998 and 200000, ends at 300000",
+  );
+  assert.match(settings!, /STEPS \(2, 4, 6, 8, 10, 12, 14, 16, … 99990 more …, 199998, 200000\)/);
+  const full = explainSchedule(cfg, { full: true });
+  assert.ok(full.includes(", 199996, 199998 and 200000, ends at 300000"));
+  assert.ok(full.split("\n")[0]!.split(", ").length > 100_000);
+  // Twelve entries or fewer are always written out.
+  const twelve = explainSchedule(
+    cfgWith({ STEPS: steps.slice(0, 12), MAX_ITER: 1000, WARMUP_ITERS: 0 }),
+  );
+  assert.ok(twelve.split("\n")[0]!.includes("at 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22 and 24"));
+});

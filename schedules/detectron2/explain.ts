@@ -16,9 +16,41 @@ function exact(x: number): string {
   return pyFloatRepr(x).replace(/\.0(?=$|e)/, "");
 }
 
-function list(items: string[]): string {
-  if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+/** Lists longer than this are shortened (the first and last entries, and how many between). */
+const LIST_LIMIT = 12;
+
+/**
+ * The entries of a long list that are written: all of them when `full` or when there are at most
+ * {@linkcode LIST_LIMIT}; else the first eight and the last two around `… N more …`, so that a
+ * schedule of 10⁵ milestones is described in a few lines, not megabytes.
+ */
+function shorten(items: readonly string[], full: boolean): string[] {
+  if (full || items.length <= LIST_LIMIT) return [...items];
+  const more = items.length - 10;
+  return [...items.slice(0, 8), `… ${more} more …`, ...items.slice(-2)];
+}
+
+/** The entry of increasing `values` nearest to `x` (binary search), if within `slack`. */
+function nearest(values: readonly number[], x: number, slack: number): number | undefined {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  let best: number | undefined;
+  for (const v of [values[lo - 1], values[lo]]) {
+    if (v === undefined || Math.abs(v - x) > slack) continue;
+    if (best === undefined || Math.abs(v - x) < Math.abs(best - x)) best = v;
+  }
+  return best;
+}
+
+function list(items: string[], full = true): string {
+  const shown = shorten(items, full);
+  if (shown.length <= 1) return shown.join("");
+  return `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
 }
 
 /** Iterations where a piecewise-constant multiplier changes, searched near the nominal ones. */
@@ -109,6 +141,16 @@ export function scheduleEvents(cfg: { SOLVER: CurveSolverConfig }): ScheduleEven
   return { warmupIters: hasWarmup ? warmupIters : 0, warmupEnd, steps, lrAt, warnings };
 }
 
+/** Options of {@linkcode explainSchedule}. */
+export interface ExplainScheduleOptions {
+  /**
+   * Every milestone and every change in full. By default lists of more than twelve entries show
+   * the first eight and the last two, with how many lie between.
+   * @default {false}
+   */
+  full?: boolean;
+}
+
 /**
  * Describes the learning-rate schedule a config produces, as detectron2 would run it. Every
  * number is written at its shortest round-trip form (Python's `repr`: `0.0123456789`, `2e-05`),
@@ -118,6 +160,7 @@ export function scheduleEvents(cfg: { SOLVER: CurveSolverConfig }): ScheduleEven
  * the learning rate at each change, the bias group (when `BIAS_LR_FACTOR != 1`) and the batch.
  *
  * @param cfg A config with a `SOLVER` node.
+ * @param options `full`: every milestone, however many.
  * @returns Lines of text, without a trailing newline.
  * @throws {RangeError | TypeError} If detectron2 would fail to build the scheduler (the message
  * says why, as {@linkcode buildLrScheduler}).
@@ -141,7 +184,9 @@ export function explainSchedule(
       & CurveSolverConfig
       & Partial<Pick<SolverConfig, "IMS_PER_BATCH" | "REFERENCE_WORLD_SIZE">>;
   },
+  options: ExplainScheduleOptions = {},
 ): string {
+  const full = options.full ?? false;
   const s = cfg.SOLVER;
   const maxIter = s.MAX_ITER;
   const baseLr = s.BASE_LR;
@@ -170,18 +215,21 @@ export function explainSchedule(
   // The main schedule.
   if (name === "WarmupMultiStepLR") {
     const steps = (s.STEPS as number[]).filter((x) => x <= maxIter);
+    const slack = Math.ceil(1e-6 * maxIter) + 2;
     const shown = changes.map((c) => {
-      const nominal = steps.find((x) => Math.abs(x - c) <= Math.ceil(1e-6 * maxIter) + 2);
+      // The milestone nearest to the change (STEPS is increasing), if it is near enough: with
+      // dense milestones the one at c itself, not a neighbour within the slack.
+      const nominal = nearest(steps, c, slack);
       if (nominal === undefined || nominal === c) return String(c);
       return Number.isInteger(nominal)
         ? `${c} (STEPS says ${nominal}: detectron2's WHERE_EPSILON)`
         : `${c} (STEPS says ${nominal}: the first iteration at or past it)`;
     });
-    if (changes.length > 0) sentence.push(`×${exact(s.GAMMA)} at ${list(shown)}`);
+    if (changes.length > 0) sentence.push(`×${exact(s.GAMMA)} at ${list(shown, full)}`);
     else sentence.push("then constant");
     details.push(
       `WarmupMultiStepLR · BASE_LR ${exact(baseLr)} · GAMMA ${exact(s.GAMMA)} · STEPS (${
-        (s.STEPS as number[]).join(", ")
+        shorten((s.STEPS as number[]).map(String), full).join(", ")
       }) · MAX_ITER ${maxIter}`,
     );
   } else if (name === "WarmupCosineLR") {
@@ -193,7 +241,7 @@ export function explainSchedule(
     );
   } else if (name === "WarmupStepWithFixedGammaLR") {
     sentence.push(
-      `×${exact(s.GAMMA)} at ${list(changes.map(String))} (${s.NUM_DECAYS} decays)`,
+      `×${exact(s.GAMMA)} at ${list(changes.map(String), full)} (${s.NUM_DECAYS} decays)`,
     );
     details.push(
       `WarmupStepWithFixedGammaLR · BASE_LR ${exact(baseLr)} · GAMMA ${
@@ -225,7 +273,8 @@ export function explainSchedule(
   if (changes.length > 0) {
     details.push(
       `learning rate: ${exact(start)}${hasWarmup ? ` → ${exact(peak)} (${warmupIters})` : ""}${
-        changes.map((c) => ` → ${exact(lrAt(c))} (${c})`).join("")
+        shorten(changes.map((c) => `${exact(lrAt(c))} (${c})`), full).map((c) => ` → ${c}`)
+          .join("")
       }`,
     );
   }
