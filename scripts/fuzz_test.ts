@@ -1,0 +1,174 @@
+// The fuzzer (scripts/fuzz.ts, issue 26): its classifier on hand-made runs, its determinism, a
+// short seeded CLI run (each file a child process under CPU, wall-clock and heap limits) and the
+// fast-check properties over the public API — no bad class allowed.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  BAD,
+  classify,
+  fuzzCli,
+  mutant,
+  MUTATIONS,
+  Rng,
+  type RunResult,
+  seeds,
+  summaryTable,
+} from "./fuzz.ts";
+import { fuzzApi } from "./_fuzz_api.ts";
+
+/** The seed of the short run in the default suite (replay: `deno task fuzz --seed 20261207`). */
+const SEED = 20261207;
+const FILES = 60;
+
+function result(partial: Partial<RunResult>): RunResult {
+  return {
+    code: 0,
+    signal: null,
+    stdout: "",
+    stderr: "",
+    timedOut: false,
+    truncated: false,
+    ms: 1,
+    ...partial,
+  };
+}
+
+test("fuzz classify: each class from a hand-made run", async (t) => {
+  await t.test("clean: exit 2, one error line", () => {
+    const r = result({ code: 2, stderr: "lrspec: error: x.yaml:3:1: bad indentation\n" });
+    assert.equal(classify(r, "curve").cls, "clean");
+  });
+  await t.test("internal: 'internal error' or an engine message shown as an error", () => {
+    for (
+      const line of [
+        "lrspec: error: internal error: boom (please report it)",
+        "lrspec: error: key.startsWith is not a function",
+        "lrspec: error: Maximum call stack size exceeded",
+        "lrspec: error: Cannot read properties of null (reading 'map')",
+        "lrspec: error: Invalid typed array length: 1344324951448",
+      ]
+    ) {
+      assert.equal(
+        classify(result({ code: 2, stderr: `${line}\n` }), "curve").cls,
+        "internal",
+        line,
+      );
+    }
+  });
+  await t.test("crash: a signal, another exit status, a stack trace, two error lines", () => {
+    assert.equal(classify(result({ code: null, signal: "SIGSEGV" }), "curve").cls, "crash");
+    assert.equal(classify(result({ code: 134 }), "curve").cls, "crash");
+    assert.equal(
+      classify(
+        result({ code: 1, stderr: "error: Uncaught TypeError: x\n    at f (file:///a.ts:1:2)\n" }),
+        "curve",
+      ).cls,
+      "crash",
+    );
+    assert.equal(
+      classify(result({ code: 2, stderr: "lrspec: error: a\nlrspec: error: b\n" }), "curve").cls,
+      "crash",
+    );
+    assert.equal(classify(result({ code: 1 }), "curve").cls, "crash");
+  });
+  await t.test("hang: the wall-clock timer or the CPU limit", () => {
+    assert.equal(
+      classify(result({ code: null, signal: "SIGKILL", timedOut: true }), "curve").cls,
+      "hang",
+    );
+    assert.equal(classify(result({ code: null, signal: "SIGXCPU" }), "curve").cls, "hang");
+  });
+  await t.test("oom: V8's heap limit", () => {
+    const stderr =
+      "<--- Last few GCs --->\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n";
+    assert.equal(classify(result({ code: null, signal: "SIGABRT", stderr }), "curve").cls, "oom");
+    assert.equal(
+      classify(
+        result({ code: 133, stderr: "Fatal JavaScript out of memory: Reached heap limit\n" }),
+        "curve",
+      ).cls,
+      "oom",
+    );
+  });
+  await t.test("suspicious: exit 0 with empty output, NaN, Infinity, a negative rate", () => {
+    for (
+      const stdout of [
+        "",
+        "iter,lr\n0,NaN\n",
+        "iter,lr\n0,0.1\n1,Infinity\n",
+        "epoch,lr\n0,-0.019992\n",
+        "iter,lr\n",
+        "iter,lr\n0,0.1,3\n",
+      ]
+    ) assert.equal(classify(result({ stdout }), "curve").cls, "suspicious", JSON.stringify(stdout));
+    assert.equal(
+      classify(result({ stdout: '<svg><path d="M0 NaN"/></svg>' }), "plot").cls,
+      "suspicious",
+    );
+    assert.equal(classify(result({ stdout: "warmup to NaN\n" }), "explain").cls, "suspicious");
+  });
+  await t.test("ok and big: well-formed output, a long valid curve cut at the capture limit", () => {
+    assert.equal(
+      classify(result({ stdout: "iter,lr,lr_bias\n0,0.1,0.2\n1,0.05,0.1\n" }), "curve").cls,
+      "ok",
+    );
+    assert.equal(classify(result({ code: 1, stdout: "differ at 3\n" }), "diff").cls, "ok");
+    assert.equal(
+      classify(result({ stdout: "iter,lr\n0,0.1\n1,0.0", truncated: true }), "curve").cls,
+      "big",
+    );
+  });
+});
+
+test("fuzz mutations: seeded, the same file for the same seed and index", () => {
+  const all = seeds();
+  assert.deepEqual(
+    [...new Set(all.map((s) => s.kind))].sort(),
+    ["deepspeed", "detectron2", "hf", "keras", "megatron", "timm"],
+  );
+  for (let i = 0; i < 20; i++) assert.deepEqual(mutant(all, SEED, i), mutant(all, SEED, i));
+  assert.notEqual(mutant(all, SEED, 0).text, mutant(all, SEED + 1, 0).text);
+  // Every mutation changes something of some seed file.
+  for (const m of MUTATIONS) {
+    const rng = new Rng(7);
+    assert.ok(all.some((s) => m.apply(s.text, rng, s.ext === ".json") !== s.text), m.name);
+  }
+});
+
+test(`fuzz: ${FILES} mutated configs through the CLI (seed ${SEED}), no bad class`, {
+  timeout: 600_000,
+}, async () => {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown };
+  // Node runs the CLI through tsx (about 2.5 CPU-s to start): the children run on Deno there.
+  const runtime = g.Bun ? "bun" : "deno";
+  const s = await fuzzCli({
+    seed: SEED,
+    files: FILES,
+    jobs: 2,
+    cpuSeconds: 20,
+    timeoutMs: 240_000,
+    heapMb: 1024,
+    maxOutput: 4 * 1024 * 1024,
+    runtime,
+  });
+  const bad = s.findings.map((f) =>
+    `#${f.index} ${f.cls}: ${f.why} (${f.from}; ${f.applied.join(", ")}; ` +
+    `replay: deno task fuzz --seed ${SEED} --only ${f.index})`
+  );
+  assert.deepEqual(bad, [], `${summaryTable(s)}\n${bad.join("\n")}`);
+  assert.equal(s.runs, FILES);
+  // The run is not all errors: valid mutants run to the end.
+  assert.ok(s.counts.ok + s.counts.big > 0, summaryTable(s));
+  assert.ok(s.counts.clean > 0, summaryTable(s));
+  for (const c of BAD) assert.equal(s.counts[c], 0);
+});
+
+test("fuzz api: every public constructor option and loadStateDict entry, arbitrary values", {
+  timeout: 120_000,
+}, async () => {
+  const r = await fuzzApi(SEED, 15);
+  assert.ok(r.targets > 150, `${r.targets} targets`);
+  assert.ok(r.constructors > 20, `${r.constructors} classes built`);
+  assert.ok(r.loadStateDict > 20, `${r.loadStateDict} loadStateDict targets`);
+  assert.deepEqual(r.problems, []);
+});
