@@ -922,6 +922,8 @@ async function cliMain(argv: string[]): Promise<number> {
     for (const p of api.unguarded) console.log(`  api unguarded: ${p}`);
   }
   let done = 0;
+  const running = zero();
+  const t0 = Date.now();
   const s = await fuzzCli({
     ...o,
     onRun: (index, m, cls, why) => {
@@ -929,7 +931,11 @@ async function cliMain(argv: string[]): Promise<number> {
       if (BAD.includes(cls)) {
         console.log(`  #${index} ${cls}: ${why} (${m.seed.name}; ${m.applied.join(", ")})`);
       }
-      if (done % 100 === 0) console.log(`  ${done} runs`);
+      running[cls]++;
+      if (done % 100 === 0) {
+        const counts = CLASSES.map((c) => `${c} ${running[c]}`).join(", ");
+        console.log(`  ${done} runs, ${((Date.now() - t0) / 1000).toFixed(0)} s: ${counts}`);
+      }
     },
   });
   console.log(
