@@ -9,7 +9,13 @@
  */
 
 import fc from "fast-check";
-import { ENGINE_MESSAGE } from "./fuzz.ts";
+
+/**
+ * Engine messages: what a bug in lrspec throws, never a user's mistake. Shown as `lrspec: error:`
+ * they read as an answer about the file.
+ */
+export const ENGINE_MESSAGE: RegExp =
+  /is not a function|is not iterable|is not a constructor|Cannot read propert|Cannot set propert|Cannot convert|Cannot mix BigInt|Maximum call stack|Maximum BigInt|Invalid (typed )?array length|Invalid string length|is not defined|before initialization|undefined is not|null is not|object null|\[object Object\]|out of memory/i;
 
 const ENTRY_POINTS = [
   "../mod.ts",

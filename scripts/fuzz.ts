@@ -36,6 +36,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { ENGINE_MESSAGE, fuzzApi } from "./_fuzz_api.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -643,12 +644,7 @@ export function runCli(args: string[], limits: RunLimits, cwd: string): Promise<
   });
 }
 
-/**
- * Engine messages: what a bug in lrspec throws, never a user's mistake. Shown as `lrspec: error:`
- * they read as an answer about the file.
- */
-export const ENGINE_MESSAGE: RegExp =
-  /is not a function|is not iterable|is not a constructor|Cannot read propert|Cannot set propert|Cannot convert|Cannot mix BigInt|Maximum call stack|Maximum BigInt|Invalid (typed )?array length|Invalid string length|is not defined|before initialization|undefined is not|null is not|object null|\[object Object\]|out of memory/i;
+export { ENGINE_MESSAGE };
 
 const OOM =
   /heap out of memory|out of memory|Reached heap limit|Allocation failed|bad_alloc|Array buffer allocation failed/i;
@@ -910,7 +906,6 @@ async function cliMain(argv: string[]): Promise<number> {
     `lrspec fuzz: seed ${o.seed} (replay: --seed ${o.seed}), ${o.files} files, runtime ${o.runtime}, ` +
       `limits ${o.cpuSeconds} CPU-s, ${o.timeoutMs} ms wall, ${o.heapMb} MiB heap, ${o.jobs} jobs`,
   );
-  const { fuzzApi } = await import("./_fuzz_api.ts");
   const api = o.only === undefined && o.apiRuns > 0 ? await fuzzApi(o.seed, o.apiRuns) : undefined;
   if (api !== undefined) {
     console.log(
