@@ -22,9 +22,15 @@
 # imports it), and Debian's python3-antlr4 4.9 linked into the venv (omegaconf needs
 # antlr4-python3-runtime 4.9, which the wheel folder lacks).
 #
-# Usage: bash scripts/conformance-upstream.sh [--all-runtimes] [--keep]
-#   --all-runtimes  run the conformance suites on Bun and Node too (default: Deno)
-#   --keep          keep the scratch directory (printed); default: removed on success
+# Usage: bash scripts/conformance-upstream.sh [--all-runtimes] [--keep] [--skip-generators]
+#   --all-runtimes     run the conformance suites on Bun and Node too (default: Deno)
+#   --keep             keep the scratch directory (printed); default: removed on success
+#   --skip-generators  with LRSPEC_UPSTREAM_DIR of an earlier run: keep its venv, clone and the
+#                      generators' output, and redo the converters, the comparison and conformance
+#
+# The optax suite's reference run (jax 0.11.2, on the device) is not regenerated here: the
+# regenerated optax suite holds the `generated/` cases (generate_optax.py under the local jax),
+# compared with the committed `generated/` ones.
 # Environment: LRSPEC_WHEELS (/opt/wheels), LRSPEC_INDEX (file:///opt/pypi/simple),
 #   LRSPEC_EXTRA_INDEX (file:///opt/pypi-more/simple), LRSPEC_MIRROR (/work/.mirror),
 #   LRSPEC_REFERENCE (../shared/reference, then /work/shared/reference), LRSPEC_PYTHON (python3.11
@@ -33,11 +39,13 @@ set -euo pipefail
 started=$(date +%s)
 all_runtimes=false
 keep=false
+skip=false
 for arg in "$@"; do
   case $arg in
     --all-runtimes) all_runtimes=true ;;
     --keep) keep=true ;;
-    *) echo "usage: $0 [--all-runtimes] [--keep]" >&2; exit 2 ;;
+    --skip-generators) skip=true ;;
+    *) echo "usage: $0 [--all-runtimes] [--keep] [--skip-generators]" >&2; exit 2 ;;
   esac
 done
 cd "$(dirname "$0")/.."
@@ -64,12 +72,14 @@ run() { # run NAME CMD...: output to $work/log/NAME.log, the tail shown on failu
   fi
 }
 
-step "venv from the local wheel folder ($wheels, $index)"
+if $skip && [ -z "${LRSPEC_UPSTREAM_DIR:-}" ]; then echo "--skip-generators needs LRSPEC_UPSTREAM_DIR" >&2; exit 2; fi
+$skip || step "venv from the local wheel folder ($wheels, $index)"
 torch_wheel=$(ls "$wheels"/torch-*+cpu-*.whl 2>/dev/null | sort -V | tail -1)
 [ -n "$torch_wheel" ] || { echo "no CPU torch wheel in $wheels" >&2; exit 2; }
 antlr=/usr/lib/python3/dist-packages/antlr4
 [ -d "$antlr" ] || { echo "omegaconf needs antlr4 4.9: apt-get install python3-antlr4" >&2; exit 2; }
 pip=("$work/venv/bin/pip" install -q --disable-pip-version-check --index-url "$index" --extra-index-url "$extra" --find-links "$wheels")
+if ! $skip; then
 run venv "$python" -m venv "$work/venv"
 run pip "${pip[@]}" "$torch_wheel" transformers jax jaxlib optax numpy pyyaml mpmath portalocker tqdm \
   termcolor tabulate aiofiles cloudpickle huggingface_hub safetensors pillow
@@ -77,6 +87,7 @@ run pip-nodeps "${pip[@]}" --no-deps timm omegaconf # timm: not its torchvision;
 mkdir -p "$work/shim" && ln -sfn "$antlr" "$work/shim/antlr4"
 site=$("$work/venv/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
 echo "$work/shim" >"$site/lrspec-debian-antlr4.pth"
+fi
 "$work/venv/bin/python" - <<'EOF' | tee "$work/versions.txt"
 import importlib.metadata as m, platform
 names = ["torch", "transformers", "timm", "jax", "jaxlib", "optax", "numpy"]
@@ -98,16 +109,19 @@ mkdir -p "$work/src/stubs/pycocotools"
 echo "class COCO: pass" >"$work/src/stubs/pycocotools/coco.py"
 printf 'class COCOeval: pass\nmaskUtils = None\n' >"$work/src/stubs/pycocotools/cocoeval.py"
 
+if ! $skip; then
 step "scratch clone of HEAD ($(git rev-parse --short HEAD))"
 rm -rf "$work/repo"
 git clone -q --no-hardlinks "$repo" "$work/repo"
 git -C "$work/repo" checkout -q "$(git rev-parse HEAD)"
+fi
 fx="$work/repo/fixtures"
 py="$work/venv/bin/python"
 src="$work/src"
 export JAX_PLATFORMS=cpu
 export PYTHONPATH="$src/detectron2:$src/fvcore:$src/yacs:$src/iopath:$src/stubs:$src/detectron2/projects/DeepLab:$fx/stubs"
 
+if ! $skip; then
 step "generate.py --suite all (detectron2, torch, configs)"
 run generate "$py" -W ignore "$fx/generate.py" --suite all --detectron2-commit "${commits[detectron2]}" --fvcore-commit "${commits[fvcore]}"
 step "generate_hf.py: replay of the reference run, and --seed 7 --count 240"
@@ -119,17 +133,18 @@ run timm-seed "$py" "$fx/generate_timm.py" --seed 1 --count 180 --out "$work/run
 step "generate_optax.py --seed 11 --count 280; generate_optax_wrapped.py"
 run optax "$py" "$fx/generate_optax.py" --seed 11 --count 280 --out "$work/runs/optax-seed11.jsonl"
 run optax-wrapped "$py" "$fx/generate_optax_wrapped.py" --out "$fx/optax-wrapped/cases.json"
+fi
 step "converters (as fixtures/rebuild.sh)"
 run convert-hf "$py" "$fx/convert_hf.py" --out "$fx/hf" --reference "$ref/hf.jsonl.xz" "$work/runs/hf-replay.jsonl" "$work/runs/hf-seed7.jsonl"
 run convert-timm "$py" "$fx/convert_timm.py" --reference "$ref/timm.jsonl.xz" --replay "$work/runs/timm-replay.jsonl" --local "$work/runs/timm-seed1.jsonl" --out "$fx/timm"
-run convert-optax "$py" "$fx/convert_optax.py" "reference=$ref/optax.jsonl.xz" "generated=$work/runs/optax-seed11.jsonl"
+run convert-optax "$py" "$fx/convert_optax.py" "generated=$work/runs/optax-seed11.jsonl"
 
 step "the regenerated goldens against the committed ones, case by case"
 read -r tv pv < <("$py" -c "import json; v=json.load(open('$fx/torch/manifest.json'))['versions']; print(v['torch'], v['python'])")
 torch_suite=torch; [ "$tv" != 1.13 ] && [ -d "$repo/fixtures/torch-$tv" ] && torch_suite="torch-$tv"
 d2=detectron2; cfg=configs; [ "$pv" = 3.12 ] && d2=detectron2-py3.12 && cfg=configs-py3.12
 "$py" "$repo/fixtures/compare_suites.py" "$fx" --committed "$repo/fixtures" --json "$work/compare.json" \
-  "torch=$torch_suite" "detectron2=$d2" "configs=$cfg" hf=hf timm=timm optax=optax optax-wrapped=optax-wrapped |
+  "torch=$torch_suite" "detectron2=$d2" "configs=$cfg" hf=hf timm=timm optax=optax:generated/ optax-wrapped=optax-wrapped |
   tee "$work/compare.txt"
 
 step "lrspec (this checkout) on the regenerated goldens"
