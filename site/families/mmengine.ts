@@ -9,7 +9,6 @@
 
 import * as mmengine from "../../schedules/mmengine/mod.ts";
 import { mmengineView } from "../../views/mmengine.ts";
-import type { SiteSchema } from "../schema.ts";
 import {
   type Family,
   type Field,
