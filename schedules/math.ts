@@ -172,6 +172,9 @@ const EXACT_POW_LIMIT = 2 ** 16;
  */
 export function powInt(x: number, k: number): number {
   if (k === 0) return 1;
+  // Not an integer (NaN, ±Infinity, 0.5): the runtime's `x ** k`. The loop below halves `k` until
+  // it is 0, which a NaN never is: powInt(1, NaN) never returned (found by `deno task fuzz`).
+  if (!Number.isInteger(k)) return x ** k;
   if (x === 0 || !Number.isFinite(x)) return x ** k;
   const negative = x < 0 && k % 2 !== 0;
   const log2 = k * Math.log2(Math.abs(x));

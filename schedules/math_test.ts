@@ -73,6 +73,15 @@ test("powInt is correctly rounded", async (t) => {
   });
 });
 
+test("powInt of an exponent that is not an integer is the runtime's x ** k, and returns", () => {
+  // powInt(1, NaN) looped forever (its binary exponentiation halves k until 0; found by the fuzzer).
+  for (const x of [4, 0.5, 1, -1, 1e300]) {
+    for (const k of [0.5, -2.5, NaN, Infinity, -Infinity]) {
+      assert.ok(Object.is(powInt(x, k), x ** k), `powInt(${x}, ${k})`);
+    }
+  }
+});
+
 test("roundHalfEven is Python's round()", () => {
   const cases: [number, number][] = [
     [0.5, 0],
