@@ -148,7 +148,11 @@ const anyValue = fc.oneof(
 );
 
 /** Runs the API properties with a seed: `runs` inputs per target. */
-export async function fuzzApi(seed: number, runs: number): Promise<ApiReport> {
+export async function fuzzApi(
+  seed: number,
+  runs: number,
+  onTarget?: (name: string) => void,
+): Promise<ApiReport> {
   const seen = new Set<unknown>();
   const targets: [string, (...a: unknown[]) => unknown, boolean][] = [];
   for (const path of ENTRY_POINTS) {
@@ -184,6 +188,7 @@ export async function fuzzApi(seed: number, runs: number): Promise<ApiReport> {
     }
   };
   for (const [name, f, cls] of targets) {
+    onTarget?.(name);
     fc.assert(
       fc.property(fc.array(anyValue, { maxLength: 3 }), (args) => {
         report.calls++;
