@@ -606,7 +606,7 @@ export function runCli(args: string[], limits: RunLimits, cwd: string): Promise<
     // the wall-clock timer catches a run blocked on something (a FIFO, a lock).
     const child = spawn("/bin/sh", [
       "-c",
-      `ulimit -t ${limits.cpuSeconds} && exec "$@"`,
+      `ulimit -S -t ${limits.cpuSeconds} && ulimit -H -t ${limits.cpuSeconds + 5} && exec "$@"`,
       "sh",
       cmd!,
       ...pre,
@@ -649,8 +649,15 @@ export { ENGINE_MESSAGE };
 const OOM =
   /heap out of memory|out of memory|Reached heap limit|Allocation failed|bad_alloc|Array buffer allocation failed/i;
 
-/** The class of a run: see the module doc. `command` is the CLI command it ran. */
-export function classify(r: RunResult, command: string): { cls: RunClass; why: string } {
+/**
+ * The class of a run: see the module doc. `command` is the CLI command it ran, `cpuSeconds` its
+ * CPU limit (a SIGKILL after that long is the hard CPU limit, a `hang`).
+ */
+export function classify(
+  r: RunResult,
+  command: string,
+  cpuSeconds?: number,
+): { cls: RunClass; why: string } {
   const err = r.stderr;
   if (OOM.test(err) && (r.code !== 0 && r.code !== 2 || r.signal !== null)) {
     return { cls: "oom", why: firstLine(err.match(OOM)![0]) };
@@ -663,6 +670,10 @@ export function classify(r: RunResult, command: string): { cls: RunClass; why: s
       : { cls: "suspicious", why: bad };
   }
   if (r.signal === "SIGXCPU") return { cls: "hang", why: `CPU limit reached after ${r.ms} ms` };
+  // The hard CPU limit (5 s above the soft one) kills a process that outlived SIGXCPU.
+  if (r.signal === "SIGKILL" && cpuSeconds !== undefined && r.ms >= cpuSeconds * 1000) {
+    return { cls: "hang", why: `CPU limit (SIGKILL) after ${r.ms} ms` };
+  }
   if (r.signal !== null) return { cls: "crash", why: `signal ${r.signal}` };
   if (/^\s+at .+[:(]\d+/m.test(err) || /\n\s*at (async )?\S+ \(/.test(err)) {
     return { cls: "crash", why: `stack trace: ${firstLine(err)}` };
@@ -714,6 +725,8 @@ export function suspiciousOutput(
         return `row ${i} has ${f.length} fields, the header ${header.length}: ${ls[i]}`;
       }
       for (let j = 0; j < f.length; j++) {
+        // detectron2's `error` column: the exception upstream raises from that row on.
+        if (header[j] === "error") continue;
         const v = Number(f[j]);
         if (!Number.isFinite(v)) return `row ${i}: ${header[j]} = ${f[j]}`;
         if (j > 0 && v < 0 && /lr/.test(header[j]!)) {
@@ -821,7 +834,7 @@ export async function fuzzCli(options: FuzzOptions): Promise<FuzzSummary> {
         args = ["diff", ...m.seed.args(orig), ...source];
       }
       const r = await runCli(args, options, dir);
-      const { cls, why } = classify(r, m.command);
+      const { cls, why } = classify(r, m.command, options.cpuSeconds);
       counts[cls]++;
       (byKind[m.seed.kind] ??= zero())[cls]++;
       if (BAD.includes(cls)) {

@@ -77,6 +77,9 @@ test("fuzz classify: each class from a hand-made run", async (t) => {
       "hang",
     );
     assert.equal(classify(result({ code: null, signal: "SIGXCPU" }), "curve").cls, "hang");
+    const killed = result({ code: null, signal: "SIGKILL", ms: 12_000 });
+    assert.equal(classify(killed, "curve", 10).cls, "hang");
+    assert.equal(classify({ ...killed, ms: 500 }, "curve", 10).cls, "crash");
   });
   await t.test("oom: V8's heap limit", () => {
     const stderr =
@@ -113,6 +116,9 @@ test("fuzz classify: each class from a hand-made run", async (t) => {
       "ok",
     );
     assert.equal(classify(result({ code: 1, stdout: "differ at 3\n" }), "diff").cls, "ok");
+    // detectron2's error column: upstream raises from that iteration on (a faithful answer).
+    const raising = "iter,lr,error\n0,0.1,\n1,,RangeError\n";
+    assert.equal(classify(result({ stdout: raising }), "curve").cls, "ok");
     assert.equal(
       classify(result({ stdout: "iter,lr\n0,0.1\n1,0.0", truncated: true }), "curve").cls,
       "big",
