@@ -245,3 +245,12 @@ test("JSON syntax errors keep their line and column, in the same words, on every
     assert.equal(await failure("curve", "--hf", path), `${path}:${expected}`, text);
   }
 });
+
+test("a deeply nested JSON text with a syntax error is a clean error, not an internal one", async () => {
+  // jsonc-parser, which locates JSON errors, recursed past the stack (deno task fuzz, seed 26 #63).
+  const n = 20_000;
+  const path = file("deep-syntax-error.json", '{"a":'.repeat(n) + "1" + "}".repeat(n) + " x");
+  const message = await failure("curve", "--hf", path);
+  assert.match(message, /not valid JSON/);
+  assert.doesNotMatch(message, /internal error|call stack/);
+});
