@@ -455,7 +455,8 @@ const MUTANTS: Mutant[] = [
     name: "timm-cosine-from-max",
     kind: "algebraically equal rewrite (lrMax − h·(1 − cos))",
     file: "schedules/timm/cosine_lr.ts",
-    from: "this.lrMin +\n        0.5 * (lrMax - this.lrMin) *\n          (1 +\n            libm.cos(",
+    from:
+      "this.lrMin +\n        0.5 * (lrMax - this.lrMin) *\n          (1 +\n            libm.cos(",
     to: "lrMax -\n        0.5 * (lrMax - this.lrMin) *\n          (1 -\n            libm.cos(",
   },
   {
