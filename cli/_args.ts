@@ -319,28 +319,6 @@ export function output(text: string, out: string | undefined, ctx: Context): voi
   sink.close();
 }
 
-/** The source kinds' part of `--help`: each flag and its options, from the registry. */
-export function sourcesHelp(command: string, positional: boolean): string {
-  const pad = (left: string, text: string) => {
-    const lines = text.split("\n");
-    const first = `  ${left.padEnd(21)} ${lines[0]}`;
-    return [first, ...lines.slice(1).map((l) => `${" ".repeat(25)}${l}`)].join("\n");
-  };
-  const out: string[] = [];
-  const seen = new Set<string>();
-  for (const kind of SOURCES) {
-    if ((kind.flag === undefined) !== positional) continue;
-    if (kind.flag !== undefined) out.push(pad(`--${kind.flag} FILE`, kind.help));
-    for (const o of kind.options) {
-      if (seen.has(o.name) || (o.commands !== undefined && !o.commands.includes(command))) continue;
-      seen.add(o.name);
-      const m = /^(\S+) {2}([\s\S]*)$/.exec(o.help);
-      out.push(pad(m ? `--${o.name} ${m[1]}` : `--${o.name}`, m ? m[2]! : o.help));
-    }
-  }
-  return out.join("\n");
-}
-
 /** The context of the process: its stdout with backpressure, its stderr. */
 let processStdout: StdoutSink | undefined;
 
@@ -364,33 +342,15 @@ export function callbackContext(io: CliIo): Context {
   return { io, stdout: () => ({ sink: callbackSink(io.stdout), copy: false }) };
 }
 
-/** `config options:` of `--help`: the positional kind's options and `--opts`. */
-export function configHelp(command: string): string {
-  return `config options:\n${sourcesHelp(command, true)}\n` +
-    `  --opts KEY VALUE ...   detectron2's overrides (merge_from_list); the rest of the line`;
-}
-
-/** `other schedules:` of `--help`: every flagged kind, its options, the per-file rule. */
-export function otherSourcesHelp(command: string): string {
-  const perFile = [
-    ...new Set(
-      SOURCES.filter((k) => k.flag !== undefined).flatMap((k) =>
-        k.options.filter((o) => o.perFile === true).map((o) => `--${o.name}`)
-      ),
-    ),
-  ];
-  return `other schedules (anywhere a CONFIG.yaml goes; in command-line order):\n` +
-    `${sourcesHelp(command, false)}\n  ${
-      perFile.join(", ")
-    }: once for every file, or once per file`;
-}
-
 /** A subcommand: its name, its `--help`, what it does. */
 export interface Command {
   /** `curve`, `plot`, … */
   name: string;
-  /** Its `--help` text. */
-  help(): string;
+  /**
+   * Its `--help` text, describing `sources` (default: the registry's, `cli/sources.ts`): what
+   * it says of each family comes from there.
+   */
+  help(sources?: readonly SourceKind[]): string;
   /** Runs it; the exit status. */
   run(argv: string[], ctx: Context): number | Promise<number>;
 }

@@ -10,7 +10,7 @@
 import { deepspeedView } from "../views/deepspeed.ts";
 import { readSettings } from "../views/settings.ts";
 import { parseCount } from "./_text.ts";
-import { positiveOption } from "./hf.ts";
+import { DATASET_SIZE, NUM_PROCESSES, positiveOption } from "./hf.ts";
 import { readSettingsBytes, readSettingsText } from "./_read.ts";
 import type { SourceKind } from "./source_kind.ts";
 
@@ -20,6 +20,14 @@ export const DEEPSPEED_SOURCE: SourceKind = {
   flag: "deepspeed",
   what: "a DeepSpeed config (ds_config.json)",
   files: "--deepspeed files",
+  arg: "ds_config.json",
+  needs: "--steps N",
+  rows: "step,lr for optimizer steps 1..N as DeepSpeed's engine steps them",
+  rowsMore: "the rate step N's update uses (with --hf-args args.json: under the Hugging Face " +
+    'Trainer, "auto" filled)',
+  explains: 'the scheduler, its arithmetic as the engine steps it, the "auto" values filled, ' +
+    "and the traps (a first update at lr 0, a clamped warmup_num_steps, a fractional warmup, " +
+    "OneCycle replacing Adam's beta2)",
   help: 'a DeepSpeed ds_config.json (its "scheduler", as the engine steps it):\n' +
     "one row per optimizer step 1..N (step,lr)",
   options: [
@@ -38,20 +46,8 @@ export const DEEPSPEED_SOURCE: SourceKind = {
         '(JSON or YAML); "auto" values are filled as transformers 5.17 fills them;\n' +
         "--hf FILE --deepspeed ds_config.json says the same",
     },
-    {
-      name: "dataset-size",
-      type: "string",
-      perFile: true,
-      help: 'N  len(train_dataset), what the Trainer logs as "Num examples" (needed\n' +
-        "unless the file sets max_steps)",
-    },
-    {
-      name: "num-processes",
-      type: "string",
-      perFile: true,
-      help: "P  data-parallel processes: accelerate --num_processes, torchrun's world\n" +
-        "size (default 1); for --timm, the world size of the lr_base rule",
-    },
+    DATASET_SIZE,
+    NUM_PROCESSES,
   ],
   recognize: (text) =>
     /"scheduler"\s*:\s*\{/.test(text) &&

@@ -110,6 +110,12 @@ export const DETECTRON2_SOURCE: SourceKind = {
   opts: true,
   recognize: (text) => /^(?:_BASE_|SOLVER|MODEL|DATASETS|INPUT|VERSION)\s*:/m.test(text),
   files: "detectron2 configs",
+  arg: "CONFIG.yaml",
+  rows: "iter,lr[,lr_bias] for iterations 0..MAX_ITER, streamed",
+  rowsMore: "the rate iteration i trains with, bias group's when it differs (an error column " +
+    "when detectron2 raises at some iteration); the same for a LazyConfig CONFIG.py",
+  explains: "the learning rate at each change, the bias group, the batch; a LazyConfig's " +
+    "lr_multiplier the same way",
   help: "a detectron2 YAML config (its _BASE_ files read as detectron2 reads them), or a\n" +
     "LazyConfig CONFIG.py (read by CPython in a sandbox, as LazyConfig.load; --opts KEY=VALUE)",
   options: [

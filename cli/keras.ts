@@ -19,6 +19,12 @@ export const KERAS_SOURCE: SourceKind = {
   flag: "keras",
   what: "a Keras schedule JSON (keras.optimizers.schedules.serialize())",
   files: "--keras files",
+  arg: "schedule.json",
+  rows: "step,lr for Keras' iterations 0..N-1, float32",
+  rowsMore: "the rate a Keras optimizer reads at that iteration (--steps N; default the whole " +
+    "schedule; --backend)",
+  explains: "the schedule's formula with its values, the backend whose float32 it follows, " +
+    "the rate at the first and the last step",
   help: "a Keras 3 schedule as keras.optimizers.schedules.serialize() writes it\n" +
     '({"class_name": …, "config": …}, as in a .keras file), or an optimizer config\n' +
     'with such a "learning_rate"; one row per optimizer step (iterations 0, 1, …),\n' +

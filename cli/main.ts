@@ -46,9 +46,7 @@ import {
   callbackContext,
   type CliIo,
   type Command,
-  configHelp,
   type Context,
-  otherSourcesHelp,
   parse,
   printHelp,
   processContext,
@@ -56,6 +54,7 @@ import {
 } from "./_args.ts";
 import { CliError, discardUnfinished, forgetInputs, unfinishedMark } from "./_output.ts";
 import { GOLDEN_SCRIPT } from "./_golden_script.ts";
+import { usage } from "./_usage.ts";
 import { COMMAND as CURVE } from "./commands/curve.ts";
 import { COMMAND as PLOT } from "./commands/plot.ts";
 import { COMMAND as EXPLAIN } from "./commands/explain.ts";
@@ -89,48 +88,6 @@ build_lr_scheduler and writes the curve as lrspec curve does. Run it where detec
 
 /** The subcommands, one file each (`cli/commands/`). */
 const COMMANDS: readonly Command[] = [CURVE, PLOT, EXPLAIN, DIFF, VERIFY, ACCUMULATE, GOLDEN];
-
-const USAGE = () =>
-  `usage: lrspec <command> [options]     (lrspec <command> --help for one command)
-
-commands (a schedule is a detectron2 CONFIG.yaml, --hf FILE, --timm FILE, --megatron FILE,
---deepspeed FILE or --keras FILE):
-  curve CONFIG.yaml          CSV iter,lr[,lr_bias] for iterations 0..MAX_ITER, streamed
-  curve --hf FILE --dataset-size N
-                             CSV step,lr for the Trainer's optimizer steps 1..max_steps
-  curve --timm args.yaml     CSV epoch,lr (update,lr with sched_on_updates)
-  curve --megatron FILE      CSV iteration,lr of a Megatron-LM run (or --megatron-args "…")
-  curve --deepspeed ds_config.json --steps N
-                             CSV step,lr of a DeepSpeed scheduler (--hf-args FILE: under the Trainer)
-  curve --keras schedule.json
-                             CSV step,lr of a Keras schedule (serialize() JSON), float32
-  plot CONFIG.yaml [...]     SVG chart of one or more schedules (stdout, or --out FILE)
-  explain CONFIG.yaml        the schedule in words
-  diff A.yaml B.yaml         where the two curves differ and by how much (exit 1 if they do)
-  verify --golden G.csv --candidate C.csv [--max-ulp N] [--allow-subset]
-                             compare a curve with a golden one, bit for bit (exit 1 on mismatch)
-  accumulate CONFIG.yaml --num-workers N --micro-batch M [--plot FILE.svg]
-                             gradient accumulation: micro-batches per optimizer step
-  golden-script              print a Python script that writes detectron2's own curve
-                             (python3 golden.py CONFIG.yaml [--num-workers N] [--deeplab] [--opts ...])
-
-${configHelp("curve")}
-  (curve, plot, explain, diff, accumulate)
-
-${otherSourcesHelp("curve")}
-  (curve, plot, explain, diff)
-
-curve:       --out FILE, --past-end
-plot:        --out FILE, --log, --range A:B, --x iteration|images, --no-marks, --no-inset,
-             --title TEXT, --subtitle TEXT, --label TEXT (repeat), --width PX, --height PX,
-             --num-workers N (repeat: one curve each)
-diff:        --opts-a KEY VALUE ..., --opts-b KEY VALUE ... (one side's overrides)
-verify:      --golden FILE, --candidate FILE, --max-ulp N, --allow-subset
-accumulate:  --num-workers N, --micro-batch M, --plot FILE
-every command: --help, -h
-
-exit status: 0 ok, 1 curves differ / verification failed, 2 bad input or a failed write (one line
-  on stderr), 141 the reader closed stdout (| head)`;
 
 const FS_WHY: Record<string, string> = {
   ENOENT: "no such file",
@@ -264,12 +221,12 @@ async function run(argv: string[], ctx: Context): Promise<number> {
           const sub = COMMANDS.find((c) => c.name === rest[0]);
           if (sub !== undefined) return printHelp(sub, ctx);
         }
-        ctx.io.stdout(USAGE() + "\n");
+        ctx.io.stdout(usage() + "\n");
         return 0;
       case undefined:
       case "--help":
       case "-h":
-        ctx.io.stdout(USAGE() + "\n");
+        ctx.io.stdout(usage() + "\n");
         return command === undefined ? 2 : 0;
       default:
         throw new UsageError("", `unknown command ${JSON.stringify(command)}`);

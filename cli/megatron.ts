@@ -15,9 +15,8 @@ const WORLD_SIZE: SourceOption = {
   name: "num-processes",
   type: "string",
   perFile: true,
-  help: "P  data-parallel processes: accelerate --num_processes, torchrun's world\n" +
-    "size (default 1); for --timm, the world size of the lr_base rule; for\n" +
-    "--megatron, the world size (with the parallel sizes: the data-parallel size)",
+  help: "P  --megatron: the world size (with the parallel sizes: the data-parallel size; " +
+    "default 1)",
 };
 
 function open(text: string, path: string, context: OpenContext) {
@@ -30,9 +29,15 @@ function open(text: string, path: string, context: OpenContext) {
   ];
 }
 
-const HELP = "one row per iteration 1..train_iters (iteration,lr[,lr_decoupled]\n" +
-  "[,weight_decay]): the rate that iteration's update uses; Megatron's log\n" +
-  '"learning rate:" at iteration i is the rate of iteration i + 1';
+/** What `curve` writes for both Megatron kinds. */
+const ROWS = {
+  rows: "iteration,lr[,lr_decoupled][,weight_decay] for iterations 1..train_iters",
+  rowsMore: 'the rate iteration i\'s update uses; Megatron logs it as "learning rate:" at ' +
+    "iteration i − 1 (the log is read after the step)",
+  explains: "the decay style, peak and min, samples or iterations, warmup, decay and " +
+    "annealing lengths, the log line one iteration ahead, the traps (an update at lr 0) and " +
+    "the arguments that do not touch the schedule",
+};
 
 /** `--megatron FILE`: Megatron-LM training arguments in a file. */
 export const MEGATRON_SOURCE: SourceKind = {
@@ -40,8 +45,10 @@ export const MEGATRON_SOURCE: SourceKind = {
   flag: "megatron",
   what: "Megatron-LM training arguments",
   files: "--megatron files",
-  help: "a file with Megatron-LM training arguments as a launch script writes\n" +
-    "them (--lr 3e-4 --min-lr 3e-5 --lr-decay-style WSD …):\n" + HELP,
+  arg: "FILE",
+  ...ROWS,
+  help: "a file with Megatron-LM training arguments as a launch script writes them (--lr 3e-4 " +
+    "--min-lr 3e-5 --lr-decay-style WSD …): one row per iteration",
   options: [WORLD_SIZE],
   recognize: (text) =>
     /(?:^|\s)--lr[\s=]/.test(text) && /(?:^|\s)--(?:train-iters|train-samples)[\s=]/.test(text),
@@ -56,6 +63,8 @@ export const MEGATRON_ARGS_SOURCE: SourceKind = {
   flag: "megatron-args",
   what: "Megatron-LM training arguments",
   files: "--megatron-args",
+  arg: '"ARGS"',
+  ...ROWS,
   help: 'Megatron-LM training arguments themselves ("--lr 3e-4 --train-iters …"),\n' +
     'as one argument: --megatron-args "--lr 3e-4 …"',
   options: [WORLD_SIZE],

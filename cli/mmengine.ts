@@ -68,6 +68,13 @@ export const MMENGINE_SOURCE: SourceKind = {
   flag: "mmengine",
   what: "an mmengine (MMDetection) config",
   files: "--mmengine files",
+  arg: "CONFIG.py",
+  rows: "iter,lr[,lr_<group>…][,base_lr] for the training iterations",
+  rowsMore: "the rate each iteration trains with, as mmengine's Runner and ParamSchedulerHook " +
+    "compute it (by-epoch schedulers with --epoch-length or --dataset-size)",
+  explains: "the loop, each scheduler of param_scheduler with where it begins and ends, " +
+    "auto_scale_lr, and the traps (a by-epoch scheduler that never fires, a warmup longer than " +
+    "the run, auto_scale_lr present but off)",
   opts: true,
   help: "an mmengine config (MMDetection, MMSegmentation, …): CONFIG.py read as\n" +
     "mmengine's Config.fromfile reads it (_base_, {{_base_.x}}, _delete_), in a\n" +

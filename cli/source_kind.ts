@@ -77,8 +77,31 @@ export interface SourceKind {
    * @default {false}
    */
   opts?: boolean;
-  /** Its line in `--help` (after `--flag FILE`, or the positional). */
+  /**
+   * What stands for its file on a command line, after its flag (`args.yaml`: `--timm args.yaml`;
+   * the positional kind's `CONFIG.yaml`). Every usage line names the kind with it.
+   */
+  arg: string;
+  /**
+   * The options a `curve` of it usually needs, shown after it in usage lines (`--dataset-size N`).
+   * @default {""}
+   */
+  needs?: string;
+  /** What the file is, in `--help` (after `--flag FILE`, or the positional); wrapped there. */
   help: string;
+  /**
+   * What `lrspec curve` writes for it, in `lrspec --help`'s one line: the CSV columns and the rows
+   * (`step,lr for the Trainer's optimizer steps 1..max_steps`).
+   */
+  rows: string;
+  /**
+   * What `lrspec curve --help` says after {@linkcode SourceKind.rows}: which rate a row holds and
+   * how it meets upstream's own log (`step N trains with that rate, …`).
+   * @default {""}
+   */
+  rowsMore?: string;
+  /** What `lrspec explain` says about it, in `explain --help`. */
+  explains: string;
   /** Its options. */
   options: readonly SourceOption[];
   /**

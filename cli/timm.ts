@@ -16,6 +16,10 @@ export const TIMM_SOURCE: SourceKind = {
   flag: "timm",
   what: "a timm train.py args.yaml",
   files: "--timm files",
+  arg: "args.yaml",
+  rows: "epoch,lr for epochs 0..N-1 (update,lr with sched_on_updates)",
+  rowsMore: "the rate each epoch (update) trains with",
+  explains: "the lr_base rule, warmup, decay, noise and cooldown, the rate at its epochs",
   help: "a timm train.py args.yaml (read as train.py --config reads it): one row\n" +
     "per epoch, or per optimizer update with sched_on_updates",
   options: [
@@ -29,8 +33,7 @@ export const TIMM_SOURCE: SourceKind = {
       name: "num-processes",
       type: "string",
       perFile: true,
-      help: "P  data-parallel processes: accelerate --num_processes, torchrun's world\n" +
-        "size (default 1); for --timm, the world size of the lr_base rule",
+      help: "P  --timm: the world size of the lr_base rule (train.py's world_size; default 1)",
     },
   ],
   recognize: (text) =>

@@ -6,7 +6,6 @@
 
 import {
   type Command,
-  configHelp,
   type Context,
   note,
   output,
@@ -17,6 +16,7 @@ import {
   sourceOptions,
   UsageError,
 } from "../_args.ts";
+import { configHelp } from "../_help.ts";
 import { gradientAccumulation } from "../../schedules/detectron2/accumulation.ts";
 import { autoScaleWorkers } from "../../schedules/detectron2/config.ts";
 import { formatLr } from "../../curve/format.ts";
@@ -153,8 +153,9 @@ function run(argv: string[], ctx: Context): number {
 /** `lrspec accumulate`. */
 export const COMMAND: Command = {
   name: COMMAND_NAME,
-  help: () =>
-    `usage: lrspec accumulate CONFIG.yaml --num-workers N --micro-batch M [--plot FILE.svg] [config options]
+  help: (sources) =>
+    `usage: lrspec accumulate CONFIG.yaml --num-workers N --micro-batch M [--plot FILE.svg]
+                          [config options]
 
 Gradient accumulation: how many micro-batches of M images on N workers make one optimizer step
 of IMS_PER_BATCH images, and what to change in the training loop.
@@ -162,6 +163,6 @@ of IMS_PER_BATCH images, and what to change in the training loop.
   --num-workers N        the workers (GPUs) you train on
   --micro-batch M        images per worker per micro-batch
   --plot FILE            also draw the schedule in images seen, right and wrong
-${configHelp(COMMAND_NAME).replace(/\n {2}--num-workers[^\n]*/, "")}`,
+${configHelp(COMMAND_NAME, sources).replace(/\n {2}--num-workers[^\n]*/, "")}`,
   run,
 };

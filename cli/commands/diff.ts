@@ -6,16 +6,15 @@
 
 import {
   type Command,
-  configHelp,
   type Context,
   openSources,
-  otherSourcesHelp,
   parse,
   printHelp,
   type ScheduleView,
   sourceOptions,
   UsageError,
 } from "../_args.ts";
+import { configHelp, NBSP, otherSourcesHelp, schedulesList, WIDTH, wrap } from "../_help.ts";
 import { diffRuns } from "../../curve/diff.ts";
 import { formatLr } from "../../curve/format.ts";
 
@@ -37,7 +36,7 @@ function run(argv: string[], ctx: Context): number {
   if (p.sources.length !== 2) {
     throw new UsageError(
       command,
-      "diff takes two schedules: A.yaml B.yaml (or --hf FILE, --timm FILE for either)",
+      `diff takes two schedules, each of them ${schedulesList()}`,
     );
   }
   const sideOpts = (i: number) => [...p.opts.both, ...(i === 0 ? p.opts.a : p.opts.b)];
@@ -103,19 +102,20 @@ function run(argv: string[], ctx: Context): number {
 /** `lrspec diff`. */
 export const COMMAND: Command = {
   name: COMMAND_NAME,
-  help: () =>
+  help: (sources) =>
     `usage: lrspec diff A B [options] [--opts-a KEY VALUE ...] [--opts-b KEY VALUE ...]
 
 Where the two curves differ and by how much (differences of a few ULPs summarized as rounding).
 Exit status 1 if they differ. A and B are two schedules: configs (A.yaml B.yaml, which may be the
-same file with different overrides), --hf FILE or --timm FILE, in any mix (rows are compared in
-order: a Trainer's step 1 is a config's iteration 0, the first of each run).
+same file with different overrides) or any other kind below, in any mix (rows are compared in
+order: a Trainer's step 1 is a config's iteration 0, the first of each run):
+${wrap(schedulesList(sources, NBSP), WIDTH - 2).map((l) => `  ${l}`).join("\n")}.
 
   --opts-a KEY VALUE ... overrides for A only (up to the next --opts-b or --opts)
   --opts-b KEY VALUE ... overrides for B only
 
-${otherSourcesHelp(COMMAND_NAME)}
+${otherSourcesHelp(COMMAND_NAME, sources)}
 
-${configHelp(COMMAND_NAME)} (both sides)`,
+${configHelp(COMMAND_NAME, sources)} (both sides)`,
   run,
 };

@@ -6,15 +6,14 @@
 
 import {
   type Command,
-  configHelp,
   type Context,
   openSources,
-  otherSourcesHelp,
   parse,
   printHelp,
   sourceOptions,
   UsageError,
 } from "../_args.ts";
+import { configHelp, explainRows, otherSourcesHelp, schedulesList, usageLine } from "../_help.ts";
 
 const COMMAND_NAME = "explain";
 
@@ -25,7 +24,7 @@ function run(argv: string[], ctx: Context): number {
   if (p.sources.length !== 1) {
     throw new UsageError(
       command,
-      "explain takes one schedule: CONFIG.yaml, --hf FILE or --timm FILE",
+      `explain takes one schedule: ${schedulesList()}`,
     );
   }
   const [source] = openSources(command, ctx, p, () => p.opts.both);
@@ -36,17 +35,16 @@ function run(argv: string[], ctx: Context): number {
 /** `lrspec explain`. */
 export const COMMAND: Command = {
   name: COMMAND_NAME,
-  help: () =>
-    `usage: lrspec explain (CONFIG.yaml | --hf FILE --dataset-size N | --timm args.yaml)
+  help: (sources) =>
+    `${usageLine(COMMAND_NAME, "", sources)}
 
-The schedule in words. A config: the learning rate at each change (every number exact, as
-Python's repr writes it), the bias group, the batch. --hf: the Trainer's arithmetic (batches per
-process, gradient accumulation, epochs or max_steps, the warmup ratio rounded up) and the rate at
-its steps. --timm: the lr_base rule, warmup, decay, noise and cooldown, the rate at its epochs.
+The schedule in words, every number exact (as Python's repr writes it), with the traps a config
+falls into:
 
+${explainRows(sources)}
 
-${otherSourcesHelp(COMMAND_NAME)}
+${otherSourcesHelp(COMMAND_NAME, sources)}
 
-${configHelp(COMMAND_NAME)}`,
+${configHelp(COMMAND_NAME, sources)}`,
   run,
 };

@@ -6,10 +6,8 @@
 
 import {
   type Command,
-  configHelp,
   type Context,
   openSources,
-  otherSourcesHelp,
   output,
   parse,
   positiveInt,
@@ -18,6 +16,7 @@ import {
   sourceOptions,
   UsageError,
 } from "../_args.ts";
+import { configHelp, otherSourcesHelp, schedulesList, usageLine } from "../_help.ts";
 import { parseCount } from "../_text.ts";
 import { curveEnvelope } from "../../plot/envelope.ts";
 import { formatIteration, type PlotMark, type PlotSeries, plotSvg } from "../../plot/svg.ts";
@@ -83,7 +82,7 @@ function run(argv: string[], ctx: Context): number {
   if (p.help) return printHelp(COMMAND, ctx);
   const v = p.values;
   if (p.sources.length === 0) {
-    throw new UsageError(command, "plot takes one or more CONFIG.yaml, --hf FILE, --timm FILE");
+    throw new UsageError(command, `plot takes one or more schedules: ${schedulesList()}`);
   }
   const labels = (v.label as string[] | undefined) ?? [];
   if (labels.length > 0 && labels.length !== p.sources.length) {
@@ -212,8 +211,8 @@ function run(argv: string[], ctx: Context): number {
 /** `lrspec plot`. */
 export const COMMAND: Command = {
   name: COMMAND_NAME,
-  help: () =>
-    `usage: lrspec plot CONFIG.yaml [CONFIG2.yaml ...] [--hf FILE ...] [--timm FILE ...] [options]
+  help: (sources) =>
+    `${usageLine(COMMAND_NAME, "... [options]", sources)}
 
 An SVG chart: one curve per schedule (and per --num-workers), warmup end and steps marked, a legend
 (curves that coincide are dashed and named "identical to ..."). A warmup shorter than 2% of the
@@ -233,8 +232,8 @@ run gets an inset.
   --height PX            the height (default 450)
   --num-workers N        may be repeated: one curve per worker count
 
-${otherSourcesHelp(COMMAND_NAME)}
+${otherSourcesHelp(COMMAND_NAME, sources)}
 
-${configHelp(COMMAND_NAME)}`,
+${configHelp(COMMAND_NAME, sources)}`,
   run,
 };
