@@ -62,6 +62,8 @@ import { COMMAND as DIFF } from "./commands/diff.ts";
 import { COMMAND as VERIFY } from "./commands/verify.ts";
 import { COMMAND as ACCUMULATE } from "./commands/accumulate.ts";
 import { VERSION } from "../version.ts";
+import { startPythonConfigLoader } from "../config/pyodide/load.ts";
+import { statSync } from "node:fs";
 import { optionProblem } from "../schedules/errors.ts";
 
 export { loadConfigFile, type LoadConfigFileOptions, resolveBaseFile } from "./files.ts";
@@ -175,6 +177,16 @@ export async function main(argv: string[], io?: CliIo): Promise<number> {
   forgetInputs();
   const mark = unfinishedMark();
   try {
+    // A `.py` config is read by a Pyodide worker while this thread blocks (`loadSync`), and a
+    // worker cannot start while the thread that would wait for it blocks (Deno hangs, Bun falls
+    // back to a child process): start the interpreter first, as `deno task conformance` does.
+    if (readsPython(argv)) {
+      try {
+        await startPythonConfigLoader();
+      } catch (error) {
+        return reportError(error, ctx);
+      }
+    }
     let code = await run(argv, ctx);
     const stdout = ctx.processStdout;
     if (stdout !== undefined) {
@@ -192,6 +204,19 @@ export async function main(argv: string[], io?: CliIo): Promise<number> {
     // After an error, no temporary file stays behind, and no output replaced its file.
     discardUnfinished(mark);
   }
+}
+
+/** Whether a command line names an existing `.py` file (a config the Pyodide sandbox reads). */
+function readsPython(argv: readonly string[]): boolean {
+  if (argv[0] === "verify" || argv.includes("--help") || argv.includes("-h")) return false;
+  return argv.some((arg) => {
+    if (!/\.py$/i.test(arg)) return false;
+    try {
+      return statSync(arg).isFile();
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The exit status after the reader closed stdout: 128 + SIGPIPE, as a shell reports `yes | head`. */

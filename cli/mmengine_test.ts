@@ -5,12 +5,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { startPythonConfigLoader } from "../config/pyodide/load.ts";
 import { readFixture } from "../conformance/runner.ts";
 import { MMENGINE_SOURCE } from "./mmengine.ts";
 import type { OpenContext } from "./source_kind.ts";
-import { failure, run } from "../testing/cli.ts";
+import { failure, lrspecArgs, REPO_ROOT, run } from "../testing/cli.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TMP = `${ROOT}.tmp/mmengine`;
@@ -125,5 +127,31 @@ test(
     );
     assert.equal(dino!.rows, 12 * 7330);
     assert.deepEqual(dino!.columns, ["lr", "lr_backbone"]);
+  },
+);
+
+test(
+  "lrspec curve --mmengine CONFIG.py, spawned as a user runs it: the interpreter starts, the CLI ends",
+  SLOW,
+  () => {
+    // The CLI blocks on the Pyodide worker while it reads a .py (loadSync); a worker that is not
+    // started before that never starts on Deno (`deno run cli/main.ts` hung): main() starts it.
+    const r = spawnSync(
+      process.execPath,
+      lrspecArgs(
+        "curve",
+        "--mmengine",
+        "fixtures/mmengine-configs/configs/_base_/schedules/schedule_1x.py",
+        "--epoch-length",
+        "60",
+      ),
+      { cwd: REPO_ROOT, encoding: "utf8", timeout: 180_000 },
+    );
+    assert.equal(r.signal, null, `killed after 180 s (a hang?): ${r.stderr}`);
+    assert.equal(r.status, 0, r.stderr);
+    const [header, ...rows] = r.stdout.trimEnd().split("\n");
+    assert.match(header!, /^iter,/);
+    const lr = header!.split(",").indexOf("lr");
+    assert.deepEqual(rows.map((l) => Number(l.split(",")[lr])), golden("runner/mmdet/schedule_1x"));
   },
 );
