@@ -335,7 +335,7 @@ test("--hf errors name the file, the key and the line", async () => {
     ],
     [
       { lr_scheduler_type: "warmup_stable_decay" },
-      /:2: lr_scheduler_kwargs\.num_decay_steps: getWsdSchedule: missing required option/,
+      /:2: lr_scheduler_kwargs\.num_decay_steps: missing required option .*\(getWsdSchedule\)$/,
     ],
     [
       {

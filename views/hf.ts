@@ -105,27 +105,6 @@ export const HF_BINARY_HINT: string =
   `as JSON with: python -c "import sys, torch; print(torch.load(sys.argv[1], ` +
   `weights_only=False).to_json_string())" training_args.bin > training_args.json`;
 
-/** The key of the file an error of the library is about (`lr_scheduler_kwargs.min_lr`). */
-function keyOf(message: string, file: SettingsFile): string | undefined {
-  if (/is not a valid SchedulerType/.test(message)) return "lr_scheduler_type";
-  const names = [...message.matchAll(/`([A-Za-z_][\w.]*)`|\b([a-z]+(?:_[a-z0-9]+)+)\b/g)]
-    .map((m) => (m[1] ?? m[2])!);
-  for (const name of names) {
-    // Own keys only: a file's key may be `constructor` or `toString`.
-    const key = (Object.hasOwn(OPTION_KEYS, name) ? OPTION_KEYS[name] : undefined) ??
-      snakeCase(name);
-    if (file.line(key) !== undefined) return key;
-    if (file.line(`lr_scheduler_kwargs.${key}`) !== undefined) return `lr_scheduler_kwargs.${key}`;
-  }
-  for (const name of names) {
-    if (Object.hasOwn(OPTION_KEYS, name)) return OPTION_KEYS[name];
-    const key = snakeCase(name);
-    if (TRAINING_ARGUMENTS_FIELDS.includes(key)) return key;
-    if (key !== name) return `lr_scheduler_kwargs.${key}`; // a schedule option, camelCased
-  }
-  return undefined;
-}
-
 /** Where a key is written, or the nearest thing that decides it (its parent, the schedule). */
 function whereOf(key: string, file: SettingsFile): string {
   const candidates = [key, key.replace(/\..*$/, "")];
@@ -134,23 +113,26 @@ function whereOf(key: string, file: SettingsFile): string {
   return found === undefined ? file.path : file.where(found);
 }
 
-/**
- * An error of the library, located: `training_args.json:3: learning_rate must be …`.
- */
 /** The key of the file a library error is about, from its data (owner, option). */
 function keyOfProblem(problem: OptionProblem, file: SettingsFile): string {
   const { owner, option } = problem;
-  if (owner === "TrainingArguments") return option; // its options are the fields themselves
-  if (option in OPTION_KEYS) return OPTION_KEYS[option]!;
+  if (Object.hasOwn(OPTION_KEYS, option)) return OPTION_KEYS[option]!;
+  if (owner === "TrainingArguments" || owner === "Trainer") return option; // the fields themselves
+  if (owner === "SchedulerType") return "lr_scheduler_type";
+  if (option === "optimizer.defaults.lr") return "learning_rate";
   const snake = snakeCase(option);
   if (file.line(snake) !== undefined || TRAINING_ARGUMENTS_FIELDS.includes(snake)) return snake;
   return `lr_scheduler_kwargs.${snake}`; // a schedule function's option, camelCased
 }
 
+/**
+ * An error of the library, located from its data (owner, option; never its message):
+ * `training_args.json:3: learning_rate must be …`.
+ */
 function located(error: unknown, file: SettingsFile): unknown {
   if (!(error instanceof Error) || placeOf(error) !== undefined) return error;
   const problem = optionProblem(error);
-  const key = problem ? keyOfProblem(problem, file) : keyOf(error.message, file);
+  const key = problem ? keyOfProblem(problem, file) : undefined;
   // PyYAML's booleans include yes, no, on, off (any case): `eval_strategy: no` is False.
   const yamlBool = key !== undefined && file.pyType(key) === "bool" &&
     typeof file.value[key] === "boolean";
@@ -168,17 +150,10 @@ function located(error: unknown, file: SettingsFile): unknown {
         ...(key !== undefined ? { key } : {}),
       },
     );
-  if (key === undefined || key.startsWith("--")) return make(`${file.path}: ${error.message}`);
-  if (problem) return make(`${where}: ${keyMessage(error, problem, key)}`);
-  const own = /^\w+: `([\w.]+)` (.*)$/s.exec(error.message);
-  const option = own?.[1];
-  const optionKey = option === undefined
-    ? undefined
-    : (Object.hasOwn(OPTION_KEYS, option) ? OPTION_KEYS[option] : undefined) ?? snakeCase(option);
-  if (own && optionKey === key.replace(/^.*\./, "")) {
-    return make(`${where}: ${key} ${own[2]}`);
+  if (problem === undefined || key === undefined || key.startsWith("--")) {
+    return make(`${file.path}: ${error.message}`);
   }
-  return make(`${where}: ${key}: ${error.message}`);
+  return make(`${where}: ${keyMessage(error, problem, key)}`);
 }
 
 /** Python's `float()` would read it: a number PyYAML left as a string. */

@@ -153,19 +153,6 @@ function argparseValue(file: SettingsFile, key: string, text: string): number {
   return /inf/i.test(s) ? (s.startsWith("-") ? -Infinity : Infinity) : Number(s);
 }
 
-/** The key of the file an error of the library is about. */
-function keyOf(message: string): string | undefined {
-  if (/^StepLRScheduler: integer division/.test(message)) return "decay_epochs";
-  if (/^timmTrainSchedule: float division by zero/.test(message)) return "lr_base_size";
-  for (const m of message.matchAll(/`([A-Za-z_][\w.]*)(?:\[\d+\])?`/g)) {
-    const name = m[1]!.replace(/^args\./, "");
-    if (Object.hasOwn(OPTION_KEYS, name)) return OPTION_KEYS[name];
-    if (name in TRAIN_PY_DEFAULTS || name === "sched_on_updates") return name;
-  }
-  return undefined;
-}
-
-/** An error of the library, located: `args.yaml:75: epochs: CosineLRScheduler: …`. */
 /** The `args.yaml` key a library error is about, from its data (owner, option). */
 function keyOfProblem(problem: OptionProblem): string | undefined {
   const name = problem.option.replace(/^args\./, "").replace(/\[\d+\]$/, "");
@@ -174,17 +161,18 @@ function keyOfProblem(problem: OptionProblem): string | undefined {
   return undefined;
 }
 
+/**
+ * An error of the library, located from its data (owner, option; never its message):
+ * `args.yaml:75: epochs must be …`, or the file alone when the option is not a key of the file.
+ */
 function located(error: unknown, file: SettingsFile): unknown {
   if (!(error instanceof Error) || placeOf(error) !== undefined) return error;
   const problem = optionProblem(error);
-  const key = (problem && keyOfProblem(problem)) ?? keyOf(error.message);
+  const key = problem && keyOfProblem(problem);
   const make = (message: string) =>
     placed(sameKind(error, message), key === undefined ? { file: file.path } : placeIn(file, key));
-  if (key === undefined) return make(`${file.path}: ${error.message}`);
-  if (problem) return make(`${file.where(key)}: ${keyMessage(error, problem, key)}`);
-  const own = /^\w+: `(?:args\.)?([\w]+)((?:\[\d+\])?)` (.*)$/s.exec(error.message);
-  if (own && own[1] === key) return make(`${file.where(key)}: ${key}${own[2]} ${own[3]}`);
-  return make(`${file.where(key)}: ${key}: ${error.message}`);
+  if (problem === undefined || key === undefined) return make(`${file.path}: ${error.message}`);
+  return make(`${file.where(key)}: ${keyMessage(error, problem, key)}`);
 }
 
 /** Keys near one the schedule reads, which train.py would take as a new attribute and ignore. */

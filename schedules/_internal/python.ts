@@ -11,15 +11,51 @@
 import { libm } from "../math.ts";
 
 /**
+ * The option an arithmetic error is about, when the caller knows it (`decayT` for `t // decayT`):
+ * the error then carries `{ owner, option, value }` as its `cause`, as option errors do. A string
+ * names the option of the operand that decides (its value): the divisor of `/`, `//` and `%`,
+ * the exponent of `**`, the base of `math.log(x, base)`.
+ */
+export interface Blame {
+  /** The option. */
+  readonly option: string;
+  /** Its value. */
+  readonly value: unknown;
+}
+
+function arithmeticError(
+  owner: string,
+  message: string,
+  blame: Blame | string | undefined,
+  operand?: number,
+): RangeError {
+  const text = `${owner}: ${message}`;
+  if (blame === undefined) return new RangeError(text);
+  const about = typeof blame === "string" ? { option: blame, value: operand } : blame;
+  return new RangeError(text, { cause: { owner, option: about.option, value: about.value } });
+}
+
+/**
  * Python's `a / b` on floats: IEEE division, except that a zero divisor raises (Python's
  * `ZeroDivisionError`) instead of producing an infinity or NaN.
  *
  * @throws {RangeError} If `b` is zero, naming `owner` and the upstream error (raised by
  * `upstream`, torch unless said otherwise).
  */
-export function trueDiv(owner: string, a: number, b: number, upstream = "torch"): number {
+export function trueDiv(
+  owner: string,
+  a: number,
+  b: number,
+  upstream = "torch",
+  blame?: Blame | string,
+): number {
   if (b === 0) {
-    throw new RangeError(`${owner}: float division by zero (${upstream} raises ZeroDivisionError)`);
+    throw arithmeticError(
+      owner,
+      `float division by zero (${upstream} raises ZeroDivisionError)`,
+      blame,
+      b,
+    );
   }
   return a / b;
 }
@@ -31,9 +67,20 @@ export function trueDiv(owner: string, a: number, b: number, upstream = "torch")
  *
  * @throws {RangeError} If `b` is zero (Python's `ZeroDivisionError`).
  */
-export function floatMod(owner: string, a: number, b: number, upstream = "torch"): number {
+export function floatMod(
+  owner: string,
+  a: number,
+  b: number,
+  upstream = "torch",
+  blame?: Blame | string,
+): number {
   if (b === 0) {
-    throw new RangeError(`${owner}: float modulo by zero (${upstream} raises ZeroDivisionError)`);
+    throw arithmeticError(
+      owner,
+      `float modulo by zero (${upstream} raises ZeroDivisionError)`,
+      blame,
+      b,
+    );
   }
   let mod = a % b; // C's fmod: exact
   if (mod !== 0) {
@@ -72,24 +119,36 @@ export function formatExp4(x: number): string {
  * fractional exponent (Python returns a complex number) and an overflowing result (Python
  * `OverflowError`).
  */
-export function floatPow(owner: string, x: number, y: number, upstream = "torch"): number {
+export function floatPow(
+  owner: string,
+  x: number,
+  y: number,
+  upstream = "torch",
+  blame?: Blame | string,
+): number {
   if (y === 0 || x === 1) return 1;
   // x ** 1 is x in Python: glibc's pow is within 0.52 ULP of the exact value, here x itself.
   if (y === 1) return x;
   if (x === 0 && y < 0) {
-    throw new RangeError(
-      `${owner}: 0.0 cannot be raised to a negative power (${y}) (${upstream} raises ZeroDivisionError)`,
+    throw arithmeticError(
+      owner,
+      `0.0 cannot be raised to a negative power (${y}) (${upstream} raises ZeroDivisionError)`,
+      blame,
+      y,
     );
   }
   if (x < 0 && !Number.isInteger(y)) {
-    throw new RangeError(
-      `${owner}: ${x} ** ${y} is a complex number in Python (${upstream} fails or writes a ` +
+    throw arithmeticError(
+      owner,
+      `${x} ** ${y} is a complex number in Python (${upstream} fails or writes a ` +
         `complex rate; lrspec refuses to produce NaN)`,
+      blame,
+      y,
     );
   }
   const result = libm.pow(x, y);
   if (!Number.isFinite(result)) {
-    throw new RangeError(`${owner}: ${x} ** ${y} overflows (Python raises OverflowError)`);
+    throw arithmeticError(owner, `${x} ** ${y} overflows (Python raises OverflowError)`, blame, y);
   }
   return result;
 }
@@ -101,10 +160,19 @@ export function floatPow(owner: string, x: number, y: number, upstream = "torch"
  *
  * @throws {RangeError} If `b` is zero (Python's `ZeroDivisionError`).
  */
-export function floorDiv(owner: string, a: number, b: number, upstream = "torch"): number {
+export function floorDiv(
+  owner: string,
+  a: number,
+  b: number,
+  upstream = "torch",
+  blame?: Blame | string,
+): number {
   if (b === 0) {
-    throw new RangeError(
-      `${owner}: integer division or modulo by zero (${upstream} raises ZeroDivisionError)`,
+    throw arithmeticError(
+      owner,
+      `integer division or modulo by zero (${upstream} raises ZeroDivisionError)`,
+      blame,
+      b,
     );
   }
   let mod = a % b;
@@ -120,9 +188,20 @@ export function floorDiv(owner: string, a: number, b: number, upstream = "torch"
 }
 
 /** Python's one-argument `math.log(x)`: `ValueError` ("math domain error") for `x <= 0`. */
-function mathLog(owner: string, x: number, upstream: string): number {
+function mathLog(
+  owner: string,
+  x: number,
+  upstream: string,
+  blame: Blame | string | undefined,
+  base: number,
+): number {
   if (!(x > 0)) {
-    throw new RangeError(`${owner}: math domain error: log(${x}) (${upstream} raises ValueError)`);
+    throw arithmeticError(
+      owner,
+      `math domain error: log(${x}) (${upstream} raises ValueError)`,
+      blame,
+      base,
+    );
   }
   return libm.log(x);
 }
@@ -132,8 +211,24 @@ function mathLog(owner: string, x: number, upstream: string): number {
  *
  * @throws {RangeError} For `x <= 0` or `base <= 0` (`ValueError`), `base` 1 (`ZeroDivisionError`).
  */
-export function logBase(owner: string, x: number, base: number, upstream = "torch"): number {
-  return trueDiv(owner, mathLog(owner, x, upstream), mathLog(owner, base, upstream), upstream);
+export function logBase(
+  owner: string,
+  x: number,
+  base: number,
+  upstream = "torch",
+  blame?: Blame | string,
+): number {
+  const num = mathLog(owner, x, upstream, blame, base);
+  const den = mathLog(owner, base, upstream, blame, base);
+  if (den === 0) {
+    throw arithmeticError(
+      owner,
+      `float division by zero (${upstream} raises ZeroDivisionError)`,
+      blame,
+      base,
+    );
+  }
+  return num / den;
 }
 
 /** Python's `max(a, b)` on floats: the first argument unless the second is greater. */

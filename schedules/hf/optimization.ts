@@ -21,6 +21,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { floatMod, floatPow, formatExp4, pyMax, pyMin, trueDiv } from "../_internal/python.ts";
 import { boolean, finite, integer, oneOf, requireOptions, show } from "../_internal/validate.ts";
 import { requireOptimizer } from "../_internal/optimizer.ts";
@@ -75,8 +76,12 @@ function optionalNumber(owner: string, name: string, value: unknown): number | n
 function defaultsLr(owner: string, optimizer: Optimizer): number {
   const lr = optimizer.defaults?.lr;
   if (lr === undefined) {
-    throw new TypeError(
-      `${owner}: \`optimizer.defaults.lr\` is required: transformers reads ` +
+    throw optionError(
+      TypeError,
+      owner,
+      "optimizer.defaults.lr",
+      lr,
+      `\`optimizer.defaults.lr\` is required: transformers reads ` +
         `optimizer.defaults["lr"] (the lr the torch optimizer was built with, not a group's); ` +
         `set \`defaults: { lr }\` on the optimizer`,
     );
@@ -398,14 +403,22 @@ function minLrRateOf(
   minLrRate: number | null,
 ): number {
   if (minLr !== null && minLrRate !== null) {
-    throw new RangeError(
-      `${owner}: Only one of min_lr or min_lr_rate should be set (transformers raises ValueError)`,
+    throw optionError(
+      RangeError,
+      owner,
+      "minLrRate",
+      minLrRate,
+      `Only one of min_lr or min_lr_rate should be set (transformers raises ValueError)`,
     );
   }
   if (minLr !== null) return trueDiv(owner, minLr, defaultsLr(owner, optimizer), UPSTREAM);
   if (minLrRate === null) {
-    throw new TypeError(
-      `${owner}: One of min_lr or min_lr_rate should be set through the \`lr_scheduler_kwargs\` ` +
+    throw optionError(
+      TypeError,
+      owner,
+      "minLrRate",
+      minLrRate,
+      `One of min_lr or min_lr_rate should be set through the \`lr_scheduler_kwargs\` ` +
         `(\`minLr\` or \`minLrRate\`; transformers raises ValueError)`,
     );
   }
@@ -640,8 +653,12 @@ export function getPolynomialDecayScheduleWithWarmup(
   const optimizer = requireOptimizer(owner, o.optimizer);
   const lrInit = defaultsLr(owner, optimizer);
   if (!(lrInit > lrEnd)) {
-    throw new RangeError(
-      `${owner}: lr_end (${lrEnd}) must be smaller than initial lr (${lrInit}) ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "lrEnd",
+      lrEnd,
+      `lr_end (${lrEnd}) must be smaller than initial lr (${lrInit}) ` +
         `(transformers raises ValueError)`,
     );
   }
@@ -651,8 +668,12 @@ export function getPolynomialDecayScheduleWithWarmup(
     const lrRange = lrInit - lrEnd;
     const decaySteps = n - w;
     if (decaySteps === 0) {
-      throw new RangeError(
-        `${owner}: division by zero at step ${s}: numTrainingSteps == numWarmupSteps ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "numWarmupSteps",
+        w,
+        `division by zero at step ${s}: numTrainingSteps == numWarmupSteps ` +
           `(transformers raises ZeroDivisionError)`,
       );
     }
@@ -716,8 +737,12 @@ export function getInverseSqrtSchedule(options: InverseSqrtScheduleOptions): Lam
     const shift = timescale - w;
     const x = trueDiv(owner, s + shift, timescale, UPSTREAM);
     if (x < 0) {
-      throw new RangeError(
-        `${owner}: math domain error: sqrt(${x}) at step ${s} (transformers raises ValueError)`,
+      throw optionError(
+        RangeError,
+        owner,
+        "timescale",
+        timescale,
+        `math domain error: sqrt(${x}) at step ${s} (transformers raises ValueError)`,
       );
     }
     return trueDiv(owner, 1.0, libm.sqrt(x), UPSTREAM);
@@ -835,8 +860,12 @@ export function getWsdSchedule(options: WsdScheduleOptions): LambdaLR {
   ]);
   const w = steps(owner, "numWarmupSteps", o.numWarmupSteps);
   if (o.numDecaySteps === undefined) {
-    throw new TypeError(
-      `${owner}: missing required option \`numDecaySteps\` ` +
+    throw optionError(
+      TypeError,
+      owner,
+      "numDecaySteps",
+      o.numDecaySteps,
+      `missing required option \`numDecaySteps\` ` +
         `(transformers raises TypeError: missing 1 required positional argument: 'num_decay_steps')`,
     );
   }
@@ -848,8 +877,12 @@ export function getWsdSchedule(options: WsdScheduleOptions): LambdaLR {
     ? null
     : integer(owner, "numStableSteps", o.numStableSteps);
   if (n === null && given === null) {
-    throw new TypeError(
-      `${owner}: Either num_training_steps or num_stable_steps must be specified ` +
+    throw optionError(
+      TypeError,
+      owner,
+      "numTrainingSteps",
+      o.numTrainingSteps,
+      `Either num_training_steps or num_stable_steps must be specified ` +
         `(\`numTrainingSteps\` or \`numStableSteps\`; transformers raises ValueError)`,
     );
   }
@@ -1067,8 +1100,12 @@ function perGroup(
 ): number[] {
   if (Array.isArray(value)) {
     if (value.length !== groups) {
-      throw new RangeError(
-        `${owner}: expected ${groups} ${upstreamName}s, got ${value.length} ` +
+      throw optionError(
+        RangeError,
+        owner,
+        name,
+        value,
+        `expected ${groups} ${upstreamName}s, got ${value.length} ` +
           `(transformers raises ValueError)`,
       );
     }
@@ -1198,8 +1235,12 @@ export class GreedyLR {
     ]);
     const factor = finite(owner, "factor", o.factor ?? 0.95);
     if (factor >= 1.0) {
-      throw new RangeError(
-        `${owner}: Factor should be < 1.0.: got ${show(factor)} (transformers raises ValueError)`,
+      throw optionError(
+        RangeError,
+        owner,
+        "factor",
+        factor,
+        `Factor should be < 1.0.: got ${show(factor)} (transformers raises ValueError)`,
       );
     }
     this.optimizer = requireOptimizer(owner, o.optimizer);
@@ -1251,7 +1292,13 @@ export class GreedyLR {
   step(metrics: number, epoch?: number): void {
     const owner = "GreedyLR";
     if (typeof metrics !== "number") {
-      throw new TypeError(`${owner}: \`metrics\` must be a number: got ${show(metrics)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "metrics",
+        metrics,
+        `\`metrics\` must be a number: got ${show(metrics)}`,
+      );
     }
     let current = metrics;
     if (this.smooth && this._streamingAvg !== null) {
@@ -1411,24 +1458,48 @@ export class GreedyLR {
    */
   loadStateDict(state: StateDict): void {
     if (typeof state !== "object" || state === null || Array.isArray(state)) {
-      throw new TypeError(`GreedyLR: state must be an object: got ${show(state)}`);
+      throw optionError(
+        TypeError,
+        "GreedyLR",
+        "state",
+        state,
+        `state must be an object: got ${show(state)}`,
+      );
     }
     const known = Object.keys(this.stateDict()).concat("_streamingAvg");
     for (const key of Object.keys(state)) {
-      if (!known.includes(key)) throw new TypeError(`GreedyLR: unknown state key \`${key}\``);
+      if (!known.includes(key)) {
+        throw optionError(
+          TypeError,
+          "GreedyLR",
+          `state.${key}`,
+          state[key],
+          `unknown state key \`${key}\``,
+        );
+      }
     }
     const { _streamingAvg, best, ...rest } = state;
     const { best: _best, ...current } = this.stateDict();
     checkStateValues("GreedyLR", current, rest);
     oneOf("GreedyLR", "mode", rest.mode ?? this.mode, ["min", "max"] as const);
     if (best !== undefined && best !== null && typeof best !== "number") {
-      throw new TypeError(`GreedyLR: state \`best\` must be a number or null: got ${show(best)}`);
+      throw optionError(
+        TypeError,
+        "GreedyLR",
+        "state.best",
+        best,
+        `state \`best\` must be a number or null: got ${show(best)}`,
+      );
     }
     for (const key of ["_lastLr", "_initLrs", "minLrs", "maxLrs"]) {
       const list = rest[key];
       if (Array.isArray(list) && list.length !== this.optimizer.paramGroups.length) {
-        throw new RangeError(
-          `GreedyLR: state \`${key}\` has ${list.length} entries for ${this.optimizer.paramGroups.length} parameter groups`,
+        throw optionError(
+          RangeError,
+          "GreedyLR",
+          `state.${key}`,
+          list,
+          `state \`${key}\` has ${list.length} entries for ${this.optimizer.paramGroups.length} parameter groups`,
         );
       }
     }
@@ -1527,8 +1598,12 @@ function withKwargs(
 ): Record<string, unknown> {
   for (const key of Object.keys(kwargs)) {
     if (key in fixed) {
-      throw new TypeError(
-        `getScheduler: \`schedulerSpecificKwargs\` repeats \`${key}\`, which getScheduler ` +
+      throw optionError(
+        TypeError,
+        "getScheduler",
+        `schedulerSpecificKwargs.${key}`,
+        kwargs[key],
+        `\`schedulerSpecificKwargs\` repeats \`${key}\`, which getScheduler ` +
           `passes itself (transformers raises TypeError: got multiple values for keyword argument)`,
       );
     }
@@ -1618,8 +1693,12 @@ export function getScheduler(options: GetSchedulerOptions): HfScheduler {
   if (name === "constant") return getConstantSchedule({ optimizer });
   const kwargs = o.schedulerSpecificKwargs ?? {};
   if (typeof kwargs !== "object" || Array.isArray(kwargs)) {
-    throw new TypeError(
-      `${owner}: \`schedulerSpecificKwargs\` must be an object: got ${show(kwargs)}`,
+    throw optionError(
+      TypeError,
+      owner,
+      "schedulerSpecificKwargs",
+      kwargs,
+      `\`schedulerSpecificKwargs\` must be an object: got ${show(kwargs)}`,
     );
   }
   if (name === "reduce_lr_on_plateau") {
@@ -1628,8 +1707,12 @@ export function getScheduler(options: GetSchedulerOptions): HfScheduler {
   if (name === "greedy") return getGreedySchedule(withKwargs({ optimizer }, kwargs) as never);
   const numWarmupSteps = o.numWarmupSteps ?? null;
   if (numWarmupSteps === null) {
-    throw new TypeError(
-      `${owner}: ${name} requires \`num_warmup_steps\`, please provide that argument ` +
+    throw optionError(
+      TypeError,
+      owner,
+      "numWarmupSteps",
+      o.numWarmupSteps,
+      `${name} requires \`num_warmup_steps\`, please provide that argument ` +
         `(\`numWarmupSteps\`; transformers raises ValueError)`,
     );
   }
@@ -1646,8 +1729,12 @@ export function getScheduler(options: GetSchedulerOptions): HfScheduler {
     );
   }
   if (numTrainingSteps === null) {
-    throw new TypeError(
-      `${owner}: ${name} requires \`num_training_steps\`, please provide that argument ` +
+    throw optionError(
+      TypeError,
+      owner,
+      "numTrainingSteps",
+      o.numTrainingSteps,
+      `${name} requires \`num_training_steps\`, please provide that argument ` +
         `(\`numTrainingSteps\`; transformers raises ValueError)`,
     );
   }

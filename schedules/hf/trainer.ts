@@ -9,6 +9,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { camelCase } from "../names.ts";
 import { integer, show } from "../_internal/validate.ts";
 import type { Optimizer } from "../optimizer.ts";
@@ -90,8 +91,12 @@ function dataloaderLength(args: ResolvedTrainingArguments, n: number, p: number)
   const batches = dropLast ? Math.floor(n / b) : Math.ceil(n / b);
   if (args.split_batches) {
     if (b % p !== 0) {
-      throw new RangeError(
-        `Trainer: with \`accelerator_config.split_batches\`, the batch size (${b}) needs to be a ` +
+      throw optionError(
+        RangeError,
+        "Trainer",
+        "accelerator_config.split_batches",
+        args.split_batches,
+        `with \`accelerator_config.split_batches\`, the batch size (${b}) needs to be a ` +
           `round multiple of the number of processes (${p}) (accelerate raises ValueError)`,
       );
     }
@@ -147,14 +152,24 @@ export function setInitialTrainingValues(
 ): TrainingValues {
   const owner = "Trainer";
   if (typeof setup !== "object" || setup === null) {
-    throw new TypeError(`${owner}: expected { datasetSize, numProcesses? }: got ${show(setup)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "setup",
+      setup,
+      `expected { datasetSize, numProcesses? }: got ${show(setup)}`,
+    );
   }
   const p = processes(owner, setup);
   const n = datasetSizeOf(owner, setup);
   const ga = args.gradient_accumulation_steps;
   if (n === null && args.max_steps <= 0) {
-    throw new RangeError(
-      `${owner}: The train_dataset does not implement __len__, so the number of training steps ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "max_steps",
+      args.max_steps,
+      `The train_dataset does not implement __len__, so the number of training steps ` +
         `cannot be inferred; max_steps has to be specified (transformers raises ValueError)`,
     );
   }
@@ -186,8 +201,12 @@ export function setInitialTrainingValues(
     numExamples = totalTrainBatchSize * args.max_steps;
     numTrainSamples = args.max_steps * totalTrainBatchSize;
   } else {
-    throw new RangeError(
-      `${owner}: args.max_steps must be set to a positive value if dataloader does not have a ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "max_steps",
+      args.max_steps,
+      `args.max_steps must be set to a positive value if dataloader does not have a ` +
         `length, was ${args.max_steps} (the dataloader is empty: ${n} examples, batch ` +
         `${args.per_device_train_batch_size}${
           args.dataloader_drop_last ? ", drop_last" : ""

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { show } from "../_internal/validate.ts";
 
 /**
@@ -50,13 +51,20 @@ export type SchedulerType = typeof SCHEDULER_TYPES[number];
  */
 export function schedulerType(name: unknown): SchedulerType {
   if (typeof name !== "string") {
-    throw new TypeError(`SchedulerType: the name must be a string: got ${show(name)}`);
+    throw optionError(
+      TypeError,
+      "SchedulerType",
+      "name",
+      name,
+      `the name must be a string: got ${show(name)}`,
+    );
   }
   if (!(SCHEDULER_TYPES as readonly string[]).includes(name)) {
     const list = SCHEDULER_TYPES.map((n) => `'${n}'`).join(", ");
     throw new RangeError(
       `${name} is not a valid SchedulerType, please select one of [${list}] ` +
         `(transformers raises ValueError)`,
+      { cause: { owner: "SchedulerType", option: "name", value: name } },
     );
   }
   return name as SchedulerType;

@@ -307,8 +307,12 @@ function schedulerKwargs(owner: string, value: unknown): Record<string, unknown>
   if (value === undefined || value === null) return {};
   if (typeof value === "string") {
     if (!value.startsWith("{")) {
-      throw new TypeError(
-        `${owner}: \`lr_scheduler_kwargs\` is a string that is not a JSON object: ${show(value)} ` +
+      throw optionError(
+        TypeError,
+        owner,
+        "lr_scheduler_kwargs",
+        value,
+        `\`lr_scheduler_kwargs\` is a string that is not a JSON object: ${show(value)} ` +
           `(upstream keeps it as a string and get_scheduler raises TypeError)`,
       );
     }
@@ -319,14 +323,24 @@ function schedulerKwargs(owner: string, value: unknown): Record<string, unknown>
       throw new SyntaxError(`${owner}: \`lr_scheduler_kwargs\`: ${(error as Error).message}`);
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new TypeError(
-        `${owner}: \`lr_scheduler_kwargs\` must be a JSON object: ${show(value)}`,
+      throw optionError(
+        TypeError,
+        owner,
+        "lr_scheduler_kwargs",
+        value,
+        `\`lr_scheduler_kwargs\` must be a JSON object: ${show(value)}`,
       );
     }
     return convertStrDict(parsed as Record<string, unknown>);
   }
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw new TypeError(`${owner}: \`lr_scheduler_kwargs\` must be an object: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "lr_scheduler_kwargs",
+      value,
+      `\`lr_scheduler_kwargs\` must be an object: got ${show(value)}`,
+    );
   }
   return { ...(value as Record<string, unknown>) };
 }
@@ -377,8 +391,12 @@ export function trainingArguments(
 ): ResolvedTrainingArguments {
   const owner = "TrainingArguments";
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
-    throw new TypeError(
-      `${owner}: expected an object of TrainingArguments fields: got ${show(args)}`,
+    throw optionError(
+      TypeError,
+      owner,
+      "args",
+      args,
+      `expected an object of TrainingArguments fields: got ${show(args)}`,
     );
   }
   const allowExtraKeys = boolean(owner, "allowExtraKeys", options.allowExtraKeys ?? false);
@@ -413,14 +431,22 @@ export function trainingArguments(
   ], " (transformers raises ValueError)");
   const accelerator = optional("accelerator_config", {});
   if (typeof accelerator !== "object" || Array.isArray(accelerator)) {
-    throw new TypeError(
-      `${owner}: \`accelerator_config\` must be an object (lrspec reads no files; load the JSON ` +
+    throw optionError(
+      TypeError,
+      owner,
+      "accelerator_config",
+      accelerator,
+      `\`accelerator_config\` must be an object (lrspec reads no files; load the JSON ` +
         `file upstream would read and pass its object): got ${show(accelerator)}`,
     );
   }
   if (optional("parallelism_config", null) !== null) {
-    throw new RangeError(
-      `${owner}: \`parallelism_config\` (tensor, context or sequence parallelism) is not ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "parallelism_config",
+      optional("parallelism_config", null),
+      `\`parallelism_config\` (tensor, context or sequence parallelism) is not ` +
         `modelled by lrspec; its step counts would differ`,
     );
   }
@@ -480,8 +506,12 @@ export function trainingArguments(
     (lrSchedulerType === "reduce_lr_on_plateau" || lrSchedulerType === "greedy") &&
     evalStrategy === "no"
   ) {
-    throw new RangeError(
-      `${owner}: lr_scheduler_type ${lrSchedulerType} requires an eval strategy ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "lr_scheduler_type",
+      lrSchedulerType,
+      `lr_scheduler_type ${lrSchedulerType} requires an eval strategy ` +
         `(\`eval_strategy\`; transformers raises ValueError)`,
     );
   }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { pyMax } from "../_internal/python.ts";
 import { floatPow, floorDiv, logBase, trueDiv } from "../_internal/python.ts";
 
@@ -56,14 +57,20 @@ export function cyclePosition(
 ): CyclePosition {
   if (cycleMul !== 1) {
     const i = Math.floor(
-      logBase(owner, 1 - trueDiv(owner, t, tInitial, "timm") * (1 - cycleMul), cycleMul, "timm"),
+      logBase(
+        owner,
+        1 - trueDiv(owner, t, tInitial, "timm", "tInitial") * (1 - cycleMul),
+        cycleMul,
+        "timm",
+        "cycleMul",
+      ),
     );
     const tI = floatPow(owner, cycleMul, i, "timm") * tInitial;
     const tCurr = t -
       trueDiv(owner, 1 - floatPow(owner, cycleMul, i, "timm"), 1 - cycleMul, "timm") * tInitial;
     return { i, tI, tCurr };
   }
-  const i = floorDiv(owner, t, tInitial, "timm");
+  const i = floorDiv(owner, t, tInitial, "timm", "tInitial");
   return { i, tI: tInitial, tCurr: t - (tInitial * i) };
 }
 
@@ -102,7 +109,13 @@ export function cycleLength(owner: string, s: CycleLengthSource, cycles: number)
     ),
   );
   if (!Number.isFinite(t)) {
-    throw new RangeError(`${owner}: the cycle length overflows (timm raises OverflowError)`);
+    throw optionError(
+      RangeError,
+      owner,
+      "cycleMul",
+      s.cycleMul,
+      `the cycle length overflows (timm raises OverflowError)`,
+    );
   }
   return s.warmupPrefix ? t + s.warmupT : t;
 }

@@ -186,8 +186,8 @@ export class CosineLRScheduler extends Scheduler {
             libm.cos(
               trueDiv(
                 owner,
-                Math.PI * floatPow(owner, tCurr, k, "timm"),
-                floatPow(owner, tI, k, "timm"),
+                Math.PI * floatPow(owner, tCurr, k, "timm", "kDecay"),
+                floatPow(owner, tI, k, "timm", "kDecay"),
                 "timm",
               ),
             ))

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { ReduceLROnPlateau } from "../torch/optim/lr_scheduler_plateau.ts";
 import {
   finite,
@@ -169,8 +170,12 @@ export class PlateauLRScheduler extends Scheduler {
     );
     const groups = (o.optimizer as { paramGroups?: unknown } | null | undefined)?.paramGroups;
     if (Array.isArray(minLr) && Array.isArray(groups) && minLr.length !== groups.length) {
-      throw new RangeError(
-        `${owner}: expected ${groups.length} values for \`lrMin\`, got ${minLr.length} (torch ValueError)`,
+      throw optionError(
+        RangeError,
+        owner,
+        "lrMin",
+        minLr,
+        `expected ${groups.length} values for \`lrMin\`, got ${minLr.length} (torch ValueError)`,
       );
     }
     (Array.isArray(minLr) ? minLr : [minLr]).forEach((m, i) =>
@@ -207,11 +212,23 @@ export class PlateauLRScheduler extends Scheduler {
   override loadStateDict(state: StateDict): void {
     const owner = "PlateauLRScheduler";
     if (typeof state !== "object" || state === null || Array.isArray(state)) {
-      throw new TypeError(`${owner}: state must be an object: got ${show(state)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "state",
+        state,
+        `state must be an object: got ${show(state)}`,
+      );
     }
     const best = state.best;
     if (best !== null && typeof best !== "number") {
-      throw new TypeError(`${owner}: state \`best\` must be a number: got ${show(best)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "state.best",
+        best,
+        `state \`best\` must be a number: got ${show(best)}`,
+      );
     }
     this.lrScheduler.loadStateDict({ best });
     if ("lastEpoch" in state) {
@@ -230,7 +247,13 @@ export class PlateauLRScheduler extends Scheduler {
     const owner = "PlateauLRScheduler";
     finite(owner, "epoch", epoch);
     if (metric !== null && typeof metric !== "number") {
-      throw new TypeError(`${owner}: \`metric\` must be a number or null: got ${show(metric)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "metric",
+        metric,
+        `\`metric\` must be a number or null: got ${show(metric)}`,
+      );
     }
     if (epoch <= this.warmupT) {
       this.updateGroups(warmupValues(this.warmupLrInit, epoch, this.warmupSteps));
@@ -241,7 +264,13 @@ export class PlateauLRScheduler extends Scheduler {
       const restore = this.restoreLr;
       this.optimizer.paramGroups.forEach((group, i) => {
         if (i >= restore.length) {
-          throw new RangeError(`${owner}: no rate to restore for group ${i} (timm IndexError)`);
+          throw optionError(
+            RangeError,
+            owner,
+            "state.restoreLr",
+            restore,
+            `no rate to restore for group ${i} (timm IndexError)`,
+          );
         }
         group.lr = restore[i]!;
       });
@@ -272,8 +301,12 @@ export class PlateauLRScheduler extends Scheduler {
    * @throws {TypeError} Always: "should not be called as step is overridden".
    */
   getLr(_t: number): number[] {
-    throw new TypeError(
-      "PlateauLRScheduler: getLr should not be called as step is overridden (timm asserts)",
+    throw optionError(
+      TypeError,
+      "PlateauLRScheduler",
+      "t",
+      _t,
+      "getLr should not be called as step is overridden (timm asserts)",
     );
   }
 }

@@ -154,12 +154,13 @@ export class PolyLRScheduler extends Scheduler {
             1 -
               trueDiv(
                 owner,
-                floatPow(owner, tCurr, k, "timm"),
-                floatPow(owner, tI, k, "timm"),
+                floatPow(owner, tCurr, k, "timm", "kDecay"),
+                floatPow(owner, tI, k, "timm", "kDecay"),
                 "timm",
               ),
             this.power,
             "timm",
+            "power",
           )
       );
     }

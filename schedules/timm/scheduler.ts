@@ -5,6 +5,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { TorchGenerator } from "../torch/generator.ts";
 import {
   boolean,
@@ -106,8 +107,12 @@ function initialKey(field: string): string {
 
 function groupNumber(owner: string, group: ParamGroup, i: number, key: string): number {
   if (!(key in group)) {
-    throw new TypeError(
-      `${owner}: ${key} missing from optimizer.paramGroups[${i}] (timm raises KeyError)`,
+    throw optionError(
+      TypeError,
+      owner,
+      `optimizer.paramGroups[${i}].${key}`,
+      group[key],
+      `${key} missing from optimizer.paramGroups[${i}] (timm raises KeyError)`,
     );
   }
   return finite(owner, `optimizer.paramGroups[${i}].${key}`, group[key]);
@@ -117,8 +122,12 @@ function noiseRange(owner: string, value: unknown): number | number[] | null {
   if (value === null) return null;
   if (Array.isArray(value)) {
     if (value.length < 2) {
-      throw new RangeError(
-        `${owner}: \`noiseRangeT\` must have two entries [start, end]: got ${
+      throw optionError(
+        RangeError,
+        owner,
+        "noiseRangeT",
+        value,
+        `\`noiseRangeT\` must have two entries [start, end]: got ${
           show(value)
         } (timm raises IndexError at the first step)`,
       );
@@ -150,17 +159,23 @@ function checkNormalNoise(
 ): void {
   if (range === null || noiseType !== "normal") return;
   if (!(noisePct > 0)) {
-    throw new RangeError(
-      `${owner}: \`noisePct\` must be > 0 for normal noise: got ${
-        show(noisePct)
-      } (timm redraws forever)`,
+    throw optionError(
+      RangeError,
+      owner,
+      "noisePct",
+      noisePct,
+      `\`noisePct\` must be > 0 for normal noise: got ${show(noisePct)} (timm redraws forever)`,
     );
   }
   // P(|N| < p) >= p·sqrt(2/π)·exp(-p²/2), so this bounds the expected number of draws.
   const expected = 1 / (noisePct * Math.sqrt(2 / Math.PI) * Math.exp(-noisePct * noisePct / 2));
   if (expected > MAX_EXPECTED_NOISE_DRAWS) {
-    throw new RangeError(
-      `${owner}: \`noisePct\` ${show(noisePct)} is too small for normal noise: timm would ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "noisePct",
+      noisePct,
+      `\`noisePct\` ${show(noisePct)} is too small for normal noise: timm would ` +
         `redraw about ${expected.toExponential(1)} times per step (lrspec allows ` +
         `${MAX_EXPECTED_NOISE_DRAWS}); use a limit of at least 1.26e-6`,
     );
@@ -171,7 +186,13 @@ function noiseSeed(owner: string, value: unknown): number | bigint {
   if (value === null) return 42;
   if (typeof value === "bigint") return value;
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new TypeError(`${owner}: \`noiseSeed\` must be an integer: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "noiseSeed",
+      value,
+      `\`noiseSeed\` must be an integer: got ${show(value)}`,
+    );
   }
   return value;
 }
@@ -281,15 +302,23 @@ export abstract class Scheduler {
     const optimizer = o.optimizer;
     const groups = (optimizer as { paramGroups?: unknown } | null | undefined)?.paramGroups;
     if (typeof optimizer !== "object" || optimizer === null || !Array.isArray(groups)) {
-      throw new TypeError(
-        `${owner}: \`optimizer\` must be an object with a \`paramGroups\` array: got ${
-          show(optimizer)
-        }`,
+      throw optionError(
+        TypeError,
+        owner,
+        "optimizer",
+        optimizer,
+        `\`optimizer\` must be an object with a \`paramGroups\` array: got ${show(optimizer)}`,
       );
     }
     const field = o.paramGroupField;
     if (typeof field !== "string" || field === "") {
-      throw new TypeError(`${owner}: \`paramGroupField\` must be a key: got ${show(field)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "paramGroupField",
+        field,
+        `\`paramGroupField\` must be a key: got ${show(field)}`,
+      );
     }
     const initialField = initialKey(field);
     const initialize = boolean(owner, "initialize", o.initialize ?? true);
@@ -302,8 +331,12 @@ export abstract class Scheduler {
     checkNormalNoise(owner, range, noiseType, noisePct);
     (groups as unknown[]).forEach((group, i) => {
       if (typeof group !== "object" || group === null) {
-        throw new TypeError(
-          `${owner}: \`optimizer.paramGroups[${i}]\` must be an object: got ${show(group)}`,
+        throw optionError(
+          TypeError,
+          owner,
+          `optimizer.paramGroups[${i}]`,
+          group,
+          `\`optimizer.paramGroups[${i}]\` must be an object: got ${show(group)}`,
         );
       }
       const g = group as ParamGroup;
@@ -354,11 +387,23 @@ export abstract class Scheduler {
   loadStateDict(state: StateDict): void {
     const owner = this.#owner;
     if (typeof state !== "object" || state === null || Array.isArray(state)) {
-      throw new TypeError(`${owner}: state must be an object: got ${show(state)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "state",
+        state,
+        `state must be an object: got ${show(state)}`,
+      );
     }
     for (const key of Object.keys(state)) {
       if (key === "optimizer" || !Object.prototype.hasOwnProperty.call(this, key)) {
-        throw new TypeError(`${owner}: unknown state key \`${key}\``);
+        throw optionError(
+          TypeError,
+          owner,
+          `state.${key}`,
+          state[key],
+          `unknown state key \`${key}\``,
+        );
       }
     }
     checkStateValues(owner, this.stateDict(), state, {
@@ -377,8 +422,12 @@ export abstract class Scheduler {
     finiteArray(owner, "state `baseValues`", next.baseValues);
     if (next.metric !== null) finite(owner, "state `metric`", next.metric);
     if (next.baseValues.length !== this.optimizer.paramGroups.length) {
-      throw new RangeError(
-        `${owner}: state \`baseValues\` has ${next.baseValues.length} entries for ${this.optimizer.paramGroups.length} parameter groups`,
+      throw optionError(
+        RangeError,
+        owner,
+        "state.baseValues",
+        next.baseValues,
+        `state \`baseValues\` has ${next.baseValues.length} entries for ${this.optimizer.paramGroups.length} parameter groups`,
       );
     }
     Object.assign(this, copyState(state));
@@ -450,8 +499,12 @@ export abstract class Scheduler {
       const group = groups[i]!;
       const value = "lrScale" in group ? list[i]! * (group.lrScale as number) : list[i]!;
       if (!Number.isFinite(value)) {
-        throw new RangeError(
-          `${this.#owner}: the ${this.paramGroupField} of group ${i} would be ${
+        throw optionError(
+          RangeError,
+          this.#owner,
+          `optimizer.paramGroups[${i}].${this.paramGroupField}`,
+          value,
+          `the ${this.paramGroupField} of group ${i} would be ${
             show(value)
           } (timm would write it; lrspec refuses)`,
         );
@@ -490,8 +543,12 @@ export abstract class Scheduler {
    */
   calculateNoise(t: number): number {
     if (!Number.isInteger(t)) {
-      throw new TypeError(
-        `${this.#owner}: the noise seed ${String(this.noiseSeed)} + ${t} ` +
+      throw optionError(
+        TypeError,
+        this.#owner,
+        "t",
+        t,
+        `the noise seed ${String(this.noiseSeed)} + ${t} ` +
           `is not an integer (torch's manual_seed raises TypeError)`,
       );
     }
@@ -505,8 +562,12 @@ export abstract class Scheduler {
         const noise = g.randn();
         if (Math.abs(noise) < this.noisePct) return noise;
       }
-      throw new RangeError(
-        `${this.#owner}: no normal noise below \`noisePct\` ${
+      throw optionError(
+        RangeError,
+        this.#owner,
+        "noisePct",
+        this.noisePct,
+        `no normal noise below \`noisePct\` ${
           show(this.noisePct)
         } in ${MAX_NOISE_DRAWS} draws at t = ${t}`,
       );

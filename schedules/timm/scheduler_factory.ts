@@ -6,6 +6,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import {
   boolean,
   finite,
@@ -234,7 +235,13 @@ export function createSchedulerV2(
   const optimizer = o.optimizer;
   const sched = o.sched ?? "cosine";
   if (typeof sched !== "string") {
-    throw new TypeError(`${owner}: \`sched\` must be a string: got ${show(sched)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "sched",
+      sched,
+      `\`sched\` must be a string: got ${show(sched)}`,
+    );
   }
   let numEpochs = finite(owner, "numEpochs", o.numEpochs ?? 300);
   const decayEpochs = finite(owner, "decayEpochs", o.decayEpochs ?? 90);
@@ -265,8 +272,12 @@ export function createSchedulerV2(
 
   if (!stepOnEpochs) {
     if (!(updatesPerEpoch > 0)) {
-      throw new RangeError(
-        `${owner}: updates_per_epoch must be set to number of dataloader batches ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "updatesPerEpoch",
+        updatesPerEpoch,
+        `updates_per_epoch must be set to number of dataloader batches ` +
           `(timm asserts): got updatesPerEpoch=${show(updatesPerEpoch)}`,
       );
     }
@@ -335,7 +346,13 @@ export function createSchedulerV2(
     });
   } else if (sched === "plateau") {
     if (!stepOnEpochs) {
-      throw new RangeError(`${owner}: Plateau LR only supports step per epoch. (timm asserts)`);
+      throw optionError(
+        RangeError,
+        owner,
+        "stepOnEpochs",
+        stepOnEpochs,
+        `Plateau LR only supports step per epoch. (timm asserts)`,
+      );
     }
     lrScheduler = new PlateauLRScheduler({
       optimizer,
@@ -370,7 +387,7 @@ export function createSchedulerV2(
     const tWithCyclesAndCooldown = lrScheduler.getCycleLength() + cooldownT;
     numEpochs = stepOnEpochs
       ? tWithCyclesAndCooldown
-      : floorDiv(owner, tWithCyclesAndCooldown, updatesPerEpoch, "timm");
+      : floorDiv(owner, tWithCyclesAndCooldown, updatesPerEpoch, "timm", "updatesPerEpoch");
   } else if (warmupPrefix) {
     numEpochs += warmupEpochs;
   }
@@ -432,10 +449,22 @@ export function schedulerKwargs(
 ): SchedulerKwargs {
   const owner = "schedulerKwargs";
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
-    throw new TypeError(`${owner}: \`args\` must be an object: got ${show(args)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "args",
+      args,
+      `\`args\` must be an object: got ${show(args)}`,
+    );
   }
   if (!Object.prototype.hasOwnProperty.call(args, "sched")) {
-    throw new TypeError(`${owner}: args has no attribute 'sched' (timm raises AttributeError)`);
+    throw optionError(
+      TypeError,
+      owner,
+      "args.sched",
+      undefined,
+      `args has no attribute 'sched' (timm raises AttributeError)`,
+    );
   }
   const evalMetric = arg(args, "eval_metric", "top1");
   let plateauMode: "min" | "max";
@@ -443,13 +472,25 @@ export function schedulerKwargs(
     plateauMode = boolean(owner, "decreasingMetric", decreasingMetric) ? "min" : "max";
   } else {
     if (typeof evalMetric !== "string") {
-      throw new TypeError(`${owner}: \`eval_metric\` must be a string: got ${show(evalMetric)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "args.eval_metric",
+        evalMetric,
+        `\`eval_metric\` must be a string: got ${show(evalMetric)}`,
+      );
     }
     plateauMode = evalMetric.includes("loss") ? "min" : "max";
   }
   const sched = args.sched;
   if (typeof sched !== "string") {
-    throw new TypeError(`${owner}: \`sched\` must be a string: got ${show(sched)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "args.sched",
+      sched,
+      `\`sched\` must be a string: got ${show(sched)}`,
+    );
   }
   const num = (key: string, fallback: number): number =>
     finite(owner, key, arg(args, key, fallback));

@@ -110,7 +110,7 @@ export class StepLRScheduler extends Scheduler {
     if (t < this.warmupT) return warmupValues(this.warmupLrInit, t, this.warmupSteps);
     if (this.warmupPrefix) t = t - this.warmupT;
     return this.baseValues.map((v) =>
-      v * floatPow(owner, this.decayRate, floorDiv(owner, t, this.decayT, "timm"), "timm")
+      v * floatPow(owner, this.decayRate, floorDiv(owner, t, this.decayT, "timm", "decayT"), "timm")
     );
   }
 }

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import {
   boolean,
   finite,
@@ -174,8 +175,12 @@ function lrRule(args: TimmArgs, worldSize: number): { lr: number; rule: TimmLrRu
     argNumber(args, "grad_accum_steps");
   const scaleArg = args.lr_base_scale ?? "";
   if (typeof scaleArg !== "string") {
-    throw new TypeError(
-      `${owner}: \`args.lr_base_scale\` must be a string: got ${show(scaleArg)}`,
+    throw optionError(
+      TypeError,
+      owner,
+      "args.lr_base_scale",
+      scaleArg,
+      `\`args.lr_base_scale\` must be a string: got ${show(scaleArg)}`,
     );
   }
   let scale: string = scaleArg;
@@ -183,11 +188,17 @@ function lrRule(args: TimmArgs, worldSize: number): { lr: number; rule: TimmLrRu
     const lr = finite(owner, "args.lr", given);
     return { lr, rule: { lr, lrBase, globalBatchSize, lrBaseSize, lrBaseScale: scale } };
   }
-  let batchRatio = trueDiv(owner, globalBatchSize, lrBaseSize, "timm");
+  let batchRatio = trueDiv(owner, globalBatchSize, lrBaseSize, "timm", "args.lr_base_size");
   if (!scale) {
     const opt = args.opt;
     if (typeof opt !== "string") {
-      throw new TypeError(`${owner}: \`args.opt\` must be a string: got ${show(opt)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "args.opt",
+        opt,
+        `\`args.opt\` must be a string: got ${show(opt)}`,
+      );
     }
     const on = opt.toLowerCase();
     scale = ["ada", "lamb"].some((o) => on.includes(o)) ? "sqrt" : "linear";
@@ -264,7 +275,13 @@ export function timmTrainSchedule(
 ): TimmTrainSchedule {
   const owner = "timmTrainSchedule";
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
-    throw new TypeError(`${owner}: \`args\` must be an object: got ${show(args)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "args",
+      args,
+      `\`args\` must be an object: got ${show(args)}`,
+    );
   }
   const o = requireOptions(owner, options, [
     "updatesPerEpoch",
@@ -289,15 +306,25 @@ export function timmTrainSchedule(
   );
   const metrics = o.metrics ?? [];
   if (!Array.isArray(metrics)) {
-    throw new TypeError(`${owner}: \`metrics\` must be an array: got ${show(metrics)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "metrics",
+      metrics,
+      `\`metrics\` must be an array: got ${show(metrics)}`,
+    );
   }
   const { lr, rule } = lrRule(a, worldSize);
   if (lr < 0) {
     // create_optimizer_v2 builds a torch optimizer, which refuses it; the schedule would scale a
     // negative rate (and a very negative one overflows).
     const key = rule.lr === null ? "args.lr_base" : "args.lr";
-    throw new RangeError(
-      `${owner}: \`${key}\` gives a negative learning rate: ${show(lr)} ` +
+    throw optionError(
+      RangeError,
+      owner,
+      key,
+      lr,
+      `\`${key}\` gives a negative learning rate: ${show(lr)} ` +
         `(torch's optimizers raise ValueError: Invalid learning rate: ${show(lr)})`,
     );
   }
@@ -324,8 +351,12 @@ export function timmTrainSchedule(
   const per = perUpdate ? updatesPerEpoch : 1;
   const n = epochs * per;
   if (n > MAX_TIMM_ROWS) {
-    throw new RangeError(
-      `${owner}: ${epochs} epochs${perUpdate ? ` of ${updatesPerEpoch} updates` : ""} make ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "args.epochs",
+      a.epochs,
+      `${epochs} epochs${perUpdate ? ` of ${updatesPerEpoch} updates` : ""} make ` +
         `${n} rows (\`args.epochs\` + \`args.cooldown_epochs\`); lrspec computes timm's ` +
         `schedule row by row in memory, up to ${MAX_TIMM_ROWS} rows`,
     );

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { show } from "../../_internal/validate.ts";
 import { copyState } from "../../_internal/state.ts";
 
@@ -173,7 +174,13 @@ export function hfTrainerDeepSpeedConfig(
 ): HfTrainerDeepSpeedConfigResult {
   const owner = "hfTrainerDeepSpeedConfig";
   if (typeof dsConfig !== "object" || dsConfig === null || Array.isArray(dsConfig)) {
-    throw new TypeError(`${owner}: the DeepSpeed config must be an object: got ${show(dsConfig)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "dsConfig",
+      dsConfig,
+      `the DeepSpeed config must be an object: got ${show(dsConfig)}`,
+    );
   }
   const config = copyState(dsConfig);
   const arg = (name: string): unknown => trainingArgs[name] ?? DEFAULTS[name];
@@ -244,8 +251,12 @@ export function hfTrainerDeepSpeedConfig(
   if (hiddenKeys.length > 0) {
     const h = options.hiddenSize;
     if (h === undefined) {
-      throw new RangeError(
-        `${owner}: The model's config file has neither \`hidden_size\` nor \`hidden_sizes\` ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "hiddenSize",
+        h,
+        `The model's config file has neither \`hidden_size\` nor \`hidden_sizes\` ` +
           `entry, therefore it's not possible to automatically fill out the following \`auto\` ` +
           `entries in the DeepSpeed config file: ${pyStr(hiddenKeys)}. (lrspec: pass hiddenSize)`,
       );
@@ -272,6 +283,7 @@ export function hfTrainerDeepSpeedConfig(
       "Please correct the following DeepSpeed config values that mismatch TrainingArguments" +
         ` values:\n${mismatches.join("\n")}\nThe easiest method is to set these DeepSpeed config ` +
         "values to 'auto'.",
+      { cause: { owner: owner, option: "dsConfig", value: dsConfig } },
     );
   }
   return { config, filled };
