@@ -448,8 +448,7 @@ const MUTANTS: Mutant[] = [
     name: "timm-step-js-floor",
     kind: "JavaScript's floor(a / b) for Python's a // b",
     file: "schedules/timm/step_lr.ts",
-    from:
-      'floatPow(owner, this.decayRate, floorDiv(owner, t, this.decayT, "timm", "decayT"), "timm")',
+    from: 'floatPow(owner, this.decayRate, floorDiv(owner, t, this.decayT, "timm"), "timm")',
     to: 'floatPow(owner, this.decayRate, Math.floor(t / this.decayT), "timm")',
   },
   {

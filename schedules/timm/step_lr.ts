@@ -109,8 +109,12 @@ export class StepLRScheduler extends Scheduler {
     const owner = "StepLRScheduler";
     if (t < this.warmupT) return warmupValues(this.warmupLrInit, t, this.warmupSteps);
     if (this.warmupPrefix) t = t - this.warmupT;
+    if (this.decayT === 0) {
+      // `t // decay_t` raises ZeroDivisionError: about `decayT` (floorDiv's own words).
+      floorDiv(owner, t, 0, "timm", "decayT");
+    }
     return this.baseValues.map((v) =>
-      v * floatPow(owner, this.decayRate, floorDiv(owner, t, this.decayT, "timm", "decayT"), "timm")
+      v * floatPow(owner, this.decayRate, floorDiv(owner, t, this.decayT, "timm"), "timm")
     );
   }
 }
