@@ -42,10 +42,18 @@ const READ_WHY: Record<string, string> = {
   ENAMETOOLONG: "the name is too long",
 };
 
+/**
+ * The one-line reason a file cannot be read, for a `node:fs` error whose `code` is one a user
+ * causes (`ENOENT`: "no such file", …); undefined for any other error.
+ */
+export function knownReadWhy(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && Object.hasOwn(READ_WHY, code) ? READ_WHY[code] : undefined;
+}
+
 /** The one-line reason a file cannot be read, from a `node:fs` error. */
 export function readWhy(error: unknown): string {
-  const code = (error as { code?: string }).code ?? "";
-  return READ_WHY[code] ?? (error instanceof Error ? error.message : String(error));
+  return knownReadWhy(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** Why a path that is not a regular file is refused. */

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { failure, run } from "../testing/cli.ts";
-import { MAX_CONFIG_BYTES } from "./_read.ts";
+import { knownReadWhy, MAX_CONFIG_BYTES, readWhy } from "./_read.ts";
 import { MAX_ALIAS_EXPANSION, MAX_BASE_DEPTH } from "../config/yaml.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -56,6 +56,14 @@ test("special files are refused by name: a FIFO, /dev/zero as a base or through 
     const message = await within(30_000, () => failure("curve", ...args));
     assert.equal(message, `cannot read ${linkToZero}: a character device, not a regular file`);
   }
+  // A LazyConfig CONFIG.py is read the same way (it used to be read whole, without a bound).
+  const pyToZero = `${TMP}/zero.py`;
+  rmSync(pyToZero, { force: true });
+  assert.equal(spawnSync("ln", ["-s", "/dev/zero", pyToZero]).status, 0);
+  assert.equal(
+    await within(30_000, () => failure("curve", pyToZero)),
+    `cannot read ${pyToZero}: a character device, not a regular file`,
+  );
   const withBase = file("base-zero.yaml", "_BASE_: /dev/zero\nSOLVER:\n  MAX_ITER: 10\n");
   assert.match(
     await within(30_000, () => failure("curve", withBase)),
@@ -72,6 +80,27 @@ test("special files are refused by name: a FIFO, /dev/zero as a base or through 
     assert.equal(
       await within(30_000, () => failure("verify", "--golden", fifo, "--candidate", GOLDEN)),
       `cannot read ${fifo}: a named pipe (FIFO), not a regular file`,
+    );
+  }
+});
+
+test("one wording for a file that cannot be read, whichever kind reads it", async () => {
+  assert.equal(knownReadWhy({ code: "ENOENT" }), "no such file");
+  assert.equal(knownReadWhy({ code: "ELOOP" }), "too many levels of symbolic links");
+  for (const odd of [{ code: "constructor" }, { code: 2 }, null, undefined, new Error("x")]) {
+    assert.equal(knownReadWhy(odd), undefined);
+  }
+  assert.equal(readWhy(new Error("something else")), "something else");
+  const missing = `${TMP}/missing.py`;
+  rmSync(missing, { force: true });
+  const loop = `${TMP}/loop.py`;
+  rmSync(loop, { force: true });
+  assert.equal(spawnSync("ln", ["-s", "loop.py", loop]).status, 0);
+  for (const flag of [[], ["--mmengine"]]) {
+    assert.equal(await failure("curve", ...flag, missing), `cannot read ${missing}: no such file`);
+    assert.equal(
+      await failure("curve", ...flag, loop),
+      `cannot read ${loop}: too many levels of symbolic links`,
     );
   }
 });

@@ -9,10 +9,9 @@
  * @module
  */
 
-import { readFileSync } from "node:fs";
 import { loadPythonConfigSync, PythonConfigError } from "../config/pyodide/load.ts";
 import { lazyConfigView } from "../views/lazyconfig.ts";
-import { noteInput } from "./_output.ts";
+import { readSettingsText } from "./_read.ts";
 import { placed, type ScheduleView } from "../views/view.ts";
 import type { OpenContext } from "./source_kind.ts";
 
@@ -56,8 +55,8 @@ export function openLazyConfig(path: string, context: OpenContext): ScheduleView
         "rescale a LazyConfig: set the values with --opts",
     );
   }
-  const text = readFileSync(path, "utf8");
-  noteInput(path); // an input of this run: no --out may replace it
+  // A regular file of bounded size, noted as an input of this run (no --out may replace it).
+  const text = readSettingsText(path);
   if (looksMmengine(text)) {
     throw new Error(
       `${path} looks like an mmengine config (_base_, param_scheduler, optim_wrapper), not a ` +

@@ -54,6 +54,7 @@ import {
 } from "./_args.ts";
 import { CliError, discardUnfinished, forgetInputs, unfinishedMark } from "./_output.ts";
 import { GOLDEN_SCRIPT } from "./_golden_script.ts";
+import { knownReadWhy } from "./_read.ts";
 import { usage } from "./_usage.ts";
 import { COMMAND as CURVE } from "./commands/curve.ts";
 import { COMMAND as PLOT } from "./commands/plot.ts";
@@ -90,13 +91,6 @@ build_lr_scheduler and writes the curve as lrspec curve does. Run it where detec
 
 /** The subcommands, one file each (`cli/commands/`). */
 const COMMANDS: readonly Command[] = [CURVE, PLOT, EXPLAIN, DIFF, VERIFY, ACCUMULATE, GOLDEN];
-
-const FS_WHY: Record<string, string> = {
-  ENOENT: "no such file",
-  EACCES: "permission denied",
-  EISDIR: "is a directory",
-  ENOTDIR: "a part of the path is not a directory",
-};
 
 /**
  * What JavaScript engines say when code is wrong, not input: V8's (Deno, Node, Chromium) and
@@ -142,10 +136,10 @@ function deliberate(error: Error): boolean {
 function errorLine(error: unknown): string | undefined {
   if (error instanceof CliError) return error.message;
   if (!(error instanceof Error)) return undefined;
-  const code = (error as { code?: string }).code;
-  if (code !== undefined && code in FS_WHY) {
+  const why = knownReadWhy(error);
+  if (why !== undefined) {
     const path = (error as { path?: string }).path;
-    return `cannot read ${path ?? "a file"}: ${FS_WHY[code]}`;
+    return `cannot read ${path ?? "a file"}: ${why}`;
   }
   if (
     error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError ||

@@ -47,6 +47,9 @@ function readConfig(path: string, context: OpenContext): Record<string, unknown>
     }
     return value as Record<string, unknown>;
   }
+  // A regular file of bounded size, noted as an input of this run (no --out may replace it),
+  // before the sandbox reads it.
+  readSettingsText(path);
   try {
     return loadPythonConfigSync(path, { kind: "mmengine", overrides: cfgOptions(context.opts) })
       .config;
