@@ -6,6 +6,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { show } from "./validate.ts";
 
 /** A deep copy of plain state: arrays and plain objects are copied, other values kept. */
@@ -97,5 +98,38 @@ export function checkStateValues(
       continue;
     }
     checkValue(owner, key, current[key], value, finite);
+  }
+}
+
+/**
+ * Checks that each per-group list of a state about to be restored (`baseLrs`, `_lastLr`, …) has
+ * one entry per parameter group, before anything is restored: a state saved with another
+ * optimizer would otherwise step some groups and leave the others, or read past the list.
+ * Lists that are absent (or not arrays: {@linkcode checkStateValues} says so) are passed over.
+ *
+ * @param owner The scheduler, for messages.
+ * @param state The state to restore.
+ * @param keys Its per-group lists.
+ * @param groups How many parameter groups the optimizer has.
+ * @throws {RangeError} `Owner: state \`key\` has N entries for G parameter groups`, with
+ * `{ owner, option: "state.key", value: the list }` in its `cause`.
+ */
+export function checkStateGroups(
+  owner: string,
+  state: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+  groups: number,
+): void {
+  for (const key of keys) {
+    const list = state[key];
+    if (Array.isArray(list) && list.length !== groups) {
+      throw optionError(
+        RangeError,
+        owner,
+        `state.${key}`,
+        list,
+        `state \`${key}\` has ${list.length} entries for ${groups} parameter groups`,
+      );
+    }
   }
 }

@@ -25,7 +25,7 @@ import { optionError } from "../errors.ts";
 import { floatMod, floatPow, formatExp4, pyMax, pyMin, trueDiv } from "../_internal/python.ts";
 import { boolean, finite, integer, oneOf, requireOptions, show } from "../_internal/validate.ts";
 import { requireOptimizer } from "../_internal/optimizer.ts";
-import { checkStateValues } from "../_internal/state.ts";
+import { checkStateGroups, checkStateValues } from "../_internal/state.ts";
 import { libm } from "../math.ts";
 import type { Optimizer, StateDict } from "../optimizer.ts";
 import { LambdaLR, type LrLambda } from "../torch/optim/lr_scheduler.ts";
@@ -1491,18 +1491,12 @@ export class GreedyLR {
         `state \`best\` must be a number or null: got ${show(best)}`,
       );
     }
-    for (const key of ["_lastLr", "_initLrs", "minLrs", "maxLrs"]) {
-      const list = rest[key];
-      if (Array.isArray(list) && list.length !== this.optimizer.paramGroups.length) {
-        throw optionError(
-          RangeError,
-          "GreedyLR",
-          `state.${key}`,
-          list,
-          `state \`${key}\` has ${list.length} entries for ${this.optimizer.paramGroups.length} parameter groups`,
-        );
-      }
-    }
+    checkStateGroups(
+      "GreedyLR",
+      rest,
+      ["_lastLr", "_initLrs", "minLrs", "maxLrs"],
+      this.optimizer.paramGroups.length,
+    );
     for (const [key, value] of Object.entries(rest)) {
       (this as unknown as Record<string, unknown>)[key] = Array.isArray(value)
         ? value.slice()

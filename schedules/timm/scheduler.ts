@@ -16,7 +16,7 @@ import {
   show,
 } from "../_internal/validate.ts";
 import type { Optimizer, ParamGroup, StateDict } from "../optimizer.ts";
-import { checkStateValues, copyState } from "../_internal/state.ts";
+import { checkStateGroups, checkStateValues, copyState } from "../_internal/state.ts";
 
 /** How timm draws noise: a resampled standard normal, or a uniform. */
 export type NoiseType = "normal" | "uniform";
@@ -421,15 +421,12 @@ export abstract class Scheduler {
     boolean(owner, "tInEpochs", next.tInEpochs);
     finiteArray(owner, "state `baseValues`", next.baseValues);
     if (next.metric !== null) finite(owner, "state `metric`", next.metric);
-    if (next.baseValues.length !== this.optimizer.paramGroups.length) {
-      throw optionError(
-        RangeError,
-        owner,
-        "state.baseValues",
-        next.baseValues,
-        `state \`baseValues\` has ${next.baseValues.length} entries for ${this.optimizer.paramGroups.length} parameter groups`,
-      );
-    }
+    checkStateGroups(
+      owner,
+      next as unknown as Record<string, unknown>,
+      ["baseValues"],
+      this.optimizer.paramGroups.length,
+    );
     Object.assign(this, copyState(state));
   }
 

@@ -31,7 +31,7 @@ import {
 } from "./_helpers.ts";
 import { array, finite, integer, requireOptions, show } from "../../_internal/validate.ts";
 import { requireOptimizer } from "../../_internal/optimizer.ts";
-import { checkStateValues, copyState } from "../../_internal/state.ts";
+import { checkStateGroups, checkStateValues, copyState } from "../../_internal/state.ts";
 import type { Optimizer, StateDict } from "../../optimizer.ts";
 
 /**
@@ -359,14 +359,7 @@ export abstract class LRScheduler {
     const owner = this.#owner;
     const checked = requireStateKeys(owner, Object.keys(current), state);
     checkStateValues(owner, current, checked);
-    for (const key of ["baseLrs", "_lastLr"]) {
-      const list = checked[key];
-      if (Array.isArray(list) && list.length !== this.optimizer.paramGroups.length) {
-        throw new RangeError(
-          `${owner}: state \`${key}\` has ${list.length} entries for ${this.optimizer.paramGroups.length} parameter groups`,
-        );
-      }
-    }
+    checkStateGroups(owner, checked, ["baseLrs", "_lastLr"], this.optimizer.paramGroups.length);
     Object.assign(this, copyState(checked));
   }
 }

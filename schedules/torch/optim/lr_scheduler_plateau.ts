@@ -7,7 +7,7 @@
 
 import { pyMax } from "../../_internal/python.ts";
 import { formatEpoch, requireStateKeys, requireTorch } from "./_helpers.ts";
-import { checkStateValues, copyState } from "../../_internal/state.ts";
+import { checkStateGroups, checkStateValues, copyState } from "../../_internal/state.ts";
 import { formatExp4 } from "../../_internal/python.ts";
 import {
   boolean,
@@ -423,14 +423,12 @@ export class ReduceLROnPlateau extends LRScheduler {
       optional: ["defaultMinLr", "modeWorse"],
     });
     // Checked before anything is restored: a refused state leaves the scheduler as it was.
-    for (const key of ["_lastLr", "minLrs"]) {
-      const list = rest[key];
-      if (Array.isArray(list) && list.length !== this.optimizer.paramGroups.length) {
-        throw new RangeError(
-          `ReduceLROnPlateau: state \`${key}\` has ${list.length} entries for ${this.optimizer.paramGroups.length} parameter groups`,
-        );
-      }
-    }
+    checkStateGroups(
+      "ReduceLROnPlateau",
+      rest,
+      ["_lastLr", "minLrs"],
+      this.optimizer.paramGroups.length,
+    );
     oneOf("ReduceLROnPlateau", "mode", rest.mode ?? this.mode, MODES);
     oneOf(
       "ReduceLROnPlateau",
