@@ -6,7 +6,13 @@
  * killed (one of them must fail); a surviving mutant fails this script. Two workers, each with
  * its own scratch copy, share the mutants.
  *
- * Usage: deno run -A scripts/mutants.ts [--only NAME] [--json FILE] [--workers N]
+ * Usage: deno run -A scripts/mutants.ts [--only NAME] [--json FILE] [--workers N] [--ci]
+ *
+ * By default every mutant meets both its golden suites and its tests, and the report says which of
+ * the two killed it (the full campaign, `deno task mutants`). `--ci` (what `npm test` runs) stops
+ * at the first killer — the golden suites first, the tests only for a mutant the suites miss — and
+ * skips the check that the unmutated tree passes, because `npm test` has just run every suite and
+ * test on it; it proves the same thing (every mutant killed) in about a fifth of the time.
  *
  * @module
  */
@@ -609,6 +615,7 @@ function conformanceArgs(suites: readonly string[], out: string): string[] {
     "--allow-read",
     "--allow-write",
     "--allow-env",
+    "--no-check", // types are checked once, by `deno task check`
     "conformance/cli.ts",
     "conformance",
     ...suites.flatMap((s) => ["--suite", s]),
@@ -635,7 +642,7 @@ function scratchCopy(): string {
   return scratch;
 }
 
-async function killers(scratch: string, mutant: Mutant): Promise<string[]> {
+async function killers(scratch: string, mutant: Mutant, firstOnly: boolean): Promise<string[]> {
   const path = join(scratch, mutant.file);
   const original = readFileSync(path, "utf8");
   const count = original.split(mutant.from).length - 1;
@@ -650,6 +657,7 @@ async function killers(scratch: string, mutant: Mutant): Promise<string[]> {
     const killedBy: string[] = [];
     if (!(await run(scratch, conformanceArgs(scope.suites, "mutant-report.json")))) {
       killedBy.push("conformance");
+      if (firstOnly) return killedBy;
     }
     if (!(await run(scratch, testArgs(scope.tests)))) killedBy.push("tests");
     return killedBy;
@@ -664,6 +672,7 @@ async function main(): Promise<number> {
   const only = arg("--only");
   const jsonOut = arg("--json");
   const workers = Number(arg("--workers") ?? 2);
+  const ci = process.argv.includes("--ci");
   const mutants = MUTANTS.filter((m) => !only || m.name === only);
   const scratches = Array.from(
     { length: Math.max(1, Math.min(workers, mutants.length)) },
@@ -671,18 +680,19 @@ async function main(): Promise<number> {
   );
   const results: { mutant: Mutant; killedBy: string[] }[] = [];
   try {
-    // The unmutated tree must pass everything the mutants will be run against.
-    if (!runSync(scratches[0]!, conformanceArgs([], "mutant-report.json"))) {
+    // The unmutated tree must pass everything the mutants will be run against (under --ci, the
+    // suites and tests `npm test` ran just before this script have shown it).
+    if (!ci && !runSync(scratches[0]!, conformanceArgs([], "mutant-report.json"))) {
       throw new Error("the unmutated conformance suite fails: fix that first");
     }
-    if (!runSync(scratches[0]!, testArgs(["schedules/"]))) {
+    if (!ci && !runSync(scratches[0]!, testArgs(["schedules/"]))) {
       throw new Error("the unmutated tests fail: fix that first");
     }
     let next = 0;
     await Promise.all(scratches.map(async (scratch) => {
       while (next < mutants.length) {
         const mutant = mutants[next++]!;
-        const killedBy = await killers(scratch, mutant);
+        const killedBy = await killers(scratch, mutant, ci);
         results.push({ mutant, killedBy });
         console.log(
           `${killedBy.length ? "killed  " : "SURVIVED"} ${mutant.name.padEnd(32)} ${
