@@ -43,7 +43,8 @@ export interface CurvePoints {
 
 /**
  * The points that draw a curve exactly at any width up to `buckets` pixels: every constant run
- * by its first and last iteration (so steps fall exactly where they are), and every bucket of a
+ * from its first iteration to the next run's first, where the next value starts on the same x
+ * (so a step is a vertical drop exactly where it is, at any zoom), and every bucket of a
  * computed run by its first, smallest, largest and last value — read from the bucket's two ends
  * on a monotone run (O(1)), value by value otherwise. The first raising iteration, if drawn,
  * becomes a gap.
@@ -61,12 +62,12 @@ export interface CurvePoints {
  * const cfg = getCfg();
  * Object.assign(cfg.SOLVER, { STEPS: [60000], MAX_ITER: 90000, WARMUP_ITERS: 0 });
  * const { x, y } = curveEnvelope(lrCurveRuns(cfg));
- * assert.deepEqual(x, [0, 59999, 60000, 90000]);
+ * assert.deepEqual(x, [0, 60000, 60000, 90000]);
  * assert.deepEqual(y, [0.001, 0.001, 0.0001, 0.0001]);
  * // 10⁹ iterations: the same four points (detectron2's WHERE_EPSILON moves the step by 1000).
  * cfg.SOLVER.STEPS = [6e8];
  * cfg.SOLVER.MAX_ITER = 1e9;
- * assert.deepEqual(curveEnvelope(lrCurveRuns(cfg)).x, [0, 599998999, 599999000, 1e9]);
+ * assert.deepEqual(curveEnvelope(lrCurveRuns(cfg)).x, [0, 599999000, 599999000, 1e9]);
  * ```
  */
 export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = {}): CurvePoints {
@@ -88,7 +89,7 @@ export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = 
   const y: number[] = [];
   const push = (i: number, v: number) => {
     const n = x.length;
-    if (n > 0 && x[n - 1] === i) return;
+    if (n > 0 && x[n - 1] === i && Object.is(y[n - 1], v)) return;
     x.push(i);
     y.push(v);
   };
@@ -98,9 +99,12 @@ export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = 
     const a = Math.max(run.start, from);
     const b = Math.min(run.end, to);
     if (run.constant) {
+      // A value holds until the next row's: drawn up to that row, where the curve drops
+      // vertically (a step is a step at any zoom, in every family).
       const v = run.values[column]!;
       push(a, v);
-      if (b - 1 > a) push(b - 1, v);
+      const end = b < to ? b : b - 1;
+      if (end > a) push(end, v);
       continue;
     }
     const at = (i: number) => {
