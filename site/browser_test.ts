@@ -714,6 +714,91 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
     assert.ok(f32.every((x) => Math.fround(x) === x), "float32 values");
   });
 
+  // What the page shows around a form (issue 19): the chip names the schedule picked, the range
+  // box counts the chart's unit, a step is a vertical drop, no doc markup is shown raw, nothing is
+  // cut off.
+  const pageCheck = (as: string) => ({ eval: PAGE_CHECK, as });
+  const families = ["detectron2", "fvcore", "torch", "hf", "timm", "optax", "megatron"];
+  add({
+    name: "form details",
+    steps: [
+      { goto: "?a=torch/StepLR" },
+      pageCheck("stepLr"),
+      {
+        eval:
+          `[...document.querySelectorAll("#chart svg .curves path")].map((p) => p.getAttribute("d"))`,
+        as: "stepLrPaths",
+      },
+      ...families.flatMap((id) => [
+        { select: "#family", value: id },
+        pageCheck(`family ${id}`),
+      ]),
+      { select: "#family", value: "torch" },
+      { select: "#schedule", value: "torch/MultiStepLR" },
+      pageCheck("schedule torch/MultiStepLR"),
+      { goto: "?a=timm/train" },
+      pageCheck("timm/train"),
+      { goto: "?a=hf/Trainer" },
+      pageCheck("hf/Trainer"),
+      { goto: "?a=optax/sgdrSchedule" },
+      pageCheck("optax/sgdrSchedule"),
+      { click: "#tabs button[data-tab=verify]" },
+      pageCheck("verify tab"),
+    ],
+  }, (r) => {
+    const v = r.values as Record<string, PageCheck>;
+    const units: Record<string, string> = {
+      stepLr: "steps",
+      "family detectron2": "iterations",
+      "family fvcore": "iterations",
+      "family torch": "steps",
+      "family hf": "steps",
+      "family timm": "epochs",
+      "family optax": "steps",
+      "timm/train": "epochs",
+      "hf/Trainer": "steps",
+    };
+    // Every problem at once, so that a failure lists them all.
+    const problems: string[] = [];
+    const expect = (ok: boolean, what: string) => ok || problems.push(what);
+    for (const [what, check] of Object.entries(v)) {
+      if (what === "stepLrPaths") continue;
+      expect(check.chip === check.label, `${what}: chip "${check.chip}", curve "${check.label}"`);
+      expect(check.legend === check.label, `${what}: legend "${check.legend}"`);
+      expect(
+        check.rangeUnit === `${check.unit}s` &&
+          (units[what] ?? check.rangeUnit) === check.rangeUnit,
+        `${what}: the range box counts "${check.rangeUnit}", the chart ${check.unit}s`,
+      );
+      for (const text of check.raw) problems.push(`${what}: shown raw: ${text}`);
+      for (const text of check.cut) problems.push(`${what}: cut off: ${text}`);
+    }
+    expect(v["family optax"]!.chip === "A: optax warmupCosineDecaySchedule", "optax's chip");
+    expect(v["schedule torch/MultiStepLR"]!.chip === "A: torch MultiStepLR", "MultiStepLR's chip");
+    // timm's process count is the CLI's --num-processes, in full.
+    expect(
+      v["timm/train"]!.labels.includes("worldSize (--num-processes)"),
+      `timm's labels: ${v["timm/train"]!.labels}`,
+    );
+    // StepLR(step_size=30) over 100 steps: 3 drops, each a vertical segment (same x, two ys).
+    const d = (r.values.stepLrPaths as string[])[0]!;
+    const pts = [...d.matchAll(/[ML]([\d.-]+) ([\d.-]+)/g)].map((
+      m,
+    ) => [Number(m[1]), Number(m[2])]);
+    let vertical = 0, slanted = 0;
+    for (let k = 1; k < pts.length; k++) {
+      const [x0, y0] = pts[k - 1]!, [x1, y1] = pts[k]!;
+      if (Math.abs(y1! - y0!) < 1) continue;
+      if (x1 === x0) vertical++;
+      else slanted++;
+    }
+    expect(
+      vertical === 3 && slanted === 0,
+      `StepLR's drops: ${vertical} vertical, ${slanted} slanted`,
+    );
+    assert.deepEqual(problems, []);
+  });
+
   // Invalid options: the library's own message, beside the field.
   add({
     name: "invalid options",
@@ -948,7 +1033,64 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
   return out;
 }
 
-/** Drags BASE_LR's slider 40 steps; each step's time from the input event to the laid-out chart. */
+/** What {@linkcode PAGE_CHECK} reads of the page. */
+interface PageCheck {
+  /** The selected curve's chip, its legend entry on the chart, and the page's name for it. */
+  chip: string;
+  legend: string;
+  label: string;
+  /** The range box's unit, and the chart's x axis unit. */
+  rangeUnit: string;
+  unit: string;
+  /** Texts shown with a backquote or `{@link`, outside code. */
+  raw: string[];
+  /** Labels, docs and selects whose text does not fit. */
+  cut: string[];
+  /** The fields' labels. */
+  labels: string[];
+}
+
+/** Reads a {@linkcode PageCheck} of the page. */
+const PAGE_CHECK = `(() => {
+  const app = lrspecPlayground.app, i = app.state.selected;
+  const raw = [], cut = [];
+  const name = (el) => el.closest("[data-name]")?.dataset.name ?? el.id ?? el.className;
+  for (const root of document.querySelectorAll("#form, #panel, #toolbar, .hint, #curves")) {
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (n.parentElement.closest("code, pre, textarea, .error, option")) continue;
+      if (/\x60|\{@link/.test(n.textContent)) raw.push(n.textContent.trim());
+    }
+    for (const el of root.querySelectorAll("[title]")) {
+      if (/\x60|\{@link/.test(el.title)) raw.push("title: " + el.title);
+    }
+  }
+  for (const el of document.querySelectorAll("#form .field > label, #form .field .doc")) {
+    if (el.scrollWidth > el.clientWidth + 1) cut.push(name(el) + ": " + el.textContent);
+  }
+  const ctx = document.createElement("canvas").getContext("2d");
+  for (const el of document.querySelectorAll("#form select")) {
+    const cs = getComputedStyle(el);
+    ctx.font = cs.fontWeight + " " + cs.fontSize + " " + cs.fontFamily;
+    const text = el.selectedOptions[0]?.textContent ?? "";
+    // The text, the padding and the arrow must fit in the box.
+    if (ctx.measureText(text).width + 24 > el.clientWidth) cut.push("select " + name(el) + ": " + text);
+  }
+  const legend = [...document.querySelectorAll("#chart svg text")].map((t) => t.textContent)
+    .find((t) => t.startsWith(String.fromCharCode(65 + i) + ": "));
+  return {
+    chip: document.querySelectorAll("#curves .chip-select")[i].textContent,
+    legend,
+    label: app.label(i),
+    rangeUnit: document.getElementById("range-unit")?.textContent ?? "(none)",
+    unit: app.built[i].curve?.xLabel ?? "(no curve)",
+    raw,
+    cut,
+    labels: [...document.querySelectorAll("#form .field > label")].map((l) => l.textContent),
+  };
+})()`;
+
+/** Drags BASE_LR's slider 40 steps/** Drags BASE_LR's slider 40 steps; each step's time from the input event to the laid-out chart. */
 const MEASURE = `(async () => {
   const slider = document.querySelector('input.slider[data-field="SOLVER.BASE_LR"]');
   const times = [];
@@ -975,7 +1117,9 @@ test("the playground in headless Chromium", { timeout: 600_000 }, async (t) => {
   buildSite(DIST);
   const server = await serve(DIST);
   try {
-    const all = scenarios();
+    // SITE_SCENARIOS=REGEX runs the scenarios whose names match (while working on one).
+    const only = process.env.SITE_SCENARIOS;
+    const all = scenarios().filter((s) => !only || new RegExp(only).test(s.scenario.name));
     const results = drive(server.url, all.map((s) => s.scenario), WORK);
     for (const { scenario, check } of all) {
       await t.test(scenario.name, () => {

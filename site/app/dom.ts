@@ -80,3 +80,8 @@ export function readFileText(file: File): Promise<string> {
 export function docText(text: string): Child[] {
   return docParts(text).map((part) => (part.code ? h("code", {}, part.text) : part.text));
 }
+
+/** Doc text as plain text (a tooltip): backquotes and `{@linkcode x}` reduced to their words. */
+export function docPlain(text: string): string {
+  return docParts(text).map((part) => part.text).join("");
+}

@@ -11,7 +11,10 @@
 import type { Family, Field, ScheduleDef } from "../families/family.ts";
 import type { SiteSchema } from "../schema.ts";
 import type { CurveState } from "../state.ts";
-import { docText, h, readFileText } from "./dom.ts";
+import { docPlain, docText, h, readFileText } from "./dom.ts";
+
+/** The longest choice a select shows beside its label (longer ones: under it, full width). */
+const WIDE_CHOICE = 22;
 
 /** What the form reports. */
 export interface FormEvents {
@@ -122,7 +125,7 @@ export class Form {
         h("label", {}, "Framework ", familySelect),
         h("label", {}, "Schedule ", scheduleSelect),
       ),
-      h("p", { class: "upstream" }, family.upstream),
+      h("p", { class: "upstream" }, docText(family.upstream)),
       h("p", { class: "summary" }, docText(def.summary)),
       this.#general,
       h("div", { class: "fields" }, fields),
@@ -274,21 +277,25 @@ export class Form {
         extra.push(slider);
       }
     }
-    const firstSentence = f.doc.split(/(?<=\.)\s/)[0] ?? "";
+    // A select whose choices do not fit beside the label gets the form's whole width.
+    const wide = f.control === "select" &&
+      (f.choices ?? []).some((c) => c.length > WIDE_CHOICE || shown(f.default ?? "").length > 16);
     return h(
       "div",
       {
-        class: `field${f.page ? " page" : ""}${f.required ? " required" : ""}`,
+        class: `field${f.page ? " page" : ""}${f.required ? " required" : ""}${
+          wide ? " wide" : ""
+        }`,
         "data-name": f.name,
       },
       h(
         "label",
-        { for: id, title: f.doc },
+        { for: id, title: docPlain(f.doc) },
         h("code", {}, f.label ?? f.name),
         f.page ? h("span", { class: "tag" }, "page") : null,
       ),
       h("div", { class: "control" }, input, ...extra),
-      h("div", { class: "doc", title: f.doc }, docText(firstSentence)),
+      h("div", { class: "doc" }, docText(f.doc)),
       error,
     );
   }

@@ -83,6 +83,7 @@ export class App implements PanelHost {
       schedule: (id) => {
         this.state.curves[this.state.selected] = this.fresh(id);
         this.#rebuild(this.state.selected);
+        this.#showCurves(); // the curve's chip names the new schedule
         this.#showForm();
         this.#redraw();
         this.#changed();
@@ -226,10 +227,9 @@ export class App implements PanelHost {
     const [from, to] = this.range();
     const buckets = this.chart.width;
     const series: PlotSeries[] = [];
-    let xLabel: string | undefined;
+    const xLabel = this.unit();
     this.built.forEach((b, i) => {
       if (!b.curve) return;
-      xLabel ??= b.curve.xLabel;
       const cols = b.curve.runs.columns;
       cols.forEach((col, c) => {
         const env = this.envelope(i, c, from, to, buckets);
@@ -260,7 +260,7 @@ export class App implements PanelHost {
         series,
         options: {
           logY: this.state.log,
-          xLabel: xLabel ?? "iteration",
+          xLabel,
           yLabel: "learning rate",
         },
         hover: this.built.flatMap((b, i) =>
@@ -273,7 +273,7 @@ export class App implements PanelHost {
             : []
         ),
         integerX: true,
-        xName: xLabel ?? "iteration",
+        xName: xLabel,
       }, CHART_HEIGHT);
     }
     this.#showPanel();
@@ -298,7 +298,7 @@ export class App implements PanelHost {
             {
               type: "button",
               class: "chip-select",
-              title: "edit this curve",
+              title: `${this.label(i)}: edit this curve`,
               onclick: () => {
                 this.state.selected = i;
                 this.#showCurves();
@@ -409,8 +409,17 @@ export class App implements PanelHost {
     byId("version").textContent = `lrspec ${VERSION}`;
   }
 
+  /** What the chart's x axis counts: the first curve's view's unit (`iteration`, `step`, `epoch`). */
+  unit(): string {
+    return this.built.find((b) => b.curve)?.curve?.xLabel ?? "iteration";
+  }
+
   #syncToolbar(): void {
     byId<HTMLInputElement>("log").checked = this.state.log;
+    const units = `${this.unit()}s`;
+    byId("range-unit").textContent = units;
+    byId("range-reset").title = `show every ${this.unit()} (or double-click the chart)`;
+    byId("range-hint").textContent = units;
     const r = this.state.range;
     const [from, to] = this.range();
     const set = (id: string, text: string, placeholder: string) => {

@@ -36,7 +36,7 @@ export function explainPanel(app: App, panel: HTMLElement): void {
       ? h("pre", { id: "explain", class: "explain" }, curve.explain || "(no explanation)")
       : h("p", { class: "error" }, b?.error?.message ?? "no curve"),
     curve && curve.notes.length
-      ? h("ul", { class: "notes" }, curve.notes.map((n) => h("li", {}, n)))
+      ? h("ul", { class: "notes" }, curve.notes.map((n) => h("li", {}, docText(n))))
       : "",
     curve
       ? h(
@@ -370,7 +370,9 @@ export function verifyPanel(app: App, panel: HTMLElement): void {
       h(
         "p",
         { class: "meta" },
-        "Drop the golden CSV (upstream's output, e.g. from `lrspec golden-script`) and your port's CSV (`iter,lr` rows, any language): the report is the one `lrspec verify` prints, and the first divergence is marked on the chart.",
+        docText(
+          "Drop the golden CSV (upstream's output, e.g. from `lrspec golden-script`) and your port's CSV (`iter,lr` rows, any language): the report is the one `lrspec verify` prints, and the first divergence is marked on the chart.",
+        ),
       ),
     );
   }
