@@ -714,6 +714,105 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
     assert.ok(f32.every((x) => Math.fround(x) === x), "float32 values");
   });
 
+  // optax's WrappedSchedule: one entry in the Schedule list, the wrapped schedule picked in its
+  // form (options the user changed are kept), the curve the library's init/update/call loop.
+  const WRAPPED_LOOP = (make: string, steps: number) =>
+    `const w = new L.WrappedSchedule(${make});
+    let state = w.init();
+    const out = [];
+    for (let i = 0; i <= ${steps}; i++) { out.push(w.call(state)); state = w.update(state); }
+    return out;`;
+  add({
+    name: "optax WrappedSchedule form",
+    steps: [
+      { goto: "" },
+      { select: "#family", value: "optax" },
+      { select: "#schedule", value: "WrappedSchedule" },
+      { eval: "document.querySelector('#field-scheduleFn').value", as: "firstChoice" },
+      { select: "#field-scheduleFn", value: "warmupCosineDecaySchedule" },
+      { fill: "#field-peakValue", value: "0.003" },
+      { fill: "#field-warmupSteps", value: "150" },
+      { fill: "#field-steps", value: "1200" },
+      CSV(),
+      { download: "#export-csv", as: "csvFile" },
+      { eval: "document.querySelector('#curves .chip-select').textContent", as: "chip" },
+      {
+        eval: "document.querySelector('#schedule').selectedOptions[0].textContent",
+        as: "listed",
+      },
+      { text: "#explain", as: "explain" },
+      inPage(
+        "expected",
+        WRAPPED_LOOP(
+          `L.warmupCosineDecaySchedule({ initValue: 0, peakValue: 0.003, warmupSteps: 150,
+          decaySteps: 1000, endValue: 0.00001 })`,
+          1200,
+        ),
+      ),
+      { select: "#field-scheduleFn", value: "warmupConstantSchedule" },
+      { eval: "lrspecPlayground.csv()", as: "constant" },
+      { eval: "JSON.stringify(lrspecPlayground.app.state.curves[0])", as: "switched" },
+      inPage(
+        "expectedConstant",
+        WRAPPED_LOOP(
+          "L.warmupConstantSchedule({ initValue: 0, peakValue: 0.003, warmupSteps: 150 })",
+          1200,
+        ),
+      ),
+      { eval: "lrspecPlayground.url()", as: "url" },
+      { gotoStored: "url" },
+      { eval: "lrspecPlayground.csv()", as: "reloaded" },
+    ],
+  }, (r) => {
+    const v = r.values;
+    assert.equal(v.firstChoice, "constantSchedule");
+    assertSameCurve(v.csv_a, (v.expected as InPage).values, "WrappedSchedule(warmupCosineDecay)");
+    sameWithChromiumLibm(
+      v.expected,
+      () => {
+        const f = warmupCosineDecaySchedule({
+          initValue: 0,
+          peakValue: 0.003,
+          warmupSteps: 150,
+          decaySteps: 1000,
+          endValue: 0.00001,
+        });
+        return Array.from({ length: 1201 }, (_, i) => f(i));
+      },
+      "optax WrappedSchedule(warmupCosineDecaySchedule)",
+    );
+    const file = v.csvFile as { name: string; text: string };
+    assert.equal(file.name, "lrspec-optax-WrappedSchedule-warmupCosineDecaySchedule.csv");
+    assert.equal(file.text, v.csv_a);
+    assert.match(file.text, /^step,lr\n0,0\.0\n1,/);
+    // The chip names the wrapped schedule, then what the user changed (cut at 90 characters).
+    assert.match(
+      v.chip as string,
+      /^A: optax WrappedSchedule\(warmupCosineDecaySchedule\) \(peakValue=0\.003, warmupSteps=150, /,
+    );
+    assert.equal(v.listed, "WrappedSchedule");
+    assert.match(
+      v.explain as string,
+      /wrapped = optax\.schedules\.WrappedSchedule\(optax\.warmup_cosine_decay_schedule\(/,
+    );
+    // The options the user changed are kept when another schedule is wrapped.
+    const switched = JSON.parse(v.switched as string) as {
+      id: string;
+      values: Record<string, string>;
+    };
+    assert.equal(switched.id, "optax/WrappedSchedule/warmupConstantSchedule");
+    assert.deepEqual(
+      [switched.values.peakValue, switched.values.warmupSteps, switched.values.steps],
+      ["0.003", "150", "1200"],
+    );
+    assertSameCurve(
+      v.constant,
+      (v.expectedConstant as InPage).values,
+      "WrappedSchedule(warmupConstant)",
+    );
+    assert.equal(v.reloaded, v.constant, "the link reproduces the curve");
+  });
+
   // What the page shows around a form (issue 19): the chip names the schedule picked, the range
   // box counts the chart's unit, a step is a vertical drop, no doc markup is shown raw, nothing is
   // cut off.

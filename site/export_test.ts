@@ -10,6 +10,8 @@ import { verifyCsv } from "../verify/verify.ts";
 import { curveCsv } from "./curves.ts";
 import { siteSchema } from "./docs.ts";
 import { siteSchedules } from "./families/mod.ts";
+import * as optax from "../schedules/optax/mod.ts";
+import { pyFloatRepr } from "../schedules/python.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 mkdirSync(`${ROOT}.tmp`, { recursive: true });
@@ -139,6 +141,7 @@ test("Export CSV of the families the CLI does not read: numbered as their view, 
     ["torch/StepLR", "step,lr"],
     ["fvcore/CosineParamScheduler", "iter,value"],
     ["optax/cosineDecaySchedule", "step,lr"],
+    ["optax/WrappedSchedule/cosineDecaySchedule", "step,lr"],
     ["timm/CosineLRScheduler", "epoch,lr"],
     ["hf/getCosineScheduleWithWarmup", "step,lr"],
     ["detectron2/WarmupMultiStepLR", "iter,lr"],
@@ -151,6 +154,62 @@ test("Export CSV of the families the CLI does not read: numbered as their view, 
       assert.equal(csv.split("\n")[0], header);
       const report = verifyCsv(csv, csv);
       assert.ok(report.ok && report.exact === report.values && report.values > 1);
+    });
+  }
+});
+
+test("Export CSV of optax's WrappedSchedule: the library's init/update/call loop, byte for byte", async (t) => {
+  // The CLI reads no optax schedule: the bar is the library's own loop, as inject_hyperparams
+  // steps it, written as `lrspec curve` writes a curve.
+  type Make = (options: Record<string, unknown>) => optax.Schedule;
+  const cases: [string, Record<string, string>, Record<string, unknown>, number][] = [
+    ["linearSchedule", {}, { initValue: 0, endValue: 0.001, transitionSteps: 500 }, 1000],
+    [
+      "warmupCosineDecaySchedule",
+      { peakValue: "0.003", warmupSteps: "150", exponent: "2", steps: "1200" },
+      {
+        initValue: 0,
+        peakValue: 0.003,
+        warmupSteps: 150,
+        decaySteps: 1000,
+        endValue: 0.00001,
+        exponent: 2,
+      },
+      1200,
+    ],
+    [
+      "exponentialDecay",
+      { staircase: "", dtype: "float64", steps: "300" },
+      { initValue: 0.001, transitionSteps: 100, decayRate: 0.8, dtype: "float64" },
+      300,
+    ],
+    [
+      "piecewiseConstantSchedule",
+      { steps: "700" },
+      { initValue: 0.001, boundariesAndScales: { 300: 0.5, 600: 0.1 } },
+      700,
+    ],
+  ];
+  for (const [name, values, options, steps] of cases) {
+    await t.test(name, () => {
+      const id = `optax/WrappedSchedule/${name}`;
+      const csv = exported(id, values);
+      const wrapped = new optax.WrappedSchedule(
+        (optax[name as keyof typeof optax] as unknown as Make)(options),
+      );
+      const rows = ["step,lr"];
+      let state = wrapped.init();
+      for (let i = 0; i <= steps; i++) {
+        rows.push(`${i},${pyFloatRepr(wrapped.call(state))}`);
+        state = wrapped.update(state);
+      }
+      assert.equal(csv, rows.join("\n") + "\n");
+      const report = verifyCsv(csv, csv);
+      assert.ok(report.ok && report.exact === steps + 1);
+      if (options.dtype !== "float64") {
+        // In float32 (JAX's default) the wrapped values are the schedule's own, bit for bit.
+        assert.equal(csv, exported(`optax/${name}`, values));
+      }
     });
   }
 });

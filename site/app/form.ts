@@ -24,8 +24,11 @@ export interface FormEvents {
   values(texts: Record<string, string>): void;
   /** The uploaded files changed. */
   files(files: Record<string, string>): void;
-  /** Another schedule was picked. */
-  schedule(id: string): void;
+  /**
+   * Another schedule was picked; `carry`: the same-named fields the user changed keep their texts
+   * (another member of a {@linkcode ScheduleDef.variant} set).
+   */
+  schedule(id: string, carry?: boolean): void;
 }
 
 /** A slider's value as text: 6 significant digits, floats keep their decimal point. */
@@ -110,13 +113,14 @@ export class Form {
         "aria-label": "schedule",
         onchange: (e: Event) => this.#events.schedule((e.target as HTMLSelectElement).value),
       },
-      [...this.#defs.values()].filter((d) => d.family === def.family).map((d) =>
-        h("option", { value: d.id, selected: d.id === def.id }, d.name)
-      ),
+      this.#scheduleOptions(def),
     );
     const unlisted = this.#schema.families[family.id]?.unlisted ?? [];
     this.#general = h("div", { class: "error general", hidden: true, role: "alert" });
-    const fields = def.fields.map((f) => this.#field(f, curve));
+    const fields = [
+      ...(def.variant ? [this.#variantField(def.variant)] : []),
+      ...def.fields.map((f) => this.#field(f, curve)),
+    ];
     this.#box.replaceChildren(
       h(
         "div",
@@ -141,6 +145,51 @@ export class Form {
           ),
         )
         : "",
+    );
+  }
+
+  /** The Schedule list of a family: a set of variants once, by its group's name. */
+  #scheduleOptions(def: ScheduleDef): HTMLOptionElement[] {
+    const out: HTMLOptionElement[] = [];
+    const groups = new Set<string>();
+    for (const d of this.#defs.values()) {
+      if (d.family !== def.family) continue;
+      const group = d.variant?.group;
+      if (group === undefined) {
+        out.push(h("option", { value: d.id, selected: d.id === def.id }, d.name));
+      } else if (!groups.has(group)) {
+        groups.add(group);
+        const mine = def.variant?.group === group;
+        out.push(h("option", { value: mine ? def.id : d.id, selected: mine }, group));
+      }
+    }
+    return out;
+  }
+
+  /** The field that picks a member of a variant set (optax's `scheduleFn`). */
+  #variantField(variant: NonNullable<ScheduleDef["variant"]>): HTMLElement {
+    const id = `field-${variant.field.name}`;
+    const select = h(
+      "select",
+      {
+        id,
+        name: variant.field.name,
+        onchange: () => this.#events.schedule(variant.choices[select.value]!, true),
+      },
+      Object.keys(variant.choices).map((c) =>
+        h("option", { value: c, selected: c === variant.choice }, c)
+      ),
+    );
+    return h(
+      "div",
+      { class: "field required variant", "data-name": variant.field.name },
+      h(
+        "label",
+        { for: id, title: docPlain(variant.field.doc) },
+        h("code", {}, variant.field.name),
+      ),
+      h("div", { class: "control" }, select),
+      h("div", { class: "doc" }, docText(variant.field.doc)),
     );
   }
 

@@ -80,8 +80,11 @@ export class App implements PanelHost {
         this.#showForm();
         this.#showErrors();
       },
-      schedule: (id) => {
-        this.state.curves[this.state.selected] = this.fresh(id);
+      schedule: (id, carry) => {
+        const before = this.#selected;
+        const next = this.fresh(id);
+        if (carry) this.#carry(before, next);
+        this.state.curves[this.state.selected] = next;
         this.#rebuild(this.state.selected);
         this.#showCurves(); // the curve's chip names the new schedule
         this.#showForm();
@@ -108,6 +111,20 @@ export class App implements PanelHost {
   /** A curve of a schedule with its fields' initial texts. */
   fresh(id: string): CurveState {
     return { id, values: initialTexts(this.defs.get(id)!), files: {} };
+  }
+
+  /**
+   * Keeps, in a new curve of another member of a variant set, the texts the user gave the old
+   * curve's fields of the same name (those that differ from the old form's initial texts).
+   */
+  #carry(before: CurveState, next: CurveState): void {
+    const old = this.defs.get(before.id)!;
+    for (const f of this.defs.get(next.id)!.fields) {
+      const was = old.fields.find((g) => g.name === f.name);
+      const text = before.values[f.name];
+      if (!was || text === undefined || f.control === "files") continue;
+      if (text !== (was.example ?? "")) next.values[f.name] = text;
+    }
   }
 
   /** The label of curve `i` in legends and lists. */

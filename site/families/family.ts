@@ -135,6 +135,12 @@ export interface ScheduleDef {
   summary: string;
   /** The form. */
   fields: Field[];
+  /**
+   * One of a set of schedules the page offers as one (optax's `WrappedSchedule` around each of
+   * optax's schedules): the Schedule list names the set once (`group`), and the form's first
+   * field, `field`, picks the member (`choices`: the field's text → the member's id).
+   */
+  variant?: ScheduleVariant;
   /** The legend's name for a curve of this schedule, when not its family and name. */
   legend?: (values: Readonly<Record<string, string>>) => string;
   /**
@@ -142,6 +148,18 @@ export interface ScheduleDef {
    * @throws {FieldError | Error} The library's error (the page places it beside its field).
    */
   build(input: ScheduleInput): SiteCurve;
+}
+
+/** See {@linkcode ScheduleDef.variant}. */
+export interface ScheduleVariant {
+  /** The set's name in the Schedule list (`WrappedSchedule`). */
+  group: string;
+  /** The field that picks the member: its name (`scheduleFn`) and doc. */
+  field: { name: string; doc: string };
+  /** This member's text in that field (`linearSchedule`). */
+  choice: string;
+  /** Every member: its text in the field → its schedule's id. */
+  choices: Readonly<Record<string, string>>;
 }
 
 /** How to run the schedules a family's docs list. */

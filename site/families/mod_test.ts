@@ -16,6 +16,7 @@ import { siteSchema } from "../docs.ts";
 import { materialize } from "../curves.ts";
 import { getCfg, lrCurve, optionProblem, sample, StepLR } from "../../mod.ts";
 import type { FieldSpec } from "../schema.ts";
+import { linearSchedule } from "../../schedules/optax/mod.ts";
 
 const schema = siteSchema();
 const defs = siteSchedules(schema);
@@ -292,4 +293,75 @@ test("fields: options, selects, sliders, page settings", () => {
   const { options, page } = readFields(fields, { stepSize: "3", gamma: "" });
   assert.deepEqual(options, { stepSize: 3 }, "an empty field is omitted: the library's default");
   assert.deepEqual(page, { lr: 0.1, steps: 100 }, "page settings take their defaults");
+});
+
+test("optax's WrappedSchedule: around each of optax's schedules, its form the schedule's", async (t) => {
+  const plain = [...defs.values()].filter((d) => d.family === "optax" && !d.variant);
+  const wrapped = [...defs.values()].filter((d) => d.variant?.group === "WrappedSchedule");
+  assert.deepEqual(
+    wrapped.map((d) => d.variant!.choice),
+    plain.map((d) => d.name),
+    "one WrappedSchedule per optax schedule",
+  );
+  for (const def of wrapped) {
+    const inner = defs.get(`optax/${def.variant!.choice}`)!;
+    assert.equal(def.id, `optax/WrappedSchedule/${inner.name}`);
+    assert.equal(def.name, `WrappedSchedule(${inner.name})`);
+    assert.equal(def.variant!.field.name, "scheduleFn");
+    assert.equal(def.variant!.choices[inner.name], def.id);
+    assert.deepEqual(
+      def.fields.map((f) => [f.name, f.example, f.default, f.page]),
+      inner.fields.map((f) => [f.name, f.example, f.default, f.page]),
+      `${def.id}: the wrapped schedule's own form`,
+    );
+  }
+  await t.test("the curve: init, then call and update, as inject_hyperparams steps it", () => {
+    const curve = defs.get("optax/WrappedSchedule/linearSchedule")!.build({
+      values: { ...initial("optax/WrappedSchedule/linearSchedule"), steps: "5" },
+      files: {},
+    });
+    assert.equal(curve.view.indexColumn, "step");
+    assert.equal(curve.view.path, "WrappedSchedule(linearSchedule)");
+    // In float32 the wrapped values are the schedule's own at counts 0, 1, …, bit for bit.
+    const f = linearSchedule({ initValue: 0, endValue: 0.001, transitionSteps: 500 });
+    const values = [...materialize(curve.runs)[0]!];
+    assert.deepEqual(values, [0, 1, 2, 3, 4, 5].map((i) => f(i)));
+    assert.ok(values.every((v) => Math.fround(v) === v) && values[5]! > 0);
+    assert.equal(
+      curve.explain.split("\n").slice(-4).join("\n"),
+      [
+        "wrapped = optax.schedules.WrappedSchedule(optax.linear_schedule(init_value=0, end_value=0.001, transition_steps=500))",
+        "state = wrapped.init()",
+        "lr = wrapped(state)  # row i: after i updates",
+        "state = wrapped.update(state)",
+      ].join("\n"),
+    );
+    assert.deepEqual(curve.notes, []);
+  });
+  await t.test("float64: a note where optax's wrapped value is not the float64 schedule's", () => {
+    const note = (name: string) =>
+      defs.get(`optax/WrappedSchedule/${name}`)!.build({
+        values: { ...initial(`optax/WrappedSchedule/${name}`), dtype: "float64" },
+        files: {},
+      }).notes;
+    assert.match(note("linearSchedule").join("\n"), /`linear_schedule` an int32 count/);
+    assert.match(note("linearSchedule").join("\n"), /Wrap the float32 schedule/);
+    for (const exact of ["constantSchedule", "cosineDecaySchedule", "piecewiseConstantSchedule"]) {
+      assert.deepEqual(note(exact), [], exact);
+    }
+  });
+  await t.test("the library's error, about the wrapped schedule's option (the page's field)", () => {
+    const def = defs.get("optax/WrappedSchedule/linearSchedule")!;
+    assert.throws(
+      () =>
+        def.build({
+          values: { ...initial(def.id), transitionSteps: "-1.5" },
+          files: {},
+        }),
+      (e) =>
+        e instanceof RangeError && /^linearSchedule: `transitionSteps`/.test(e.message) &&
+        optionProblem(e)?.option === "transitionSteps" &&
+        def.fields.some((f) => f.name === optionProblem(e)?.option),
+    );
+  });
 });

@@ -1,19 +1,134 @@
 /**
  * optax: every schedule of `optax/schedules/`, a function of the step count, in JAX's float32
- * (the default) or in float64.
+ * (the default) or in float64 — and `WrappedSchedule` around each of them (the stateful
+ * schedule `inject_hyperparams` steps), its form the wrapped schedule's.
  *
  * @module
  */
 
 import * as optax from "../../schedules/optax/mod.ts";
-import { type Family, pythonCall } from "./family.ts";
-import { stepFunctionRunner } from "./runners.ts";
+import type { SiteSchema } from "../schema.ts";
+import { curveView } from "../../views/view.ts";
+import { steppedValues } from "../curves.ts";
+import {
+  countSetting,
+  type Family,
+  familySchedules,
+  pageField,
+  pythonCall,
+  type Runner,
+  type ScheduleDef,
+} from "./family.ts";
+import { MAX_STEPPED, stepFunctionRunner } from "./runners.ts";
+
+/** optax's Python name of a schedule function (`warmupCosineDecaySchedule` → `warmup_cosine_decay_schedule`). */
+function snake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+/**
+ * The schedules whose float64 value optax's `WrappedSchedule` gives: with `jax_enable_x64` optax
+ * still hands the schedule an int32 count, and the others then compute partly in float32 (see
+ * `schedules/optax/inject.ts`).
+ */
+const WRAPPED_FLOAT64_EXACT = [
+  "constantSchedule",
+  "cosineDecaySchedule",
+  "piecewiseConstantSchedule",
+];
+
+/**
+ * optax's `WrappedSchedule` around the schedule `make` returns: `state = wrapped.init()`, row `i`
+ * is `wrapped(state)` after `i` calls of `state = wrapped.update(state)` — the learning rate
+ * `inject_hyperparams` gives optimizer update `i`.
+ */
+const wrappedRunner: Runner = {
+  page: [
+    pageField(
+      "steps",
+      "The optimizer updates drawn: row i is `wrapped(state)` after i calls of `wrapped.update` (rows 0 … steps).",
+      "1000",
+    ),
+  ],
+  view(make, opts, page, schedule) {
+    const steps = countSetting(page, "steps", MAX_STEPPED);
+    const wrapped = new optax.WrappedSchedule(make(opts) as optax.Schedule);
+    const runs = steppedValues({
+      column: "lr",
+      rows: steps + 1,
+      start: () => {
+        // The value is computed by step(), so the first raising update is found as torch's are.
+        let state = wrapped.init();
+        let value = wrapped.call(state);
+        return {
+          values: (out) => (out[0] = value),
+          step: () => {
+            state = wrapped.update(state);
+            value = wrapped.call(state);
+          },
+        };
+      },
+    });
+    const notes = opts.dtype === "float64" && !WRAPPED_FLOAT64_EXACT.includes(schedule.path)
+      ? [
+        `float64: optax's WrappedSchedule hands \`${
+          snake(schedule.path)
+        }\` an int32 count even with \`jax_enable_x64\`, and parts of it then compute in float32: this curve is the float64 \`schedule(step)\`, not optax's wrapped value. Wrap the float32 schedule to reproduce optax exactly.`,
+      ]
+      : [];
+    return curveView(runs, {
+      family: schedule.family,
+      path: `WrappedSchedule(${schedule.path})`,
+      unit: "step",
+      notes: [...runs.warnings, ...notes],
+    });
+  },
+};
+
+/** `WrappedSchedule` around each of optax's schedules: each one's form, in one Schedule entry. */
+function wrappedSchedules(schema: SiteSchema): ScheduleDef[] {
+  const { sources: _, ...optaxSchedules } = OPTAX;
+  const inner = familySchedules({
+    ...optaxSchedules,
+    runner: wrappedRunner,
+    python: (name, options) =>
+      [
+        `wrapped = optax.schedules.WrappedSchedule(${
+          pythonCall(`optax.${snake(name)}`, [], options)
+        })`,
+        "state = wrapped.init()",
+        "lr = wrapped(state)  # row i: after i updates",
+        "state = wrapped.update(state)",
+      ].join("\n"),
+  }, schema);
+  const choices = Object.fromEntries(
+    inner.map((def) => [def.name, `optax/WrappedSchedule/${def.name}`]),
+  );
+  return inner.map((def) => ({
+    ...def,
+    id: `optax/WrappedSchedule/${def.name}`,
+    name: `WrappedSchedule(${def.name})`,
+    summary:
+      `optax's \`WrappedSchedule\` (optax 0.2.8): the stateful schedule \`inject_hyperparams\` steps — \`init()\` a count of 0, \`update(state)\` adds 1, \`wrapped(state)\` is \`schedule_fn(count)\` — around \`${def.name}\`: ${def.summary}`,
+    variant: {
+      group: "WrappedSchedule",
+      field: {
+        name: "scheduleFn",
+        doc:
+          "The wrapped schedule (optax's `schedule_fn`); its options follow. In float32 (JAX's default) the wrapped values are the schedule's own, bit for bit.",
+      },
+      choice: def.name,
+      choices,
+    },
+  }));
+}
 
 /** The optax family. */
 export const OPTAX: Family = {
   id: "optax",
   title: "optax",
-  upstream: "optax.schedules (optax 0.2.8), float32 as JAX computes by default, or float64",
+  upstream:
+    "optax.schedules (optax 0.2.8) and its WrappedSchedule, float32 as JAX computes by default, or float64",
   docs: "schedules/optax/mod.ts",
   filter: { is: ["Schedule"], supplied: [] },
   exports: optax,
@@ -66,9 +181,7 @@ export const OPTAX: Family = {
         '[{"initValue": 0, "peakValue": 0.001, "warmupSteps": 50, "decaySteps": 300}, {"initValue": 0, "peakValue": 0.0005, "warmupSteps": 50, "decaySteps": 700}]',
     },
   },
-  python: (name, options) => {
-    const snake = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
-    return pythonCall(`optax.${snake}`, [], options);
-  },
+  python: (name, options) => pythonCall(`optax.${snake(name)}`, [], options),
+  sources: wrappedSchedules,
   first: "warmupCosineDecaySchedule",
 };
