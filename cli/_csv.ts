@@ -124,11 +124,16 @@ export interface CurveCsvOptions {
    * @default {0}
    */
   firstIndex?: number;
+  /**
+   * Rows per epoch: an `epoch` column after the first, row `r` in epoch ⌊r / rowsPerEpoch⌋.
+   * @default {undefined (no epoch column)}
+   */
+  rowsPerEpoch?: number | undefined;
 }
 
 /**
- * Writes `iter,<columns>[,error]` (or another first column) and one row per iteration. Stops
- * early (quietly) when the reader is gone.
+ * Writes `iter[,epoch],<columns>[,error]` (or another first column) and one row per iteration.
+ * Stops early (quietly) when the reader is gone.
  */
 export async function writeCurveCsv(
   curve: CurveRuns,
@@ -137,8 +142,13 @@ export async function writeCurveCsv(
 ): Promise<void> {
   const error = curve.error;
   const first = options.firstIndex ?? 0;
-  const header =
-    [options.indexColumn ?? "iter", ...curve.columns, ...(error ? ["error"] : [])].join(",") + "\n";
+  const perEpoch = options.rowsPerEpoch;
+  const header = [
+    options.indexColumn ?? "iter",
+    ...(perEpoch === undefined ? [] : ["epoch"]),
+    ...curve.columns,
+    ...(error ? ["error"] : []),
+  ].join(",") + "\n";
   await w.text(header);
   await w.flush(); // the first line, at once
   const errorCell = error ? "," : "";
@@ -150,13 +160,24 @@ export async function writeCurveCsv(
     progress?.(rows);
   };
   /** `count` rows from the counter's iteration, each followed by `suffix`. */
-  const repeat = async (count: number, suffix: Uint8Array) => {
+  const fill = async (count: number, suffix: Uint8Array) => {
     while (count > 0) {
       if (w.gone) return;
       const n = fillRows(w, counter, count, suffix);
       count -= n;
       rows += n;
       if (count > 0) await flush();
+    }
+  };
+  /** The rows `start … end − 1` (the counter at `start`), each followed by `[,epoch]` + `tail`. */
+  const repeat = async (start: number, end: number, tail: string) => {
+    if (perEpoch === undefined) return await fill(end - start, ascii(tail));
+    // One piece per epoch: the epoch's digits are part of the text repeated.
+    for (let a = start; a < end && !w.gone;) {
+      const epoch = Math.floor(a / perEpoch);
+      const b = Math.min(end, (epoch + 1) * perEpoch);
+      await fill(b - a, ascii(`,${epoch}${tail}`));
+      a = b;
     }
   };
   const width = curve.columns.length;
@@ -167,14 +188,14 @@ export async function writeCurveCsv(
     counter.set(run.start + first);
     if (run.constant) {
       const cells = run.values.map((v) => "," + reprFloat(v)).join("");
-      await repeat(run.end - run.start, ascii(cells + errorCell + "\n"));
+      await repeat(run.start, run.end, cells + errorCell + "\n");
       continue;
     }
     for (let a = run.start; a < run.end; a += RUN_CHUNK) {
       const b = Math.min(run.end, a + RUN_CHUNK);
       for (let c = 0; c < width; c++) run.fill(c, a, b, buffers[c]!);
       for (let k = 0; k < b - a; k++) {
-        let cells = "";
+        let cells = perEpoch === undefined ? "" : `,${Math.floor((a + k) / perEpoch)}`;
         for (let c = 0; c < width; c++) cells += "," + reprFloat(buffers[c]![k]!);
         cells += errorCell + "\n";
         if (w.pos + WIDTH + cells.length > w.buf.length) {
@@ -194,7 +215,7 @@ export async function writeCurveCsv(
   }
   if (error && error.iteration < curve.rows) {
     counter.set(error.iteration + first);
-    await repeat(curve.rows - error.iteration, ascii(",".repeat(width) + "," + error.name + "\n"));
+    await repeat(error.iteration, curve.rows, ",".repeat(width) + "," + error.name + "\n");
   }
   await flush();
 }

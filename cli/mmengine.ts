@@ -72,9 +72,10 @@ export const MMENGINE_SOURCE: SourceKind = {
   what: "an mmengine (MMDetection) config",
   files: "--mmengine files",
   arg: "CONFIG.py",
-  rows: "iter,lr[,lr_<group>…][,base_lr] for the training iterations",
+  rows: "iter[,epoch],lr[,lr_<group>…][,base_lr] for the training iterations",
   rowsMore: "the rate each iteration trains with, as mmengine's Runner and ParamSchedulerHook " +
-    "compute it (by-epoch schedulers with --epoch-length or --dataset-size)",
+    "compute it (by-epoch schedulers with --epoch-length or --dataset-size); epoch: runner.epoch " +
+    "of an EpochBasedTrainLoop",
   explains: "the loop, each scheduler of param_scheduler with where it begins and ends, " +
     "auto_scale_lr, and the traps (a by-epoch scheduler that never fires, a warmup longer than " +
     "the run, auto_scale_lr present but off)",
@@ -82,8 +83,8 @@ export const MMENGINE_SOURCE: SourceKind = {
   help: "an mmengine config (MMDetection, MMSegmentation, …): CONFIG.py read as\n" +
     "mmengine's Config.fromfile reads it (_base_, {{_base_.x}}, _delete_), in a\n" +
     "sandbox; --opts KEY=VALUE as tools/train.py --cfg-options; or a .json dump.\n" +
-    "One row per training iteration (iter,lr[,lr_<group>…][,base_lr]), as\n" +
-    "mmengine's Runner and ParamSchedulerHook compute it",
+    "One row per training iteration (iter[,epoch],lr[,lr_<group>…][,base_lr]),\n" +
+    "as mmengine's Runner and ParamSchedulerHook compute it",
   options: [
     {
       name: "epoch-length",

@@ -42,12 +42,25 @@ function golden(id: string): number[] {
   return lines.map((l) => Number(l.split(",")[3]));
 }
 
-test("lrspec curve --mmengine CONFIG.json --epoch-length L", async () => {
+/** mmengine's own runner.epoch at each iteration (fixtures/mmengine). */
+function goldenEpochs(id: string): number[] {
+  const [, ...lines] = readFixture(`${ROOT}fixtures/mmengine/${id}.csv`).trimEnd().split("\n");
+  return lines.map((l) => Number(l.split(",")[2]));
+}
+
+test("lrspec curve --mmengine CONFIG.json --epoch-length L: iter,epoch,lr", async () => {
   const r = await run("curve", "--mmengine", json("1x.json", SCHEDULE_1X), "--epoch-length", "60");
   assert.equal(r.code, 0, r.stderr);
   const [header, ...rows] = r.stdout.trimEnd().split("\n");
-  assert.equal(header, "iter,lr");
-  assert.deepEqual(rows.map((l) => Number(l.split(",")[1])), golden("runner/mmdet/schedule_1x"));
+  assert.equal(header, "iter,epoch,lr");
+  assert.deepEqual(rows.map((l) => Number(l.split(",")[2])), golden("runner/mmdet/schedule_1x"));
+  // The epoch is runner.epoch as mmengine's EpochBasedTrainLoop counts it.
+  assert.deepEqual(
+    rows.map((l) => Number(l.split(",")[1])),
+    goldenEpochs("runner/mmdet/schedule_1x"),
+  );
+  assert.equal(rows[59]!.split(",")[1], "0");
+  assert.equal(rows[60]!.split(",")[1], "1");
   assert.match(r.stderr, /auto_scale_lr is present but not enabled/);
 });
 

@@ -76,27 +76,42 @@ export function materialize(curve: CurveRuns): Float64Array[] {
 /**
  * The curve as `lrspec curve` writes it, byte for byte: `<index>,<columns>` and one row per
  * row, numbered as the view numbers them (`iter` from 0, the Trainer's `step` from 1, timm's
- * `epoch`), values in Python's `repr` (the fixtures' format); from the first raising row on,
- * empty values and an `error` column with the error's class.
+ * `epoch`), then the epoch where the view counts epochs (mmengine: `iter,epoch,lr,…`), values in
+ * Python's `repr` (the fixtures' format); from the first raising row on, empty values and an
+ * `error` column with the error's class.
  *
- * @param curve The curve: a view (its `indexColumn` and `firstIndex`), or bare runs (`iter`
- * from 0).
+ * @param curve The curve: a view (its `indexColumn`, `firstIndex` and `rowsPerEpoch`), or bare
+ * runs (`iter` from 0).
  * @returns The CSV text.
  */
 export function curveCsv(
-  curve: CurveRuns & { readonly indexColumn?: string; readonly firstIndex?: number },
+  curve: CurveRuns & {
+    readonly indexColumn?: string;
+    readonly firstIndex?: number;
+    readonly rowsPerEpoch?: number;
+  },
 ): string {
   const error = curve.error;
   const first = curve.firstIndex ?? 0;
   const keyName = curve.indexColumn ?? "iter";
-  const header = [keyName, ...curve.columns, ...(error ? ["error"] : [])].join(",");
+  const perEpoch = curve.rowsPerEpoch;
+  // `iter,epoch,…` where the view counts epochs (mmengine), as `lrspec curve` writes it.
+  const at = perEpoch === undefined
+    ? (i: number) => String(i + first)
+    : (i: number) => `${i + first},${Math.floor(i / perEpoch)}`;
+  const header = [
+    keyName,
+    ...(perEpoch === undefined ? [] : ["epoch"]),
+    ...curve.columns,
+    ...(error ? ["error"] : []),
+  ].join(",");
   const parts: string[] = [header + "\n"];
   const width = curve.columns.length;
   const buffers = curve.columns.map(() => new Float64Array(RUN_CHUNK));
   for (const run of curve.runs(0, curve.rows)) {
     if (run.constant) {
       const tail = run.values.map(pyFloatRepr).join(",") + (error ? ",\n" : "\n");
-      for (let i = run.start; i < run.end; i++) parts.push(`${i + first},${tail}`);
+      for (let i = run.start; i < run.end; i++) parts.push(`${at(i)},${tail}`);
       continue;
     }
     for (let a = run.start; a < run.end; a += RUN_CHUNK) {
@@ -104,7 +119,7 @@ export function curveCsv(
       for (let c = 0; c < width; c++) run.fill(c, a, b, buffers[c]!);
       const rows: string[] = [];
       for (let k = 0; k < b - a; k++) {
-        let row = String(a + k + first);
+        let row = at(a + k);
         for (let c = 0; c < width; c++) row += "," + pyFloatRepr(buffers[c]![k]!);
         rows.push(error ? row + ",\n" : row + "\n");
       }
@@ -114,7 +129,7 @@ export function curveCsv(
   if (error) {
     const empty = ",".repeat(width);
     for (let i = error.iteration; i < curve.rows; i++) {
-      parts.push(`${i + first}${empty},${error.name}\n`);
+      parts.push(`${at(i)}${empty},${error.name}\n`);
     }
   }
   return parts.join("");

@@ -136,6 +136,57 @@ test("Export CSV is `lrspec curve`, byte for byte: Keras (a serialize() JSON)", 
   });
 });
 
+test("Export CSV is `lrspec curve`, byte for byte: mmengine (iter,epoch, a group per lr_mult)", async (t) => {
+  // DINO's optim_wrapper (backbone lr_mult 0.1) and an epoch loop; and an iteration loop (one
+  // epoch: no epoch column).
+  const dino = {
+    train_cfg: { type: "EpochBasedTrainLoop", max_epochs: 3, val_interval: 1 },
+    param_scheduler: [
+      { type: "LinearLR", start_factor: 0.001, by_epoch: false, begin: 0, end: 25 },
+      { type: "MultiStepLR", begin: 0, end: 3, by_epoch: true, milestones: [2], gamma: 0.1 },
+    ],
+    optim_wrapper: {
+      type: "OptimWrapper",
+      optimizer: { type: "AdamW", lr: 0.0001, weight_decay: 0.0001 },
+      clip_grad: { max_norm: 0.1, norm_type: 2 },
+      paramwise_cfg: { custom_keys: { backbone: { lr_mult: 0.1 } } },
+    },
+    train_dataloader: { batch_size: 2 },
+  };
+  const iters = {
+    train_cfg: { type: "IterBasedTrainLoop", max_iters: 40 },
+    param_scheduler: [{ type: "PolyLR", eta_min: 1e-4, power: 0.9, by_epoch: false, end: 40 }],
+    optim_wrapper: { type: "OptimWrapper", optimizer: { type: "SGD", lr: 0.01 } },
+  };
+  const cases: [string, object, string[], string][] = [
+    [
+      "dino, 8 GPUs",
+      dino,
+      ["--dataset-size", "150", "--num-gpus", "8"],
+      "iter,epoch,lr,lr_backbone",
+    ],
+    ["dino, --epoch-length 7", dino, ["--epoch-length", "7"], "iter,epoch,lr,lr_backbone"],
+    ["an IterBasedTrainLoop", iters, ["--epoch-length", "7"], "iter,lr"],
+  ];
+  for (const [name, cfg, args, header] of cases) {
+    await t.test(name, async () => {
+      const path = `${ROOT}.tmp/export-mmengine.json`;
+      writeFileSync(path, JSON.stringify(cfg));
+      const values: Record<string, string> = { config: JSON.stringify(cfg) };
+      for (let i = 0; i < args.length; i += 2) {
+        const key = { "--dataset-size": "datasetSize", "--num-gpus": "numGpus" }[args[i]!];
+        values[key ?? "epochLength"] = args[i + 1]!;
+      }
+      if (values.datasetSize !== undefined) values.epochLength = "";
+      const csv = exported("mmengine/config", values);
+      assert.equal(csv.split("\n")[0], header);
+      assert.equal(csv, await lrspecCurve("--mmengine", path, ...args));
+      const report = verifyCsv(csv, csv);
+      assert.ok(report.ok && report.exact === report.values && report.values > 1);
+    });
+  }
+});
+
 test("Export CSV of the families the CLI does not read: numbered as their view, verifiable", async (t) => {
   const cases: [string, string][] = [
     ["torch/StepLR", "step,lr"],

@@ -5,7 +5,9 @@
  * The candidate has the golden file's header (`iter,lr` or `iter,lr0,lr1,…` or `where,value`;
  * the `error` column is optional) and a row for every golden row, in any order. A golden row
  * whose `error` cell is set (upstream raised there) is matched by a candidate row with a
- * non-empty `error` cell or empty value cells.
+ * non-empty `error` cell or empty value cells. An `epoch` column after the first (`iter,epoch,lr`,
+ * as `lrspec curve --mmengine` writes it) says where a row is, not a value: it is compared when
+ * both files have it, and either file may leave it out.
  *
  * @module
  */
@@ -92,6 +94,9 @@ function keyText(x: number): string {
 
 /** Key columns that count steps: their cells must be non-negative integers. */
 const INTEGER_KEYS = new Set(["iter", "step", "epoch", "iteration"]);
+
+/** A column after the first that says where a row is (`iter,epoch,lr`), not a value. */
+const POSITION = "epoch";
 
 /** A row's key, checked: an `iter` of 1.5 is malformed input, not an extra row. */
 function rowKey(keyName: string, cell: string, where: string): number {
@@ -191,7 +196,11 @@ export function verifyTables(
       }"`,
     );
   }
-  const valueColumns = golden.header.slice(1).filter((c) => c !== "error");
+  const valueColumns = golden.header.slice(1).filter((c) => c !== "error" && c !== POSITION);
+  // The position column, where both files have one: [golden index, candidate index].
+  const gPos = golden.header.indexOf(POSITION, 1);
+  const cPos = candidate.header.indexOf(POSITION, 1);
+  const position = gPos > 0 && cPos > 0 ? [gPos, cPos] as const : undefined;
   const goldenIndex = valueColumns.map((c) => golden.header.indexOf(c));
   const candIndex = new Map(candidate.header.map((c, i) => [c, i]));
   for (const c of valueColumns) {
@@ -202,7 +211,7 @@ export function verifyTables(
     }
   }
   for (const c of candidate.header.slice(1)) {
-    if (c !== "error" && !valueColumns.includes(c)) {
+    if (c !== "error" && c !== POSITION && !valueColumns.includes(c)) {
       throw new SyntaxError(
         `${candidate.source}:1: unexpected column "${c}" (golden columns: ${
           golden.header.join(",")
@@ -282,6 +291,19 @@ export function verifyTables(
     const keyShown = keyText(rawKey);
     const c = take(key);
     if (c === undefined) report.missingRows++;
+    if (position !== undefined && c !== undefined) {
+      const expected = rowKey(POSITION, g.cells[position[0]]!, gAt);
+      const actual = rowKey(POSITION, c.cells[position[1]]!, `${candidate.source}:${c.line}`);
+      if (expected !== actual) {
+        diverge({
+          key: keyShown,
+          column: POSITION,
+          expected: String(expected),
+          actual: String(actual),
+          line: c.line,
+        });
+      }
+    }
     const raises = gErr >= 0 && g.cells[gErr] !== "";
     if (raises) {
       report.errorsExpected++;

@@ -45,6 +45,35 @@ test("verify: names the first divergence with expected, actual and ULP", () => {
   );
 });
 
+test("verify: an epoch column (lrspec curve --mmengine) says where a row is, in either file", () => {
+  const withEpoch = "iter,epoch,lr,lr_backbone,error\n0,0,0.1,0.01,\n1,0,0.1,0.01,\n" +
+    "2,1,0.010000000000000002,0.001,\n3,1,,,RangeError\n";
+  const plain = "iter,lr,lr_backbone,error\n0,0.1,0.01,\n1,0.1,0.01,\n" +
+    "2,0.010000000000000002,0.001,\n3,,,RangeError\n";
+  for (const [g, c] of [[withEpoch, withEpoch], [withEpoch, plain], [plain, withEpoch]]) {
+    const r = verifyCsv(g!, c!);
+    assert.equal(r.ok, true, formatVerifyReport(r));
+    // The epoch is not a value: 3 rows × 2 rates.
+    assert.deepEqual([r.values, r.exact, r.errorsMirrored], [6, 6, 1]);
+  }
+  // Compared where both have it (an error row's too), in any column order.
+  const r = verifyCsv(
+    withEpoch,
+    "iter,lr,lr_backbone,epoch\n0,0.1,0.01,0\n1,0.1,0.01,1\n2,0.010000000000000002,0.001,1\n" +
+      "3,,,2\n",
+    { candidateName: "mine.csv" },
+  );
+  assert.equal(r.ok, false);
+  assert.equal(r.mismatches, 2);
+  assert.deepEqual(r.first, { key: "1", column: "epoch", expected: "0", actual: "1", line: 3 });
+  assert.throws(
+    () => verifyCsv(withEpoch, "iter,epoch,lr,lr_backbone\n0,0.5,0.1,0.01\n"),
+    /candidate:2: epoch must be a non-negative integer: got "0.5"/,
+  );
+  // The first column is the key: an epoch-numbered file (timm) is not changed by this.
+  assert.equal(verifyCsv("epoch,lr\n0,0.1\n", "epoch,lr\n0,0.1\n").values, 1);
+});
+
 test("verify: missing rows, values where upstream raised, and extra rows", () => {
   const r = verifyCsv(golden, "iter,lr0,lr1\n0,0.1,0.2\n2,0.001,0.002\n9,1,1\n");
   assert.equal(r.ok, false);

@@ -159,7 +159,8 @@ function describe(
 
 /**
  * An mmengine config as a {@linkcode ScheduleView}: one row per training iteration
- * (`iter,lr,…`), each the rate that iteration's optimizer step uses; one column per distinct
+ * (`iter,epoch,lr,…`; `iter,lr,…` in an `IterBasedTrainLoop`, whose `runner.epoch` stays 0), each
+ * the rate that iteration's optimizer step uses; one column per distinct
  * parameter group (`lr`, `lr_backbone` for a `custom_keys` group with its own `lr_mult`,
  * `lr_bias`), and `base_lr` (the `OptimWrapper`'s pseudo-group, what mmengine logs as
  * `base_lr`) where it differs from `lr` (`auto_scale_lr` does not scale it).
@@ -404,6 +405,9 @@ export function mmengineView(
     unit: "iteration",
     indexColumn: "iter",
     firstIndex: 0,
+    // `iter,epoch,…`: the epoch as mmengine's runner.epoch counts it. An IterBasedTrainLoop has
+    // one epoch (runner.epoch is 0 throughout): no column.
+    ...(runner.trainLoop.type === "EpochBasedTrainLoop" ? { rowsPerEpoch: epochLength } : {}),
     marks,
     warmupEnd,
     identity: JSON.stringify([

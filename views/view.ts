@@ -7,6 +7,7 @@
  * | --- | --- | --- |
  * | `columns`, `rows`, `runs(from, to)`, `error` | curve, diff, plot, the page's chart and Export CSV | the curve as runs (`curve/runs.ts`): one column per parameter group with its own rate (`lr`, `lr_bias`), rows `0 … rows − 1`, the first raising row |
  * | `unit`, `indexColumn`, `firstIndex` | every command, the page's axis and CSV | what a row is (`iteration`, `step`, `epoch`, `update`), the CSV's first column, the number row 0 is written as (1 for the Trainer's `global_step`) |
+ * | `rowsPerEpoch` | curve, the page's CSV | when set, an `epoch` column after the first: row `r` is in epoch ⌊r / rowsPerEpoch⌋ (mmengine's `EpochBasedTrainLoop`) |
  * | `marks`, `warmupEnd` | plot, the page's chart | warmup end, steps, decays (rows); the warmup for the inset |
  * | `label`, `imagesPerIteration` | plot, the page's legend | the legend entry; the x scale of `--x images` |
  * | `identity` | plot | equal for two views whose curves are provably the same |
@@ -51,6 +52,11 @@ export interface ScheduleView extends CurveRuns {
   readonly indexColumn: string;
   /** The number row 0 is written as (0, or 1 for the Trainer's `global_step`). */
   readonly firstIndex: number;
+  /**
+   * Rows per epoch, where rows are iterations in epochs: the CSV then has an `epoch` column after
+   * the first (row `r` is in epoch ⌊r / rowsPerEpoch⌋, counted from 0). Undefined: no such column.
+   */
+  readonly rowsPerEpoch?: number;
   /** The warmup end and the steps (rows). */
   readonly marks: readonly ViewMark[];
   /** The first row after warmup (0 without warmup). */

@@ -48,6 +48,7 @@ async function run(argv: string[], ctx: Context): Promise<number> {
   await writeCurveCsv(source!, writer, {
     indexColumn: source!.indexColumn,
     firstIndex: source!.firstIndex,
+    rowsPerEpoch: source!.rowsPerEpoch,
     ...(progress
       ? {
         onProgress: (rows: number) => {
