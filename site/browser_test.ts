@@ -813,6 +813,71 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
     assert.equal(v.reloaded, v.constant, "the link reproduces the curve");
   });
 
+  // The Trainer numbers its steps from 1 (`lrspec curve --hf` writes `step,lr` from 1): the chart,
+  // the hover read-out, the marks, the range box and the comparison number them the same way.
+  add({
+    name: "rows numbered as lrspec curve numbers them",
+    steps: [
+      { goto: "?a=hf/Trainer" },
+      CSV(),
+      { hover: [0.3], as: "readout" },
+      { eval: "document.querySelector('#range-from').placeholder", as: "fromPlaceholder" },
+      { eval: "document.querySelector('#range-to').placeholder", as: "toPlaceholder" },
+      {
+        eval: "[...document.querySelectorAll('#chart svg .marks text')].map((t) => t.textContent)",
+        as: "marks",
+      },
+      { eval: "lrspecPlayground.app.built[0].curve.view.marks", as: "viewMarks" },
+      { fill: "#range-from", value: "1" },
+      { fill: "#range-to", value: "10" },
+      { press: "#range-to", key: "Enter" },
+      { eval: "JSON.stringify(lrspecPlayground.app.state.range)", as: "range" },
+      { eval: "JSON.stringify(lrspecPlayground.frame())", as: "frame" },
+      { eval: "document.querySelector('#range-from').value", as: "fromValue" },
+      { click: "#add-curve" },
+      { fill: "#field-datasetSize", value: "5000" },
+      CSV("b"),
+      { click: "#tabs button[data-tab=compare]" },
+      { text: "#compare-first", as: "first" },
+      { text: "#compare-result", as: "result" },
+    ],
+  }, (r) => {
+    const v = r.values;
+    const rows = (v.csv_a as string).trimEnd().split("\n").slice(1).map((l) => l.split(","));
+    assert.equal(rows[0]![0], "1", "the CSV's first step is 1");
+    const last = rows[rows.length - 1]![0]!;
+    assert.equal(v.fromPlaceholder, "1");
+    assert.equal(v.toPlaceholder, last);
+    const m = /step (\d+)A (\S+)/.exec(v.readout as string);
+    assert.ok(m, `hover read-out: ${v.readout}`);
+    const row = rows.find((x) => x[0] === m[1]);
+    assert.ok(row, `step ${m[1]} is in the CSV`);
+    assert.equal(m[2], row[1], `the read-out at step ${m[1]} is the CSV's value there`);
+    const viewMarks = v.viewMarks as { iteration: number; what: string }[];
+    assert.ok(viewMarks.length > 0, "the Trainer's curve has marks");
+    assert.deepEqual(
+      v.marks,
+      viewMarks.map((k) => `${k.what} ${k.what === "warmup" ? k.iteration : k.iteration + 1}`),
+    );
+    assert.equal(v.range, "[0,10]", "steps 1 to 10 are rows 0 to 9");
+    const frame = JSON.parse(v.frame as string) as { xMin: number; xMax: number };
+    assert.ok(
+      frame.xMin >= 0 && frame.xMin <= 1 && frame.xMax >= 10 && frame.xMax < 12,
+      v.frame as string,
+    );
+    assert.equal(v.fromValue, "1");
+    // Another dataset size: the first step that differs, numbered as the CSV numbers it.
+    assert.match(v.result as string, /^First diverging step: \d+/);
+    const b = new Map(
+      (v.csv_b as string).trimEnd().split("\n").slice(1).map((l) =>
+        l.split(",") as [string, string]
+      ),
+    );
+    const differs = rows.find(([step, lr]) => b.get(step!) !== lr);
+    assert.ok(differs, "the two curves differ");
+    assert.equal(v.first, differs[0], "the first diverging step, as both CSVs number it");
+  });
+
   // What the page shows around a form (issue 19): the chip names the schedule picked, the range
   // box counts the chart's unit, a step is a vertical drop, no doc markup is shown raw, nothing is
   // cut off.

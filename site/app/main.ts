@@ -67,8 +67,10 @@ export class App implements PanelHost {
     this.state = state;
     this.chart = new Chart(byId("chart"));
     this.chart.onZoom = (a, b) => {
-      const from = Math.max(0, Math.floor(a));
-      const to = Math.max(from + 2, Math.ceil(b) + 1);
+      // x is the curves' numbering (the Trainer's steps from 1); the range is in rows.
+      const off = this.offset();
+      const from = Math.max(0, Math.floor(a) - off);
+      const to = Math.max(from + 2, Math.ceil(b) - off + 1);
       this.setRange([from, to]);
     };
     this.chart.onReset = () => this.setRange(undefined);
@@ -248,19 +250,22 @@ export class App implements PanelHost {
     this.built.forEach((b, i) => {
       if (!b.curve) return;
       const cols = b.curve.runs.columns;
+      // Each curve's rows are drawn at their numbers, as `lrspec curve` and `plot` number them.
+      const first = b.curve.view.firstIndex;
       cols.forEach((col, c) => {
         const env = this.envelope(i, c, from, to, buckets);
         if (env.x.length === 0) return;
         series.push({
           label: cols.length > 1 ? `${this.label(i)} ${col}` : this.label(i),
-          x: env.x,
+          x: first === 0 ? env.x : env.x.map((r) => r + first),
           y: env.y,
           color: this.color(i),
           ...(c > 0 ? { dash: "6 3" } : {}),
           marks: c === 0
             ? b.curve!.marks.filter((m) => m.iteration >= from && m.iteration < to).map((m) => ({
-              x: m.iteration,
-              label: `${m.what} ${m.iteration}`,
+              x: m.iteration + first,
+              // A warmup is labelled with its length (rows), a change with where it is.
+              label: `${m.what} ${m.what === "warmup" ? m.iteration : m.iteration + first}`,
             }))
             : [],
         });
@@ -285,7 +290,7 @@ export class App implements PanelHost {
             ? [{
               label: LETTERS[i]!.toUpperCase(),
               color: this.color(i),
-              at: (x: number) => b.reader!.at(x),
+              at: (x: number) => b.reader!.at(x - b.curve!.view.firstIndex),
             }]
             : []
         ),
@@ -383,10 +388,12 @@ export class App implements PanelHost {
     const from = byId<HTMLInputElement>("range-from");
     const to = byId<HTMLInputElement>("range-to");
     const apply = () => {
-      // An empty end is the curves' first or last iteration; `to` is inclusive.
+      // An empty end is the curves' first or last row; `to` is inclusive; both are numbered as
+      // the chart numbers rows (from the first curve's firstIndex).
       const last = this.range(true)[1] - 1;
-      const a = from.value.trim() === "" ? 0 : Number(from.value);
-      const b = to.value.trim() === "" ? last : Number(to.value);
+      const off = this.offset();
+      const a = from.value.trim() === "" ? 0 : Number(from.value) - off;
+      const b = to.value.trim() === "" ? last : Number(to.value) - off;
       if (from.value.trim() === "" && to.value.trim() === "") return this.setRange(undefined, true);
       if (Number.isSafeInteger(a) && Number.isSafeInteger(b) && b > a && a >= 0) {
         this.setRange(a === 0 && b >= last ? undefined : [a, b + 1], true);
@@ -426,6 +433,14 @@ export class App implements PanelHost {
     byId("version").textContent = `lrspec ${VERSION}`;
   }
 
+  /**
+   * The number the chart and the range box give row 0: the first curve's view's `firstIndex` (1
+   * for the Trainer's `global_step`, as `lrspec curve` numbers it; 0 for most).
+   */
+  offset(): number {
+    return this.built.find((b) => b.curve)?.curve?.view.firstIndex ?? 0;
+  }
+
   /** What the chart's x axis counts: the first curve's view's unit (`iteration`, `step`, `epoch`). */
   unit(): string {
     return this.built.find((b) => b.curve)?.curve?.xLabel ?? "iteration";
@@ -445,8 +460,9 @@ export class App implements PanelHost {
 
       el.placeholder = placeholder;
     };
-    set("range-from", r ? String(from) : "", "0");
-    set("range-to", r ? String(to - 1) : "", String(this.range(true)[1] - 1));
+    const off = this.offset();
+    set("range-from", r ? String(from + off) : "", String(off));
+    set("range-to", r ? String(to - 1 + off) : "", String(this.range(true)[1] - 1 + off));
   }
 
   /** A file name for curve `i`'s exports. */

@@ -115,6 +115,11 @@ export function comparePanel(app: App, panel: HTMLElement): void {
     return;
   }
   const ra = headline(a.runs), rb = headline(b.runs);
+  // Rows are compared; they are named as the curves number them when both agree (the Trainer's
+  // steps from 1, timm's epochs), else as rows from 0.
+  const same = a.xLabel === b.xLabel && a.view.firstIndex === b.view.firstIndex;
+  const unit = same ? a.xLabel : "row";
+  const off = same ? a.view.firstIndex : 0;
   const d = diffRuns(ra, rb);
   const first = d.differences[0];
   const nameA = LETTERS[ia]!.toUpperCase(), nameB = LETTERS[ib]!.toUpperCase();
@@ -127,7 +132,7 @@ export function comparePanel(app: App, panel: HTMLElement): void {
         { id: "compare-result", class: "ok" },
         `${nameA} and ${nameB} are identical, bit for bit, at all ${
           d.compared.toLocaleString("en")
-        } iterations they share.`,
+        } ${unit}s they share.`,
       ),
     );
   } else {
@@ -139,8 +144,8 @@ export function comparePanel(app: App, panel: HTMLElement): void {
       h(
         "p",
         { id: "compare-result", class: "diverge" },
-        "First diverging iteration: ",
-        h("b", { id: "compare-first" }, String(first.from)),
+        `First diverging ${unit}: `,
+        h("b", { id: "compare-first" }, String(first.from + off)),
         ` — ${nameA} `,
         h("code", {}, pyFloatRepr(va)),
         `, ${nameB} `,
@@ -154,7 +159,7 @@ export function comparePanel(app: App, panel: HTMLElement): void {
         {},
         `${differing.toLocaleString("en")} of ${
           d.compared.toLocaleString("en")
-        } iterations differ; the largest distance is `,
+        } ${unit}s differ; the largest distance is `,
         h("b", { id: "compare-max-ulp" }, String(maxUlp)),
         " ULP.",
       ),
@@ -167,7 +172,7 @@ export function comparePanel(app: App, panel: HTMLElement): void {
           h(
             "tr",
             {},
-            ["iterations", nameA, nameB, "max |A − B|", "max ULP"].map((t) => h("th", {}, t)),
+            [`${unit}s`, nameA, nameB, "max |A − B|", "max ULP"].map((t) => h("th", {}, t)),
           ),
         ),
         h(
@@ -177,7 +182,11 @@ export function comparePanel(app: App, panel: HTMLElement): void {
             h(
               "tr",
               {},
-              h("td", {}, x.from === x.to ? String(x.from) : `${x.from}–${x.to}`),
+              h(
+                "td",
+                {},
+                x.from === x.to ? String(x.from + off) : `${x.from + off}–${x.to + off}`,
+              ),
               h("td", {}, range(x.a)),
               h("td", {}, range(x.b)),
               h("td", {}, pyFloatRepr(x.maxAbs)),
@@ -191,11 +200,12 @@ export function comparePanel(app: App, panel: HTMLElement): void {
         : "",
     );
   }
-  if (d.iterationsOnlyInA) {
-    lines.push(h("p", {}, `Only ${nameA} has iterations ${d.iterationsOnlyInA.join("–")}.`));
-  }
-  if (d.iterationsOnlyInB) {
-    lines.push(h("p", {}, `Only ${nameB} has iterations ${d.iterationsOnlyInB.join("–")}.`));
+  for (
+    const [name, only] of [[nameA, d.iterationsOnlyInA], [nameB, d.iterationsOnlyInB]] as const
+  ) {
+    if (only) {
+      lines.push(h("p", {}, `Only ${name} has ${unit}s ${only.map((r) => r + off).join("–")}.`));
+    }
   }
   const box = h("div", { id: "compare-chart" });
   panel.replaceChildren(h("h2", {}, "Compare"), head, ...lines, box);
@@ -203,30 +213,31 @@ export function comparePanel(app: App, panel: HTMLElement): void {
   const diff = differenceRuns(ra, rb, app.state.diff);
   const [from, to] = app.range();
   const end = Math.min(to, diff.rows);
-  if (end <= from) return chart.message("No iteration in common in the range shown.");
+  if (end <= from) return chart.message(`No ${unit} in common in the range shown.`);
   const env = curveEnvelope(diff, { from, to: end, buckets: chart.width });
   const marks = firstIteration !== undefined && firstIteration >= from && firstIteration < end
-    ? [{ x: firstIteration, label: `first divergence at ${firstIteration}` }]
+    ? [{ x: firstIteration + off, label: `first divergence at ${firstIteration + off}` }]
     : [];
   const label = app.state.diff === "ulp"
     ? `distance in ULPs between ${nameA} and ${nameB}`
     : `|${nameA} − ${nameB}|`;
   const reader = (x: number) => {
-    const u = app.built[ia]!.reader!.at(x), v = app.built[ib]!.reader!.at(x);
+    const u = app.built[ia]!.reader!.at(x - off), v = app.built[ib]!.reader!.at(x - off);
     return app.state.diff === "ulp" ? ulpDistance(u, v) : Math.abs(u - v);
   };
-  chart.onZoom = (x0, x1) => app.setRange([Math.max(0, Math.floor(x0)), Math.ceil(x1) + 1]);
+  chart.onZoom = (x0, x1) =>
+    app.setRange([Math.max(0, Math.floor(x0) - off), Math.ceil(x1) - off + 1]);
   chart.onReset = () => app.setRange(undefined);
   chart.draw({
-    series: [{ label, x: env.x, y: env.y, color: "#555", marks }],
+    series: [{ label, x: off ? env.x.map((r) => r + off) : env.x, y: env.y, color: "#555", marks }],
     options: {
-      xLabel: a.xLabel,
+      xLabel: unit,
       yLabel: app.state.diff === "ulp" ? "ULPs" : "difference",
       logY: app.state.log,
     },
     hover: [{ label, color: "#555", at: reader }],
     integerX: true,
-    xName: a.xLabel,
+    xName: unit,
   }, SMALL_CHART);
 }
 
