@@ -365,3 +365,14 @@ test("optax's WrappedSchedule: around each of optax's schedules, its form the sc
     );
   });
 });
+
+test("optax's upstream call: sgdr_schedule's cosine_kwargs in snake_case, as optax takes them", () => {
+  for (const id of ["optax/sgdrSchedule", "optax/WrappedSchedule/sgdrSchedule"]) {
+    const explain = defs.get(id)!.build({ values: initial(id), files: {} }).explain;
+    assert.match(
+      explain,
+      /optax\.sgdr_schedule\(cosine_kwargs=\[\{'init_value': 0, 'peak_value': 0\.001, 'warmup_steps': 50, 'decay_steps': 300\}, \{'init_value': 0, /,
+      id,
+    );
+  }
+});

@@ -20,10 +20,23 @@ import {
   type ScheduleDef,
 } from "./family.ts";
 import { MAX_STEPPED, stepFunctionRunner } from "./runners.ts";
+import { snakeCase } from "../../schedules/names.ts";
 
-/** optax's Python name of a schedule function (`warmupCosineDecaySchedule` → `warmup_cosine_decay_schedule`). */
-function snake(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+/**
+ * A schedule's options as its Python call takes them: `sgdrSchedule`'s `cosineKwargs` are
+ * `warmup_cosine_decay_schedule` keyword arguments, snake_case like the call's own.
+ */
+function pythonOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const cycles = options.cosineKwargs;
+  if (!Array.isArray(cycles)) return options;
+  return {
+    ...options,
+    cosineKwargs: cycles.map((cycle) =>
+      typeof cycle === "object" && cycle !== null && !Array.isArray(cycle)
+        ? Object.fromEntries(Object.entries(cycle).map(([k, v]) => [snakeCase(k), v]))
+        : cycle
+    ),
+  };
 }
 
 /**
@@ -72,7 +85,7 @@ const wrappedRunner: Runner = {
     const notes = opts.dtype === "float64" && !WRAPPED_FLOAT64_EXACT.includes(schedule.path)
       ? [
         `float64: optax's WrappedSchedule hands \`${
-          snake(schedule.path)
+          snakeCase(schedule.path)
         }\` an int32 count even with \`jax_enable_x64\`, and parts of it then compute in float32: this curve is the float64 \`schedule(step)\`, not optax's wrapped value. Wrap the float32 schedule to reproduce optax exactly.`,
       ]
       : [];
@@ -94,7 +107,7 @@ function wrappedSchedules(schema: SiteSchema): ScheduleDef[] {
     python: (name, options) =>
       [
         `wrapped = optax.schedules.WrappedSchedule(${
-          pythonCall(`optax.${snake(name)}`, [], options)
+          pythonCall(`optax.${snakeCase(name)}`, [], pythonOptions(options))
         })`,
         "state = wrapped.init()",
         "lr = wrapped(state)  # row i: after i updates",
@@ -181,7 +194,7 @@ export const OPTAX: Family = {
         '[{"initValue": 0, "peakValue": 0.001, "warmupSteps": 50, "decaySteps": 300}, {"initValue": 0, "peakValue": 0.0005, "warmupSteps": 50, "decaySteps": 700}]',
     },
   },
-  python: (name, options) => pythonCall(`optax.${snake(name)}`, [], options),
+  python: (name, options) => pythonCall(`optax.${snakeCase(name)}`, [], pythonOptions(options)),
   sources: wrappedSchedules,
   first: "warmupCosineDecaySchedule",
 };
