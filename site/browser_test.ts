@@ -727,6 +727,7 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
     steps: [
       { goto: "" },
       { select: "#family", value: "optax" },
+      { select: "#schedule", value: "optax/linearSchedule" },
       { select: "#schedule", value: "WrappedSchedule" },
       { eval: "document.querySelector('#field-scheduleFn').value", as: "firstChoice" },
       { select: "#field-scheduleFn", value: "warmupCosineDecaySchedule" },
@@ -762,10 +763,14 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
       { eval: "lrspecPlayground.url()", as: "url" },
       { gotoStored: "url" },
       { eval: "lrspecPlayground.csv()", as: "reloaded" },
+      // Unwrapped from the Schedule list: the same schedule, the same options, the same curve.
+      { select: "#schedule", value: "optax/warmupConstantSchedule" },
+      { eval: "lrspecPlayground.csv()", as: "unwrapped" },
     ],
   }, (r) => {
     const v = r.values;
-    assert.equal(v.firstChoice, "constantSchedule");
+    assert.equal(v.unwrapped, v.constant, "float32: the wrapped values are the schedule's own");
+    assert.equal(v.firstChoice, "linearSchedule", "WrappedSchedule wraps the schedule shown");
     assertSameCurve(v.csv_a, (v.expected as InPage).values, "WrappedSchedule(warmupCosineDecay)");
     sameWithChromiumLibm(
       v.expected,

@@ -111,7 +111,15 @@ export class Form {
       {
         id: "schedule",
         "aria-label": "schedule",
-        onchange: (e: Event) => this.#events.schedule((e.target as HTMLSelectElement).value),
+        onchange: (e: Event) => {
+          const id = (e.target as HTMLSelectElement).value;
+          // Wrapping the schedule shown, or unwrapping it, keeps the options the user changed.
+          const next = this.#defs.get(id);
+          this.#events.schedule(
+            id,
+            next?.variant?.choice === def.name || def.variant?.choice === next?.name,
+          );
+        },
       },
       this.#scheduleOptions(def),
     );
@@ -159,8 +167,12 @@ export class Form {
         out.push(h("option", { value: d.id, selected: d.id === def.id }, d.name));
       } else if (!groups.has(group)) {
         groups.add(group);
+        // The member shown, else the one around the schedule shown, else the first.
         const mine = def.variant?.group === group;
-        out.push(h("option", { value: mine ? def.id : d.id, selected: mine }, group));
+        const around = d.variant!.choices[def.name];
+        out.push(
+          h("option", { value: mine ? def.id : around ?? d.id, selected: mine }, group),
+        );
       }
     }
     return out;
