@@ -17,7 +17,7 @@ import { failure, lrspecArgs, REPO_ROOT, run } from "../testing/cli.ts";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TMP = `${ROOT}.tmp/mmengine`;
 mkdirSync(TMP, { recursive: true });
-const CONFIGS = `${ROOT}fixtures/mmengine-configs/configs`;
+const CONFIGS = `${ROOT}fixtures/configs-py/mmdet/configs`;
 
 const SCHEDULE_1X = {
   train_cfg: { type: "EpochBasedTrainLoop", max_epochs: 12, val_interval: 1 },
@@ -154,7 +154,7 @@ test(
       lrspecArgs(
         "curve",
         "--mmengine",
-        "fixtures/mmengine-configs/configs/_base_/schedules/schedule_1x.py",
+        "fixtures/configs-py/mmdet/configs/_base_/schedules/schedule_1x.py",
         "--epoch-length",
         "60",
       ),
