@@ -9,10 +9,10 @@
  * @module
  */
 
-import { loadPythonConfigSync, PythonConfigError } from "../config/pyodide/load.ts";
 import { lazyConfigView } from "../views/lazyconfig.ts";
 import { readSettingsText } from "./_read.ts";
-import { placed, type ScheduleView } from "../views/view.ts";
+import type { ScheduleView } from "../views/view.ts";
+import { loadPythonConfig } from "./_python.ts";
 import type { OpenContext } from "./source_kind.ts";
 
 /**
@@ -69,24 +69,11 @@ export function openLazyConfig(path: string, context: OpenContext): ScheduleView
     throw context.usage(`--python must be 3.11 or 3.12: got ${JSON.stringify(python)}`);
   }
   const detectron2Root = context.value("detectron2");
-  let config: Record<string, unknown>;
-  try {
-    config = loadPythonConfigSync(path, {
-      kind: "lazyconfig",
-      overrides,
-      ...(detectron2Root === undefined ? {} : { detectron2Root }),
-    }).config;
-  } catch (error) {
-    if (error instanceof PythonConfigError) {
-      // The CLI prints the message of its own error kinds (plain Error, SyntaxError, ...).
-      const Kind = error.pythonType === "SyntaxError" ? SyntaxError : Error;
-      throw placed(new Kind(error.message, { cause: error }), {
-        file: error.location?.file ?? path,
-        ...(error.location ? { line: error.location.line } : {}),
-      });
-    }
-    throw error;
-  }
+  const config = loadPythonConfig(path, {
+    kind: "lazyconfig",
+    overrides,
+    ...(detectron2Root === undefined ? {} : { detectron2Root }),
+  });
   return lazyConfigView(config, {
     path,
     python,

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { loadPythonConfigSync, PythonConfigError } from "../config/pyodide/load.ts";
+import { loadPythonConfig } from "./_python.ts";
 import { mmengineView } from "../views/mmengine.ts";
 import { placed } from "../views/view.ts";
 import { positiveOption } from "./hf.ts";
@@ -50,19 +50,7 @@ function readConfig(path: string, context: OpenContext): Record<string, unknown>
   // A regular file of bounded size, noted as an input of this run (no --out may replace it),
   // before the sandbox reads it.
   readSettingsText(path);
-  try {
-    return loadPythonConfigSync(path, { kind: "mmengine", overrides: cfgOptions(context.opts) })
-      .config;
-  } catch (error) {
-    if (error instanceof PythonConfigError) {
-      const Kind = error.pythonType === "SyntaxError" ? SyntaxError : Error;
-      throw placed(new Kind(error.message, { cause: error }), {
-        file: error.location?.file ?? path,
-        ...(error.location ? { line: error.location.line } : {}),
-      });
-    }
-    throw error;
-  }
+  return loadPythonConfig(path, { kind: "mmengine", overrides: cfgOptions(context.opts) });
 }
 
 /** `--mmengine FILE`: an mmengine (MMDetection, …) config. */

@@ -4,7 +4,8 @@
 // (fixtures/mmengine, runner/mmdet/schedule_1x: 60 iterations per epoch).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -112,6 +113,8 @@ function context(values: Record<string, string>, flags: string[] = []): OpenCont
   };
 }
 
+const DINO = "dino/dino-4scale_r50_8xb2-12e_coco.py";
+
 // bun's node:test ignores bunfig's timeout; the interpreter takes seconds to start.
 const SLOW = { timeout: 600_000 };
 
@@ -135,11 +138,25 @@ test(
     }
     assert.deepEqual([...values], golden("runner/mmdet/schedule_1x"));
     const [dino] = MMENGINE_SOURCE.open(
-      `${CONFIGS}/dino/dino-4scale_r50_8xb2-12e_coco.py`,
+      `${CONFIGS}/${DINO}`,
       context({ "dataset-size": "117266", "num-gpus": "8" }),
     );
     assert.equal(dino!.rows, 12 * 7330);
     assert.deepEqual(dino!.columns, ["lr", "lr_backbone"]);
+    // Its _base_ files are inputs of the run, as the config is: --out cannot replace one. (On a
+    // copy: a regression must not overwrite the vendored file.)
+    const copy = `${TMP}/configs`;
+    for (const rel of [DINO, "_base_/default_runtime.py", "_base_/datasets/coco_detection.py"]) {
+      mkdirSync(dirname(`${copy}/${rel}`), { recursive: true });
+      copyFileSync(`${CONFIGS}/${rel}`, `${copy}/${rel}`);
+    }
+    const base = `${copy}/_base_/default_runtime.py`;
+    const before = readFileSync(base, "utf8");
+    const args = ["curve", "--mmengine", `${copy}/${DINO}`, "--epoch-length", "5", "--out", base];
+    const refused = await run(...args);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /error: cannot write .*default_runtime\.py: it is an input/);
+    assert.equal(readFileSync(base, "utf8"), before);
   },
 );
 
