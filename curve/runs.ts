@@ -112,6 +112,27 @@ export function errorAt(iteration: number, e: unknown): CurveError {
 }
 
 /**
+ * A curve of `rows` rows whose runs (`runs(from, to, limit)`, computed up to `limit`) stop at its
+ * first error: the rows from the error on have no values.
+ */
+function stoppedAt(
+  columns: readonly string[],
+  rows: number,
+  error: CurveError | undefined,
+  warnings: readonly string[] | undefined,
+  runs: (from: number, to: number, limit: number) => Iterable<CurveRun>,
+): CurveRuns {
+  const limit = error ? error.iteration : rows;
+  return {
+    columns,
+    rows,
+    error,
+    warnings: warnings ?? [],
+    runs: (from, to) => runs(from, to, limit),
+  };
+}
+
+/**
  * The first raising iteration of a curve: constant runs with a non-finite value raise from
  * their start; a computed run is probed at its start and its last iteration, and bisected when
  * only the last raises.
@@ -190,14 +211,7 @@ export function cursorCurveRuns(options: CursorCurveRunsOptions): CurveRuns {
   const runs = (from: number, to: number, limit: number) =>
     cursorRuns(cursor, from, Math.min(to, limit), constant, fill);
   const error = firstError(runs(0, rows, rows), columns.length, options.errorAt);
-  const limit = error ? error.iteration : rows;
-  return {
-    columns,
-    rows,
-    error,
-    warnings: options.warnings ?? [],
-    runs: (from, to) => runs(from, to, limit),
-  };
+  return stoppedAt(columns, rows, error, options.warnings, runs);
 }
 
 /** Options of {@linkcode paramSchedulerRuns}. */
@@ -366,14 +380,7 @@ export function steppedRuns(options: SteppedRunsOptions): CurveRuns {
       break;
     }
   }
-  const limit = error ? error.iteration : rows;
-  return {
-    columns,
-    rows,
-    error,
-    warnings: options.warnings ?? [],
-    runs: (from, to) => runs(from, to, limit),
-  };
+  return stoppedAt(columns, rows, error, options.warnings, runs);
 }
 
 /** Options of {@linkcode valuesRuns}. */

@@ -13,28 +13,14 @@ import {
   StepParamScheduler,
   WarmupParamScheduler,
 } from "../mod.ts";
-import { type CurveRuns, lrCurveAsRuns, paramSchedulerRuns, steppedRuns } from "./runs.ts";
+import { lrCurveAsRuns, paramSchedulerRuns, steppedRuns } from "./runs.ts";
 import { diffCurves, diffRuns } from "./diff.ts";
+import { expandRuns } from "../testing/runs.ts";
 
 function cfgWith(solver: Record<string, unknown>) {
   const cfg = getCfg();
   Object.assign(cfg.SOLVER, solver);
   return cfg;
-}
-
-/** Every value of a curve, from its runs (NaN from the first raising iteration on). */
-function expand(curve: CurveRuns): Float64Array[] {
-  const out = curve.columns.map(() => new Float64Array(curve.rows).fill(NaN));
-  for (const run of curve.runs(0, curve.rows)) {
-    assert.ok(run.end > run.start, `empty run at ${run.start}`);
-    curve.columns.forEach((_, c) => {
-      run.fill(c, run.start, run.end, out[c]!.subarray(run.start, run.end));
-      if (run.constant) {
-        for (let i = run.start; i < run.end; i++) assert.ok(Object.is(out[c]![i], run.values[c]));
-      }
-    });
-  }
-  return out;
 }
 
 test("steppedRuns: the per-step fallback, its first error, and runs from anywhere", () => {
@@ -117,7 +103,7 @@ test("paramSchedulerRuns: sample's values, bit for bit, and the first raising it
           numUpdates: 1000,
           ...(scale === undefined ? {} : { scale }),
         });
-        const got = expand(curve)[0]!;
+        const got = expandRuns(curve)[0]!;
         for (let i = 0; i < 1000; i++) {
           assert.ok(
             Object.is(got[i], expected[i]),
@@ -141,8 +127,8 @@ test("paramSchedulerRuns: sample's values, bit for bit, and the first raising it
       assert.equal(curve.error?.iteration, 10);
       assert.equal(curve.error?.name, "RangeError");
       assert.throws(() => step.at(1), (e: Error) => e.message === curve.error?.message);
-      assert.equal(expand(curve)[0]!.length, 11);
-      assert.ok(Number.isNaN(expand(curve)[0]![10]));
+      assert.equal(expandRuns(curve)[0]!.length, 11);
+      assert.ok(Number.isNaN(expandRuns(curve)[0]![10]));
       assert.equal(paramSchedulerRuns(step, { numUpdates: 10 }).error, undefined);
     },
   );

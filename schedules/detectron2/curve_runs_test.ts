@@ -1,27 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { getCfg, lrCurve, lrCurveRuns } from "../../mod.ts";
-import type { CurveRuns } from "../../curve/runs.ts";
+import { expandRuns } from "../../testing/runs.ts";
 
 function cfgWith(solver: Record<string, unknown>) {
   const cfg = getCfg();
   Object.assign(cfg.SOLVER, solver);
   return cfg;
-}
-
-/** Every value of a curve, from its runs (NaN from the first raising iteration on). */
-function expand(curve: CurveRuns): Float64Array[] {
-  const out = curve.columns.map(() => new Float64Array(curve.rows).fill(NaN));
-  for (const run of curve.runs(0, curve.rows)) {
-    assert.ok(run.end > run.start, `empty run at ${run.start}`);
-    curve.columns.forEach((_, c) => {
-      run.fill(c, run.start, run.end, out[c]!.subarray(run.start, run.end));
-      if (run.constant) {
-        for (let i = run.start; i < run.end; i++) assert.ok(Object.is(out[c]![i], run.values[c]));
-      }
-    });
-  }
-  return out;
 }
 
 const CASES: [string, Record<string, unknown>][] = [
@@ -69,7 +54,7 @@ test("lrCurveRuns: the values and the first raising iteration of lrCurve, bit fo
         });
         assert.deepEqual(runs.columns, reference.columns.map((c) => c.name));
         assert.deepEqual(runs.error, reference.error);
-        const values = expand(runs);
+        const values = expandRuns(runs);
         reference.columns.forEach((column, c) => {
           for (let i = 0; i < rows; i++) {
             assert.ok(
