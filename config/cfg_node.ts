@@ -103,6 +103,20 @@ function where(value: PyValue | undefined, fallback?: string): string {
   return fallback ? `${fallback}: ` : "";
 }
 
+/**
+ * What a key error is about, as data (`error.cause`, an `OptionProblem`): the config key as
+ * `cfg.KEY` (as the schedules name config keys) and the value as written.
+ */
+function keyCause(owner: string, key: string, value: PyValue | undefined): { cause: unknown } {
+  return {
+    cause: {
+      owner,
+      option: `cfg.${key}`,
+      value: value === undefined ? undefined : show(value, key),
+    },
+  };
+}
+
 function show(value: PyValue, key: string): string {
   // Python prints a whole CfgNode over many lines; one line names it instead.
   if (value.type === "node") return `CfgNode(${key}: ${value.value.size} keys)`;
@@ -134,6 +148,7 @@ function suggest(key: string, candidates: Iterable<string>, prefix: string): str
  * @param original The value it replaces.
  * @param fullKey The dotted key, for the message.
  * @param source Names the source when `replacement` has no file position.
+ * @param owner Who checks, for the error's data (its `cause`: `{ owner, option: "cfg.KEY", value }`).
  * @returns The value to store.
  * @throws {TypeError} `Type mismatch (<class 'float'> vs. <class 'int'>) with values (0.001 vs.
  * 1) for config key: SOLVER.BASE_LR` (yacs raises a `ValueError`), prefixed with the file and
@@ -157,6 +172,7 @@ export function checkAndCoerceCfgValueType(
   original: PyValue,
   fullKey: string,
   source?: string,
+  owner = "checkAndCoerceCfgValueType",
 ): PyValue {
   const rt = replacement.type;
   const ot = original.type;
@@ -172,6 +188,7 @@ export function checkAndCoerceCfgValueType(
       `with values (${show(original, fullKey)} vs. ${
         show(replacement, fullKey)
       }) for config key: ${fullKey}`,
+    keyCause(owner, fullKey, replacement),
   );
 }
 
@@ -464,7 +481,7 @@ export class CfgNode {
       let v = decodeCfgValue(raw);
       const existing = b.value.get(k);
       if (existing !== undefined) {
-        v = checkAndCoerceCfgValueType(v, existing, fullKey, source);
+        v = checkAndCoerceCfgValueType(v, existing, fullKey, source, "mergeFromOtherCfg");
         if (v.type === "node") {
           this.#mergeAIntoB(v, existing as MutableNode, [...keyList, k], source);
         } else b.value.set(k, v);
@@ -474,6 +491,7 @@ export class CfgNode {
             `${where(v, source)}Key ${fullKey} with value ${
               pyClassName(v.type)
             } is not a valid type; valid types: tuple, list, str, int, float, bool, None`,
+            keyCause("mergeFromOtherCfg", fullKey, v),
           );
         }
         b.value.set(k, v.type === "node" ? cloneNode(v) : v);
@@ -482,6 +500,7 @@ export class CfgNode {
           `${where(raw, source)}Non-existent config key: ${fullKey}${
             suggest(k, b.value.keys(), path ? `${path}.` : "")
           }`,
+          keyCause("mergeFromOtherCfg", fullKey, raw),
         );
       }
     }
@@ -494,21 +513,25 @@ export class CfgNode {
    * the current value.
    *
    * @param list Alternating dotted keys and values, as on detectron2's command line after `--opts`.
+   * @param options How to name the source in messages (`"--opts"`; `""`: not named, as on the
+   * page, which shows the error beside the field of its key).
    * @returns The merged config.
    * @throws {TypeError} "Override list has odd length", "Non-existent key: SOLVER.FOO", a type
    * mismatch, or `_BASE_` among the keys (yacs and fvcore raise `AssertionError`/`ValueError`).
    */
-  mergeFromList(list: readonly string[]): CfgNode {
+  mergeFromList(list: readonly string[], options: MergeOptions = {}): CfgNode {
+    const source = options.source ?? "--opts";
+    const prefix = source ? `${source}: ` : "";
     if (!Array.isArray(list) || list.some((x) => typeof x !== "string")) {
       throw new TypeError(`mergeFromList: expected an array of strings`);
     }
     const keys = new Set(list.filter((_, i) => i % 2 === 0));
     if (keys.has(BASE_KEY)) {
-      throw new TypeError(`--opts: The reserved key '${BASE_KEY}' can only be used in files!`);
+      throw new TypeError(`${prefix}The reserved key '${BASE_KEY}' can only be used in files!`);
     }
     if (list.length % 2 !== 0) {
       throw new TypeError(
-        `--opts: Override list has odd length: ${
+        `${prefix}Override list has odd length: ${
           pyRepr({ type: "list", value: list.map((s) => ({ type: "str", value: s })) })
         }; it must be a list of pairs`,
       );
@@ -528,14 +551,18 @@ export class CfgNode {
               keyList.slice(0, j).map((s: string) => `${s}.`).join(""),
             )
             : "";
-          throw new TypeError(`--opts: Non-existent key: ${fullKey}${hint}`);
+          throw new TypeError(
+            `${prefix}Non-existent key: ${fullKey}${hint}`,
+            keyCause("mergeFromList", fullKey, { type: "str", value: list[i + 1]! }),
+          );
         }
         if (j === keyList.length - 1) {
           const value = checkAndCoerceCfgValueType(
             decodeCfgValue({ type: "str", value: list[i + 1]! }),
             next,
             fullKey,
-            "--opts",
+            source,
+            "mergeFromList",
           );
           (d as MutableNode).value.set(subkey, value);
         } else d = next;

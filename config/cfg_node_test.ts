@@ -11,6 +11,7 @@ import {
   guessVersion,
   literalEval,
   mergeConfigFile,
+  optionProblem,
   type PyNode,
   upgradeConfig,
 } from "../mod.ts";
@@ -218,4 +219,41 @@ test("versions", async (t) => {
     );
     assert.throws(() => mergeConfigFile(node, tree([1]), { fileName: "l.yaml" }), TypeError);
   });
+});
+
+test("key errors carry the key and the value as data (error.cause), by who raised them", () => {
+  const problem = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return optionProblem(e);
+    }
+    assert.fail("no error");
+  };
+  const node = CfgNode.getCfg();
+  assert.deepEqual(problem(() => node.mergeFromList(["SOLVER.MAX_ITERS", "1"])), {
+    owner: "mergeFromList",
+    option: "cfg.SOLVER.MAX_ITERS",
+    value: "1",
+  });
+  assert.deepEqual(problem(() => node.mergeFromList(["SOLVER.BASE_LR", "1"])), {
+    owner: "mergeFromList",
+    option: "cfg.SOLVER.BASE_LR",
+    value: "1",
+  });
+  assert.deepEqual(
+    problem(() => node.mergeFromOtherCfg(tree({ SOLVER: { BASE_LR: "x" } }))),
+    { owner: "mergeFromOtherCfg", option: "cfg.SOLVER.BASE_LR", value: "x" },
+  );
+  assert.deepEqual(problem(() => node.mergeFromOtherCfg(tree({ SOLVER: { NOPE: 1 } }))), {
+    owner: "mergeFromOtherCfg",
+    option: "cfg.SOLVER.NOPE",
+    value: "1",
+  });
+  // Values that are not the user's own (the page's form) are not called --opts.
+  assert.throws(
+    () => node.mergeFromList(["SOLVER.BASE_LR", "1"], { source: "" }),
+    /^TypeError: Type mismatch/,
+  );
+  assert.throws(() => node.mergeFromList(["SOLVER.BASE_LR", "1"]), /^TypeError: --opts: Type/);
 });

@@ -5,22 +5,110 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { optionProblem } from "./errors.ts";
+import * as detectron2 from "./detectron2/mod.ts";
+import * as fvcore from "./fvcore/mod.ts";
 import * as hf from "./hf/mod.ts";
 import * as timm from "./timm/mod.ts";
+import * as torch from "./torch/mod.ts";
 
 const groups = () => ({ paramGroups: [{ lr: 0.1 }] });
 const hfOptimizer = () => ({ paramGroups: [{ lr: 1e-3 }], defaults: { lr: 1e-3 } });
 
-type Case = [name: string, make: () => unknown, owner: string, option: string, value: unknown];
+type Case = [
+  name: string,
+  make: () => unknown,
+  owner: string,
+  option: string,
+  value: unknown,
+  /** The message is upstream's own words, without the owner. */
+  upstreamWords?: true,
+];
 
 const CASES: Record<string, Case[]> = {
+  detectron2: [
+    [
+      "WarmupPolyLR: maxIters 0",
+      () => new detectron2.WarmupPolyLR({ optimizer: groups(), maxIters: 0 }),
+      "WarmupPolyLR",
+      "maxIters",
+      0,
+    ],
+    [
+      "WarmupMultiStepLR: milestones out of order",
+      () => new detectron2.WarmupMultiStepLR({ optimizer: groups(), milestones: [3, 1, 2] }),
+      "WarmupMultiStepLR",
+      "milestones",
+      [3, 1, 2],
+    ],
+    [
+      "getWarmupFactorAtIter: an unknown method (message as detectron2's)",
+      () => detectron2.getWarmupFactorAtIter("cos" as never, 0, 10, 0.1),
+      "getWarmupFactorAtIter",
+      "method",
+      "cos",
+      true,
+    ],
+    [
+      "autoScaleWorkers: IMS_PER_BATCH not divisible by REFERENCE_WORLD_SIZE",
+      () => {
+        const cfg = detectron2.getCfg();
+        Object.assign(cfg.SOLVER, { IMS_PER_BATCH: 10, REFERENCE_WORLD_SIZE: 4 });
+        return detectron2.autoScaleWorkers(cfg, 8);
+      },
+      "autoScaleWorkers",
+      "cfg.SOLVER.IMS_PER_BATCH",
+      10,
+    ],
+  ],
+  fvcore: [
+    [
+      "MultiStepParamScheduler: no values",
+      () => new fvcore.MultiStepParamScheduler({ values: [], numUpdates: 10 }),
+      "MultiStepParamScheduler",
+      "values",
+      [],
+    ],
+    [
+      "StepWithFixedGammaParamScheduler: gamma overflows",
+      () =>
+        new fvcore.StepWithFixedGammaParamScheduler({
+          baseValue: 1,
+          numDecays: 2,
+          gamma: 1e308,
+          numUpdates: 10,
+        }),
+      "StepWithFixedGammaParamScheduler",
+      "gamma",
+      1e308,
+    ],
+    [
+      "CompositeParamScheduler: lengths that do not sum to 1",
+      () =>
+        new fvcore.CompositeParamScheduler({
+          schedulers: [new fvcore.ConstantParamScheduler({ value: 1 })],
+          lengths: [0.5],
+          intervalScaling: ["rescaled"],
+        }),
+      "CompositeParamScheduler",
+      "lengths",
+      [0.5],
+    ],
+    [
+      "ConstantParamScheduler: where past the end",
+      () => new fvcore.ConstantParamScheduler({ value: 1 }).at(1),
+      "ConstantParamScheduler",
+      "where",
+      1,
+    ],
+  ],
   hf: [
     [
-      "schedulerType: an unknown name",
+      "schedulerType: an unknown name (transformers' words)",
       () => hf.schedulerType("cosin"),
       "SchedulerType",
       "name",
       "cosin",
+      true,
     ],
     [
       "polynomial: lr_end above the initial lr",
@@ -100,16 +188,80 @@ const CASES: Record<string, Case[]> = {
       false,
     ],
   ],
+  torch: [
+    [
+      "ConstantLR: factor above 1 (torch's words)",
+      () => new torch.ConstantLR({ optimizer: groups(), factor: 2 }),
+      "ConstantLR",
+      "factor",
+      2,
+    ],
+    [
+      "OneCycleLR: pctStart outside [0, 1]",
+      () => new torch.OneCycleLR({ optimizer: groups(), maxLr: 1, totalSteps: 10, pctStart: 2 }),
+      "OneCycleLR",
+      "pctStart",
+      2,
+    ],
+    [
+      "OneCycleLR: divFactor 0 (torch's ZeroDivisionError)",
+      () =>
+        new torch.OneCycleLR({
+          optimizer: groups(),
+          maxLr: 1,
+          totalSteps: 10,
+          divFactor: 0,
+          cycleMomentum: false,
+        }),
+      "OneCycleLR",
+      "divFactor",
+      0,
+    ],
+    [
+      "CyclicLR: stepSizeUp 0 divides by zero at the first rate",
+      () => new torch.CyclicLR({ optimizer: groups(), baseLr: 0.1, maxLr: 1, stepSizeUp: 0 }),
+      "CyclicLR",
+      "stepSizeUp",
+      0,
+    ],
+    [
+      "SequentialLR: milestones one short",
+      () => {
+        const optimizer = groups();
+        const a = new torch.ConstantLR({ optimizer });
+        const b = new torch.ConstantLR({ optimizer });
+        return new torch.SequentialLR({ optimizer, schedulers: [a, b], milestones: [] });
+      },
+      "SequentialLR",
+      "milestones",
+      [],
+    ],
+    [
+      "ReduceLROnPlateau: factor 1",
+      () => new torch.ReduceLROnPlateau({ optimizer: groups(), factor: 1 }),
+      "ReduceLROnPlateau",
+      "factor",
+      1,
+    ],
+    [
+      "TorchGenerator: a seed that is not an integer",
+      () => new torch.TorchGenerator().manualSeed(0.5),
+      "TorchGenerator",
+      "seed",
+      0.5,
+    ],
+  ],
 };
 
 for (const [family, cases] of Object.entries(CASES)) {
   test(`${family}: option errors carry owner, option and value (error.cause)`, async (t) => {
-    for (const [name, make, owner, option, value] of cases) {
+    for (const [name, make, owner, option, value, upstreamWords] of cases) {
       await t.test(name, () => {
         assert.throws(make, (e: unknown) => {
           assert.ok(e instanceof TypeError || e instanceof RangeError, String(e));
           assert.deepEqual(optionProblem(e), { owner, option, value }, String(e));
-          assert.ok((e as Error).message.includes(owner), (e as Error).message);
+          const message = (e as Error).message;
+          assert.ok(upstreamWords || message.startsWith(`${owner}: `), message);
           return true;
         });
       });

@@ -85,30 +85,6 @@ export function fieldValue(text: string, type: FieldType): unknown {
   return t;
 }
 
-/**
- * Which field an error message is about: the first field named in backticks (`` `gamma` ``, as
- * the library's messages name options), else the longest field name the message contains as a
- * word (`SOLVER.BASE_LR`, as detectron2's config errors name keys).
- *
- * @param message The error's message.
- * @param names The form's field names.
- * @returns The field's name, or undefined for an error about the schedule as a whole.
- */
-export function fieldOfError(message: string, names: readonly string[]): string | undefined {
-  let best: { name: string; at: number } | undefined;
-  for (const name of names) {
-    const at = message.indexOf(`\`${name}\``);
-    if (at >= 0 && (best === undefined || at < best.at)) best = { name, at };
-  }
-  if (best) return best.name;
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const words = [...names].sort((a, b) => b.length - a.length);
-  return words.find((name) =>
-    /[._A-Z]/.test(name) &&
-    new RegExp(`(^|[^\\w])${escape(name)}(?![\\w])`).test(message)
-  );
-}
-
 export { snakeCase } from "../schedules/names.ts";
 
 /** A value as Python writes it in a call (`0.1`, `[30, 80]`, `'cos'`, `None`, `True`). */

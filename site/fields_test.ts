@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { docParts, fieldOfError, fieldValue, pythonValue, snakeCase } from "./fields.ts";
+import { docParts, fieldValue, pythonValue, snakeCase } from "./fields.ts";
 import type { FieldType } from "./schema.ts";
 
 const type = (accepts: string[], literals: (string | number | boolean)[] = []): FieldType => ({
@@ -63,30 +63,6 @@ test("fieldValue: what a field's text stands for, by its documented type", async
     assert.equal(fieldValue("other", mode), "other");
     assert.equal(fieldValue("2", type([], [1, 2])), 2);
   });
-});
-
-test("fieldOfError: the field a library message is about", () => {
-  const names = ["stepSize", "gamma", "SOLVER.BASE_LR", "SOLVER.BASE_LR_END", "SOLVER.MAX_ITER"];
-  assert.equal(fieldOfError('StepLR: `gamma` must be a number: got "abc"', names), "gamma");
-  assert.equal(
-    fieldOfError("X: `stepSize` must be below `gamma`", names),
-    "stepSize",
-    "the first named",
-  );
-  assert.equal(
-    fieldOfError(
-      "Type mismatch (<class 'float'> vs. <class 'int'>) with values (0.001 vs. 1) for config key: SOLVER.BASE_LR",
-      names,
-    ),
-    "SOLVER.BASE_LR",
-  );
-  assert.equal(
-    fieldOfError("buildLrScheduler: `cfg.SOLVER.MAX_ITER` must be a positive integer", names),
-    "SOLVER.MAX_ITER",
-  );
-  assert.equal(fieldOfError("SOLVER.BASE_LR_END must be >= 0", names), "SOLVER.BASE_LR_END");
-  assert.equal(fieldOfError("the scheduler raises", names), undefined);
-  assert.equal(fieldOfError("gamma is wrong", names), undefined, "a plain word is not a field");
 });
 
 test("snakeCase: upstream's keyword names", () => {

@@ -82,7 +82,12 @@ function keyOf(problem: OptionProblem): string | undefined {
  * The error, located: `file:line: SOLVER.KEY must be …` (the file and line of the key's value,
  * or the config's path when it is a default or an override), with the place as data.
  */
-function located(error: unknown, path: string, node: CfgNode | undefined): unknown {
+function located(
+  error: unknown,
+  path: string,
+  node: CfgNode | undefined,
+  unplaced: string | null,
+): unknown {
   if (!(error instanceof Error) || placeOf(error) !== undefined) return error;
   const problem = optionProblem(error);
   const key = problem && keyOf(problem);
@@ -90,9 +95,13 @@ function located(error: unknown, path: string, node: CfgNode | undefined): unkno
     return placed(sameKind(error, `${path}: ${error.message}`), { file: path });
   }
   const source = node?.get(key)?.source;
-  const where = source ? `${source.file}:${source.line}` : `${path} (a default, or --opts)`;
+  const where = source
+    ? `${source.file}:${source.line}: `
+    : unplaced === null
+    ? ""
+    : `${unplaced}: `;
   const place = source ? { file: source.file, line: source.line, key } : { file: path, key };
-  return placed(sameKind(error, `${where}: ${keyMessage(error, problem, key)}`), place);
+  return placed(sameKind(error, `${where}${keyMessage(error, problem, key)}`), place);
 }
 
 function validateBaseLr(cfg: Detectron2Config): void {
@@ -150,6 +159,12 @@ export interface Detectron2ViewOptions {
    */
   node?: CfgNode;
   /**
+   * Where an error's key is said to come from when it has no file line (a default, or a
+   * command-line override); `null`: not said (the page shows the error beside the key's field).
+   * @default {`${path} (a default, or --opts)`}
+   */
+  unplaced?: string | null;
+  /**
    * The torch and Python releases the scheduler follows.
    * @default {{ python: "3.12", torch: "2.13" }}
    */
@@ -171,6 +186,9 @@ export function detectron2View(
   options: Detectron2ViewOptions,
 ): Detectron2View {
   const { path } = options;
+  const unplaced = options.unplaced === undefined
+    ? `${path} (a default, or --opts)`
+    : options.unplaced;
   const notes: string[] = [];
   const workers = options.numWorkers;
   if (workers !== undefined) {
@@ -183,7 +201,7 @@ export function detectron2View(
     try {
       cfg = autoScaleWorkers(cfg, workers);
     } catch (error) {
-      throw located(error, path, options.node);
+      throw located(error, path, options.node, unplaced);
     }
   }
   const s = cfg.SOLVER;
@@ -201,7 +219,7 @@ export function detectron2View(
     });
     events = scheduleEvents(cfg);
   } catch (error) {
-    throw located(error, path, options.node);
+    throw located(error, path, options.node, unplaced);
   }
   const marks: ViewMark[] = [];
   if (events.warmupEnd > 0) marks.push({ iteration: events.warmupEnd, what: "warmup" });

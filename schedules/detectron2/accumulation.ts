@@ -24,6 +24,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { cloneConfig, type ScalableConfig } from "./config.ts";
 import { integer, requireOptions, show } from "../_internal/validate.ts";
 import type { StateDict } from "../optimizer.ts";
@@ -91,7 +92,13 @@ export function gradientAccumulation<T extends ScalableConfig>(
   const numWorkers = integer(owner, "numWorkers", o.numWorkers, "a positive integer", positive);
   const microBatch = integer(owner, "microBatch", o.microBatch, "a positive integer", positive);
   if (typeof cfg !== "object" || cfg === null || typeof cfg.SOLVER !== "object") {
-    throw new TypeError(`${owner}: \`cfg\` must be a config with a SOLVER node: got ${show(cfg)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "cfg",
+      cfg,
+      `\`cfg\` must be a config with a SOLVER node: got ${show(cfg)}`,
+    );
   }
   const ims = integer(
     owner,
@@ -107,8 +114,12 @@ export function gradientAccumulation<T extends ScalableConfig>(
     if (ims % numWorkers === 0) {
       for (let m = 1; m <= ims / numWorkers; m++) if ((ims / numWorkers) % m === 0) fits.push(m);
     }
-    throw new RangeError(
-      `${owner}: IMS_PER_BATCH=${ims} is not a multiple of numWorkers × microBatch = ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "cfg.SOLVER.IMS_PER_BATCH",
+      ims,
+      `IMS_PER_BATCH=${ims} is not a multiple of numWorkers × microBatch = ` +
         `${numWorkers} × ${microBatch} = ${perMicroStep}` +
         (fits.length
           ? `; on ${numWorkers} workers, microBatch can be ${fits.join(", ")}`
@@ -198,8 +209,12 @@ export class AccumulatingScheduler {
     const o = requireOptions(owner, options, ["scheduler", "accumulationSteps", "microStep"]);
     const scheduler = o.scheduler;
     if (typeof scheduler?.step !== "function") {
-      throw new TypeError(
-        `${owner}: \`scheduler\` must have a step() method: got ${show(scheduler)}`,
+      throw optionError(
+        TypeError,
+        owner,
+        "scheduler",
+        scheduler,
+        `\`scheduler\` must have a step() method: got ${show(scheduler)}`,
       );
     }
     this.scheduler = scheduler;
@@ -273,15 +288,25 @@ export class AccumulatingScheduler {
   loadStateDict(state: StateDict): void {
     const owner = "AccumulatingScheduler.loadStateDict";
     if (state?.accumulationSteps !== this.accumulationSteps) {
-      throw new RangeError(
-        `${owner}: saved with accumulationSteps=${show(state?.accumulationSteps)}, this has ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "state.accumulationSteps",
+        state?.accumulationSteps,
+        `saved with accumulationSteps=${show(state?.accumulationSteps)}, this has ` +
           `${this.accumulationSteps}`,
       );
     }
     const micro = integer(owner, "microStep", state.microStep, "an integer >= 0", (x) => x >= 0);
     if (state.scheduler !== null && state.scheduler !== undefined) {
       if (typeof this.scheduler.loadStateDict !== "function") {
-        throw new TypeError(`${owner}: the wrapped scheduler has no loadStateDict()`);
+        throw optionError(
+          TypeError,
+          owner,
+          "state.scheduler",
+          state.scheduler,
+          `the wrapped scheduler has no loadStateDict()`,
+        );
       }
       this.scheduler.loadStateDict(state.scheduler as StateDict);
     }

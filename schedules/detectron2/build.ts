@@ -85,7 +85,13 @@ export function buildLrMultiplier(
 ): WarmupParamScheduler {
   const owner = "buildLrScheduler";
   if (typeof solver !== "object" || solver === null) {
-    throw new TypeError(`${owner}: \`cfg.SOLVER\` must be an object: got ${show(solver)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "cfg.SOLVER",
+      solver,
+      `\`cfg.SOLVER\` must be an object: got ${show(solver)}`,
+    );
   }
   const name = solver.LR_SCHEDULER_NAME;
   const maxIter = integer(
@@ -217,7 +223,13 @@ export function buildLrScheduler(
 ): LRScheduler {
   const owner = "buildLrScheduler";
   if (typeof cfg !== "object" || cfg === null) {
-    throw new TypeError(`${owner}: \`cfg\` must be a config object: got ${show(cfg)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "cfg",
+      cfg,
+      `\`cfg\` must be a config object: got ${show(cfg)}`,
+    );
   }
   const solver = cfg.SOLVER;
   const torch = options.torch === undefined ? {} : { torch: options.torch };

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { roundHalfEven } from "../math.ts";
 import { finite, integer, show } from "../_internal/validate.ts";
 import {
@@ -122,7 +123,13 @@ export function autoScaleWorkers<T extends ScalableConfig>(cfg: T, numWorkers: n
   if (
     typeof cfg !== "object" || cfg === null || typeof cfg.SOLVER !== "object" || cfg.SOLVER === null
   ) {
-    throw new TypeError(`${owner}: \`cfg\` must be a config with a SOLVER node: got ${show(cfg)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "cfg",
+      cfg,
+      `\`cfg\` must be a config with a SOLVER node: got ${show(cfg)}`,
+    );
   }
   const out = cloneConfig(cfg);
   const solver = out.SOLVER;
@@ -136,8 +143,12 @@ export function autoScaleWorkers<T extends ScalableConfig>(cfg: T, numWorkers: n
   if (oldWorldSize === 0 || oldWorldSize === numWorkers) return out;
   const ims = integer(owner, "cfg.SOLVER.IMS_PER_BATCH", solver.IMS_PER_BATCH);
   if (ims % oldWorldSize !== 0) {
-    throw new RangeError(
-      `${owner}: Invalid REFERENCE_WORLD_SIZE in config! IMS_PER_BATCH=${ims} is not divisible ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "cfg.SOLVER.IMS_PER_BATCH",
+      ims,
+      `Invalid REFERENCE_WORLD_SIZE in config! IMS_PER_BATCH=${ims} is not divisible ` +
         `by REFERENCE_WORLD_SIZE=${oldWorldSize}`,
     );
   }
@@ -149,8 +160,12 @@ export function autoScaleWorkers<T extends ScalableConfig>(cfg: T, numWorkers: n
   solver.MAX_ITER = scaled("cfg.SOLVER.MAX_ITER", solver.MAX_ITER);
   solver.WARMUP_ITERS = scaled("cfg.SOLVER.WARMUP_ITERS", solver.WARMUP_ITERS);
   if (!Array.isArray(solver.STEPS)) {
-    throw new TypeError(
-      `${owner}: \`cfg.SOLVER.STEPS\` must be an array: got ${show(solver.STEPS)}`,
+    throw optionError(
+      TypeError,
+      owner,
+      "cfg.SOLVER.STEPS",
+      solver.STEPS,
+      `\`cfg.SOLVER.STEPS\` must be an array: got ${show(solver.STEPS)}`,
     );
   }
   solver.STEPS = solver.STEPS.map((s, i) => scaled(`cfg.SOLVER.STEPS[${i}]`, s));

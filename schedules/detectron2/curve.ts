@@ -7,6 +7,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import {
   buildLrScheduler,
   type BuildLrSchedulerOptions,
@@ -63,8 +64,12 @@ export function paramGroupLrs(
 ): ParamGroupLr[] {
   const baseLr = cfg?.SOLVER?.BASE_LR;
   if (typeof baseLr !== "number") {
-    throw new TypeError(
-      `paramGroupLrs: \`cfg.SOLVER.BASE_LR\` must be a number: got ${show(baseLr)}`,
+    throw optionError(
+      TypeError,
+      "paramGroupLrs",
+      "cfg.SOLVER.BASE_LR",
+      baseLr,
+      `\`cfg.SOLVER.BASE_LR\` must be a number: got ${show(baseLr)}`,
     );
   }
   const groups: ParamGroupLr[] = [{ name: "lr", lr: baseLr }];
@@ -128,10 +133,12 @@ export function lrCurve(cfg: { SOLVER: CurveSolverConfig }, options: LrCurveOpti
     : Array.from({ length: maxIter + 1 }, (_, i) => i);
   iterations.forEach((it, i) => {
     if (!Number.isInteger(it) || it < 0 || (i > 0 && it <= iterations[i - 1]!)) {
-      throw new RangeError(
-        `lrCurve: \`iterations\` must be ascending non-negative integers: got ${
-          show(it)
-        } at index ${i}`,
+      throw optionError(
+        RangeError,
+        "lrCurve",
+        "iterations",
+        options.iterations,
+        `\`iterations\` must be ascending non-negative integers: got ${show(it)} at index ${i}`,
       );
     }
   });
@@ -226,7 +233,13 @@ export function lrCurveRuns(
   });
   const rows = options.rows ?? maxIter + 1;
   if (!Number.isSafeInteger(rows) || rows < 1) {
-    throw new RangeError(`lrCurveRuns: \`rows\` must be a positive safe integer: got ${rows}`);
+    throw optionError(
+      RangeError,
+      "lrCurveRuns",
+      "rows",
+      rows,
+      `\`rows\` must be a positive safe integer: got ${rows}`,
+    );
   }
   const columns = groups.map((g) => g.name);
   if (scheduler instanceof LRMultiplier && scheduler.getLr === LRMultiplier.prototype.getLr) {

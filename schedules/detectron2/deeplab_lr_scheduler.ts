@@ -5,6 +5,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { libm } from "../math.ts";
 import { finite, requireOptions } from "../_internal/validate.ts";
 import {
@@ -93,7 +94,13 @@ export class WarmupPolyLR extends LRScheduler {
     ]);
     const maxIters = finite(owner, "maxIters", o.maxIters);
     if (!Number.isInteger(maxIters) || maxIters <= 0) {
-      throw new RangeError(`${owner}: \`maxIters\` must be a positive integer: got ${maxIters}`);
+      throw optionError(
+        RangeError,
+        owner,
+        "maxIters",
+        maxIters,
+        `\`maxIters\` must be a positive integer: got ${maxIters}`,
+      );
     }
     const warmup = legacyWarmup(owner, o);
     const power = finite(owner, "power", o.power ?? 0.9);
@@ -116,15 +123,23 @@ export class WarmupPolyLR extends LRScheduler {
   #poly(): number {
     const base = 1.0 - this.lastEpoch / this.maxIters;
     if ((base < 0 && !Number.isInteger(this.power)) || (base === 0 && this.power < 0)) {
-      throw new RangeError(
-        `WarmupPolyLR: math domain error: pow(${base}, ${this.power}) at iteration ` +
+      throw optionError(
+        RangeError,
+        "WarmupPolyLR",
+        "power",
+        this.power,
+        `math domain error: pow(${base}, ${this.power}) at iteration ` +
           `${this.lastEpoch} of maxIters=${this.maxIters} (Python raises ValueError)`,
       );
     }
     const poly = libm.pow(base, this.power);
     if (poly - poly !== 0) {
-      throw new RangeError(
-        `WarmupPolyLR: math range error: pow(${base}, ${this.power}) overflows at iteration ` +
+      throw optionError(
+        RangeError,
+        "WarmupPolyLR",
+        "power",
+        this.power,
+        `math range error: pow(${base}, ${this.power}) overflows at iteration ` +
           `${this.lastEpoch} (Python raises OverflowError)`,
       );
     }

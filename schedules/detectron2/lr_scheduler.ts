@@ -6,6 +6,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { libm } from "../math.ts";
 import { bisectRight } from "../_internal/python.ts";
 import {
@@ -384,7 +385,9 @@ export function getWarmupFactorAtIter(
     const alpha = iter / warmupIters;
     return warmupFactor * (1 - alpha) + alpha;
   }
-  throw new RangeError(`Unknown warmup method: ${show(method)}`);
+  throw new RangeError(`Unknown warmup method: ${show(method)}`, {
+    cause: { owner: "getWarmupFactorAtIter", option: "method", value: method },
+  });
 }
 
 /** Warmup options shared by the legacy detectron2 schedulers and DeepLab's `WarmupPolyLR`. */
@@ -478,8 +481,12 @@ export class WarmupMultiStepLR extends LRScheduler {
     const milestones = finiteArray(owner, "milestones", o.milestones);
     milestones.forEach((m, i) => {
       if (i > 0 && m < milestones[i - 1]!) {
-        throw new RangeError(
-          `${owner}: Milestones should be a list of increasing integers: got ${
+        throw optionError(
+          RangeError,
+          owner,
+          "milestones",
+          milestones,
+          `Milestones should be a list of increasing integers: got ${
             show(milestones)
           } at index ${i}`,
         );

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import type { LrCurve } from "../../curve/curve.ts";
 import { formatLr } from "../../curve/format.ts";
 import { formatIteration, type PlotMark, type PlotSeries } from "../../plot/svg.ts";
@@ -61,10 +62,12 @@ export function curvePlotSeries(
   const name = options.column ?? "lr";
   const column = curve.columns.find((c) => c.name === name);
   if (!column) {
-    throw new RangeError(
-      `curvePlotSeries: no column ${JSON.stringify(name)} (have ${
-        curve.columns.map((c) => c.name).join(", ")
-      })`,
+    throw optionError(
+      RangeError,
+      "curvePlotSeries",
+      "column",
+      name,
+      `no column ${JSON.stringify(name)} (have ${curve.columns.map((c) => c.name).join(", ")})`,
     );
   }
   const scale = options.x === "images" ? cfg.SOLVER.IMS_PER_BATCH : 1;

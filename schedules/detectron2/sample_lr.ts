@@ -5,6 +5,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { sample } from "../fast/sample.ts";
 import { finite, integer, iterationRange, requireOptions, show } from "../_internal/validate.ts";
 import type { LRScheduler } from "../torch/optim/lr_scheduler.ts";
@@ -70,14 +71,24 @@ export interface SampleLrOptions {
 export function sampleLr(scheduler: LRScheduler, options: SampleLrOptions = {}): Float64Array {
   const owner = "sampleLr";
   if (!(scheduler instanceof LRMultiplier)) {
-    throw new TypeError(
-      `${owner}: \`scheduler\` must be an LRMultiplier (other LRSchedulers must be stepped): got ${
+    throw optionError(
+      TypeError,
+      owner,
+      "scheduler",
+      scheduler,
+      `\`scheduler\` must be an LRMultiplier (other LRSchedulers must be stepped): got ${
         show(scheduler)
       }`,
     );
   }
   if (scheduler.getLr !== LRMultiplier.prototype.getLr) {
-    throw new TypeError(`${owner}: \`scheduler\` overrides getLr(); step it instead`);
+    throw optionError(
+      TypeError,
+      owner,
+      "scheduler",
+      scheduler,
+      `\`scheduler\` overrides getLr(); step it instead`,
+    );
   }
   const o = requireOptions(owner, options, ["from", "to", "group", "out"]);
   const baseLrs = scheduler.baseLrs;

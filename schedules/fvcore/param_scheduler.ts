@@ -165,8 +165,12 @@ export class ConstantParamScheduler extends ParamScheduler {
   at(where: number): number {
     finiteArgument("ConstantParamScheduler", "where", where);
     if (constantPastEnd(where)) {
-      throw new RangeError(
-        `ConstantParamScheduler: where in ParamScheduler must be in [0, 1]: got ${where}`,
+      throw optionError(
+        RangeError,
+        "ConstantParamScheduler",
+        "where",
+        where,
+        `where in ParamScheduler must be in [0, 1]: got ${where}`,
       );
     }
     return this.value;
@@ -240,8 +244,12 @@ export class CosineParamScheduler extends ParamScheduler {
     // fvcore evaluates `0.5 * (start - end)` first; computing it once gives the same double.
     this.#halfRange = 0.5 * (this.startValue - this.endValue);
     if (!Number.isFinite(this.startValue - this.endValue)) {
-      throw new RangeError(
-        `${owner}: \`startValue\` - \`endValue\` overflows: got ${this.startValue} and ${this.endValue}`,
+      throw optionError(
+        RangeError,
+        owner,
+        "endValue",
+        this.endValue,
+        `\`startValue\` - \`endValue\` overflows: got ${this.startValue} and ${this.endValue}`,
       );
     }
   }
@@ -354,8 +362,12 @@ export class ExponentialParamScheduler extends ParamScheduler {
     this.startValue = finite(owner, "startValue", o.startValue);
     this.decay = finiteWhere(owner, "decay", o.decay, ">= 0", (x) => x >= 0);
     if (!Number.isFinite(this.startValue * Math.max(1, this.decay))) {
-      throw new RangeError(
-        `${owner}: \`startValue\` * \`decay\` overflows: got ${this.startValue} and ${this.decay}`,
+      throw optionError(
+        RangeError,
+        owner,
+        "startValue",
+        this.startValue,
+        `\`startValue\` * \`decay\` overflows: got ${this.startValue} and ${this.decay}`,
       );
     }
   }
@@ -370,7 +382,13 @@ export class ExponentialParamScheduler extends ParamScheduler {
     const owner = "ExponentialParamScheduler";
     finiteArgument(owner, "where", where);
     if (this.decay === 0 && where < 0) {
-      throw new RangeError(`${owner}: 0.0 cannot be raised to a negative power (where=${where})`);
+      throw optionError(
+        RangeError,
+        owner,
+        "where",
+        where,
+        `0.0 cannot be raised to a negative power (where=${where})`,
+      );
     }
     return finiteGuard(owner, where, exponential(this.startValue, this.decay, where));
   }
@@ -541,14 +559,20 @@ export class MultiStepParamScheduler extends ParamScheduler {
     const o = requireOptions(owner, options, ["values", "numUpdates", "milestones"]);
     const values = finiteArray(owner, "values", o.values);
     if (values.length === 0) {
-      throw new RangeError(`${owner}: \`values\` must not be empty`);
+      throw optionError(RangeError, owner, "values", values, `\`values\` must not be empty`);
     }
     let numUpdates = o.numUpdates === undefined
       ? undefined
       : finite(owner, "numUpdates", o.numUpdates);
     let milestones: number[];
     if (numUpdates === undefined && o.milestones === undefined) {
-      throw new TypeError(`${owner}: \`numUpdates\` and \`milestones\` cannot both be undefined`);
+      throw optionError(
+        TypeError,
+        owner,
+        "numUpdates",
+        o.numUpdates,
+        `\`numUpdates\` and \`milestones\` cannot both be undefined`,
+      );
     }
     if (o.milestones === undefined) {
       // Default equispaced drop_epochs behaviour.
@@ -559,8 +583,12 @@ export class MultiStepParamScheduler extends ParamScheduler {
       milestones = finiteArray(owner, "milestones", o.milestones);
       const expected = values.length - (numUpdates === undefined ? 0 : 1);
       if (milestones.length !== expected) {
-        throw new RangeError(
-          `${owner}: MultiStep scheduler requires a list of ${expected} milestones ` +
+        throw optionError(
+          RangeError,
+          owner,
+          "milestones",
+          milestones,
+          `MultiStep scheduler requires a list of ${expected} milestones ` +
             `(values.length${numUpdates === undefined ? "" : " - 1"}): got ${show(milestones)}`,
         );
       }
@@ -570,8 +598,12 @@ export class MultiStepParamScheduler extends ParamScheduler {
       milestones = milestones.slice(0, -1);
     }
     if (numUpdates < values.length) {
-      throw new RangeError(
-        `${owner}: total \`numUpdates\` must be at least the length of \`values\` ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "numUpdates",
+        numUpdates,
+        `total \`numUpdates\` must be at least the length of \`values\` ` +
           `(${values.length}): got ${numUpdates}`,
       );
     }
@@ -615,8 +647,12 @@ export class MultiStepParamScheduler extends ParamScheduler {
   at(where: number): number {
     finiteArgument("MultiStepParamScheduler", "where", where);
     if (multiStepPastEnd(where)) {
-      throw new RangeError(
-        `MultiStepParamScheduler: where in ParamScheduler must be in [0, 1]: got ${where}`,
+      throw optionError(
+        RangeError,
+        "MultiStepParamScheduler",
+        "where",
+        where,
+        `where in ParamScheduler must be in [0, 1]: got ${where}`,
       );
     }
     return this.#values[multiStepRange(this.#milestones, this.numUpdates, where)]!;
@@ -710,11 +746,21 @@ export class PolynomialDecayParamScheduler extends ParamScheduler {
     finiteArgument(owner, "where", where);
     const base = 1 - where;
     if (base === 0 && this.power < 0) {
-      throw new RangeError(`${owner}: 0.0 cannot be raised to a negative power (where=${where})`);
+      throw optionError(
+        RangeError,
+        owner,
+        "power",
+        this.power,
+        `0.0 cannot be raised to a negative power (where=${where})`,
+      );
     }
     if (base < 0 && !Number.isInteger(this.power)) {
-      throw new RangeError(
-        `${owner}: (1 - where) ** power is complex for where=${where} > 1 and power=${this.power}`,
+      throw optionError(
+        RangeError,
+        owner,
+        "power",
+        this.power,
+        `(1 - where) ** power is complex for where=${where} > 1 and power=${this.power}`,
       );
     }
     return finiteGuard(owner, where, polynomialDecay(this.baseValue, this.power, where));
@@ -788,7 +834,13 @@ export class StepParamScheduler extends ParamScheduler {
     this.numUpdates = finiteWhere(owner, "numUpdates", o.numUpdates, "> 0", (x) => x > 0);
     const values = finiteArray(owner, "values", o.values);
     if (values.length === 0) {
-      throw new RangeError(`${owner}: \`values\` must hold at least one value`);
+      throw optionError(
+        RangeError,
+        owner,
+        "values",
+        values,
+        `\`values\` must hold at least one value`,
+      );
     }
     this.values = Object.freeze(values);
     this.#values = Float64Array.from(values);
@@ -806,8 +858,12 @@ export class StepParamScheduler extends ParamScheduler {
     const index = stepIndex(where, n);
     const ind = listIndex(index, n); // Python's negative indexing
     if (ind < 0) {
-      throw new RangeError(
-        `StepParamScheduler: list index out of range at where=${where} ` +
+      throw optionError(
+        RangeError,
+        "StepParamScheduler",
+        "where",
+        where,
+        `list index out of range at where=${where} ` +
           `(index ${index} of ${n} values; fvcore raises IndexError)`,
       );
     }
@@ -907,16 +963,24 @@ export class StepWithFixedGammaParamScheduler extends ParamScheduler {
       (x) => x > 0,
     );
     if (this.numDecays > MAX_DECAYS) {
-      throw new RangeError(
-        `${owner}: \`numDecays\` must be at most ${MAX_DECAYS} (fvcore builds a list of numDecays + 1 values): got ${this.numDecays}`,
+      throw optionError(
+        RangeError,
+        owner,
+        "numDecays",
+        this.numDecays,
+        `\`numDecays\` must be at most ${MAX_DECAYS} (fvcore builds a list of numDecays + 1 values): got ${this.numDecays}`,
       );
     }
     const values = [this.baseValue];
     for (let i = 0; i < this.numDecays; i++) {
       const next = values[values.length - 1]! * this.gamma;
       if (next === Infinity) {
-        throw new RangeError(
-          `${owner}: \`baseValue\` * \`gamma\` ** ${
+        throw optionError(
+          RangeError,
+          owner,
+          "gamma",
+          this.gamma,
+          `\`baseValue\` * \`gamma\` ** ${
             i + 1
           } overflows: got baseValue=${this.baseValue}, gamma=${this.gamma}`,
         );
@@ -1064,22 +1128,40 @@ export class CompositeParamScheduler extends ParamScheduler {
       oneOf(owner, `intervalScaling[${i}]`, s, ["rescaled", "fixed"] as const)
     );
     if (schedulers.length !== lengths.length) {
-      throw new RangeError(
-        `${owner}: \`schedulers\` and \`lengths\` must be same length: got ${schedulers.length} and ${lengths.length}`,
+      throw optionError(
+        RangeError,
+        owner,
+        "lengths",
+        lengths,
+        `\`schedulers\` and \`lengths\` must be same length: got ${schedulers.length} and ${lengths.length}`,
       );
     }
     if (schedulers.length === 0) {
-      throw new RangeError(`${owner}: there must be at least one scheduler in the composite`);
+      throw optionError(
+        RangeError,
+        owner,
+        "schedulers",
+        schedulers,
+        `there must be at least one scheduler in the composite`,
+      );
     }
     if (scaling.length !== schedulers.length) {
-      throw new RangeError(
-        `${owner}: \`intervalScaling\` must have one entry per scheduler: got ${scaling.length} for ${schedulers.length}`,
+      throw optionError(
+        RangeError,
+        owner,
+        "intervalScaling",
+        scaling,
+        `\`intervalScaling\` must have one entry per scheduler: got ${scaling.length} for ${schedulers.length}`,
       );
     }
     const sum = (xs: readonly number[]): number => pySum(xs, python); // that Python's sum()
     if (Math.abs(sum(lengths) - 1.0) >= 1e-3) {
-      throw new RangeError(
-        `${owner}: the sum of all values in \`lengths\` must be 1: got ${show(lengths)} (sum ${
+      throw optionError(
+        RangeError,
+        owner,
+        "lengths",
+        lengths,
+        `the sum of all values in \`lengths\` must be 1: got ${show(lengths)} (sum ${
           sum(lengths)
         })`,
       );
@@ -1147,8 +1229,12 @@ export class CompositeParamScheduler extends ParamScheduler {
     }
     const length = this.#lengths[i]!;
     if (length === 0) {
-      throw new RangeError(
-        `CompositeParamScheduler: float division by zero: rescaled segment ${i} has length 0 ` +
+      throw optionError(
+        RangeError,
+        "CompositeParamScheduler",
+        `lengths[${i}]`,
+        length,
+        `float division by zero: rescaled segment ${i} has length 0 ` +
           `(where=${where}; fvcore raises ZeroDivisionError)`,
       );
     }

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { libm } from "../math.ts";
 import { show } from "../_internal/validate.ts";
 
@@ -104,13 +105,21 @@ export class TorchGenerator {
       if (typeof seed === "bigint") s = seed;
       else if (typeof seed === "number" && Number.isInteger(seed)) s = BigInt(seed);
       else {
-        throw new TypeError(
-          `TorchGenerator: manual_seed expected an integer seed, but got ${show(seed)}`,
+        throw optionError(
+          TypeError,
+          "TorchGenerator",
+          "seed",
+          seed,
+          `manual_seed expected an integer seed, but got ${show(seed)}`,
         );
       }
       if (s < INT64_MIN || s >= UINT64_LIMIT) {
-        throw new RangeError(
-          `TorchGenerator: seed ${s} is outside [-2^63, 2^64) (torch: Overflow when unpacking long)`,
+        throw optionError(
+          RangeError,
+          "TorchGenerator",
+          "seed",
+          seed,
+          `seed ${s} is outside [-2^63, 2^64) (torch: Overflow when unpacking long)`,
         );
       }
       this.#seed = s < 0n ? s + UINT64_LIMIT : s;

@@ -16,7 +16,7 @@ import { CfgNode, DEEPLAB_CONFIG } from "../../config/cfg_node.ts";
 import { parseConfig } from "../../config/yaml.ts";
 import { detectron2View } from "../../views/detectron2.ts";
 import type { FieldSpec, SiteSchema } from "../schema.ts";
-import { fieldOfError } from "../fields.ts";
+import { type OptionProblem, optionProblem } from "../../schedules/errors.ts";
 import {
   type Family,
   type Field,
@@ -136,15 +136,31 @@ function workersOf(text: string | undefined): number | undefined {
   return n;
 }
 
-/** Runs `f`, turning its error into a FieldError about the field it names (else `fallback`). */
-function located<T>(names: readonly string[], fallback: string | undefined, f: () => T): T {
+/**
+ * Runs `f`, turning its error into a FieldError about the field its data names (owner, option:
+ * {@linkcode optionProblem}; never its message), else `fallback`.
+ */
+function located<T>(
+  fieldOf: (problem: OptionProblem) => string | undefined,
+  fallback: string | undefined,
+  f: () => T,
+): T {
   try {
     return f();
   } catch (e) {
     if (e instanceof FieldError) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    throw new FieldError(message, fieldOfError(message, names) ?? fallback);
+    const problem = optionProblem(e);
+    throw new FieldError(message, (problem && fieldOf(problem)) ?? fallback);
   }
+}
+
+/** The form field of a config key's error (`cfg.SOLVER.BASE_LR` → `SOLVER.BASE_LR`). */
+function fieldOfKey(names: readonly string[]): (problem: OptionProblem) => string | undefined {
+  return (problem) => {
+    const key = problem.option.startsWith("cfg.") ? problem.option.slice("cfg.".length) : "";
+    return names.includes(key) ? key : undefined;
+  };
 }
 
 /** The `SOLVER` keys' form: detectron2's `get_cfg()` with `--opts` overrides. */
@@ -174,14 +190,19 @@ function configSource(schema: SiteSchema): ScheduleDef {
         i % 2 === 1 && opts[i - 1] === "SOLVER.LR_SCHEDULER_NAME" && /WarmupPolyLR/.test(o)
       );
       const numWorkers = workersOf(input.values.workers);
+      // The form's values are shown beside their fields: not called "--opts".
       const node = located(
-        names,
+        fieldOfKey(names),
         undefined,
-        () => CfgNode.getCfg({ extensions: deeplab ? [DEEPLAB_CONFIG] : [] }).mergeFromList(opts),
+        () =>
+          CfgNode.getCfg({ extensions: deeplab ? [DEEPLAB_CONFIG] : [] }).mergeFromList(opts, {
+            source: "",
+          }),
       );
       try {
         const view = detectron2View(node.toConfig(), {
           path: "get_cfg()",
+          unplaced: null,
           ...(numWorkers !== undefined ? { numWorkers } : {}),
         });
         return siteCurve(view);
@@ -239,7 +260,6 @@ function yamlSource(): ScheduleDef {
     },
     WORKERS,
   ];
-  const names = fields.map((f) => f.name);
   return {
     id: "detectron2/yaml",
     family: "detectron2",
@@ -267,7 +287,10 @@ function yamlSource(): ScheduleDef {
         );
       };
       const notes: string[] = [];
-      return located(names, "yaml", () => {
+      // --opts errors beside the opts field; the config's own (and the schedule's) beside the YAML.
+      const optsField = (problem: OptionProblem) =>
+        problem.owner === "mergeFromList" ? "opts" : undefined;
+      return located(optsField, "yaml", () => {
         const project = (input.values.project ?? "").trim() || "auto";
         if (!["auto", "detectron2", "deeplab"].includes(project)) {
           throw new FieldError(`\`project\` must be auto, detectron2 or deeplab`, "project");

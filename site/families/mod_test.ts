@@ -140,6 +140,33 @@ test("detectron2 sources: the SOLVER form, a YAML config with its bases", async 
         e instanceof FieldError && e.field === "SOLVER.BASE_LR" && /Type mismatch/.test(e.message),
     );
   });
+  await t.test("the form's errors: beside the field, in the field's words (not --opts)", () => {
+    const form = (values: Record<string, string>) => () =>
+      defs.get(DEFAULT_SCHEDULE)!.build({ values, files: {} });
+    const cases: [Record<string, string>, string, RegExp][] = [
+      [
+        { "SOLVER.BASE_LR": "1" },
+        "SOLVER.BASE_LR",
+        /^Type mismatch \(<class 'float'> vs\. <class 'int'>\) .* for config key: SOLVER\.BASE_LR$/,
+      ],
+      [{ "SOLVER.MAX_ITER": "-5" }, "SOLVER.MAX_ITER", /^SOLVER\.MAX_ITER must be /],
+      [{ "SOLVER.STEPS": "(20, 10)" }, "SOLVER.STEPS", /^SOLVER\.STEPS /],
+      [
+        { "SOLVER.WARMUP_METHOD": "'cos'" },
+        "SOLVER.WARMUP_METHOD",
+        /^SOLVER\.WARMUP_METHOD must be /,
+      ],
+    ];
+    for (const [values, field, message] of cases) {
+      assert.throws(form(values), (e: unknown) => {
+        assert.ok(e instanceof FieldError, String(e));
+        assert.equal(e.field, field, e.message);
+        assert.match(e.message, message);
+        assert.doesNotMatch(e.message, /--opts|get_cfg\(\)/);
+        return true;
+      });
+    }
+  });
   await t.test("WarmupPolyLR needs DeepLab's keys: added when the form uses them", () => {
     const values = { "SOLVER.LR_SCHEDULER_NAME": "WarmupPolyLR", "SOLVER.MAX_ITER": "100" };
     const curve = defs.get(DEFAULT_SCHEDULE)!.build({ values, files: {} });
@@ -190,6 +217,15 @@ test("detectron2 sources: the SOLVER form, a YAML config with its bases", async 
         }),
       (e: unknown) => e instanceof FieldError && e.field === "opts",
     );
+    // A bad --opts key or value: beside the opts field (found from the error's data).
+    for (const opts of ["SOLVER.MAX_ITERS 10", "SOLVER.MAX_ITER 1.5"]) {
+      assert.throws(
+        () => yaml.build({ values: { yaml: "SOLVER:\n  MAX_ITER: 10\n", opts }, files: {} }),
+        (e: unknown) =>
+          e instanceof FieldError && e.field === "opts" && /^--opts: /.test(e.message),
+        opts,
+      );
+    }
   });
   await t.test("splitOpts: as a shell, brackets kept together", () => {
     assert.deepEqual(splitOpts("SOLVER.STEPS (1, 2) SOLVER.BASE_LR \"0.1\"  X 'a b'"), [

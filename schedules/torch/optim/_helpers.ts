@@ -4,6 +4,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { copyState } from "../../_internal/state.ts";
 import { finite, oneOf, show } from "../../_internal/validate.ts";
 
@@ -31,8 +32,12 @@ export function requireTorch(
 ): TorchVersion {
   const torch = oneOf(owner, "torch", options.torch ?? "2.13", TORCH_VERSIONS);
   if (torch !== "1.13" && options.verbose !== undefined) {
-    throw new TypeError(
-      `${owner}: unexpected option \`verbose\`: torch 2.7 removed it (PR #147301) and torch 2.11 and 2.13 ` +
+    throw optionError(
+      TypeError,
+      owner,
+      "verbose",
+      options.verbose,
+      `unexpected option \`verbose\`: torch 2.7 removed it (PR #147301) and torch 2.11 and 2.13 ` +
         `raises TypeError; it prints only with torch: "1.13"`,
     );
   }
@@ -60,6 +65,7 @@ export function formatParam(
           ? `${owner}: expected ${groups} values for \`${name}\`, got ${value.length} (torch ValueError)`
           : `${owner}: \`${name}\` must have the same length as optimizer.paramGroups. \`${name}\` ` +
             `has ${value.length} values, paramGroups has ${groups}. (torch ValueError)`,
+        { cause: { owner: owner, option: name, value: value } },
       );
     }
     return value.map((v, i) => finite(owner, `${name}[${i}]`, v));
@@ -75,8 +81,12 @@ export function formatParam(
 export function requireLambdas(owner: string, value: unknown, groups: number): EpochFunction[] {
   if (Array.isArray(value)) {
     if (value.length !== groups) {
-      throw new RangeError(
-        `${owner}: Expected ${groups} lr_lambdas, but got ${value.length} (torch ValueError)`,
+      throw optionError(
+        RangeError,
+        owner,
+        "lrLambda",
+        value,
+        `Expected ${groups} lr_lambdas, but got ${value.length} (torch ValueError)`,
       );
     }
     return value.map((f, i) => requireFunction(owner, `lrLambda[${i}]`, f));
@@ -87,7 +97,13 @@ export function requireLambdas(owner: string, value: unknown, groups: number): E
 
 function requireFunction(owner: string, name: string, value: unknown): EpochFunction {
   if (typeof value !== "function") {
-    throw new TypeError(`${owner}: \`${name}\` must be a function: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be a function: got ${show(value)}`,
+    );
   }
   return value as EpochFunction;
 }
@@ -96,10 +112,16 @@ function requireFunction(owner: string, name: string, value: unknown): EpochFunc
 export function callFactor(owner: string, name: string, f: EpochFunction, x: number): number {
   const y: unknown = f(x);
   if (typeof y !== "number") {
-    throw new TypeError(`${owner}: \`${name}\` returned ${show(y)} for ${x}, not a number`);
+    throw optionError(
+      TypeError,
+      owner,
+      name,
+      f,
+      `\`${name}\` returned ${show(y)} for ${x}, not a number`,
+    );
   }
   if (!Number.isFinite(y)) {
-    throw new RangeError(`${owner}: \`${name}\` returned ${show(y)} for ${x}`);
+    throw optionError(RangeError, owner, name, f, `\`${name}\` returned ${show(y)} for ${x}`);
   }
   return y;
 }
@@ -113,8 +135,12 @@ export function groupNumber(
 ): number {
   const value = group[key];
   if (typeof value !== "number") {
-    throw new TypeError(
-      `${owner}: \`paramGroups[${index}].${key}\` must be a number: got ${show(value)}` +
+    throw optionError(
+      TypeError,
+      owner,
+      `optimizer.paramGroups[${index}].${key}`,
+      value,
+      `\`paramGroups[${index}].${key}\` must be a number: got ${show(value)}` +
         (value === undefined ? " (torch raises KeyError)" : ""),
     );
   }
@@ -162,11 +188,23 @@ export function requireStateKeys(
   state: unknown,
 ): Record<string, unknown> {
   if (typeof state !== "object" || state === null || Array.isArray(state)) {
-    throw new TypeError(`${owner}: state must be an object: got ${show(state)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "state",
+      state,
+      `state must be an object: got ${show(state)}`,
+    );
   }
   for (const key of Object.keys(state)) {
     if (key === "optimizer" || !keys.includes(key)) {
-      throw new TypeError(`${owner}: unknown state key \`${key}\``);
+      throw optionError(
+        TypeError,
+        owner,
+        `state.${key}`,
+        (state as Record<string, unknown>)[key],
+        `unknown state key \`${key}\``,
+      );
     }
   }
   return state as Record<string, unknown>;

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { bisectRight, floatPow, formatExp4, trueDiv } from "../../_internal/python.ts";
 import {
   attributeState,
@@ -160,7 +161,13 @@ export abstract class LRScheduler {
     this.optimizer = requireOptimizer(owner, options.optimizer);
     this.verbose = options.verbose ?? false;
     if (typeof this.verbose !== "boolean") {
-      throw new TypeError(`${owner}: \`verbose\` must be a boolean: got ${show(this.verbose)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "verbose",
+        this.verbose,
+        `\`verbose\` must be a boolean: got ${show(this.verbose)}`,
+      );
     }
     if (init === "attach") {
       this.baseLrs = [];
@@ -177,8 +184,12 @@ export abstract class LRScheduler {
     } else {
       groups.forEach((group, i) => {
         if (group.initialLr === undefined) {
-          throw new TypeError(
-            `${owner}: param 'initialLr' is not specified in paramGroups[${i}] when resuming ` +
+          throw optionError(
+            TypeError,
+            owner,
+            `optimizer.paramGroups[${i}].initialLr`,
+            group.initialLr,
+            `param 'initialLr' is not specified in paramGroups[${i}] when resuming ` +
               `(lastEpoch=${lastEpoch}); torch raises KeyError`,
           );
         }
@@ -283,8 +294,12 @@ export abstract class LRScheduler {
   protected applyLrs(values: readonly number[], epoch?: number): void {
     const groups = this.optimizer.paramGroups;
     if (this.#torch !== "1.13" && values.length !== groups.length) {
-      throw new RangeError(
-        `${this.#owner}: zip() argument 2 is ${
+      throw optionError(
+        RangeError,
+        this.#owner,
+        "values",
+        values,
+        `zip() argument 2 is ${
           values.length < groups.length ? "shorter" : "longer"
         } than argument 1: ${values.length} learning rates for ${groups.length} groups (torch ` +
           "2.11 raises ValueError)",
@@ -294,8 +309,12 @@ export abstract class LRScheduler {
     for (let i = 0; i < n; i++) {
       const lr = values[i]!;
       if (!Number.isFinite(lr)) {
-        throw new RangeError(
-          `${this.#owner}: the learning rate of group ${i} would be ${
+        throw optionError(
+          RangeError,
+          this.#owner,
+          `optimizer.paramGroups[${i}].lr`,
+          lr,
+          `the learning rate of group ${i} would be ${
             show(lr)
           } (torch would write it; lrspec refuses)`,
         );
@@ -385,7 +404,13 @@ function lambdaStates(lambdas: readonly EpochFunction[]): (Record<string, unknow
 function restoreLambdas(lambdas: readonly EpochFunction[], saved: unknown, owner: string): void {
   if (saved === undefined) return;
   if (!Array.isArray(saved)) {
-    throw new TypeError(`${owner}: state \`lrLambdas\` must be an array: got ${show(saved)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "state.lrLambdas",
+      saved,
+      `state \`lrLambdas\` must be an array: got ${show(saved)}`,
+    );
   }
   saved.forEach((entry, i) => {
     if (entry !== null && entry !== undefined && lambdas[i] !== undefined) {
@@ -874,10 +899,12 @@ export class ConstantLR extends LRScheduler {
     requireTorch(owner, o);
     const factor = finite(owner, "factor", o.factor ?? 1.0 / 3);
     if (factor > 1.0 || factor < 0) {
-      throw new RangeError(
-        `${owner}: Constant multiplicative factor expected to be between 0 and 1: got ${
-          show(factor)
-        }`,
+      throw optionError(
+        RangeError,
+        owner,
+        "factor",
+        factor,
+        `Constant multiplicative factor expected to be between 0 and 1: got ${show(factor)}`,
       );
     }
     const totalIters = integer(
@@ -990,24 +1017,32 @@ export class LinearLR extends LRScheduler {
     const torch = requireTorch(owner, o);
     const startFactor = finite(owner, "startFactor", o.startFactor ?? 1.0 / 3);
     if (torch === "1.13" && (startFactor > 1.0 || startFactor < 0)) {
-      throw new RangeError(
-        `${owner}: Starting multiplicative factor expected to be between 0 and 1: got ${
-          show(startFactor)
-        }`,
+      throw optionError(
+        RangeError,
+        owner,
+        "startFactor",
+        startFactor,
+        `Starting multiplicative factor expected to be between 0 and 1: got ${show(startFactor)}`,
       );
     }
     if (torch !== "1.13" && (startFactor > 1.0 || startFactor <= 0)) {
-      throw new RangeError(
-        `${owner}: Starting multiplicative factor expected to be greater than 0 and less or ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "startFactor",
+        startFactor,
+        `Starting multiplicative factor expected to be greater than 0 and less or ` +
           `equal to 1: got ${show(startFactor)} (torch 2.11 and 2.13 ValueError; PR #86695)`,
       );
     }
     const endFactor = finite(owner, "endFactor", o.endFactor ?? 1.0);
     if (endFactor > 1.0 || endFactor < 0) {
-      throw new RangeError(
-        `${owner}: Ending multiplicative factor expected to be between 0 and 1: got ${
-          show(endFactor)
-        }`,
+      throw optionError(
+        RangeError,
+        owner,
+        "endFactor",
+        endFactor,
+        `Ending multiplicative factor expected to be between 0 and 1: got ${show(endFactor)}`,
       );
     }
     const totalIters = integer(

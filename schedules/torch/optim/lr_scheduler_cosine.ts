@@ -5,6 +5,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { libm } from "../../math.ts";
 import { trueDiv } from "../../_internal/python.ts";
 import { BASE_KEYS, requireTorch } from "./_helpers.ts";
@@ -238,7 +239,13 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     } else {
       finite(owner, "epoch", epoch);
       if (epoch < 0) {
-        throw new RangeError(`${owner}: Expected non-negative epoch, but got ${show(epoch)}`);
+        throw optionError(
+          RangeError,
+          owner,
+          "epoch",
+          epoch,
+          `Expected non-negative epoch, but got ${show(epoch)}`,
+        );
       }
       if (epoch >= this.T0) {
         if (this.TMult === 1) {

@@ -7,8 +7,9 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { libm } from "../../math.ts";
-import { floatPow, trueDiv } from "../../_internal/python.ts";
+import { type Blame, floatPow, trueDiv } from "../../_internal/python.ts";
 import {
   BASE_KEYS,
   callFactor,
@@ -192,6 +193,9 @@ export class CyclicLR extends LRScheduler {
   /** torch 2.11 and 2.13: whether `betas[0]` is cycled instead of `momentum` (torch's `use_beta1`). */
   useBeta1: boolean;
   readonly #scaleFnCustom: EpochFunction | undefined;
+  /** What a division by a zero ratio is about (torch's ZeroDivisionError in `get_lr`). */
+  readonly #upBlame: Blame;
+  readonly #downBlame: Blame;
 
   /**
    * Creates the scheduler, validating every option once, and takes torch's initial step.
@@ -237,7 +241,7 @@ export class CyclicLR extends LRScheduler {
       ? stepSizeUp
       : finiteWhere(owner, "stepSizeDown", o.stepSizeDown, ">= 0", (x) => x >= 0);
     const totalSize = stepSizeUp + stepSizeDown;
-    const stepRatio = trueDiv(owner, stepSizeUp, totalSize);
+    const stepRatio = trueDiv(owner, stepSizeUp, totalSize, "torch", "stepSizeUp");
     let scaleFnCustom: EpochFunction | undefined;
     let mode: string;
     let scaleMode: CyclicLRScaleMode;
@@ -255,7 +259,7 @@ export class CyclicLR extends LRScheduler {
       scaleFnCustom = fn<EpochFunction>(owner, "scaleFn", o.scaleFn);
       const m = o.mode ?? "triangular";
       if (typeof m !== "string") {
-        throw new TypeError(`${owner}: \`mode\` must be a string: got ${show(m)}`);
+        throw optionError(TypeError, owner, "mode", m, `\`mode\` must be a string: got ${show(m)}`);
       }
       mode = m;
       scaleMode = oneOf(owner, "scaleMode", o.scaleMode ?? "cycle", SCALE_MODES);
@@ -267,14 +271,22 @@ export class CyclicLR extends LRScheduler {
     const useBeta1 = cycleMomentum && torch !== "1.13" && hasBetas(groups);
     if (cycleMomentum) {
       if (torch === "1.13" && !hasMomentum(groups)) {
-        throw new TypeError(
-          `${owner}: optimizer must support momentum with \`cycleMomentum\` option enabled: ` +
+        throw optionError(
+          TypeError,
+          owner,
+          "cycleMomentum",
+          cycleMomentum,
+          `optimizer must support momentum with \`cycleMomentum\` option enabled: ` +
             "every group needs a numeric `momentum` (torch 1.13 ValueError)",
         );
       }
       if (torch !== "1.13" && !useBeta1 && !hasMomentum(groups)) {
-        throw new TypeError(
-          `${owner}: optimizer must support momentum or beta1 with \`cycleMomentum\` option ` +
+        throw optionError(
+          TypeError,
+          owner,
+          "cycleMomentum",
+          cycleMomentum,
+          `optimizer must support momentum or beta1 with \`cycleMomentum\` option ` +
             "enabled: every group needs a numeric `momentum` or a `betas` array (torch ValueError)",
         );
       }
@@ -300,6 +312,8 @@ export class CyclicLR extends LRScheduler {
     this.maxLrs = maxLrs;
     this.totalSize = totalSize;
     this.stepRatio = stepRatio;
+    this.#upBlame = { option: "stepSizeUp", value: stepSizeUp };
+    this.#downBlame = { option: "stepSizeDown", value: stepSizeDown };
     this.mode = mode;
     this.gamma = gamma;
     this.#scaleFnCustom = scaleFnCustom;
@@ -336,8 +350,8 @@ export class CyclicLR extends LRScheduler {
     const cycle = Math.floor(1 + e / this.totalSize);
     const x = 1.0 + e / this.totalSize - cycle;
     const scaleFactor = x <= this.stepRatio
-      ? trueDiv(owner, x, this.stepRatio)
-      : trueDiv(owner, x - 1, this.stepRatio - 1);
+      ? trueDiv(owner, x, this.stepRatio, "torch", this.#upBlame)
+      : trueDiv(owner, x - 1, this.stepRatio - 1, "torch", this.#downBlame);
     const at = this.scaleMode === "cycle" ? cycle : e;
     const lrs: number[] = [];
     const n = Math.min(this.baseLrs.length, this.maxLrs.length);
@@ -356,8 +370,12 @@ export class CyclicLR extends LRScheduler {
       }
       const groups = this.optimizer.paramGroups;
       if (this.torch !== "1.13" && groups.length !== momentums.length) {
-        throw new RangeError(
-          `${owner}: zip() arguments differ in length: ${momentums.length} momentums for ` +
+        throw optionError(
+          RangeError,
+          owner,
+          "optimizer.paramGroups",
+          groups,
+          `zip() arguments differ in length: ${momentums.length} momentums for ` +
             `${groups.length} groups (torch 2.11 and 2.13 raise ValueError)`,
         );
       }
@@ -396,8 +414,12 @@ export class CyclicLR extends LRScheduler {
     super.loadStateDict(rest);
     if (this.torch !== "1.13" && _scaleFnCustom !== undefined && _scaleFnCustom !== null) {
       if (typeof _scaleFnCustom !== "object" || this.#scaleFnCustom === undefined) {
-        throw new TypeError(
-          `CyclicLR: state \`_scaleFnCustom\` must be null or the fields of \`scaleFn\`: got ${
+        throw optionError(
+          TypeError,
+          "CyclicLR",
+          "state._scaleFnCustom",
+          _scaleFnCustom,
+          `state \`_scaleFnCustom\` must be null or the fields of \`scaleFn\`: got ${
             show(_scaleFnCustom)
           }`,
         );
@@ -584,15 +606,23 @@ export class OneCycleLR extends LRScheduler {
     const given = (v: unknown) => v !== undefined && v !== null;
     let totalSteps: number;
     if (!given(o.totalSteps) && !given(o.epochs) && !given(o.stepsPerEpoch)) {
-      throw new TypeError(
-        `${owner}: You must define either totalSteps OR (epochs AND stepsPerEpoch)`,
+      throw optionError(
+        TypeError,
+        owner,
+        "totalSteps",
+        o.totalSteps,
+        `You must define either totalSteps OR (epochs AND stepsPerEpoch)`,
       );
     } else if (given(o.totalSteps)) {
       totalSteps = positiveInteger(owner, "totalSteps", o.totalSteps);
     } else {
       if (!given(o.epochs) || !given(o.stepsPerEpoch)) {
-        throw new TypeError(
-          `${owner}: \`epochs\` and \`stepsPerEpoch\` must both be given without \`totalSteps\`` +
+        throw optionError(
+          TypeError,
+          owner,
+          given(o.epochs) ? "stepsPerEpoch" : "epochs",
+          given(o.epochs) ? o.stepsPerEpoch : o.epochs,
+          `\`epochs\` and \`stepsPerEpoch\` must both be given without \`totalSteps\`` +
             " (torch raises TypeError)",
         );
       }
@@ -642,8 +672,12 @@ export class OneCycleLR extends LRScheduler {
         },
       ];
     if (pctStart < 0 || pctStart > 1) {
-      throw new RangeError(
-        `${owner}: Expected float between 0 and 1 pctStart, but got ${show(pctStart)}`,
+      throw optionError(
+        RangeError,
+        owner,
+        "pctStart",
+        pctStart,
+        `Expected float between 0 and 1 pctStart, but got ${show(pctStart)}`,
       );
     }
     const annealStrategy = oneOf(
@@ -663,8 +697,12 @@ export class OneCycleLR extends LRScheduler {
     if (cycleMomentum) {
       useBeta1 = hasBetas(groups);
       if (!useBeta1 && !hasMomentum(groups)) {
-        throw new TypeError(
-          `${owner}: optimizer must support momentum${
+        throw optionError(
+          TypeError,
+          owner,
+          "cycleMomentum",
+          cycleMomentum,
+          `optimizer must support momentum${
             torch === "1.13" ? "" : " or beta1"
           } with \`cycleMomentum\` option enabled: every group needs a numeric \`momentum\` or a ` +
             "`betas` array (torch ValueError)",
@@ -680,8 +718,10 @@ export class OneCycleLR extends LRScheduler {
       );
     }
     if (lastEpoch === -1) {
-      const initialLrs = maxLrs.map((m) => trueDiv(owner, m, divFactor));
-      const minLrs = initialLrs.map((i) => trueDiv(owner, i, finalDivFactor));
+      const initialLrs = maxLrs.map((m) => trueDiv(owner, m, divFactor, "torch", "divFactor"));
+      const minLrs = initialLrs.map((i) =>
+        trueDiv(owner, i, finalDivFactor, "torch", "finalDivFactor")
+      );
       groups.forEach((g, i) => {
         g.initialLr = initialLrs[i]!;
         g.maxLr = maxLrs[i]!;
@@ -717,8 +757,12 @@ export class OneCycleLR extends LRScheduler {
     const owner = "OneCycleLR";
     const stepNum = this.lastEpoch;
     if (stepNum > this.totalSteps) {
-      throw new RangeError(
-        `${owner}: Tried to step ${
+      throw optionError(
+        RangeError,
+        owner,
+        "totalSteps",
+        this.totalSteps,
+        `Tried to step ${
           this.torch === "1.13" ? stepNum + 1 : stepNum
         } times. The specified number of total steps is ${this.totalSteps} (torch ValueError)`,
       );

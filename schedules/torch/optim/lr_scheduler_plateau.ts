@@ -5,6 +5,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { pyMax } from "../../_internal/python.ts";
 import { formatEpoch, requireStateKeys, requireTorch } from "./_helpers.ts";
 import { checkStateGroups, checkStateValues, copyState } from "../../_internal/state.ts";
@@ -229,7 +230,13 @@ export class ReduceLROnPlateau extends LRScheduler {
     requireTorch(owner, o);
     const factor = finite(owner, "factor", o.factor ?? 0.1);
     if (factor >= 1.0) {
-      throw new RangeError(`${owner}: Factor should be < 1.0: got ${show(factor)}`);
+      throw optionError(
+        RangeError,
+        owner,
+        "factor",
+        factor,
+        `Factor should be < 1.0: got ${show(factor)}`,
+      );
     }
     boolean(owner, "verbose", o.verbose ?? false);
     super(owner, o, "attach");
@@ -239,8 +246,12 @@ export class ReduceLROnPlateau extends LRScheduler {
     let minLrs: number[];
     if (Array.isArray(minLr)) {
       if (minLr.length !== n) {
-        throw new RangeError(
-          `${owner}: expected ${n} min_lrs, got ${minLr.length} (torch ValueError)`,
+        throw optionError(
+          RangeError,
+          owner,
+          "minLr",
+          minLr,
+          `expected ${n} min_lrs, got ${minLr.length} (torch ValueError)`,
         );
       }
       minLrs = minLr.map((m, i) => finiteWhere(owner, `minLr[${i}]`, m, ">= 0", (x) => x >= 0));
@@ -322,7 +333,13 @@ export class ReduceLROnPlateau extends LRScheduler {
     this.#stepped = true;
     const owner = "ReduceLROnPlateau";
     if (typeof metrics !== "number") {
-      throw new TypeError(`${owner}: \`metrics\` must be a number: got ${show(metrics)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "metrics",
+        metrics,
+        `\`metrics\` must be a number: got ${show(metrics)}`,
+      );
     }
     const current = metrics;
     if (epoch === undefined) epoch = this.lastEpoch + 1;
@@ -350,8 +367,12 @@ export class ReduceLROnPlateau extends LRScheduler {
     const groups = this.optimizer.paramGroups;
     if (this.torch !== "1.13" && groups.length !== this.minLrs.length) {
       if (this.defaultMinLr === null) {
-        throw new RangeError(
-          `ReduceLROnPlateau: The number of param groups in the \`optimizer\` (${groups.length}) ` +
+        throw optionError(
+          RangeError,
+          "ReduceLROnPlateau",
+          "optimizer.paramGroups",
+          groups,
+          `The number of param groups in the \`optimizer\` (${groups.length}) ` +
             `differs from when \`ReduceLROnPlateau\` was initialized (${this.minLrs.length}), ` +
             "usually due to a new param group being added to the optimizer. Please modify the " +
             "`minLrs` field to match the length of the `optimizer` param groups. (torch " +
@@ -361,8 +382,12 @@ export class ReduceLROnPlateau extends LRScheduler {
       this.minLrs = new Array<number>(groups.length).fill(this.defaultMinLr);
     }
     if (groups.length > this.minLrs.length) {
-      throw new RangeError(
-        `ReduceLROnPlateau: list index out of range: ${groups.length} param groups and ` +
+      throw optionError(
+        RangeError,
+        "ReduceLROnPlateau",
+        "minLr",
+        this.minLrs,
+        `list index out of range: ${groups.length} param groups and ` +
           `${this.minLrs.length} \`minLrs\` (torch 1.13 IndexError)`,
       );
     }
@@ -442,7 +467,13 @@ export class ReduceLROnPlateau extends LRScheduler {
     if (best === null) this.best = this.modeWorse;
     else if (typeof best === "number") this.best = best;
     else if (best !== undefined) {
-      throw new TypeError(`ReduceLROnPlateau: state \`best\` must be a number: got ${show(best)}`);
+      throw optionError(
+        TypeError,
+        "ReduceLROnPlateau",
+        "state.best",
+        best,
+        `state \`best\` must be a number: got ${show(best)}`,
+      );
     }
   }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { bisectRight } from "../../_internal/python.ts";
 import { array, finiteArray, integer, requireOptions, show } from "../../_internal/validate.ts";
 import { LRScheduler, type TorchVersion } from "./lr_scheduler.ts";
@@ -25,36 +26,62 @@ function requireChildren(
   torch: TorchVersion,
 ): LRScheduler[] {
   if (!Array.isArray(value)) {
-    throw new TypeError(`${owner}: \`schedulers\` must be an array: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "schedulers",
+      value,
+      `\`schedulers\` must be an array: got ${show(value)}`,
+    );
   }
   if (torch !== "1.13" && value.length === 0) {
-    throw new RangeError(
-      `${owner}: expects at least one scheduler, but got no scheduler (torch ValueError)`,
+    throw optionError(
+      RangeError,
+      owner,
+      "schedulers",
+      value,
+      `expects at least one scheduler, but got no scheduler (torch ValueError)`,
     );
   }
   value.forEach((s, i) => {
     if (!(s instanceof LRScheduler)) {
-      throw new TypeError(
-        `${owner}: \`schedulers[${i}]\` must be an LRScheduler: got ${show(s)}`,
+      throw optionError(
+        TypeError,
+        owner,
+        `schedulers[${i}]`,
+        s,
+        `\`schedulers[${i}]\` must be an LRScheduler: got ${show(s)}`,
       );
     }
     if (s instanceof ReduceLROnPlateau) {
-      throw new TypeError(
-        `${owner}: does not support \`ReduceLROnPlateau\` scheduler as it requires additional ` +
+      throw optionError(
+        TypeError,
+        owner,
+        `schedulers[${i}]`,
+        s,
+        `does not support \`ReduceLROnPlateau\` scheduler as it requires additional ` +
           `kwargs to be specified when calling \`step\`, but got one at index ${i} (torch ${
             torch === "1.13" ? "fails calling its step()" : "ValueError"
           })`,
       );
     }
     if (s.torch !== torch) {
-      throw new TypeError(
-        `${owner}: \`schedulers[${i}]\` (${s.owner}) reproduces torch ${s.torch}, but ` +
+      throw optionError(
+        TypeError,
+        owner,
+        `schedulers[${i}]`,
+        s,
+        `\`schedulers[${i}]\` (${s.owner}) reproduces torch ${s.torch}, but ` +
           `this ${owner} torch ${torch}: build every scheduler with the same \`torch\` option`,
       );
     }
     if (torch === "1.13" && (s instanceof SequentialLR || s instanceof ChainedScheduler)) {
-      throw new TypeError(
-        `${owner}: \`schedulers[${i}]\` is a ${s.owner}, which cannot be nested ` +
+      throw optionError(
+        TypeError,
+        owner,
+        `schedulers[${i}]`,
+        s,
+        `\`schedulers[${i}]\` is a ${s.owner}, which cannot be nested ` +
           "here with torch 1.13 (torch fails with AttributeError or TypeError; torch 2.6 " +
           "allows it, PR #133450)",
       );
@@ -67,6 +94,7 @@ function requireChildren(
             "ValueError)"
           : `${owner}: expects all schedulers to belong to the same optimizer, but got scheduler ` +
             `${s.owner} at index ${i} with another optimizer (torch ValueError)`,
+        { cause: { owner: owner, option: `schedulers[${i}]`, value: s } },
       );
     }
   });
@@ -90,10 +118,12 @@ function childStates(children: readonly LRScheduler[]): StateDict[] {
 
 function loadChildStates(owner: string, children: readonly LRScheduler[], saved: unknown): void {
   if (!Array.isArray(saved) || saved.length !== children.length) {
-    throw new TypeError(
-      `${owner}: state \`_schedulers\` must be an array of ${children.length} states: got ${
-        show(saved)
-      }`,
+    throw optionError(
+      TypeError,
+      owner,
+      "state._schedulers",
+      saved,
+      `state \`_schedulers\` must be an array of ${children.length} states: got ${show(saved)}`,
     );
   }
   children.forEach((s, i) => s.loadStateDict(saved[i] as StateDict));
@@ -220,8 +250,12 @@ export class SequentialLR extends LRScheduler {
       integer(owner, `milestones[${i}]`, m, "an integer")
     );
     if (milestones.length !== schedulers.length - 1) {
-      throw new RangeError(
-        `${owner}: expects number of schedulers provided to be one more than the number of ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "milestones",
+        milestones,
+        `expects number of schedulers provided to be one more than the number of ` +
           `milestone points, but got number of schedulers ${schedulers.length} and the number ` +
           `of milestones to be equal to ${milestones.length} (torch ValueError)`,
       );
@@ -263,8 +297,12 @@ export class SequentialLR extends LRScheduler {
    */
   override step(epoch?: number): void {
     if (epoch !== undefined) {
-      throw new TypeError(
-        "SequentialLR: step() takes no epoch argument (torch raises TypeError)",
+      throw optionError(
+        TypeError,
+        "SequentialLR",
+        "epoch",
+        epoch,
+        "step() takes no epoch argument (torch raises TypeError)",
       );
     }
     this.lastEpoch += 1;
@@ -393,15 +431,23 @@ export class ChainedScheduler extends LRScheduler {
     const o = requireOptions(owner, options, ["schedulers", "optimizer", "torch"]);
     const torch = requireTorch(owner, o);
     if (torch === "1.13" && o.optimizer !== undefined) {
-      throw new TypeError(
-        `${owner}: unexpected option \`optimizer\`: torch 1.13's ChainedScheduler takes only the ` +
+      throw optionError(
+        TypeError,
+        owner,
+        "optimizer",
+        o.optimizer,
+        `unexpected option \`optimizer\`: torch 1.13's ChainedScheduler takes only the ` +
           "schedulers (torch raises TypeError; torch 2.11 and 2.13 accepts it)",
       );
     }
     const list: unknown = o.schedulers;
     if (Array.isArray(list) && list.length === 0) {
-      throw new RangeError(
-        `${owner}: expects at least one scheduler to be chained, but got no scheduler (torch ${
+      throw optionError(
+        RangeError,
+        owner,
+        "schedulers",
+        list,
+        `expects at least one scheduler to be chained, but got no scheduler (torch ${
           torch === "1.13" ? "IndexError" : "ValueError"
         })`,
       );
@@ -427,8 +473,12 @@ export class ChainedScheduler extends LRScheduler {
    */
   override step(epoch?: number): void {
     if (epoch !== undefined) {
-      throw new TypeError(
-        "ChainedScheduler: step() takes no epoch argument (torch raises TypeError)",
+      throw optionError(
+        TypeError,
+        "ChainedScheduler",
+        "epoch",
+        epoch,
+        "step() takes no epoch argument (torch raises TypeError)",
       );
     }
     for (const scheduler of this._schedulers) scheduler.step();

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { libm } from "../../math.ts";
 import { finite, integer, oneOf, requireOptions, show } from "../../_internal/validate.ts";
 import { requireOptimizer } from "../../_internal/optimizer.ts";
@@ -238,6 +239,7 @@ function formatSwaLr(owner: string, value: unknown, groups: number, torch: Torch
             `${value.length}, optimizer.param_groups has ${groups} (torch ValueError)`
           : `${owner}: swa_lr must have the same length as optimizer.param_groups. swa_lr has ` +
             `${value.length} values, param_groups has ${groups}. (torch ValueError)`,
+        { cause: { owner: owner, option: "swaLr", value: value } },
       );
     }
     return value.map((v, i) => finite(owner, `swaLr[${i}]`, v));
@@ -249,8 +251,12 @@ function formatSwaLr(owner: string, value: unknown, groups: number, torch: Torch
 function swaLrOf(owner: string, group: Record<string, unknown>, index: number): number {
   const value = group.swaLr;
   if (typeof value !== "number") {
-    throw new TypeError(
-      `${owner}: \`paramGroups[${index}].swaLr\` must be a number: got ${show(value)}` +
+    throw optionError(
+      TypeError,
+      owner,
+      `optimizer.paramGroups[${index}].swaLr`,
+      value,
+      `\`paramGroups[${index}].swaLr\` must be a number: got ${show(value)}` +
         (value === undefined ? " (torch raises KeyError)" : ""),
     );
   }
@@ -311,13 +317,31 @@ export function swaLrs(options: SwaLrsOptions): number[][] {
   const owner = "swaLrs";
   const o = requireOptions(owner, options, ["scheduler", "swaScheduler", "swaStart", "epochs"]);
   if (!(o.scheduler instanceof LRScheduler)) {
-    throw new TypeError(`${owner}: \`scheduler\` must be an LRScheduler: got ${show(o.scheduler)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "scheduler",
+      o.scheduler,
+      `\`scheduler\` must be an LRScheduler: got ${show(o.scheduler)}`,
+    );
   }
   if (!(o.swaScheduler instanceof SWALR)) {
-    throw new TypeError(`${owner}: \`swaScheduler\` must be a SWALR: got ${show(o.swaScheduler)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "swaScheduler",
+      o.swaScheduler,
+      `\`swaScheduler\` must be a SWALR: got ${show(o.swaScheduler)}`,
+    );
   }
   if (o.swaScheduler.optimizer !== o.scheduler.optimizer) {
-    throw new TypeError(`${owner}: \`scheduler\` and \`swaScheduler\` must share one optimizer`);
+    throw optionError(
+      TypeError,
+      owner,
+      "swaScheduler",
+      o.swaScheduler,
+      `\`scheduler\` and \`swaScheduler\` must share one optimizer`,
+    );
   }
   const swaStart = integer(owner, "swaStart", o.swaStart, "an integer >= -1", (x) => x >= -1);
   const epochs = integer(owner, "epochs", o.epochs, "an integer >= 0", (x) => x >= 0);
