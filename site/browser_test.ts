@@ -913,6 +913,7 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
       pageCheck("optax/sgdrSchedule"),
       { click: "#tabs button[data-tab=verify]" },
       pageCheck("verify tab"),
+      { eval: EVERY_FORM, as: "everyForm" },
     ],
   }, (r) => {
     const v = r.values as Record<string, PageCheck>;
@@ -930,6 +931,10 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
     // Every problem at once, so that a failure lists them all.
     const problems: string[] = [];
     const expect = (ok: boolean, what: string) => ok || problems.push(what);
+    const everyForm = v.everyForm as unknown as { forms: number; problems: string[] };
+    delete (v as Record<string, unknown>).everyForm;
+    problems.push(...everyForm.problems);
+    expect(everyForm.forms > 90, `${everyForm.forms} forms checked`);
     for (const [what, check] of Object.entries(v)) {
       if (what === "stepLrPaths") continue;
       expect(check.chip === check.label, `${what}: chip "${check.chip}", curve "${check.label}"`);
@@ -1257,7 +1262,41 @@ const PAGE_CHECK = `(() => {
   };
 })()`;
 
-/** Drags BASE_LR's slider 40 steps/** Drags BASE_LR's slider 40 steps; each step's time from the input event to the laid-out chart. */
+/**
+ * Every schedule's form, shown in turn (as the page shows it, with its initial texts): doc markup
+ * shown raw, or a label, doc or select cut off.
+ */
+const EVERY_FORM = `(() => {
+  const app = lrspecPlayground.app, problems = [];
+  const ctx = document.createElement("canvas").getContext("2d");
+  let forms = 0;
+  for (const [id, def] of app.defs) {
+    const values = Object.fromEntries(def.fields.filter((f) => f.control !== "files").map((f) => [f.name, f.example ?? ""]));
+    app.form.show({ id, values, files: {} }, { letter: "A", color: "#000" });
+    forms++;
+    const form = document.getElementById("form");
+    const walk = document.createTreeWalker(form, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (n.parentElement.closest("code, pre, textarea, .error, option")) continue;
+      if (/\x60|\{@link/.test(n.textContent)) problems.push(id + ": shown raw: " + n.textContent.trim());
+    }
+    for (const el of form.querySelectorAll("[title]")) {
+      if (/\x60|\{@link/.test(el.title)) problems.push(id + ": raw title: " + el.title);
+    }
+    for (const el of form.querySelectorAll(".field > label, .field .doc, .summary, .upstream")) {
+      if (el.scrollWidth > el.clientWidth + 1) problems.push(id + ": cut off: " + el.textContent);
+    }
+    for (const el of form.querySelectorAll("select")) {
+      const cs = getComputedStyle(el);
+      ctx.font = cs.fontWeight + " " + cs.fontSize + " " + cs.fontFamily;
+      const text = el.selectedOptions[0]?.textContent ?? "";
+      if (ctx.measureText(text).width + 24 > el.clientWidth) problems.push(id + ": select cut off: " + text);
+    }
+  }
+  return { forms, problems };
+})()`;
+
+/** Drags BASE_LR's slider 40 steps; each step's time from the input event to the laid-out chart. */
 const MEASURE = `(async () => {
   const slider = document.querySelector('input.slider[data-field="SOLVER.BASE_LR"]');
   const times = [];

@@ -135,7 +135,7 @@ export class Form {
         { class: "form-head" },
         h("span", { class: "letter", style: `background:${title.color}` }, title.letter),
         h("label", {}, "Framework ", familySelect),
-        h("label", {}, "Schedule ", scheduleSelect),
+        h("label", { class: "schedule-pick" }, "Schedule ", scheduleSelect),
       ),
       h("p", { class: "upstream" }, docText(family.upstream)),
       h("p", { class: "summary" }, docText(def.summary)),
@@ -194,7 +194,7 @@ export class Form {
     );
     return h(
       "div",
-      { class: "field required variant", "data-name": variant.field.name },
+      { class: "field required variant wide", "data-name": variant.field.name },
       h(
         "label",
         { for: id, title: docPlain(variant.field.doc) },
