@@ -172,8 +172,10 @@ test("no folder holds more than ~3k lines of non-test code", () => {
   // swa_utils.py's SWALR): one upstream folder, one port folder.
   // conformance holds one handler file per suite (README, "Adding a family"): it grows by a
   // file with each family, by design.
+  // Option errors carry their data (optionError: kind, owner, option, value, message), one
+  // argument a line as deno fmt writes them: torch/optim's 52 throws took ~230 lines more.
   const limit = (d: string) =>
-    d === "schedules/torch/optim" ? 3700 : d === "conformance" ? 4500 : 3300;
+    d === "schedules/torch/optim" ? 3950 : d === "conformance" ? 4500 : 3300;
   const over = [...lines].filter(([d, n]) => n > limit(d)).map(([d, n]) => `${d}: ${n} lines`);
   assert.deepEqual(over, []);
 });
