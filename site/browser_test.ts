@@ -911,6 +911,9 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
       pageCheck("hf/Trainer"),
       { goto: "?a=optax/sgdrSchedule" },
       pageCheck("optax/sgdrSchedule"),
+      // A long chip: the curve's whole name, wrapped.
+      { goto: "?a=hf/getCosineWithMinLrScheduleWithWarmupLrRate&a.minLrRate=0.2&a.numCycles=0.4" },
+      pageCheck("a long chip"),
       { click: "#tabs button[data-tab=verify]" },
       pageCheck("verify tab"),
       { eval: EVERY_FORM, as: "everyForm" },
@@ -1237,7 +1240,7 @@ const PAGE_CHECK = `(() => {
       if (/\x60|\{@link/.test(el.title)) raw.push("title: " + el.title);
     }
   }
-  for (const el of document.querySelectorAll("#form .field > label, #form .field .doc")) {
+  for (const el of document.querySelectorAll("#form .field > label, #form .field .doc, #curves .chip-select")) {
     if (el.scrollWidth > el.clientWidth + 1) cut.push(name(el) + ": " + el.textContent);
   }
   const ctx = document.createElement("canvas").getContext("2d");
