@@ -147,6 +147,28 @@ test("YAML alias bombs stop at the expansion budget, in every format", async () 
   );
 });
 
+test("thousands of aliases after a huge list: each alias resolved at once, not by a walk", async () => {
+  // The yaml package's Alias.resolve walks the whole document for every alias: 9,000 aliases
+  // after a 100,000-item list took over a minute (deno task fuzz: an alias bomb beside a
+  // 300,000-item list never finished). lrspec finds every alias's node in one pass.
+  const list = Array.from({ length: 100_000 }, (_, i) => i + 1).join(", ");
+  const refs = Array.from({ length: 9_000 }, () => "*s").join(", ");
+  const path = file("many-aliases.yaml", `X: [${list}]\ns: &s 1\nY: [${refs}]\n`);
+  assert.match(
+    await within(30_000, () => failure("curve", path)),
+    /many-aliases\.yaml:1: Non-existent config key: X/,
+  );
+  // The same with a bomb after the list: the budget still stops it.
+  const bomb = laughs(9, "list").replace(/^l0: .*$/m, `l0: &l0 [${list}]`);
+  const withBomb = file("list-bomb.yaml", bomb);
+  assert.match(
+    await within(30_000, () => failure("curve", withBomb)),
+    new RegExp(`aliases and merge keys expand to more than ${MAX_ALIAS_EXPANSION} values`),
+  );
+  rmSync(path);
+  rmSync(withBomb);
+});
+
 test("_BASE_ files: a diamond is read once per file, a long chain stops with its path", async () => {
   // File i names file i+1 twice: 2^30 loads without the cache.
   const n = 30;
@@ -282,4 +304,53 @@ test("a deeply nested JSON text with a syntax error is a clean error, not an int
   const message = await failure("curve", "--hf", path);
   assert.match(message, /not valid JSON/);
   assert.doesNotMatch(message, /internal error|call stack/);
+});
+
+test("DeepSpeed: total_num_steps 1e8 streams at once in bounded memory; 0 steps is an error", async () => {
+  const config = (total: string) =>
+    `{"train_batch_size": 32, "optimizer": {"type": "AdamW", "params": {"lr": 3e-4}},\n` +
+    ` "scheduler": {"type": "WarmupCosineLR", "params": {"total_num_steps": ${total},\n` +
+    `   "warmup_num_steps": 100}}}\n`;
+  const big = file("ds-1e8.json", config("1e8"));
+  // The first rows come at once (the rates were computed for all 10⁸ steps first: 800 MB).
+  const { deepspeedView } = await import("../views/deepspeed.ts");
+  const view = await within(
+    10_000,
+    () => Promise.resolve(deepspeedView(config("1e8"), { path: "ds.json" })),
+  );
+  assert.equal(view.rows, 1e8);
+  const out = new Float64Array(3);
+  for (const r of view.runs(99_999_997, 1e8)) {
+    r.fill(0, r.start, r.end, out.subarray(r.start - 99_999_997));
+  }
+  // The end of the cosine: cos_min_ratio (0.0001) × lr, as DeepSpeed's engine steps it.
+  assert.ok(out.every((v) => v > 0 && v < 3e-4 * 0.001), String(out));
+  const { deepspeedSchedule } = await import("../schedules/deepspeed/mod.ts");
+  const small = deepspeedView(config("3000"), { path: "ds.json", steps: 1_500_000 });
+  const lib = deepspeedSchedule(JSON.parse(config("3000")), { steps: 1_500_000 }).lr[0]!;
+  const tail = new Float64Array(5000);
+  for (const r of small.runs(1_495_000, 1_500_000)) {
+    r.fill(0, r.start, r.end, tail.subarray(r.start - 1_495_000));
+  }
+  assert.deepEqual([...tail], [...lib.subarray(1_495_000)]);
+  const head = new Float64Array(5000);
+  for (const r of small.runs(0, 5000)) r.fill(0, r.start, r.end, head.subarray(r.start));
+  assert.deepEqual([...head], [...lib.subarray(0, 5000)]);
+  const explain = await within(20_000, () => run("explain", "--deepspeed", big));
+  assert.equal(explain.code, 0, explain.stderr);
+  assert.match(explain.stdout, /100,000,000 optimizer steps, lr 0 at step 1/);
+  assert.match(explain.stdout, /2 update\(s\) at lr 0 in the first 1,048,576 steps \(step 1, 2\)/);
+  // total_num_steps -0 (or 0): no step to show, said so (it printed NaN in diff).
+  for (const total of ["-0", "0"]) {
+    const zero = file("ds-zero.json", config(total));
+    const diff = await run("diff", "--deepspeed", big, "--deepspeed", zero);
+    assert.equal(diff.code, 2);
+    assert.equal(diff.stdout, "");
+    assert.match(
+      diff.stderr,
+      /\nlrspec: error: \S+ds-zero\.json:2: 0 optimizer steps \(the scheduler's total_num_steps\): nothing to show; give --steps N\n$/,
+    );
+    assert.match(await failure("curve", "--deepspeed", zero), /0 optimizer steps/);
+  }
+  rmSync(big);
 });

@@ -49,6 +49,7 @@ import {
   type Node as YamlNode,
   parseAllDocuments,
   type Scalar,
+  visit,
   type YAMLMap,
 } from "yaml";
 import {
@@ -173,12 +174,34 @@ class YamlReader {
   #expanded = 0;
   /** The mappings being flattened, to catch a merge key that names its own mapping. */
   readonly #flattening = new Set<YAMLMap>();
+  /** Each alias's node, found in one pass over the document when the first alias is read. */
+  #targets: Map<Alias, YamlNode | undefined> | undefined;
 
   constructor(file: string, lines: LineCounter, doc: Document.Parsed, options: ParseYamlOptions) {
     this.#file = file;
     this.#lines = lines;
     this.#doc = doc;
     this.#options = options;
+  }
+
+  /**
+   * The node an alias names: the last node before it with that anchor, as PyYAML resolves it.
+   * (The `yaml` package's `Alias.resolve` walks the whole document for each alias: thousands of
+   * aliases in a file with a 300,000-item list would cost billions of steps.)
+   */
+  #resolve(alias: Alias): YamlNode | undefined {
+    if (this.#targets === undefined) {
+      const targets = new Map<Alias, YamlNode | undefined>();
+      const anchors = new Map<string, YamlNode>();
+      visit(this.#doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) targets.set(node, anchors.get(node.source));
+          else if (node.anchor) anchors.set(node.anchor, node);
+        },
+      });
+      this.#targets = targets;
+    }
+    return this.#targets.get(alias);
   }
 
   source(node: { range?: [number, number, number] | null } | null | undefined): PySource {
@@ -265,7 +288,7 @@ class YamlReader {
     if (this.#inAlias > 0) this.#spend(node);
     try {
       if (isAlias(node)) {
-        const target = node.resolve(this.#doc);
+        const target = this.#resolve(node);
         if (!target) this.#fail(node, `unknown alias *${node.source}`);
         this.#inAlias++;
         try {
@@ -380,12 +403,12 @@ class YamlReader {
       const keyNode = pair.key as YamlNode | null;
       if (isScalar(keyNode) && keyNode.type === "PLAIN" && !keyNode.tag && keyNode.value === "<<") {
         let target = pair.value as YamlNode | null;
-        if (isAlias(target)) target = target.resolve(this.#doc) as YamlNode;
+        if (isAlias(target)) target = this.#resolve(target) as YamlNode;
         if (isMap(target)) merged.unshift(...merge(target));
         else if (isSeq(target)) {
           const parts = target.items.map((item) => {
             let sub = item as YamlNode;
-            if (isAlias(sub)) sub = sub.resolve(this.#doc) as YamlNode;
+            if (isAlias(sub)) sub = this.#resolve(sub) as YamlNode;
             if (!isMap(sub)) this.#fail(sub, "expected a mapping for merging");
             return merge(sub);
           });

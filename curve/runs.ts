@@ -306,6 +306,20 @@ export interface SteppedRunsOptions {
   /** Makes a fresh stepper at iteration 0 (called once per pass). */
   start: () => Stepper;
   /**
+   * Makes a stepper at iteration `row` directly (a scheduler with random access, such as
+   * DeepSpeed's `step(batch_iteration)`), so that `runs(from, to)` costs nothing to reach
+   * `from`. Without it a pass steps from iteration 0.
+   * @default {undefined}
+   */
+  startAt?: (row: number) => Stepper;
+  /**
+   * Whether stepping can raise. `false` (the schedule validates everything at construction and
+   * its step is arithmetic only) skips the pass that finds the first raising iteration, so the
+   * curve is made in O(1); a throw in a later pass then propagates (a bug, not a user error).
+   * @default {true}
+   */
+  raises?: boolean;
+  /**
    * What the schedule warned.
    * @default {[]}
    */
@@ -316,7 +330,8 @@ export interface SteppedRunsOptions {
  * The per-step fallback: a curve of a schedule with no change points to offer, computed by
  * stepping it, {@linkcode RUN_CHUNK} iterations per run (non-constant, not known monotone). The
  * first raising iteration is found by one pass when the curve is made (O(rows) time, O(1)
- * memory); every `runs(from, to)` steps again from iteration 0.
+ * memory; none with `raises: false`); every `runs(from, to)` steps again from iteration 0, or
+ * starts at `from` with `startAt`.
  *
  * @param options Columns, rows, how to start a stepper.
  * @returns The curve's runs.
@@ -345,9 +360,9 @@ export function steppedRuns(options: SteppedRunsOptions): CurveRuns {
   function* runs(from: number, to: number, limit: number): Generator<CurveRun> {
     to = Math.min(to, limit);
     if (from >= to) return;
-    const stepper = start();
+    const stepper = options.startAt ? options.startAt(from) : start();
     const row: number[] = new Array(width).fill(NaN);
-    for (let i = 0; i < from; i++) stepper.step();
+    if (!options.startAt) { for (let i = 0; i < from; i++) stepper.step(); }
     const buffers = columns.map(() => new Float64Array(Math.min(RUN_CHUNK, to - from)));
     for (let i = from; i < to;) {
       const end = Math.min(to, i + RUN_CHUNK);
@@ -371,13 +386,15 @@ export function steppedRuns(options: SteppedRunsOptions): CurveRuns {
     }
   }
   let error: CurveError | undefined;
-  const stepper = start();
-  for (let i = 1; i < rows; i++) {
-    try {
-      stepper.step();
-    } catch (e) {
-      error = errorAt(i, e);
-      break;
+  if (options.raises !== false) {
+    const stepper = start();
+    for (let i = 1; i < rows; i++) {
+      try {
+        stepper.step();
+      } catch (e) {
+        error = errorAt(i, e);
+        break;
+      }
     }
   }
   return stoppedAt(columns, rows, error, options.warnings, runs);

@@ -10,13 +10,16 @@
  */
 
 import { formatLr, grouped } from "../curve/format.ts";
-import { type CurveRuns, steppedRuns, valuesRuns } from "../curve/runs.ts";
+import { type CurveRuns, RUN_CHUNK, steppedRuns, valuesRuns } from "../curve/runs.ts";
 import {
   type DeepSpeedConfig,
   type DeepSpeedSchedule,
   deepspeedSchedule,
+  type DeepSpeedScheduler,
+  engineStep,
 } from "../schedules/deepspeed/runtime/engine.ts";
 import {
+  BatchScheduler,
   OneCycle,
   WarmupCosineLR,
   WarmupDecayLR,
@@ -66,8 +69,8 @@ export interface DeepSpeedViewOptions {
 
 /** A DeepSpeed run as a view. */
 export interface DeepSpeedView extends ScheduleView {
-  /** The run ({@linkcode deepspeedSchedule}). */
-  readonly schedule: DeepSpeedSchedule;
+  /** The scheduler as built (before any step; its options, for explanations). */
+  readonly scheduler: DeepSpeedScheduler;
   /** The config DeepSpeed gets (after the Trainer filled it, with `hf`). */
   readonly config: DeepSpeedConfig;
   /** What the Trainer filled (empty without `hf`). */
@@ -189,35 +192,103 @@ export function deepspeedView(
       `${path}: ${grouped(total)} steps: the scheduler's total_num_steps (--steps N for another)`,
     );
   }
-  let schedule: DeepSpeedSchedule;
-  try {
-    schedule = deepspeedSchedule(config, { steps, ...(optimizer ? { optimizer } : {}) });
-  } catch (error) {
-    return fail(error, "scheduler");
+  if (steps < 1) {
+    // DeepSpeed itself runs as many steps as the client's loop; the file's count says none.
+    const key = options.steps === undefined && options.hf === undefined ? "scheduler" : undefined;
+    throw placed(
+      new RangeError(
+        `${key ? file.where(key) : path}: ${grouped(steps)} optimizer steps` +
+          (key ? " (the scheduler's total_num_steps)" : "") +
+          ": nothing to show; give --steps N",
+      ),
+      key ? placeIn(file, key) : { file: path },
+    );
   }
-  const lrs = schedule.lr;
-  const differ = lrs.some((a) => a.some((v, i) => !Object.is(v, lrs[0]![i])));
-  const columns = differ ? lrs.map((_, j) => (j === 0 ? "lr" : `lr${j}`)) : ["lr"];
-  const runs = columns.length === 1 ? valuesRuns(lrs[0]!) : multi(lrs);
-  const s = schedule.scheduler;
-  const warnings = "warnings" in s ? (s as { warnings: string[] }).warnings : [];
+  const total = steps;
+  // A fresh run at step 1: the scheduler built (its constructor writes step 1's rates).
+  const fresh = () => {
+    try {
+      return deepspeedSchedule(config, {
+        steps: 0,
+        ...(optimizer ? { optimizer: structuredClone(optimizer) } : {}),
+      });
+    } catch (error) {
+      return fail(error, "scheduler");
+    }
+  };
+  const built = fresh();
+  const s = built.scheduler;
+  const groups = built.optimizer.paramGroups.length;
+  const batch = typeof config.train_batch_size === "number" ? config.train_batch_size : undefined;
+  let runs: CurveRuns;
+  let warnings: readonly string[];
+  if (total <= DEEPSPEED_EAGER_STEPS) {
+    let schedule: DeepSpeedSchedule;
+    try {
+      schedule = deepspeedSchedule(config, {
+        steps: total,
+        ...(optimizer ? { optimizer: structuredClone(optimizer) } : {}),
+      });
+    } catch (error) {
+      return fail(error, "scheduler");
+    }
+    const lrs = schedule.lr;
+    const differ = lrs.some((a) => a.some((v, i) => !Object.is(v, lrs[0]![i])));
+    runs = differ ? multi(lrs) : valuesRuns(lrs[0]!);
+    warnings = "warnings" in schedule.scheduler
+      ? (schedule.scheduler as { warnings: string[] }).warnings
+      : [];
+  } else {
+    // Streamed: each pass builds the scheduler again and steps it as the engine does; DeepSpeed's
+    // own schedulers jump to a step (`step(batch_iteration)`, the rate a function of it) and
+    // validate everything at construction, so they cannot raise later.
+    const columns = Array.from({ length: groups }, (_, j) => (j === 0 ? "lr" : `lr${j}`));
+    const stepper = (run: DeepSpeedSchedule) => {
+      const g = run.optimizer.paramGroups;
+      return {
+        values: (out: number[]) => g.forEach((group, j) => (out[j] = group.lr)),
+        step: () => engineStep(run.scheduler, batch),
+      };
+    };
+    const native = s instanceof BatchScheduler;
+    let last: DeepSpeedSchedule | undefined;
+    runs = steppedRuns({
+      columns,
+      rows: total,
+      start: () => stepper(last = fresh()),
+      ...(native
+        ? {
+          raises: false,
+          startAt: (row: number) => {
+            const run = fresh();
+            // Row r trains with the rate written by the r-th step (batch iteration r - 1).
+            if (row > 0) (run.scheduler as BatchScheduler).step(row - 1);
+            return stepper(run);
+          },
+        }
+        : {}),
+    });
+    // The pass that looked for a raising step (torch's schedulers) went through every step.
+    const after = (native ? built : last ?? built).scheduler;
+    warnings = "warnings" in after ? (after as { warnings: string[] }).warnings : [];
+  }
   for (const w of new Set(warnings)) {
     if (!/before it has started/.test(w)) notes.push(`${path}: DeepSpeed warns: ${w}`);
   }
   let warmupEnd = 0;
   const marks: ViewMark[] = [];
   if (s instanceof WarmupLR || s instanceof WarmupCosineLR) {
-    warmupEnd = s.warmupNumSteps + 1 < steps ? s.warmupNumSteps + 1 : 0;
+    warmupEnd = s.warmupNumSteps + 1 < total ? s.warmupNumSteps + 1 : 0;
     if (warmupEnd > 0) marks.push({ iteration: warmupEnd, what: "warmup" });
   }
-  if (s instanceof OneCycle && s.totalSize < steps) {
+  if (s instanceof OneCycle && s.totalSize < total) {
     marks.push({ iteration: Math.floor(s.firstStepSize), what: "peak" });
     marks.push({ iteration: Math.floor(s.totalSize), what: "decay" });
   }
-  const explain = () => explainDeepSpeed(config, schedule, steps!, filled, file.value);
+  const explain = () => explainDeepSpeed(config, s, runs, total, filled, file.value);
   return {
     ...runs,
-    schedule,
+    scheduler: s,
     config,
     filled,
     family: "deepspeed",
@@ -231,12 +302,18 @@ export function deepspeedView(
     firstIndex: 1,
     marks,
     warmupEnd,
-    identity: JSON.stringify(["deepspeed", config, steps]),
-    summary: explain().split("\n")[0]!,
+    identity: JSON.stringify(["deepspeed", config, total]),
+    summary: headline(config, runs, total),
     explain,
     notes,
   };
 }
+
+/** Above this many steps the view streams the rates (each pass steps the scheduler again). */
+export const DEEPSPEED_EAGER_STEPS = 1 << 20;
+
+/** The most steps `explain` reads for its counts (lr 0 steps, the log warmup's half way). */
+export const DEEPSPEED_EXPLAIN_SCAN = 1 << 20;
 
 /** Several groups' values as one curve (`lr`, `lr1`, …). */
 function multi(lrs: Float64Array[]): CurveRuns {
@@ -253,20 +330,39 @@ function multi(lrs: Float64Array[]): CurveRuns {
   });
 }
 
+/** Calls `visit` with each row's first-column value for rows `[0, to)`; stops when it says so. */
+function scan(curve: CurveRuns, to: number, visit: (row: number, v: number) => boolean): void {
+  const buf = new Float64Array(RUN_CHUNK);
+  for (const run of curve.runs(0, to)) {
+    for (let a = run.start; a < run.end; a += RUN_CHUNK) {
+      const b = Math.min(run.end, a + RUN_CHUNK);
+      run.fill(0, a, b, buf);
+      for (let k = 0; k < b - a; k++) if (!visit(a + k, buf[k]!)) return;
+    }
+  }
+}
+
+/** The first line of the explanation. */
+function headline(config: DeepSpeedConfig, curve: CurveRuns, steps: number): string {
+  let first = NaN;
+  scan(curve, 1, (_, v) => ((first = v), false));
+  return `DeepSpeed ${config.scheduler!.type!}: ${grouped(steps)} optimizer steps, lr ${
+    formatLr(first)
+  } at step 1`;
+}
+
 /** The schedule in words, with the traps this config falls into. */
 function explainDeepSpeed(
   config: DeepSpeedConfig,
-  run: DeepSpeedSchedule,
+  s: DeepSpeedScheduler,
+  curve: CurveRuns,
   steps: number,
   filled: readonly FilledValue[],
   original: Record<string, unknown>,
 ): string {
-  const s = run.scheduler;
-  const type = config.scheduler!.type!;
-  const lr = run.lr[0]!;
-  const lines = [
-    `DeepSpeed ${type}: ${grouped(steps)} optimizer steps, lr ${formatLr(lr[0]!)} at step 1`,
-  ];
+  const scanned = Math.min(steps, DEEPSPEED_EXPLAIN_SCAN);
+  const within = scanned < steps ? ` in the first ${grouped(scanned)} steps` : "";
+  const lines = [headline(config, curve, steps)];
   lines.push(
     "  the engine steps the scheduler after each optimizer step (none when fp16 overflows); " +
       "row k is the rate step k's update uses",
@@ -279,7 +375,8 @@ function explainDeepSpeed(
     }
     if (s.warmupType === "log") {
       const peak = Math.max(...s.maxLrs);
-      const half = lr.findIndex((v) => v >= 0.5 * peak);
+      let half = -1;
+      scan(curve, scanned, (i, v) => (v >= 0.5 * peak ? ((half = i), false) : true));
       lines.push(
         `  trap: the warmup is log-shaped (DeepSpeed's default warmup_type)` +
           (half >= 0 ? `: half the peak is reached at step ${grouped(half + 1)}` : "") +
@@ -320,15 +417,16 @@ function explainDeepSpeed(
   }
   let zero = 0;
   const first: number[] = [];
-  for (let i = 0; i < lr.length; i++) {
-    if (lr[i] === 0) {
+  scan(curve, scanned, (i, v) => {
+    if (v === 0) {
       zero++;
       if (first.length < 3) first.push(i + 1);
     }
-  }
+    return true;
+  });
   if (zero > 0) {
     lines.push(
-      `  trap: ${grouped(zero)} update(s) at lr 0 (step ${first.join(", ")}${
+      `  trap: ${grouped(zero)} update(s) at lr 0${within} (step ${first.join(", ")}${
         zero > 3 ? ", …" : ""
       })` +
         (first[0] === 1 && first[1] === 2 ? ": the first two steps both use warmup_min_lr" : ""),

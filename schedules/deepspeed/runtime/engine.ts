@@ -291,13 +291,42 @@ export function deepspeedSchedule(
       overflow[k] = 1;
       continue;
     }
-    try {
-      scheduler.step();
-    } catch (error) {
-      // engine.py: `except TypeError: self.lr_scheduler.step(self.train_batch_size())`
-      if (!(error instanceof TypeError) || batch === undefined) throw error;
-      scheduler.step(batch);
-    }
+    engineStep(scheduler, batch);
   }
   return { scheduler, optimizer, firstStep: first, lr, beta1, overflow };
+}
+
+/**
+ * One `lr_scheduler.step()` as `DeepSpeedEngine._take_model_step` makes it after an optimizer
+ * step: `step()`, and where that raises a `TypeError` (a scheduler whose `step` needs an
+ * argument, torch's `ReduceLROnPlateau`) `step(train_batch_size)`, as the engine's
+ * `except TypeError` does. {@linkcode deepspeedSchedule} steps with it; so does a caller that
+ * streams the rates instead of holding them.
+ *
+ * @param scheduler The scheduler ({@linkcode schedulerFromConfig}).
+ * @param trainBatchSize The config's `train_batch_size` (undefined: the `TypeError` propagates).
+ * @throws {TypeError | RangeError} Where the scheduler's step raises.
+ *
+ * @example
+ * ```ts
+ * import { engineStep, schedulerFromConfig } from "@lrspec/lrspec/deepspeed";
+ * import assert from "node:assert/strict";
+ *
+ * const optimizer = { paramGroups: [{ lr: 0.1 }] };
+ * const s = schedulerFromConfig(
+ *   { scheduler: { type: "StepLR", params: { step_size: 1, gamma: 0.5 } } },
+ *   optimizer,
+ * )!;
+ * engineStep(s, 32);
+ * assert.equal(optimizer.paramGroups[0]!.lr, 0.05);
+ * ```
+ */
+export function engineStep(scheduler: DeepSpeedScheduler, trainBatchSize?: number): void {
+  try {
+    scheduler.step();
+  } catch (error) {
+    // engine.py: `except TypeError: self.lr_scheduler.step(self.train_batch_size())`
+    if (!(error instanceof TypeError) || trainBatchSize === undefined) throw error;
+    scheduler.step(trainBatchSize);
+  }
 }
