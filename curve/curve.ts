@@ -84,6 +84,11 @@ export function sampledIterations(
   options: SampledIterationsOptions = {},
 ): number[] {
   const { marks = [], fullUpTo = 5000, window = 40, strideCount = 1000, extraEnd = 0 } = options;
+  for (const [name, value] of [["maxIter", maxIter], ["extraEnd", extraEnd]] as const) {
+    if (typeof value !== "number") {
+      throw new TypeError(`sampledIterations: \`${name}\` must be a number: got ${typeof value}`);
+    }
+  }
   const last = maxIter + extraEnd;
   // Past 2^53 `i += stride` can stop advancing: refuse what a double cannot count.
   for (const [name, value] of [["maxIter", maxIter], ["maxIter + extraEnd", last]] as const) {

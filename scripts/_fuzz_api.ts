@@ -49,9 +49,18 @@ export interface ApiReport {
   problems: string[];
   /**
    * One line per problem with arbitrary positional arguments (`f(null)`, `new C(1, 2)`): what
-   * the types forbid, reported apart.
+   * the types forbid, reported apart. A `TypeError` is no problem there (see `typeRejected`);
+   * anything else is: a `RangeError` with an engine message (`Invalid array length`, `Maximum
+   * call stack size exceeded`), a thrown non-error, an error of another class.
    */
   unguarded: string[];
+  /**
+   * One line per kind of `TypeError` in the engine's words thrown for arguments the types forbid (`diffCurves()`,
+   * `cosf(1n)`, `camelCase(null)`): JavaScript's own way to refuse a value of the wrong type —
+   * `Math.cos(1n)` and `"".startsWith.call(null)` throw the same engine messages. Counted and
+   * listed, not failures: the library validates the values of well-typed calls (`problems`).
+   */
+  typeRejected: string[];
 }
 
 const isClass = (f: unknown): boolean =>
@@ -170,6 +179,7 @@ export async function fuzzApi(
     calls: 0,
     problems: [],
     unguarded: [],
+    typeRejected: [],
   };
   const kinds = new Set<string>();
   const record = (what: string, input: unknown, error: unknown, list = report.problems) => {
@@ -198,7 +208,13 @@ export async function fuzzApi(
             : f(...args);
           if (r instanceof Promise) r.catch(() => {});
         } catch (error) {
-          record(name, args, error, report.unguarded);
+          // A call the types forbid: a TypeError is the language's answer, whatever its words.
+          record(
+            name,
+            args,
+            error,
+            error instanceof TypeError ? report.typeRejected : report.unguarded,
+          );
         }
       }),
       { seed, numRuns: runs },

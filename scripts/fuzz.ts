@@ -20,10 +20,12 @@
  * 2. **fast-check over the public API.** Every exported constructor and function of the library's
  *    entry points is called with arbitrary values, and `loadStateDict` of every scheduler that
  *    can be built is fed mutated state: each must return, or throw a `TypeError`, `RangeError` or
- *    `SyntaxError` whose message is not an engine message.
+ *    `SyntaxError` whose message is not an engine message. Arguments the types forbid
+ *    (`diffCurves()`, `cosf(1n)`) may throw any `TypeError` (JavaScript's way to refuse a wrong
+ *    type, as `Math.cos(1n)` does); anything else they throw is a failure.
  *
  * Usage: `deno task fuzz [--seed N] [--files N] [--jobs N] [--timeout-ms N] [--heap-mb N]
- * [--cpu-s N] [--only I] [--api-runs N] [--out DIR] [--runtime deno|bun|node]`. The seed is printed first; a
+ * [--cpu-s N] [--only I] [--api-runs N] [--show-type-errors] [--out DIR] [--runtime deno|bun|node]`. The seed is printed first; a
  * run is replayed with the same `--seed` (and `--only I` for file I alone). Failing inputs are
  * written under `--out` (default `.tmp/fuzz/SEED/`) with the command that runs them. Exit status 1
  * when any bad class (`internal`, `crash`, `hang`, `oom`, `suspicious`, `api`) is non-zero.
@@ -889,7 +891,7 @@ export function summaryTable(s: FuzzSummary): string {
 // ---------------------------------------------------------------------------------------------
 // Command line
 
-function parseArgs(argv: string[]): FuzzOptions & { apiRuns: number } {
+function parseArgs(argv: string[]): FuzzOptions & { apiRuns: number; showTypeErrors: boolean } {
   const get = (name: string): string | undefined => {
     const i = argv.indexOf(name);
     return i < 0 ? undefined : argv[i + 1];
@@ -909,6 +911,7 @@ function parseArgs(argv: string[]): FuzzOptions & { apiRuns: number } {
       (get("--runtime") ?? (g.Deno ? "deno" : g.Bun ? "bun" : "node")) as RunLimits["runtime"],
     out: get("--out") ?? join(ROOT, ".tmp/fuzz", String(seed)),
     apiRuns: Number(get("--api-runs") ?? 200),
+    showTypeErrors: argv.includes("--show-type-errors"),
     ...(only === undefined ? {} : { only: Number(only) }),
   };
 }
@@ -924,10 +927,15 @@ async function cliMain(argv: string[]): Promise<number> {
     console.log(
       `api: ${api.targets} exported functions and classes, ${api.constructors} classes fuzzed ` +
         `option by option, ${api.loadStateDict} loadStateDict targets, ${api.calls} calls: ` +
-        `${api.problems.length} problems, ${api.unguarded.length} unguarded (arbitrary arguments)`,
+        `${api.problems.length} problems, ${api.unguarded.length} unguarded (arbitrary arguments); ` +
+        `${api.typeRejected.length} kinds of TypeError for arguments the types forbid (not ` +
+        `failures; --show-type-errors lists them)`,
     );
     for (const p of api.problems) console.log(`  api problem: ${p}`);
     for (const p of api.unguarded) console.log(`  api unguarded: ${p}`);
+    if (o.showTypeErrors) {
+      for (const p of api.typeRejected) console.log(`  api type error: ${p}`);
+    }
   }
   let done = 0;
   const running = zero();

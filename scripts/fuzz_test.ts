@@ -180,4 +180,8 @@ test("fuzz api: every public constructor option and loadStateDict entry, arbitra
   assert.ok(r.constructors > 20, `${r.constructors} classes built`);
   assert.ok(r.loadStateDict > 20, `${r.loadStateDict} loadStateDict targets`);
   assert.deepEqual(r.problems, []);
+  // Arguments the types forbid: a TypeError of any wording, nothing else (`deno task fuzz`'s
+  // exit status counts these too).
+  assert.deepEqual(r.unguarded, []);
+  assert.ok(r.typeRejected.length > 0, "arbitrary arguments reach the type checks");
 });

@@ -98,6 +98,9 @@ function* records(chunks: Iterable<string>, source: string): Generator<Row> {
     yield { line: lineNo, cells };
   };
   for (const chunk of chunks) {
+    if (typeof chunk !== "string") {
+      throw new TypeError(`${source}: the file's text must come as strings: got ${typeof chunk}`);
+    }
     buffer += chunk;
     if (first && buffer.length > 0) {
       if (buffer.charCodeAt(0) === 0xfeff) buffer = buffer.slice(1);
@@ -132,6 +135,7 @@ function* records(chunks: Iterable<string>, source: string): Generator<Row> {
  * ```
  */
 export function streamTable(chunks: Iterable<string>, source: string): TableStream {
+  named("streamTable", source);
   const all = records(chunks, source);
   const head = all.next();
   if (head.done) throw new SyntaxError(`${source}:1: the file is empty (expected a header row)`);
@@ -160,8 +164,16 @@ export function streamTable(chunks: Iterable<string>, source: string): TableStre
   return { source, header, rows };
 }
 
+/** Refuses a file name (or place) that is not a string: messages start with it. */
+function named(owner: string, source: unknown): void {
+  if (typeof source !== "string") {
+    throw new TypeError(`${owner}: the file's name must be a string: got ${typeof source}`);
+  }
+}
+
 /** Parses CSV text. Fails on an empty file, a ragged row or unbalanced quotes. */
 export function readTable(text: string, source: string): Table {
+  named("readTable", source);
   if (typeof text !== "string") throw new TypeError(`${source}: expected text`);
   const table = streamTable([text], source);
   return { source, header: table.header, rows: [...table.rows] };
@@ -174,6 +186,10 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|inf|I
  * it (`1e-05`, `0.1`, `-0.0`, `inf`, `nan`). Anything else is a `SyntaxError` with the location.
  */
 export function parseNumber(cell: string, where: string): number {
+  named("parseNumber", where);
+  if (typeof cell !== "string") {
+    throw new TypeError(`parseNumber: \`cell\` must be a string: got ${typeof cell}`);
+  }
   if (!NUMBER.test(cell)) throw new SyntaxError(`${where}: not a number: ${JSON.stringify(cell)}`);
   if (/^[+-]?inf/i.test(cell)) return cell.startsWith("-") ? -Infinity : Infinity;
   if (/nan/i.test(cell)) return NaN;
