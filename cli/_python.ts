@@ -16,6 +16,35 @@ import { placed } from "../views/view.ts";
 import { noteInput } from "./_output.ts";
 
 /**
+ * `--opts` as a `.py` config's overrides (LazyConfig's `KEY=VALUE` arguments, mmengine's
+ * `--cfg-options`): `KEY=VALUE` tokens as they are; a `KEY VALUE` pair (yacs style) joined as
+ * `KEY=VALUE`.
+ *
+ * @param opts The tokens after `--opts`.
+ * @returns The overrides.
+ */
+export function pythonOverrides(opts: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < opts.length; i++) {
+    const token = opts[i]!;
+    if (token.includes("=")) out.push(token);
+    else if (i + 1 < opts.length) out.push(`${token}=${opts[++i]!}`);
+    else out.push(`${token}=`);
+  }
+  return out;
+}
+
+/**
+ * Whether a `.py` file's text reads as an mmengine config (`_base_`, `param_scheduler`,
+ * `optim_wrapper`, `read_base()`) rather than a detectron2 LazyConfig (`lr_multiplier`,
+ * `LazyCall`, `model_zoo`).
+ */
+export function looksMmengine(text: string): boolean {
+  return !/\blr_multiplier\b|\bLazyCall\b|model_zoo/.test(text) &&
+    /^(?:_base_\s*=|param_scheduler\s*=|optim_wrapper\s*=)|read_base\(\)/m.test(text);
+}
+
+/**
  * The config a `.py` file builds, as its framework's loader builds it; every file it read (its
  * `_base_` files) is noted as an input of the run.
  *

@@ -12,32 +12,8 @@
 import { lazyConfigView } from "../views/lazyconfig.ts";
 import { readSettingsText } from "./_read.ts";
 import type { ScheduleView } from "../views/view.ts";
-import { loadPythonConfig } from "./_python.ts";
+import { loadPythonConfig, looksMmengine, pythonOverrides } from "./_python.ts";
 import type { OpenContext } from "./source_kind.ts";
-
-/**
- * `--opts` as LazyConfig overrides: `KEY=VALUE` tokens as they are; a `KEY VALUE` pair (yacs
- * style) joined as `KEY=VALUE`.
- *
- * @param opts The tokens after `--opts`.
- * @returns The overrides.
- */
-export function lazyConfigOverrides(opts: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < opts.length; i++) {
-    const token = opts[i]!;
-    if (token.includes("=")) out.push(token);
-    else if (i + 1 < opts.length) out.push(`${token}=${opts[++i]!}`);
-    else out.push(`${token}=`);
-  }
-  return out;
-}
-
-/** Whether a `.py` file reads as an mmengine config rather than a LazyConfig. */
-function looksMmengine(text: string): boolean {
-  return !/\blr_multiplier\b|\bLazyCall\b|model_zoo/.test(text) &&
-    /^(?:_base_\s*=|param_scheduler\s*=|optim_wrapper\s*=)|read_base\(\)/m.test(text);
-}
 
 /**
  * Opens a detectron2 LazyConfig `.py` from disk as a view.
@@ -63,7 +39,7 @@ export function openLazyConfig(path: string, context: OpenContext): ScheduleView
         "detectron2 LazyConfig (lr_multiplier): use --mmengine " + path,
     );
   }
-  const overrides = lazyConfigOverrides(context.opts);
+  const overrides = pythonOverrides(context.opts);
   const python = context.value("python") ?? "3.12";
   if (python !== "3.11" && python !== "3.12") {
     throw context.usage(`--python must be 3.11 or 3.12: got ${JSON.stringify(python)}`);

@@ -8,7 +8,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { startPythonConfigLoader } from "../config/pyodide/load.ts";
-import { lazyConfigOverrides, openLazyConfig } from "./lazyconfig.ts";
+import { openLazyConfig } from "./lazyconfig.ts";
+import { pythonOverrides } from "./_python.ts";
 import type { OpenContext } from "./sources.ts";
 import { failure, run } from "../testing/cli.ts";
 
@@ -46,12 +47,12 @@ function context(values: Record<string, string> = {}, opts: string[] = []): Open
 // bun's node:test ignores bunfig's timeout; the interpreter takes seconds to start.
 const SLOW = { timeout: 600_000 };
 
-test("lazyConfigOverrides: KEY=VALUE tokens, and yacs-style pairs joined", () => {
-  assert.deepEqual(lazyConfigOverrides(["train.max_iter=10", "optimizer.lr", "0.1"]), [
+test("pythonOverrides: KEY=VALUE tokens, and yacs-style pairs joined", () => {
+  assert.deepEqual(pythonOverrides(["train.max_iter=10", "optimizer.lr", "0.1"]), [
     "train.max_iter=10",
     "optimizer.lr=0.1",
   ]);
-  assert.deepEqual(lazyConfigOverrides(["a"]), ["a="]);
+  assert.deepEqual(pythonOverrides(["a"]), ["a="]);
 });
 
 test(

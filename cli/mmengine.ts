@@ -8,24 +8,12 @@
  * @module
  */
 
-import { loadPythonConfig } from "./_python.ts";
+import { loadPythonConfig, looksMmengine, pythonOverrides } from "./_python.ts";
 import { mmengineView } from "../views/mmengine.ts";
 import { placed } from "../views/view.ts";
 import { positiveOption } from "./hf.ts";
 import { readSettingsText } from "./_read.ts";
 import type { OpenContext, SourceKind } from "./source_kind.ts";
-
-/** `--opts` as `--cfg-options`: `KEY=VALUE` tokens; a `KEY VALUE` pair is joined. */
-function cfgOptions(opts: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < opts.length; i++) {
-    const token = opts[i]!;
-    if (token.includes("=")) out.push(token);
-    else if (i + 1 < opts.length) out.push(`${token}=${opts[++i]!}`);
-    else out.push(`${token}=`);
-  }
-  return out;
-}
 
 /** The merged config of a `.py` (Config.fromfile, in the sandbox) or a `.json` file. */
 function readConfig(path: string, context: OpenContext): Record<string, unknown> {
@@ -50,7 +38,7 @@ function readConfig(path: string, context: OpenContext): Record<string, unknown>
   // A regular file of bounded size, noted as an input of this run (no --out may replace it),
   // before the sandbox reads it.
   readSettingsText(path);
-  return loadPythonConfig(path, { kind: "mmengine", overrides: cfgOptions(context.opts) });
+  return loadPythonConfig(path, { kind: "mmengine", overrides: pythonOverrides(context.opts) });
 }
 
 /** `--mmengine FILE`: an mmengine (MMDetection, …) config. */
@@ -100,9 +88,7 @@ export const MMENGINE_SOURCE: SourceKind = {
       help: "--mmengine: as tools/train.py --auto-scale-lr: enable auto_scale_lr",
     },
   ],
-  recognize: (text, path) =>
-    /\.py$/i.test(path) && !/\blr_multiplier\b|\bLazyCall\b|model_zoo/.test(text) &&
-    /^(?:_base_\s*=|param_scheduler\s*=|optim_wrapper\s*=)|read_base\(\)/m.test(text),
+  recognize: (text, path) => /\.py$/i.test(path) && looksMmengine(text),
   open(path, context) {
     const cfg = readConfig(path, context);
     const datasetSize = positiveOption(context, "dataset-size", context.value("dataset-size"));
