@@ -112,8 +112,9 @@ export const DETECTRON2_SOURCE: SourceKind = {
   files: "detectron2 configs",
   arg: "CONFIG.yaml",
   rows: "iter,lr[,lr_bias] for iterations 0..MAX_ITER, streamed",
-  rowsMore: "the rate iteration i trains with, bias group's when it differs (an error column " +
-    "when detectron2 raises at some iteration); the same for a LazyConfig CONFIG.py",
+  rowsMore: "the rate iteration i trains with; lr_bias, the biases' rate, when BIAS_LR_FACTOR is " +
+    "not 1; an error column when detectron2 raises at some iteration. The same for a LazyConfig " +
+    "CONFIG.py",
   explains: "the learning rate at each change, the bias group, the batch; a LazyConfig's " +
     "lr_multiplier the same way",
   help: "a detectron2 YAML config (its _BASE_ files read as detectron2 reads them), or a\n" +
