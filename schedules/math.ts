@@ -15,6 +15,7 @@
  * @module
  */
 
+import { optionError } from "./errors.ts";
 import { cos as glibcCos, sin as glibcSin } from "../glibc/mod.ts";
 import { exp as glibcExp } from "./libm/exp.ts";
 import { expm1 as glibcExpm1 } from "./libm/expm1.ts";
@@ -744,8 +745,12 @@ export function currentLibm(): LibmName | "custom" {
 export function setLibm(name: LibmName): LibmName | "custom" {
   const chosen = (LIBMS as Partial<Record<string, Readonly<Libm>>>)[name];
   if (chosen === undefined) {
-    throw new TypeError(
-      `setLibm: expected "glibc" or "runtime", got ${JSON.stringify(name)}`,
+    throw optionError(
+      TypeError,
+      "setLibm",
+      "name",
+      name,
+      `expected "glibc" or "runtime", got ${JSON.stringify(name)}`,
     );
   }
   const previous = currentLibm();

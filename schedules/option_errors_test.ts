@@ -8,6 +8,7 @@ import { optionProblem } from "./errors.ts";
 import * as detectron2 from "./detectron2/mod.ts";
 import * as fvcore from "./fvcore/mod.ts";
 import * as hf from "./hf/mod.ts";
+import * as optax from "./optax/mod.ts";
 import * as timm from "./timm/mod.ts";
 import * as torch from "./torch/mod.ts";
 
@@ -143,6 +144,44 @@ const CASES: Record<string, Case[]> = {
       "TrainingArguments",
       "lr_scheduler_type",
       "reduce_lr_on_plateau",
+    ],
+  ],
+  optax: [
+    [
+      "linearOnecycleSchedule: transition_steps 0 (optax's words)",
+      () => optax.linearOnecycleSchedule({ transitionSteps: 0, peakValue: 1 }),
+      "linearOnecycleSchedule",
+      "transitionSteps",
+      0,
+    ],
+    [
+      "cosineOnecycleSchedule: divFactor 0 (Python's ZeroDivisionError)",
+      () => optax.cosineOnecycleSchedule({ transitionSteps: 10, peakValue: 1, divFactor: 0 }),
+      "cosineOnecycleSchedule",
+      "divFactor",
+      0,
+    ],
+    [
+      "sgdrSchedule: a cycle's unknown option, owned by sgdrSchedule",
+      () => optax.sgdrSchedule({ cosineKwargs: [{ nope: 1 } as never] }),
+      "sgdrSchedule",
+      "cosineKwargs[0].nope",
+      1,
+      true,
+    ],
+    [
+      "joinSchedules: no schedules",
+      () => optax.joinSchedules({ schedules: [], boundaries: [] }),
+      "joinSchedules",
+      "schedules",
+      [],
+    ],
+    [
+      "a schedule called with a count that is not an integer",
+      () => optax.constantSchedule({ value: 1 })(0.5),
+      "constantSchedule",
+      "count",
+      0.5,
     ],
   ],
   timm: [

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { finiteWhere, show } from "./validate.ts";
 import type { Optimizer, ParamGroup } from "../optimizer.ts";
 
@@ -20,17 +21,31 @@ import type { Optimizer, ParamGroup } from "../optimizer.ts";
 export function requireOptimizer(owner: string, value: unknown): Optimizer {
   const groups = (value as { paramGroups?: unknown } | null | undefined)?.paramGroups;
   if (typeof value !== "object" || value === null || !Array.isArray(groups)) {
-    throw new TypeError(
-      `${owner}: \`optimizer\` must be an object with a \`paramGroups\` array: got ${show(value)}`,
+    throw optionError(
+      TypeError,
+      owner,
+      "optimizer",
+      value,
+      `\`optimizer\` must be an object with a \`paramGroups\` array: got ${show(value)}`,
     );
   }
   if (groups.length === 0) {
-    throw new RangeError(`${owner}: \`optimizer.paramGroups\` must not be empty`);
+    throw optionError(
+      RangeError,
+      owner,
+      "optimizer.paramGroups",
+      groups,
+      `\`optimizer.paramGroups\` must not be empty`,
+    );
   }
   groups.forEach((group: unknown, i) => {
     if (typeof group !== "object" || group === null) {
-      throw new TypeError(
-        `${owner}: \`optimizer.paramGroups[${i}]\` must be an object: got ${show(group)}`,
+      throw optionError(
+        TypeError,
+        owner,
+        `optimizer.paramGroups[${i}]`,
+        group,
+        `\`optimizer.paramGroups[${i}]\` must be an object: got ${show(group)}`,
       );
     }
     finiteWhere(

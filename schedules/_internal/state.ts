@@ -43,13 +43,21 @@ function checkValue(
   const want = kindOf(current);
   const got = kindOf(value);
   if (want !== "null" && want !== got) {
-    throw new TypeError(`${owner}: state \`${at}\` must be ${describe(want)}: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      `state.${at}`,
+      value,
+      `state \`${at}\` must be ${describe(want)}: got ${show(value)}`,
+    );
   }
   if (typeof value === "number" && (finite ? value - value !== 0 : Number.isNaN(value))) {
-    throw new RangeError(
-      `${owner}: state \`${at}\` must be ${finite ? "finite" : "a number, not NaN"}: got ${
-        show(value)
-      }`,
+    throw optionError(
+      RangeError,
+      owner,
+      `state.${at}`,
+      value,
+      `state \`${at}\` must be ${finite ? "finite" : "a number, not NaN"}: got ${show(value)}`,
     );
   }
   if (got === "array" && want === "array" && (current as unknown[]).length > 0) {
@@ -89,10 +97,12 @@ export function checkStateValues(
         typeof value === "bigint" ||
         (Array.isArray(value) && value.every((x) => typeof x === "number" && !Number.isNaN(x)));
       if (!ok) {
-        throw new TypeError(
-          `${owner}: state \`${key}\` must be null, a number or an array of numbers: got ${
-            show(value)
-          }`,
+        throw optionError(
+          TypeError,
+          owner,
+          `state.${key}`,
+          value,
+          `state \`${key}\` must be null, a number or an array of numbers: got ${show(value)}`,
         );
       }
       continue;

@@ -267,8 +267,12 @@ export function checkSchedulerValue(
   value: unknown,
 ): number {
   if (typeof value !== "number" || value - value !== 0) {
-    throw new RangeError(
-      `${owner}: ${what} returned ${show(value)} at where=${show(where)}, not a finite number`,
+    throw optionError(
+      RangeError,
+      owner,
+      what,
+      value,
+      `${what} returned ${show(value)} at where=${show(where)}, not a finite number`,
     );
   }
   return value;
@@ -287,15 +291,31 @@ export function iterationRange(
   const from = integer(owner, "from", o.from ?? 0, "a safe integer", safe);
   const to = integer(owner, "to", o.to ?? defaultTo, "a safe integer", safe);
   if (to < from) {
-    throw new RangeError(`${owner}: \`to\` must be >= \`from\`: got from=${from}, to=${to}`);
+    throw optionError(
+      RangeError,
+      owner,
+      "to",
+      to,
+      `\`to\` must be >= \`from\`: got from=${from}, to=${to}`,
+    );
   }
   if (o.out === undefined) return { from, to, out: new Float64Array(to - from) };
   if (!(o.out instanceof Float64Array)) {
-    throw new TypeError(`${owner}: \`out\` must be a Float64Array: got ${show(o.out)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "out",
+      o.out,
+      `\`out\` must be a Float64Array: got ${show(o.out)}`,
+    );
   }
   if (o.out.length < to - from) {
-    throw new RangeError(
-      `${owner}: \`out\` must hold at least ${to - from} values: got length ${o.out.length}`,
+    throw optionError(
+      RangeError,
+      owner,
+      "out",
+      o.out,
+      `\`out\` must hold at least ${to - from} values: got length ${o.out.length}`,
     );
   }
   return { from, to, out: o.out };

@@ -83,8 +83,12 @@ export interface ParamSchedulerLike {
  */
 function finiteGuard(owner: string, where: number, value: number): number {
   if (value - value !== 0) {
-    throw new RangeError(
-      `${owner}: the value at where=${show(where)} is ${value} (out of range: Python raises ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "where",
+      where,
+      `the value at where=${show(where)} is ${value} (out of range: Python raises ` +
         `OverflowError or returns a non-finite value here)`,
     );
   }

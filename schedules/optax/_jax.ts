@@ -23,6 +23,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { libm } from "../math.ts";
 import { integer, oneOf, show } from "../_internal/validate.ts";
 
@@ -117,19 +118,35 @@ export function intOption(owner: string, name: string, value: unknown, jax: JaxA
 export function exponentOption(owner: string, name: string, value: unknown): number | bigint {
   if (typeof value === "bigint") {
     if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new RangeError(`${owner}: \`${name}\` must be a safe integer: got ${show(value)}`);
+      throw optionError(
+        RangeError,
+        owner,
+        name,
+        value,
+        `\`${name}\` must be a safe integer: got ${show(value)}`,
+      );
     }
     return value;
   }
   if (typeof value !== "number") {
-    throw new TypeError(
-      `${owner}: \`${name}\` must be a number (a Python float) or a bigint (a Python int): got ${
+    throw optionError(
+      TypeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be a number (a Python float) or a bigint (a Python int): got ${
         show(value)
       }`,
     );
   }
   if (!Number.isFinite(value)) {
-    throw new RangeError(`${owner}: \`${name}\` must be finite: got ${show(value)}`);
+    throw optionError(
+      RangeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be finite: got ${show(value)}`,
+    );
   }
   return value;
 }
@@ -164,11 +181,21 @@ export function raiseTo(jax: JaxArith, exponent: number | bigint): (x: number) =
 /** Throws unless `count` is an integer step JAX can hold (int32, or int64 within 2^53). */
 export function checkCount(owner: string, count: number, jax: JaxArith): void {
   if (typeof count !== "number") {
-    throw new TypeError(`${owner}: \`count\` must be a number: got ${show(count)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "count",
+      count,
+      `\`count\` must be a number: got ${show(count)}`,
+    );
   }
   if (!Number.isInteger(count) || count > jax.intMax || count < jax.intMin) {
-    throw new RangeError(
-      `${owner}: \`count\` must be an integer step ${
+    throw optionError(
+      RangeError,
+      owner,
+      "count",
+      count,
+      `\`count\` must be an integer step ${
         jax.dtype === "float32" ? "within int32 (JAX's default integer)" : "within ±(2^53 − 1)"
       }: got ${show(count)}`,
     );
@@ -178,8 +205,12 @@ export function checkCount(owner: string, count: number, jax: JaxArith): void {
 /** Returns a schedule's value, or throws where optax would return NaN or ±Infinity. */
 export function finiteResult(owner: string, count: number, value: number): number {
   if (value - value !== 0) {
-    throw new RangeError(
-      `${owner}: the value at count=${count} is ${value} (optax returns a non-finite value here)`,
+    throw optionError(
+      RangeError,
+      owner,
+      "count",
+      count,
+      `the value at count=${count} is ${value} (optax returns a non-finite value here)`,
     );
   }
   return value;

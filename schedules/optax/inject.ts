@@ -5,6 +5,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { show } from "../_internal/validate.ts";
 import type { Schedule } from "./join.ts";
 
@@ -19,14 +20,32 @@ export interface WrappedScheduleState {
 
 function requireState(owner: string, state: unknown): number {
   if (typeof state !== "object" || state === null) {
-    throw new TypeError(`${owner}: the state must be a WrappedScheduleState: got ${show(state)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "state",
+      state,
+      `the state must be a WrappedScheduleState: got ${show(state)}`,
+    );
   }
   const count = (state as { count?: unknown }).count;
   if (typeof count !== "number") {
-    throw new TypeError(`${owner}: \`state.count\` must be a number: got ${show(count)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "state.count",
+      count,
+      `\`state.count\` must be a number: got ${show(count)}`,
+    );
   }
   if (!Number.isInteger(count) || count < -INT32_MAX - 1 || count > INT32_MAX) {
-    throw new RangeError(`${owner}: \`state.count\` must be an int32: got ${show(count)}`);
+    throw optionError(
+      RangeError,
+      owner,
+      "state.count",
+      count,
+      `\`state.count\` must be an int32: got ${show(count)}`,
+    );
   }
   return count;
 }
@@ -98,10 +117,12 @@ export class WrappedSchedule {
    */
   constructor(scheduleFn: Schedule) {
     if (typeof scheduleFn !== "function") {
-      throw new TypeError(
-        `WrappedSchedule: \`scheduleFn\` must be a schedule (a function of the step count): got ${
-          show(scheduleFn)
-        }`,
+      throw optionError(
+        TypeError,
+        "WrappedSchedule",
+        "scheduleFn",
+        scheduleFn,
+        `\`scheduleFn\` must be a schedule (a function of the step count): got ${show(scheduleFn)}`,
       );
     }
     this.scheduleFn = scheduleFn;

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { optionError } from "../errors.ts";
 import { array, fn, requireOptions, show } from "../_internal/validate.ts";
 import { checkCount, dtypeOption, finiteResult, intOption } from "./_jax.ts";
 
@@ -89,18 +90,32 @@ export function joinSchedules(options: JoinSchedulesOptions): Schedule {
     intOption(owner, `boundaries[${i}]`, b, jax)
   );
   if (schedules.length === 0) {
-    throw new RangeError(`${owner}: \`schedules\` must not be empty (optax raises IndexError)`);
+    throw optionError(
+      RangeError,
+      owner,
+      "schedules",
+      schedules,
+      `\`schedules\` must not be empty (optax raises IndexError)`,
+    );
   }
   if (boundaries.length !== schedules.length - 1) {
-    throw new RangeError(
-      `${owner}: \`boundaries\` must have one entry fewer than \`schedules\`: got ${boundaries.length} boundaries for ${schedules.length} schedules`,
+    throw optionError(
+      RangeError,
+      owner,
+      "boundaries",
+      boundaries,
+      `\`boundaries\` must have one entry fewer than \`schedules\`: got ${boundaries.length} boundaries for ${schedules.length} schedules`,
     );
   }
   const evaluate = (i: number, count: number): number => {
     const value: unknown = schedules[i]!(count);
     if (typeof value !== "number") {
-      throw new TypeError(
-        `${owner}: schedules[${i}] returned ${show(value)} at count=${count}, not a number`,
+      throw optionError(
+        TypeError,
+        owner,
+        `schedules[${i}]`,
+        schedules[i],
+        `schedules[${i}] returned ${show(value)} at count=${count}, not a number`,
       );
     }
     return value;

@@ -35,6 +35,7 @@
  * @module
  */
 
+import { optionError, optionProblem } from "../errors.ts";
 import { boolean, finite, integer, oneOf, requireOptions, show } from "../_internal/validate.ts";
 import {
   checkCount,
@@ -48,9 +49,22 @@ import {
 import { joinSchedules, type Schedule } from "./join.ts";
 
 /** Python's `a / b` on floats: raises where Python raises `ZeroDivisionError`. */
-function pyDiv(owner: string, what: string, a: number, b: number): number {
+function pyDiv(
+  owner: string,
+  what: string,
+  a: number,
+  b: number,
+  option: string,
+  value: unknown,
+): number {
   if (b === 0) {
-    throw new RangeError(`${owner}: ${what} divides by zero (optax raises ZeroDivisionError)`);
+    throw optionError(
+      RangeError,
+      owner,
+      option,
+      value,
+      `${what} divides by zero (optax raises ZeroDivisionError)`,
+    );
   }
   return a / b;
 }
@@ -67,9 +81,11 @@ function constant(owner: string, jax: JaxArith, value: number): Schedule {
 function positiveSteps(owner: string, name: string, value: unknown, upstream: string): number {
   const x = finite(owner, name, value);
   if (!Number.isInteger(x) || !Number.isSafeInteger(x)) {
-    throw new RangeError(`${owner}: \`${name}\` must be an integer: got ${show(x)}`);
+    throw optionError(RangeError, owner, name, x, `\`${name}\` must be an integer: got ${show(x)}`);
   }
-  if (!(x > 0)) throw new RangeError(`${owner}: ${upstream}, got ${name}=${show(x)}`);
+  if (!(x > 0)) {
+    throw optionError(RangeError, owner, name, x, `${upstream}, got ${name}=${show(x)}`);
+  }
   return x;
 }
 
@@ -84,17 +100,23 @@ function boundariesOption(
 ): [number, number][] | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw new TypeError(
-      `${owner}: \`boundariesAndScales\` must be an object keyed by step (a Python dict): got ${
-        show(value)
-      }`,
+    throw optionError(
+      TypeError,
+      owner,
+      "boundariesAndScales",
+      value,
+      `\`boundariesAndScales\` must be an object keyed by step (a Python dict): got ${show(value)}`,
     );
   }
   const items: [number, number][] = [];
   for (const [key, scale] of Object.entries(value)) {
     if (!/^-?(0|[1-9][0-9]*)$/.test(key)) {
-      throw new RangeError(
-        `${owner}: \`boundariesAndScales\` keys must be integer steps: got ${JSON.stringify(key)}`,
+      throw optionError(
+        RangeError,
+        owner,
+        "boundariesAndScales",
+        value,
+        `\`boundariesAndScales\` keys must be integer steps: got ${JSON.stringify(key)}`,
       );
     }
     const step = intOption(owner, `boundariesAndScales[${key}]'s step`, Number(key), jax);
@@ -405,8 +427,12 @@ export function piecewiseConstantSchedule(options: PiecewiseConstantScheduleOpti
   const initValue = finite(owner, "initValue", o.initValue);
   const items = boundariesOption(owner, o.boundariesAndScales, jax);
   if (items !== undefined && !items.every(([, scale]) => scale >= 0.0)) {
-    throw new RangeError(
-      `${owner}: \`piecewise_constant_schedule\` expects non-negative scale factors (optax raises ValueError)`,
+    throw optionError(
+      RangeError,
+      owner,
+      "boundariesAndScales",
+      o.boundariesAndScales,
+      `\`piecewise_constant_schedule\` expects non-negative scale factors (optax raises ValueError)`,
     );
   }
   if (items === undefined || items.length === 0) return constant(owner, jax, initValue);
@@ -697,8 +723,12 @@ function interpolate(
   items: readonly (readonly [number, number])[],
 ): Schedule {
   if (!items.every(([, scale]) => scale >= 0.0)) {
-    throw new RangeError(
-      `${owner}: \`piecewise_interpolate_schedule\` expects non-negative scale factors (optax raises ValueError)`,
+    throw optionError(
+      RangeError,
+      owner,
+      "boundariesAndScales",
+      Object.fromEntries(items),
+      `\`piecewise_interpolate_schedule\` expects non-negative scale factors (optax raises ValueError)`,
     );
   }
   const bounds = [0, ...items.map(([step]) => step)];
@@ -897,15 +927,39 @@ export function linearOnecycleSchedule(options: LinearOnecycleScheduleOptions): 
   const divFactor = finite(owner, "divFactor", o.divFactor ?? 25.0);
   const finalDivFactor = finite(owner, "finalDivFactor", o.finalDivFactor ?? 1e4);
   if (transitionSteps <= 0) {
-    throw new RangeError(
-      `${owner}: A linear onecycle schedule was set with a non-positive \`transition_steps\` (optax raises ValueError)`,
+    throw optionError(
+      RangeError,
+      owner,
+      "transitionSteps",
+      transitionSteps,
+      `A linear onecycle schedule was set with a non-positive \`transition_steps\` (optax raises ValueError)`,
     );
   }
-  const initValue = pyDiv(owner, "peakValue / divFactor", peakValue, divFactor);
+  const initValue = pyDiv(
+    owner,
+    "peakValue / divFactor",
+    peakValue,
+    divFactor,
+    "divFactor",
+    divFactor,
+  );
   const items = dictOf(owner, jax, [
     [pctStart * transitionSteps, divFactor],
-    [pctFinal * transitionSteps, pyDiv(owner, "1.0 / divFactor", 1.0, divFactor)],
-    [transitionSteps, pyDiv(owner, "1.0 / finalDivFactor", 1.0, finalDivFactor)],
+    [
+      pctFinal * transitionSteps,
+      pyDiv(owner, "1.0 / divFactor", 1.0, divFactor, "divFactor", divFactor),
+    ],
+    [
+      transitionSteps,
+      pyDiv(
+        owner,
+        "1.0 / finalDivFactor",
+        1.0,
+        finalDivFactor,
+        "finalDivFactor",
+        finalDivFactor,
+      ),
+    ],
   ]);
   return interpolate(owner, jax, "linear", initValue, items);
 }
@@ -991,16 +1045,34 @@ export function cosineOnecycleSchedule(options: CosineOnecycleScheduleOptions): 
   const divFactor = finite(owner, "divFactor", o.divFactor ?? 25.0);
   const finalDivFactor = finite(owner, "finalDivFactor", o.finalDivFactor ?? 1e4);
   if (transitionSteps <= 0) {
-    throw new RangeError(
-      `${owner}: A linear onecycle schedule was set with a non-positive \`transition_steps\` (optax raises ValueError, with this message)`,
+    throw optionError(
+      RangeError,
+      owner,
+      "transitionSteps",
+      transitionSteps,
+      `A linear onecycle schedule was set with a non-positive \`transition_steps\` (optax raises ValueError, with this message)`,
     );
   }
-  const initValue = pyDiv(owner, "peakValue / divFactor", peakValue, divFactor);
+  const initValue = pyDiv(
+    owner,
+    "peakValue / divFactor",
+    peakValue,
+    divFactor,
+    "divFactor",
+    divFactor,
+  );
   const items = dictOf(owner, jax, [
     [pctStart * transitionSteps, divFactor],
     [
       transitionSteps,
-      pyDiv(owner, "1.0 / (divFactor * finalDivFactor)", 1.0, divFactor * finalDivFactor),
+      pyDiv(
+        owner,
+        "1.0 / (divFactor * finalDivFactor)",
+        1.0,
+        divFactor * finalDivFactor,
+        divFactor === 0 ? "divFactor" : "finalDivFactor",
+        divFactor === 0 ? divFactor : finalDivFactor,
+      ),
     ],
   ]);
   return interpolate(owner, jax, "cosine", initValue, items);
@@ -1143,8 +1215,12 @@ function warmupCosine(owner: string, jax: JaxArith, w: WarmupCosine): Schedule {
   const alpha = w.peakValue === 0.0 ? 0.0 : w.endValue / w.peakValue;
   const decaySteps = w.decaySteps - w.warmupSteps;
   if (!(decaySteps > 0)) {
-    throw new RangeError(
-      `${owner}: The cosine_decay_schedule requires positive decay_steps, got decay_steps=${decaySteps} (decaySteps − warmupSteps; optax raises ValueError)`,
+    throw optionError(
+      RangeError,
+      owner,
+      "decaySteps",
+      w.decaySteps,
+      `The cosine_decay_schedule requires positive decay_steps, got decay_steps=${decaySteps} (decaySteps − warmupSteps; optax raises ValueError)`,
     );
   }
   return joinSchedules({
@@ -1377,24 +1453,43 @@ export function sgdrSchedule(options: SgdrScheduleOptions): Schedule {
   const o = requireOptions(owner, options, ["cosineKwargs", "dtype"]);
   const jax = dtypeOption(owner, o.dtype);
   if (!Array.isArray(o.cosineKwargs)) {
-    throw new TypeError(
-      `${owner}: \`cosineKwargs\` must be an array of option objects: got ${show(o.cosineKwargs)}`,
+    throw optionError(
+      TypeError,
+      owner,
+      "cosineKwargs",
+      o.cosineKwargs,
+      `\`cosineKwargs\` must be an array of option objects: got ${show(o.cosineKwargs)}`,
     );
   }
   if (o.cosineKwargs.length === 0) {
-    throw new RangeError(`${owner}: \`cosineKwargs\` must not be empty (optax raises IndexError)`);
+    throw optionError(
+      RangeError,
+      owner,
+      "cosineKwargs",
+      o.cosineKwargs,
+      `\`cosineKwargs\` must not be empty (optax raises IndexError)`,
+    );
   }
   const boundaries: number[] = [];
   const schedules: Schedule[] = [];
   let step = 0;
   o.cosineKwargs.forEach((kwargs: SgdrCycleOptions, i: number) => {
     const prefix = `cosineKwargs[${i}].`;
-    const cycle = warmupCosineOptions(
-      owner,
-      requireOptions(`${owner}: ${prefix.slice(0, -1)}`, kwargs, [...WARMUP_COSINE_KEYS]),
-      jax,
-      prefix,
-    );
+    let checked: SgdrCycleOptions;
+    try {
+      checked = requireOptions(`${owner}: ${prefix.slice(0, -1)}`, kwargs, [
+        ...WARMUP_COSINE_KEYS,
+      ]);
+    } catch (error) {
+      // The owner is sgdrSchedule; the option, the cycle's (`cosineKwargs[0].peakValue`).
+      const problem = optionProblem(error);
+      if (problem === undefined) throw error;
+      const option = problem.option === "options" ? prefix.slice(0, -1) : prefix + problem.option;
+      throw new (error instanceof RangeError ? RangeError : TypeError)((error as Error).message, {
+        cause: { owner, option, value: problem.value },
+      });
+    }
+    const cycle = warmupCosineOptions(owner, checked, jax, prefix);
     schedules.push(warmupCosine(owner, jax, cycle));
     step += cycle.decaySteps;
     boundaries.push(intOption(owner, `the end of cosineKwargs[${i}]`, step, jax));
