@@ -790,10 +790,10 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
     assert.equal(file.name, "lrspec-optax-WrappedSchedule-warmupCosineDecaySchedule.csv");
     assert.equal(file.text, v.csv_a);
     assert.match(file.text, /^step,lr\n0,0\.0\n1,/);
-    // The chip names the wrapped schedule, then what the user changed (cut at 90 characters).
-    assert.match(
-      v.chip as string,
-      /^A: optax WrappedSchedule\(warmupCosineDecaySchedule\) \(peakValue=0\.003, warmupSteps=150, /,
+    // The chip names the wrapped schedule, then what the user changed.
+    assert.equal(
+      v.chip,
+      "A: optax WrappedSchedule(warmupCosineDecaySchedule) (peakValue=0.003, warmupSteps=150, steps=1200)",
     );
     assert.equal(v.listed, "WrappedSchedule");
     assert.match(
@@ -912,7 +912,10 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
       { goto: "?a=optax/sgdrSchedule" },
       pageCheck("optax/sgdrSchedule"),
       // A long chip: the curve's whole name, wrapped.
-      { goto: "?a=hf/getCosineWithMinLrScheduleWithWarmupLrRate&a.minLrRate=0.2&a.numCycles=0.4" },
+      {
+        goto:
+          "?a=hf/getCosineWithMinLrScheduleWithWarmupLrRate&a.minLrRate=0.2&a.numCycles=0.4&a.warmupLrRate=0.05&a.numWarmupSteps=120",
+      },
       pageCheck("a long chip"),
       { click: "#tabs button[data-tab=verify]" },
       pageCheck("verify tab"),
@@ -941,7 +944,7 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
     for (const [what, check] of Object.entries(v)) {
       if (what === "stepLrPaths") continue;
       expect(check.chip === check.label, `${what}: chip "${check.chip}", curve "${check.label}"`);
-      expect(check.legend === check.label, `${what}: legend "${check.legend}"`);
+      expect(check.legend === check.legendLabel, `${what}: legend "${check.legend}"`);
       expect(
         check.rangeUnit === `${check.unit}s` &&
           (units[what] ?? check.rangeUnit) === check.rangeUnit,
@@ -952,6 +955,11 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
     }
     expect(v["family optax"]!.chip === "A: optax warmupCosineDecaySchedule", "optax's chip");
     expect(v["schedule torch/MultiStepLR"]!.chip === "A: torch MultiStepLR", "MultiStepLR's chip");
+    expect(
+      v["a long chip"]!.chip ===
+        "A: hf getCosineWithMinLrScheduleWithWarmupLrRate (numWarmupSteps=120, warmupLrRate=0.05, numCycles=0.4, minLrRate=0.2)",
+      `a long chip: ${v["a long chip"]!.chip}`,
+    );
     // timm's process count is the CLI's --num-processes, in full.
     expect(
       v["timm/train"]!.labels.includes("worldSize (--num-processes)"),
@@ -1210,10 +1218,11 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
 
 /** What {@linkcode PAGE_CHECK} reads of the page. */
 interface PageCheck {
-  /** The selected curve's chip, its legend entry on the chart, and the page's name for it. */
+  /** The selected curve's chip, its legend entry on the chart, and the page's names for it. */
   chip: string;
   legend: string;
   label: string;
+  legendLabel: string;
   /** The range box's unit, and the chart's x axis unit. */
   rangeUnit: string;
   unit: string;
@@ -1256,7 +1265,8 @@ const PAGE_CHECK = `(() => {
   return {
     chip: document.querySelectorAll("#curves .chip-select")[i].textContent,
     legend,
-    label: app.label(i),
+    label: app.label(i, Infinity),
+    legendLabel: app.label(i),
     rangeUnit: document.getElementById("range-unit")?.textContent ?? "(none)",
     unit: app.built[i].curve?.xLabel ?? "(no curve)",
     raw,

@@ -129,8 +129,8 @@ export class App implements PanelHost {
     }
   }
 
-  /** The label of curve `i` in legends and lists. */
-  label(i: number): string {
+  /** The label of curve `i` in legends and lists, cut at `max` characters (the chips: whole). */
+  label(i: number, max = 90): string {
     const c = this.state.curves[i]!;
     const def = this.defs.get(c.id)!;
     const changed = def.fields.filter((f) =>
@@ -144,7 +144,7 @@ export class App implements PanelHost {
         : `${def.family} ${def.name}`);
     const extra = changed.length && legend === undefined ? ` (${changed.join(", ")})` : "";
     const text = `${LETTERS[i]!.toUpperCase()}: ${what}${extra}`;
-    return text.length > 90 ? `${text.slice(0, 89)}…` : text;
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
   }
 
   /** Curve `i`'s color. */
@@ -320,7 +320,7 @@ export class App implements PanelHost {
             {
               type: "button",
               class: "chip-select",
-              title: `${this.label(i)}: edit this curve`,
+              title: `${this.label(i, Infinity)}: edit this curve`,
               onclick: () => {
                 this.state.selected = i;
                 this.#showCurves();
@@ -329,7 +329,7 @@ export class App implements PanelHost {
               },
             },
             h("span", { class: "swatch", style: `background:${this.color(i)}` }),
-            this.label(i),
+            this.label(i, Infinity), // wrapped: the whole name
           ),
           this.state.curves.length > 1
             ? h("button", {
