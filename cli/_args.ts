@@ -243,12 +243,19 @@ export function openSources(
   for (const [name, kinds] of declared) {
     if (v[name] === undefined || kinds.some((k) => used.has(k))) continue;
     const option = kinds[0]!.options.find((o) => o.name === name)!;
+    const others = option.instead === undefined
+      ? []
+      : SOURCES.filter((k) =>
+        k.flag !== undefined && k.options.some((o) => o.name === option.instead)
+      );
     throw usage(
       `--${name} is for ${list(kinds.map((k) => k.files))}`.replace(
         / files and (--\w+) files$/,
         " and $1 files",
       ) +
-        (option.misplaced ?? ""),
+        (others.length === 0
+          ? ""
+          : `; ${list(others.map((k) => `--${k.flag}`))} runs take --${option.instead}`),
     );
   }
   if (

@@ -125,7 +125,7 @@ export const DETECTRON2_SOURCE: SourceKind = {
       type: "string",
       repeatIn: ["plot"],
       help: "N  rescale with detectron2's auto_scale_workers (REFERENCE_WORLD_SIZE)",
-      misplaced: "; --hf and --timm runs take --num-processes",
+      instead: "num-processes",
     },
     {
       name: "project",

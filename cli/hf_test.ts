@@ -394,7 +394,7 @@ test("--hf errors name the file, the key and the line", async () => {
   // The options of the other families are refused, with what to use instead.
   assert.match(
     await failure("curve", "--hf", EXAMPLE, "--dataset-size", "10", "--num-workers", "2"),
-    /^--num-workers is for detectron2 configs; --hf and --timm runs take --num-processes/,
+    /^--num-workers is for detectron2 configs; --hf, --timm, --megatron, --megatron-args and --deepspeed runs take --num-processes \(see/,
   );
   assert.match(
     await failure("curve", "fixtures/configs/inputs/error-syntax.yaml", "--dataset-size", "10"),

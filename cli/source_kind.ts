@@ -35,11 +35,13 @@ export interface SourceOption {
   /** Its line(s) in `--help`, after the flag (`N  len(train_dataset), …`). */
   help: string;
   /**
-   * Said after "--X is for …" when it is given without a file of its kinds (`; --hf and --timm
-   * runs take --num-processes`).
-   * @default {""}
+   * The option of other kinds that does this one's job (`num-processes` for detectron2's
+   * `num-workers`): when this one is given without a file of its kinds, "--X is for …" goes on
+   * with the kinds that take that one (`; --hf, --timm, … runs take --num-processes`), from the
+   * registry.
+   * @default {undefined}
    */
-  misplaced?: string;
+  instead?: string;
 }
 
 /** What a source kind's `open` gets: the option values for this file, and where notes go. */
