@@ -8,6 +8,7 @@ import { optionProblem } from "./errors.ts";
 import * as detectron2 from "./detectron2/mod.ts";
 import * as fvcore from "./fvcore/mod.ts";
 import * as hf from "./hf/mod.ts";
+import * as mmengine from "./mmengine/mod.ts";
 import * as optax from "./optax/mod.ts";
 import * as timm from "./timm/mod.ts";
 import * as torch from "./torch/mod.ts";
@@ -144,6 +145,47 @@ const CASES: Record<string, Case[]> = {
       "TrainingArguments",
       "lr_scheduler_type",
       "reduce_lr_on_plateau",
+    ],
+  ],
+  mmengine: [
+    [
+      "LinearLR renamed by a minifier: still LinearLR (not new.target.name)",
+      () => {
+        const ut = class extends mmengine.LinearLR {};
+        return new ut({ optimizer: groups(), startFactor: 2 });
+      },
+      "LinearLR",
+      "startFactor",
+      2,
+    ],
+    [
+      "MomentumScheduler renamed: its owner stays",
+      () => {
+        const ct = class extends mmengine.ConstantMomentum {};
+        return new ct({
+          optimizer: { paramGroups: [{ lr: 0.1, momentum: 0.9 }], defaults: { momentum: 0.9 } },
+          factor: 2,
+        });
+      },
+      "ConstantMomentum",
+      "factor",
+      2,
+    ],
+    [
+      "OneCycleLR: pctStart outside [0, 1]",
+      () =>
+        new mmengine.OneCycleLR({ optimizer: groups(), etaMax: 1, totalSteps: 10, pctStart: 2 }),
+      "OneCycleLR",
+      "pctStart",
+      2,
+    ],
+    [
+      "buildSchedulerFromCfg: a type not in the registry (mmengine's words)",
+      () => mmengine.buildSchedulerFromCfg({ type: "NopeLR" }, { optimizer: groups() } as never),
+      "build_scheduler_from_cfg",
+      "type",
+      "NopeLR",
+      true,
     ],
   ],
   optax: [

@@ -12,7 +12,7 @@ import { optionProblem } from "../mod.ts";
 const defs = siteSchedules(siteSchema());
 
 /** The families whose every option error carries its data (all of them, when this is done). */
-const FAMILIES = ["detectron2", "fvcore", "hf", "optax", "timm", "torch"];
+const FAMILIES = ["detectron2", "fvcore", "hf", "mmengine", "optax", "timm", "torch"];
 
 const BAD = [
   "-1",

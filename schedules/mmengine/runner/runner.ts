@@ -13,6 +13,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { show } from "../../_internal/validate.ts";
 import type { StateDict } from "../../optimizer.ts";
 import {
@@ -55,7 +56,13 @@ export function optionName(keyword: string): string {
 
 function dict(owner: string, name: string, value: unknown): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError(`${owner}: \`${name}\` must be a dict: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be a dict: got ${show(value)}`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -63,7 +70,13 @@ function dict(owner: string, name: string, value: unknown): Record<string, unkno
 /** A registry name without its scope (`mmdet.LinearLR` → `LinearLR`). */
 function registryName(type: unknown): string {
   if (typeof type !== "string") {
-    throw new TypeError(`build_scheduler_from_cfg: type must be a str: got ${show(type)}`);
+    throw optionError(
+      TypeError,
+      "build_scheduler_from_cfg",
+      "type",
+      type,
+      `type must be a str: got ${show(type)}`,
+    );
   }
   return type.replace(/^[A-Za-z_][A-Za-z0-9_]*\./, "");
 }
@@ -75,6 +88,7 @@ function lookup(type: unknown): RegisteredScheduler {
     throw new RangeError(
       `${name} is not in the param scheduler registry (mmengine raises KeyError); lrspec knows ` +
         Object.keys(PARAM_SCHEDULERS).join(", "),
+      { cause: { owner: "build_scheduler_from_cfg", option: "type", value: type } },
     );
   }
   return cls;
@@ -120,12 +134,20 @@ export function buildSchedulerFromCfg(
       throw new RangeError(
         "Only epoch-based parameter scheduler can be converted to iter-based, and " +
           "`epoch_length` should be set (mmengine raises AssertionError)",
+        { cause: { owner: "build_scheduler_from_cfg", option: "by_epoch", value: args.by_epoch } },
       );
     }
     if (cls.buildIterFromEpoch === undefined) {
       throw new TypeError(
         `type object '${cls.name}' has no attribute 'build_iter_from_epoch' (mmengine raises ` +
           "AttributeError)",
+        {
+          cause: {
+            owner: "build_scheduler_from_cfg",
+            option: "convert_to_iter_based",
+            value: convert,
+          },
+        },
       );
     }
     return cls.buildIterFromEpoch.call(
@@ -163,18 +185,22 @@ export function buildTrainLoop(trainCfg: unknown, epochLength: number): TrainLoo
   if ("type" in cfg && "by_epoch" in cfg) {
     throw new TypeError(
       "Only one of `type` or `by_epoch` can exist in `loop_cfg` (mmengine raises RuntimeError)",
+      { cause: { owner: owner, option: "train_cfg", value: cfg } },
     );
   }
   let type: string;
   if ("type" in cfg) type = registryName(cfg.type);
   else if ("by_epoch" in cfg) type = cfg.by_epoch ? "EpochBasedTrainLoop" : "IterBasedTrainLoop";
-  else throw new TypeError("train_cfg needs `type` or `by_epoch` (mmengine raises KeyError)");
+  else {throw new TypeError("train_cfg needs `type` or `by_epoch` (mmengine raises KeyError)", {
+      cause: { owner: owner, option: "train_cfg", value: cfg },
+    });}
   const count = (name: string): number => {
     const v = cfg[name];
     if (typeof v !== "number" || !Number.isInteger(v)) {
       throw new RangeError(
         `\`${name}\` should be a integer number, but get ${show(v)} (mmengine raises ` +
           "AssertionError)",
+        { cause: { owner: owner, option: `train_cfg.${name}`, value: v } },
       );
     }
     return v;
@@ -188,6 +214,7 @@ export function buildTrainLoop(trainCfg: unknown, epochLength: number): TrainLoo
   }
   throw new TypeError(
     `train loop ${show(type)} is not supported (EpochBasedTrainLoop, IterBasedTrainLoop)`,
+    { cause: { owner: owner, option: "train_cfg.type", value: type } },
   );
 }
 
@@ -245,8 +272,12 @@ export function dataloaderLength(options: DataloaderLengthOptions): number {
     ]] as const
   ) {
     if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) {
-      throw new RangeError(
-        `dataloaderLength: \`${name}\` must be a positive integer: got ${show(v)}`,
+      throw optionError(
+        RangeError,
+        "dataloaderLength",
+        name,
+        v,
+        `\`${name}\` must be a positive integer: got ${show(v)}`,
       );
     }
   }
@@ -273,6 +304,7 @@ export function scaleLr(
   if (!("base_batch_size" in autoScaleLr)) {
     throw new TypeError(
       "Lack of `base_batch_size` in `auto_scale_lr` (mmengine raises AssertionError)",
+      { cause: { owner: "scaleLr", option: "auto_scale_lr", value: autoScaleLr } },
     );
   }
   const realBs = (options.worldSize ?? 1) * options.batchSize;
@@ -280,6 +312,7 @@ export function scaleLr(
   if (typeof baseBs !== "number" || baseBs === 0) {
     throw new RangeError(
       `auto_scale_lr.base_batch_size must be a non-zero number: got ${show(baseBs)}`,
+      { cause: { owner: "scaleLr", option: "auto_scale_lr.base_batch_size", value: baseBs } },
     );
   }
   const ratio = realBs / baseBs;
@@ -413,8 +446,12 @@ export class Runner {
     const cfg = dict("Runner", "cfg", options.cfg);
     const epochLength = options.epochLength;
     if (typeof epochLength !== "number" || !Number.isInteger(epochLength) || epochLength <= 0) {
-      throw new RangeError(
-        `Runner: \`epochLength\` must be a positive integer: got ${show(epochLength)}`,
+      throw optionError(
+        RangeError,
+        "Runner",
+        "epochLength",
+        epochLength,
+        `\`epochLength\` must be a positive integer: got ${show(epochLength)}`,
       );
     }
     this.trainLoop = buildTrainLoop(cfg.train_cfg, epochLength);
@@ -532,6 +569,7 @@ function batchSizeOf(dataloader: Record<string, unknown>): number {
   if (typeof bs !== "number") {
     throw new TypeError(
       `auto_scale_lr needs train_dataloader.batch_size: got ${show(bs)} (mmengine raises KeyError)`,
+      { cause: { owner: "scaleLr", option: "train_dataloader.batch_size", value: bs } },
     );
   }
   return bs;

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { optionError } from "../../../errors.ts";
 import { finite, show } from "../../../_internal/validate.ts";
 import type { Optimizer, ParamGroup } from "../../../optimizer.ts";
 import { OptimWrapper } from "./optimizer_wrapper.ts";
@@ -50,7 +51,13 @@ export interface BuildOptimWrapperOptions {
 
 function record(owner: string, name: string, value: unknown): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError(`${owner}: \`${name}\` must be a dict: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      name,
+      value,
+      `\`${name}\` must be a dict: got ${show(value)}`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -62,8 +69,12 @@ function record(owner: string, name: string, value: unknown): Record<string, unk
  */
 function configLr(owner: string, optimizerCfg: Record<string, unknown>): number {
   if (optimizerCfg.lr === undefined || optimizerCfg.lr === null) {
-    throw new TypeError(
-      `${owner}: an lr multiplier needs optim_wrapper.optimizer.lr (mmengine multiplies None: ` +
+    throw optionError(
+      TypeError,
+      owner,
+      "optim_wrapper.optimizer.lr",
+      optimizerCfg.lr,
+      `an lr multiplier needs optim_wrapper.optimizer.lr (mmengine multiplies None: ` +
         "TypeError)",
     );
   }
@@ -80,16 +91,24 @@ function validateCfg(owner: string, paramwise: Record<string, unknown>, baseWd: 
   if ("custom_keys" in paramwise) {
     const keys = paramwise.custom_keys;
     if (typeof keys !== "object" || keys === null || Array.isArray(keys)) {
-      throw new TypeError(
-        `${owner}: If specified, custom_keys must be a dict, but got ${show(keys)} (mmengine ` +
+      throw optionError(
+        TypeError,
+        owner,
+        "optim_wrapper.paramwise_cfg.custom_keys",
+        keys,
+        `If specified, custom_keys must be a dict, but got ${show(keys)} (mmengine ` +
           "raises TypeError)",
       );
     }
     if (baseWd === null) {
       for (const [key, value] of Object.entries(keys)) {
         if (typeof value === "object" && value !== null && "decay_mult" in value) {
-          throw new RangeError(
-            `${owner}: base_wd should not be None: custom_keys[${
+          throw optionError(
+            RangeError,
+            owner,
+            `optim_wrapper.paramwise_cfg.custom_keys.${key}`,
+            value,
+            `base_wd should not be None: custom_keys[${
               show(key)
             }] has decay_mult but optim_wrapper.optimizer has no weight_decay (mmengine raises ` +
               "ValueError)",
@@ -102,8 +121,12 @@ function validateCfg(owner: string, paramwise: Record<string, unknown>, baseWd: 
     baseWd === null &&
     ["bias_decay_mult", "norm_decay_mult", "dwconv_decay_mult"].some((k) => k in paramwise)
   ) {
-    throw new RangeError(
-      `${owner}: base_wd should not be None: a *_decay_mult needs optim_wrapper.optimizer's ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "optim_wrapper.paramwise_cfg",
+      paramwise,
+      `base_wd should not be None: a *_decay_mult needs optim_wrapper.optimizer's ` +
         "weight_decay (mmengine raises ValueError)",
     );
   }
@@ -169,16 +192,24 @@ export function buildOptimWrapper(
     ? cfg["constructor"]
     : undefined;
   if (constructorName !== undefined && constructorName !== "DefaultOptimWrapperConstructor") {
-    throw new TypeError(
-      `${owner}: optim_wrapper.constructor ${
+    throw optionError(
+      TypeError,
+      owner,
+      "optim_wrapper.constructor",
+      constructorName,
+      `optim_wrapper.constructor ${
         show(constructorName)
       } is not supported (lrspec ports DefaultOptimWrapperConstructor)`,
     );
   }
   const wrapperType = cfg.type ?? "OptimWrapper";
   if (wrapperType !== "OptimWrapper" && wrapperType !== "AmpOptimWrapper") {
-    throw new TypeError(
-      `${owner}: optim_wrapper.type ${show(wrapperType)} is not supported (OptimWrapper, ` +
+    throw optionError(
+      TypeError,
+      owner,
+      "optim_wrapper.type",
+      wrapperType,
+      `optim_wrapper.type ${show(wrapperType)} is not supported (OptimWrapper, ` +
         "AmpOptimWrapper)",
     );
   }
@@ -187,8 +218,12 @@ export function buildOptimWrapper(
   const known = TORCH_OPTIMIZERS[type.replace(/^[A-Za-z_]+\./, "")];
   const defaultsLr = optimizerCfg.lr ?? known?.lr ?? undefined;
   if (defaultsLr === undefined || defaultsLr === null) {
-    throw new TypeError(
-      `${owner}: optim_wrapper.optimizer.lr is required for ${show(type)} (torch raises TypeError)`,
+    throw optionError(
+      TypeError,
+      owner,
+      "optim_wrapper.optimizer.lr",
+      optimizerCfg.lr,
+      `optim_wrapper.optimizer.lr is required for ${show(type)} (torch raises TypeError)`,
     );
   }
   const baseLr = finite(owner, "optim_wrapper.optimizer.lr", defaultsLr);
@@ -203,8 +238,12 @@ export function buildOptimWrapper(
   if (known?.betas !== undefined) {
     const betas = optimizerCfg.betas ?? known.betas;
     if (!Array.isArray(betas) || betas.length !== 2) {
-      throw new TypeError(
-        `${owner}: optim_wrapper.optimizer.betas must be a pair: got ${show(betas)}`,
+      throw optionError(
+        TypeError,
+        owner,
+        "optim_wrapper.optimizer.betas",
+        betas,
+        `optim_wrapper.optimizer.betas must be a pair: got ${show(betas)}`,
       );
     }
     defaults.betas = betas.map((b, i) => finite(owner, `optim_wrapper.optimizer.betas[${i}]`, b));

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { optionError } from "../../../errors.ts";
 import { requireOptimizer } from "../../../_internal/optimizer.ts";
 import { copyState } from "../../../_internal/state.ts";
 import type { Optimizer, OptimizerDefaults, ParamGroup } from "../../../optimizer.ts";
@@ -70,8 +71,12 @@ export class OptimWrapper implements Optimizer {
     if (optimizer.paramGroups.length > 1) {
       const defaults = optimizer.defaults;
       if (defaults === undefined || typeof defaults.lr !== "number") {
-        throw new TypeError(
-          "OptimWrapper: an optimizer with several groups needs `defaults.lr` (torch's " +
+        throw optionError(
+          TypeError,
+          "OptimWrapper",
+          "optimizer.defaults.lr",
+          defaults?.lr,
+          "an optimizer with several groups needs `defaults.lr` (torch's " +
             "optimizer.defaults) for mmengine's base_param_settings",
         );
       }
@@ -116,8 +121,12 @@ export class OptimWrapper implements Optimizer {
   loadStateDict(state: { paramGroups: ParamGroup[]; baseParamSettings: ParamGroup | null }): void {
     const groups = this.optimizer.paramGroups;
     if (!Array.isArray(state?.paramGroups) || state.paramGroups.length !== groups.length) {
-      throw new RangeError(
-        "OptimWrapper: loaded state dict has a different number of parameter groups (torch " +
+      throw optionError(
+        RangeError,
+        "OptimWrapper",
+        "state.paramGroups",
+        state?.paramGroups,
+        "loaded state dict has a different number of parameter groups (torch " +
           "raises ValueError)",
       );
     }

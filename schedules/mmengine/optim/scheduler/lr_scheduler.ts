@@ -6,7 +6,7 @@
  * @module
  */
 
-import { FIXED } from "./_param_name.ts";
+import { FIXED, OWNER } from "./_param_name.ts";
 import {
   type ConstantOptions,
   ConstantParamScheduler,
@@ -31,8 +31,8 @@ import {
 } from "./param_scheduler.ts";
 
 /** The options with the fixed parameter name added (never an option key the caller sees). */
-function lrOptions<O extends object>(options: O): O & { paramName: string } {
-  return { ...options, [FIXED]: "lr" } as unknown as O & { paramName: string };
+function lrOptions<O extends object>(options: O, owner: string): O & { paramName: string } {
+  return { ...options, [FIXED]: "lr", [OWNER]: owner } as unknown as O & { paramName: string };
 }
 
 /** Options of {@linkcode ConstantLR}: mmengine's keywords in camelCase. */
@@ -51,7 +51,7 @@ export class ConstantLR extends ConstantParamScheduler {
    * {@linkcode ConstantParamScheduler}).
    */
   constructor(options: ConstantLROptions) {
-    super(lrOptions(options));
+    super(lrOptions(options, "ConstantLR"));
   }
 }
 
@@ -82,7 +82,7 @@ export class CosineAnnealingLR extends CosineAnnealingParamScheduler {
    * {@linkcode CosineAnnealingParamScheduler}).
    */
   constructor(options: CosineAnnealingLROptions) {
-    super(lrOptions(options));
+    super(lrOptions(options, "CosineAnnealingLR"));
   }
 }
 
@@ -102,7 +102,7 @@ export class ExponentialLR extends ExponentialParamScheduler {
    * {@linkcode ExponentialParamScheduler}).
    */
   constructor(options: ExponentialLROptions) {
-    super(lrOptions(options));
+    super(lrOptions(options, "ExponentialLR"));
   }
 }
 
@@ -137,7 +137,7 @@ export class LinearLR extends LinearParamScheduler {
    * {@linkcode LinearParamScheduler}).
    */
   constructor(options: LinearLROptions) {
-    super(lrOptions(options));
+    super(lrOptions(options, "LinearLR"));
   }
 }
 
@@ -157,7 +157,7 @@ export class MultiStepLR extends MultiStepParamScheduler {
    * {@linkcode MultiStepParamScheduler}).
    */
   constructor(options: MultiStepLROptions) {
-    super(lrOptions(options));
+    super(lrOptions(options, "MultiStepLR"));
   }
 }
 
@@ -177,7 +177,7 @@ export class StepLR extends StepParamScheduler {
    * {@linkcode StepParamScheduler}).
    */
   constructor(options: StepLROptions) {
-    super(lrOptions(options));
+    super(lrOptions(options, "StepLR"));
   }
 }
 
@@ -197,7 +197,7 @@ export class PolyLR extends PolyParamScheduler {
    * {@linkcode PolyParamScheduler}).
    */
   constructor(options: PolyLROptions) {
-    super(lrOptions(options));
+    super(lrOptions(options, "PolyLR"));
   }
 }
 
@@ -217,7 +217,7 @@ export class OneCycleLR extends OneCycleParamScheduler {
    * {@linkcode OneCycleParamScheduler}).
    */
   constructor(options: OneCycleLROptions) {
-    super(lrOptions(options));
+    super(lrOptions(options, "OneCycleLR"));
   }
 }
 
@@ -237,7 +237,7 @@ export class CosineRestartLR extends CosineRestartParamScheduler {
    * {@linkcode CosineRestartParamScheduler}).
    */
   constructor(options: CosineRestartLROptions) {
-    super(lrOptions(options));
+    super(lrOptions(options, "CosineRestartLR"));
   }
 }
 
@@ -257,6 +257,6 @@ export class ReduceOnPlateauLR extends ReduceOnPlateauParamScheduler {
    * {@linkcode ReduceOnPlateauParamScheduler}).
    */
   constructor(options: ReduceOnPlateauLROptions) {
-    super(lrOptions(options));
+    super(lrOptions(options, "ReduceOnPlateauLR"));
   }
 }

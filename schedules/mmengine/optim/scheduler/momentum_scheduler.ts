@@ -7,10 +7,11 @@
  * @module
  */
 
+import { optionError } from "../../../errors.ts";
 import { requireOptimizer } from "../../../_internal/optimizer.ts";
 import { show } from "../../../_internal/validate.ts";
 import type { Optimizer } from "../../../optimizer.ts";
-import { FIXED } from "./_param_name.ts";
+import { FIXED, OWNER } from "./_param_name.ts";
 import {
   type ConstantOptions,
   ConstantParamScheduler,
@@ -52,19 +53,29 @@ function momentumOptions<O extends { optimizer: Optimizer }>(
     optimizer.paramGroups.forEach((group, i) => {
       const betas = group.betas;
       if (!Array.isArray(betas) || typeof betas[0] !== "number") {
-        throw new TypeError(
-          `${owner}: \`paramGroups[${i}].betas\` must be a pair of numbers: got ${show(betas)}`,
+        throw optionError(
+          TypeError,
+          owner,
+          `optimizer.paramGroups[${i}].betas`,
+          betas,
+          `\`paramGroups[${i}].betas\` must be a pair of numbers: got ${show(betas)}`,
         );
       }
       group.momentum = betas[0];
     });
   } else if (!("momentum" in defaults)) {
-    throw new RangeError(
-      `${owner}: optimizer must support momentum when using momentum scheduler (its defaults ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "optimizer.defaults",
+      defaults,
+      `optimizer must support momentum when using momentum scheduler (its defaults ` +
         "have neither `momentum` nor `betas`; mmengine raises ValueError)",
     );
   }
-  return { ...options, [FIXED]: "momentum" } as unknown as O & { paramName: string };
+  return { ...options, [FIXED]: "momentum", [OWNER]: owner } as unknown as O & {
+    paramName: string;
+  };
 }
 
 /** `MomentumSchedulerMixin.step`'s tail: `betas = (momentum, betas[1])` in every group. */
@@ -109,7 +120,7 @@ export class ConstantMomentum extends ConstantParamScheduler {
    * (mmengine `ValueError`), and where the generic class throws.
    */
   constructor(options: ConstantMomentumOptions) {
-    super(momentumOptions(new.target.name, options));
+    super(momentumOptions("ConstantMomentum", options));
     this.useBetas = usesBetas(this.optimizer);
   }
 
@@ -158,7 +169,7 @@ export class CosineAnnealingMomentum extends CosineAnnealingParamScheduler {
    * (mmengine `ValueError`), and where the generic class throws.
    */
   constructor(options: CosineAnnealingMomentumOptions) {
-    super(momentumOptions(new.target.name, options));
+    super(momentumOptions("CosineAnnealingMomentum", options));
     this.useBetas = usesBetas(this.optimizer);
   }
 
@@ -207,7 +218,7 @@ export class ExponentialMomentum extends ExponentialParamScheduler {
    * (mmengine `ValueError`), and where the generic class throws.
    */
   constructor(options: ExponentialMomentumOptions) {
-    super(momentumOptions(new.target.name, options));
+    super(momentumOptions("ExponentialMomentum", options));
     this.useBetas = usesBetas(this.optimizer);
   }
 
@@ -256,7 +267,7 @@ export class LinearMomentum extends LinearParamScheduler {
    * (mmengine `ValueError`), and where the generic class throws.
    */
   constructor(options: LinearMomentumOptions) {
-    super(momentumOptions(new.target.name, options));
+    super(momentumOptions("LinearMomentum", options));
     this.useBetas = usesBetas(this.optimizer);
   }
 
@@ -305,7 +316,7 @@ export class MultiStepMomentum extends MultiStepParamScheduler {
    * (mmengine `ValueError`), and where the generic class throws.
    */
   constructor(options: MultiStepMomentumOptions) {
-    super(momentumOptions(new.target.name, options));
+    super(momentumOptions("MultiStepMomentum", options));
     this.useBetas = usesBetas(this.optimizer);
   }
 
@@ -354,7 +365,7 @@ export class StepMomentum extends StepParamScheduler {
    * (mmengine `ValueError`), and where the generic class throws.
    */
   constructor(options: StepMomentumOptions) {
-    super(momentumOptions(new.target.name, options));
+    super(momentumOptions("StepMomentum", options));
     this.useBetas = usesBetas(this.optimizer);
   }
 
@@ -403,7 +414,7 @@ export class PolyMomentum extends PolyParamScheduler {
    * (mmengine `ValueError`), and where the generic class throws.
    */
   constructor(options: PolyMomentumOptions) {
-    super(momentumOptions(new.target.name, options));
+    super(momentumOptions("PolyMomentum", options));
     this.useBetas = usesBetas(this.optimizer);
   }
 
@@ -452,7 +463,7 @@ export class CosineRestartMomentum extends CosineRestartParamScheduler {
    * (mmengine `ValueError`), and where the generic class throws.
    */
   constructor(options: CosineRestartMomentumOptions) {
-    super(momentumOptions(new.target.name, options));
+    super(momentumOptions("CosineRestartMomentum", options));
     this.useBetas = usesBetas(this.optimizer);
   }
 
@@ -501,7 +512,7 @@ export class ReduceOnPlateauMomentum extends ReduceOnPlateauParamScheduler {
    * (mmengine `ValueError`), and where the generic class throws.
    */
   constructor(options: ReduceOnPlateauMomentumOptions) {
-    super(momentumOptions(new.target.name, options));
+    super(momentumOptions("ReduceOnPlateauMomentum", options));
     this.useBetas = usesBetas(this.optimizer);
   }
 

@@ -16,6 +16,7 @@
  * @module
  */
 
+import { optionError } from "../../../errors.ts";
 import { floatMod, floatPow, formatExp4, pyMax, trueDiv } from "../../../_internal/python.ts";
 import { requireOptimizer } from "../../../_internal/optimizer.ts";
 import { copyState } from "../../../_internal/state.ts";
@@ -32,7 +33,7 @@ import {
 import { libm } from "../../../math.ts";
 import type { Optimizer, ParamGroup, StateDict } from "../../../optimizer.ts";
 import { OptimWrapper } from "../optimizer/optimizer_wrapper.ts";
-import { FIXED } from "./_param_name.ts";
+import { FIXED, ownerOf } from "./_param_name.ts";
 
 /** mmengine's `INF = int(1e9)`: the default `end` of every scheduler. */
 export const INF = 1_000_000_000;
@@ -99,8 +100,12 @@ export function initialKey(paramName: string): string {
 function groupValue(owner: string, group: ParamGroup, i: number, key: string): number {
   const value = group[key];
   if (typeof value !== "number") {
-    throw new TypeError(
-      `${owner}: \`paramGroups[${i}].${key}\` must be a number: got ${show(value)}` +
+    throw optionError(
+      TypeError,
+      owner,
+      `optimizer.paramGroups[${i}].${key}`,
+      value,
+      `\`paramGroups[${i}].${key}\` must be a number: got ${show(value)}` +
         (value === undefined ? " (mmengine raises KeyError)" : ""),
     );
   }
@@ -132,6 +137,11 @@ function groupValue(owner: string, group: ParamGroup, i: number, key: string): n
  */
 // deno-lint-ignore camelcase
 export abstract class _ParamScheduler {
+  /**
+   * The class's upstream name (`LinearLR`), which its errors name: explicit, so that a minified
+   * bundle says `LinearLR`, not a renamed class. Not part of the state dict.
+   */
+  readonly owner: string;
   /** The optimizer whose groups are scheduled. Not part of the state dict. */
   readonly optimizer: Optimizer;
   /** The group key this scheduler writes. */
@@ -168,18 +178,27 @@ export abstract class _ParamScheduler {
     options: ParamSchedulerBaseOptions,
     init: "initial" | "plateau" = "initial",
   ) {
+    this.owner = owner;
     this.optimizer = requireOptimizer(owner, options.optimizer);
     if (typeof paramName !== "string" || paramName === "") {
-      throw new TypeError(
-        `${owner}: \`paramName\` must be a non-empty string: got ${show(paramName)}`,
+      throw optionError(
+        TypeError,
+        owner,
+        "paramName",
+        paramName,
+        `\`paramName\` must be a non-empty string: got ${show(paramName)}`,
       );
     }
     this.paramName = paramName;
     const begin = finite(owner, "begin", options.begin ?? 0);
     const end = finite(owner, "end", options.end ?? INF);
     if (end <= begin) {
-      throw new RangeError(
-        `${owner}: end should be larger than begin, but got begin=${begin}, end=${end} ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "end",
+        end,
+        `end should be larger than begin, but got begin=${begin}, end=${end} ` +
           "(mmengine raises ValueError)",
       );
     }
@@ -187,8 +206,12 @@ export abstract class _ParamScheduler {
     this.end = end;
     this.byEpoch = boolean(owner, "byEpoch", options.byEpoch ?? true);
     if (init === "plateau" && !this.byEpoch) {
-      throw new RangeError(
-        `${owner}: Now ${owner} only support by_epoch=True (mmengine raises AssertionError)`,
+      throw optionError(
+        RangeError,
+        owner,
+        "byEpoch",
+        this.byEpoch,
+        `Now ${owner} only support by_epoch=True (mmengine raises AssertionError)`,
       );
     }
     const lastStep = integer(
@@ -208,8 +231,12 @@ export abstract class _ParamScheduler {
     } else {
       groups.forEach((group, i) => {
         if (!(key in group)) {
-          throw new TypeError(
-            `${owner}: param '${key}' is not specified in paramGroups[${i}] when resuming an ` +
+          throw optionError(
+            TypeError,
+            owner,
+            `optimizer.paramGroups[${i}].${key}`,
+            group[key],
+            `param '${key}' is not specified in paramGroups[${i}] when resuming an ` +
               "optimizer (mmengine raises KeyError)",
           );
         }
@@ -257,8 +284,12 @@ export abstract class _ParamScheduler {
     for (let i = 0; i < n; i++) {
       const value = values[i]!;
       if (!Number.isFinite(value)) {
-        throw new RangeError(
-          `${this.constructor.name}: the ${this.paramName} of group ${i} would be ${
+        throw optionError(
+          RangeError,
+          this.owner,
+          `optimizer.paramGroups[${i}].${this.paramName}`,
+          value,
+          `the ${this.paramName} of group ${i} would be ${
             show(value)
           } (mmengine would write it; lrspec refuses)`,
         );
@@ -296,7 +327,7 @@ export abstract class _ParamScheduler {
   stateDict(): StateDict {
     const state: StateDict = {};
     for (const [key, value] of Object.entries(this)) {
-      if (key === "optimizer" || typeof value === "function") continue;
+      if (key === "optimizer" || key === "owner" || typeof value === "function") continue;
       state[key] = copyState(value);
     }
     return state;
@@ -309,13 +340,27 @@ export abstract class _ParamScheduler {
    * @throws {TypeError} If `state` is not an object or has an unknown key.
    */
   loadStateDict(state: StateDict): void {
-    const owner = this.constructor.name;
+    const owner = this.owner;
     if (typeof state !== "object" || state === null || Array.isArray(state)) {
-      throw new TypeError(`${owner}: state must be an object: got ${show(state)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "state",
+        state,
+        `state must be an object: got ${show(state)}`,
+      );
     }
     const keys = Object.keys(this.stateDict());
     for (const key of Object.keys(state)) {
-      if (!keys.includes(key)) throw new TypeError(`${owner}: unknown state key \`${key}\``);
+      if (!keys.includes(key)) {
+        throw optionError(
+          TypeError,
+          owner,
+          `state.${key}`,
+          state[key],
+          `unknown state key \`${key}\``,
+        );
+      }
     }
     Object.assign(this, copyState(state));
   }
@@ -341,18 +386,32 @@ function iterOptions<O extends { begin?: number; end?: number; byEpoch?: boolean
   scale: (o: Record<string, unknown>, epochLength: number) => void = () => {},
 ): O {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${owner}: options must be an object: got ${show(options)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "options",
+      options,
+      `options must be an object: got ${show(options)}`,
+    );
   }
   const { epochLength, ...rest } = options;
   if (!(rest.byEpoch ?? true)) {
-    throw new RangeError(
-      `${owner}: Only epoch-based kwargs whose \`by_epoch=True\` can be converted to ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "byEpoch",
+      rest.byEpoch,
+      `Only epoch-based kwargs whose \`by_epoch=True\` can be converted to ` +
         "iter-based (mmengine raises AssertionError)",
     );
   }
   if (typeof epochLength !== "number" || !(epochLength > 0) || !Number.isFinite(epochLength)) {
-    throw new RangeError(
-      `${owner}: \`epochLength\` must be a positive integer, but got ${show(epochLength)} ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "epochLength",
+      epochLength,
+      `\`epochLength\` must be a positive integer, but got ${show(epochLength)} ` +
         "(mmengine raises AssertionError)",
     );
   }
@@ -426,7 +485,7 @@ export class StepParamScheduler extends _ParamScheduler {
    * @throws {RangeError} If an option is out of range (see {@linkcode _ParamScheduler}).
    */
   constructor(options: StepParamSchedulerOptions) {
-    const owner = new.target.name;
+    const owner = ownerOf(options, "StepParamScheduler");
     const o = requireOptions(owner, options, [
       ...PARAM_SCHEDULER_BASE_KEYS,
       ...paramNameKey(options),
@@ -459,7 +518,7 @@ export class StepParamScheduler extends _ParamScheduler {
 
   /** The value of each group at step `lastStep` (mmengine's `_get_value`; see the class doc). */
   protected getValue(): number[] {
-    const owner = this.constructor.name;
+    const owner = this.owner;
     if (this.lastStep === 0 || floatMod(owner, this.lastStep, this.stepSize, "mmengine") !== 0) {
       return this.current();
     }
@@ -519,7 +578,7 @@ export class MultiStepParamScheduler extends _ParamScheduler {
    * @throws {RangeError} If an option is out of range (see {@linkcode _ParamScheduler}).
    */
   constructor(options: MultiStepParamSchedulerOptions) {
-    const owner = new.target.name;
+    const owner = ownerOf(options, "MultiStepParamScheduler");
     const o = requireOptions(owner, options, [
       ...PARAM_SCHEDULER_BASE_KEYS,
       ...paramNameKey(options),
@@ -557,7 +616,7 @@ export class MultiStepParamScheduler extends _ParamScheduler {
   protected getValue(): number[] {
     const count = this.milestones[String(this.lastStep)];
     if (count === undefined) return this.current();
-    const factor = floatPow(this.constructor.name, this.gamma, count, "mmengine");
+    const factor = floatPow(this.owner, this.gamma, count, "mmengine");
     return this.current().map((v) => v * factor);
   }
 }
@@ -621,7 +680,7 @@ export class ConstantParamScheduler extends _ParamScheduler {
    * option is out of range.
    */
   constructor(options: ConstantParamSchedulerOptions) {
-    const owner = new.target.name;
+    const owner = ownerOf(options, "ConstantParamScheduler");
     const o = requireOptions(owner, options, [
       ...PARAM_SCHEDULER_BASE_KEYS,
       ...paramNameKey(options),
@@ -629,8 +688,12 @@ export class ConstantParamScheduler extends _ParamScheduler {
     ]);
     const factor = finite(owner, "factor", o.factor ?? 1.0 / 3);
     if (factor > 1.0 || factor < 0) {
-      throw new RangeError(
-        `${owner}: Constant multiplicative factor should between 0 and 1: got ${factor} ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "factor",
+        factor,
+        `Constant multiplicative factor should between 0 and 1: got ${factor} ` +
           "(mmengine raises ValueError)",
       );
     }
@@ -659,7 +722,7 @@ export class ConstantParamScheduler extends _ParamScheduler {
     if (this.lastStep > this.totalIters || this.lastStep !== this.totalIters) {
       return this.current();
     }
-    const inverse = trueDiv(this.constructor.name, 1.0, this.factor, "mmengine");
+    const inverse = trueDiv(this.owner, 1.0, this.factor, "mmengine");
     return this.current().map((v) => v * inverse);
   }
 }
@@ -704,7 +767,7 @@ export class ExponentialParamScheduler extends _ParamScheduler {
    * @throws {RangeError} If an option is out of range (see {@linkcode _ParamScheduler}).
    */
   constructor(options: ExponentialParamSchedulerOptions) {
-    const owner = new.target.name;
+    const owner = ownerOf(options, "ExponentialParamScheduler");
     const o = requireOptions(owner, options, [
       ...PARAM_SCHEDULER_BASE_KEYS,
       ...paramNameKey(options),
@@ -810,7 +873,7 @@ export class CosineAnnealingParamScheduler extends _ParamScheduler {
    * `AssertionError`) or another option is out of range.
    */
   constructor(options: CosineAnnealingParamSchedulerOptions) {
-    const owner = new.target.name;
+    const owner = ownerOf(options, "CosineAnnealingParamScheduler");
     const o = requireOptions(owner, options, [
       ...PARAM_SCHEDULER_BASE_KEYS,
       ...paramNameKey(options),
@@ -824,8 +887,12 @@ export class CosineAnnealingParamScheduler extends _ParamScheduler {
       : finite(owner, "etaMinRatio", o.etaMinRatio);
     if (etaMin === null && etaMinRatio === null) etaMin = 0;
     if ((etaMin === null) === (etaMinRatio === null)) {
-      throw new RangeError(
-        `${owner}: Either \`etaMin\` or \`etaMinRatio\` should be specified, not both ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "etaMinRatio",
+        etaMinRatio,
+        `Either \`etaMin\` or \`etaMinRatio\` should be specified, not both ` +
           "(mmengine raises AssertionError)",
       );
     }
@@ -860,7 +927,7 @@ export class CosineAnnealingParamScheduler extends _ParamScheduler {
     const s = this.lastStep;
     const groups = this.optimizer.paramGroups;
     if (s === 0) return this.current();
-    const owner = this.constructor.name;
+    const owner = this.owner;
     if (floatMod(owner, s - 1 - this.tMax, 2 * this.tMax, "mmengine") === 0) {
       const c = libm.cos(Math.PI / this.tMax);
       return groups.map((g, i) => {
@@ -951,7 +1018,7 @@ export class LinearParamScheduler extends _ParamScheduler {
    * option is out of range.
    */
   constructor(options: LinearParamSchedulerOptions) {
-    const owner = new.target.name;
+    const owner = ownerOf(options, "LinearParamScheduler");
     const o = requireOptions(owner, options, [
       ...PARAM_SCHEDULER_BASE_KEYS,
       ...paramNameKey(options),
@@ -960,15 +1027,23 @@ export class LinearParamScheduler extends _ParamScheduler {
     ]);
     const startFactor = finite(owner, "startFactor", o.startFactor ?? 1.0 / 3);
     if (startFactor > 1.0 || startFactor < 0) {
-      throw new RangeError(
-        `${owner}: Starting multiplicative factor should between 0 and 1: got ${startFactor} ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "startFactor",
+        startFactor,
+        `Starting multiplicative factor should between 0 and 1: got ${startFactor} ` +
           "(mmengine raises ValueError)",
       );
     }
     const endFactor = finite(owner, "endFactor", o.endFactor ?? 1.0);
     if (endFactor > 1.0 || endFactor < 0) {
-      throw new RangeError(
-        `${owner}: Ending multiplicative factor should between 0 and 1: got ${endFactor} ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "endFactor",
+        endFactor,
+        `Ending multiplicative factor should between 0 and 1: got ${endFactor} ` +
           "(mmengine raises ValueError)",
       );
     }
@@ -998,7 +1073,7 @@ export class LinearParamScheduler extends _ParamScheduler {
     const delta = this.endFactor - this.startFactor;
     const factor = 1 +
       trueDiv(
-        this.constructor.name,
+        this.owner,
         delta,
         this.totalIters * this.startFactor + (this.lastStep - 1) * delta,
         "mmengine",
@@ -1062,7 +1137,7 @@ export class PolyParamScheduler extends _ParamScheduler {
    * @throws {RangeError} If an option is out of range (see {@linkcode _ParamScheduler}).
    */
   constructor(options: PolyParamSchedulerOptions) {
-    const owner = new.target.name;
+    const owner = ownerOf(options, "PolyParamScheduler");
     const o = requireOptions(owner, options, [
       ...PARAM_SCHEDULER_BASE_KEYS,
       ...paramNameKey(options),
@@ -1094,7 +1169,7 @@ export class PolyParamScheduler extends _ParamScheduler {
   /** The value of each group at step `lastStep` (mmengine's `_get_value`; see the class doc). */
   protected getValue(): number[] {
     if (this.lastStep === 0) return this.current();
-    const owner = this.constructor.name;
+    const owner = this.owner;
     const base = 1 - trueDiv(owner, 1, this.totalIters - this.lastStep + 1, "mmengine");
     const factor = floatPow(owner, base, this.power, "mmengine");
     return this.current().map((v) => (v - this.etaMin) * factor + this.etaMin);
@@ -1215,7 +1290,7 @@ export class OneCycleParamScheduler extends _ParamScheduler {
    * out of range.
    */
   constructor(options: OneCycleParamSchedulerOptions) {
-    const owner = new.target.name;
+    const owner = ownerOf(options, "OneCycleParamScheduler");
     const o = requireOptions(owner, options, [
       ...PARAM_SCHEDULER_BASE_KEYS,
       ...paramNameKey(options),
@@ -1229,8 +1304,12 @@ export class OneCycleParamScheduler extends _ParamScheduler {
     ]);
     const paramName = paramNameOf(o);
     if (paramName !== "lr") {
-      throw new RangeError(
-        `${owner}: OneCycle only works for learning rate updating, but got patam_name as ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "paramName",
+        paramName,
+        `OneCycle only works for learning rate updating, but got patam_name as ` +
           `${paramName} (mmengine raises AssertionError)`,
       );
     }
@@ -1243,16 +1322,24 @@ export class OneCycleParamScheduler extends _ParamScheduler {
     if (o.totalSteps !== undefined) {
       totalSteps = finite(owner, "totalSteps", o.totalSteps);
       if (totalSteps <= 0 || !Number.isInteger(totalSteps)) {
-        throw new RangeError(
-          `${owner}: Expected positive integer total_steps, but got ${totalSteps} (mmengine ` +
+        throw optionError(
+          RangeError,
+          owner,
+          "totalSteps",
+          totalSteps,
+          `Expected positive integer total_steps, but got ${totalSteps} (mmengine ` +
             "raises ValueError)",
         );
       }
     } else totalSteps = end - begin;
     const pctStart = finite(owner, "pctStart", o.pctStart ?? 0.3);
     if (pctStart < 0 || pctStart > 1) {
-      throw new RangeError(
-        `${owner}: Expected float between 0 and 1 pct_start, but got ${pctStart} (mmengine ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "pctStart",
+        pctStart,
+        `Expected float between 0 and 1 pct_start, but got ${pctStart} (mmengine ` +
           "raises ValueError)",
       );
     }
@@ -1279,8 +1366,12 @@ export class OneCycleParamScheduler extends _ParamScheduler {
     let maxValues: number[];
     if (Array.isArray(etaMax)) {
       if (etaMax.length !== groups.length) {
-        throw new RangeError(
-          `${owner}: expected ${groups.length} values for max_lr, got ${etaMax.length} ` +
+        throw optionError(
+          RangeError,
+          owner,
+          "etaMax",
+          etaMax,
+          `expected ${groups.length} values for max_lr, got ${etaMax.length} ` +
             "(mmengine raises ValueError)",
         );
       }
@@ -1325,11 +1416,15 @@ export class OneCycleParamScheduler extends _ParamScheduler {
 
   /** The value of each group at step `lastStep` (mmengine's `_get_value`; see the class doc). */
   protected getValue(): number[] {
-    const owner = this.constructor.name;
+    const owner = this.owner;
     const stepNum = this.lastStep;
     if (stepNum > this.totalSteps) {
-      throw new RangeError(
-        `${owner}: Tried to step ${stepNum + 1} times. The specified number of total steps is ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "totalSteps",
+        this.totalSteps,
+        `Tried to step ${stepNum + 1} times. The specified number of total steps is ` +
           `${this.totalSteps} (mmengine raises ValueError)`,
       );
     }
@@ -1430,7 +1525,7 @@ export class CosineRestartParamScheduler extends _ParamScheduler {
    * option is out of range.
    */
   constructor(options: CosineRestartParamSchedulerOptions) {
-    const owner = new.target.name;
+    const owner = ownerOf(options, "CosineRestartParamScheduler");
     const o = requireOptions(owner, options, [
       ...PARAM_SCHEDULER_BASE_KEYS,
       ...paramNameKey(options),
@@ -1444,16 +1539,24 @@ export class CosineRestartParamScheduler extends _ParamScheduler {
       ? null
       : finite(owner, "etaMinRatio", o.etaMinRatio);
     if ((etaMin === null) === (etaMinRatio === null)) {
-      throw new RangeError(
-        `${owner}: exactly one of \`etaMin\` and \`etaMinRatio\` must be given (mmengine raises ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "etaMinRatio",
+        etaMinRatio,
+        `exactly one of \`etaMin\` and \`etaMinRatio\` must be given (mmengine raises ` +
           "AssertionError)",
       );
     }
     const periods = finiteArray(owner, "periods", o.periods);
     const restartWeights = finiteArray(owner, "restartWeights", o.restartWeights ?? [1]);
     if (periods.length !== restartWeights.length) {
-      throw new RangeError(
-        `${owner}: periods and restart_weights should have the same length: got ${periods.length} ` +
+      throw optionError(
+        RangeError,
+        owner,
+        "restartWeights",
+        restartWeights,
+        `periods and restart_weights should have the same length: got ${periods.length} ` +
           `and ${restartWeights.length} (mmengine raises AssertionError)`,
       );
     }
@@ -1513,7 +1616,7 @@ export class CosineRestartParamScheduler extends _ParamScheduler {
     const nearestRestart = idx === 0 ? 0 : this.cumulativePeriods[idx - 1]!;
     const period = this.periods[idx]!;
     const step = this.lastStep - nearestRestart;
-    const owner = this.constructor.name;
+    const owner = this.owner;
     return this.optimizer.paramGroups.map((group, i) => {
       const base = this.baseValues[i]!;
       const etaMax = base * weight;
@@ -1652,7 +1755,7 @@ export class ReduceOnPlateauParamScheduler extends _ParamScheduler {
    * (mmengine `ValueError`), or another option is out of range.
    */
   constructor(options: ReduceOnPlateauParamSchedulerOptions) {
-    const owner = new.target.name;
+    const owner = ownerOf(options, "ReduceOnPlateauParamScheduler");
     const o = requireOptions(owner, options, [
       ...PARAM_SCHEDULER_BASE_KEYS,
       ...paramNameKey(options),
@@ -1669,8 +1772,12 @@ export class ReduceOnPlateauParamScheduler extends _ParamScheduler {
     super(owner, paramNameOf(o), o, "plateau");
     const factor = finite(owner, "factor", o.factor ?? 0.1);
     if (factor >= 1.0) {
-      throw new RangeError(
-        `${owner}: Factor should be < 1.0: got ${factor} (mmengine raises ValueError)`,
+      throw optionError(
+        RangeError,
+        owner,
+        "factor",
+        factor,
+        `Factor should be < 1.0: got ${factor} (mmengine raises ValueError)`,
       );
     }
     this.factor = factor;
@@ -1678,8 +1785,12 @@ export class ReduceOnPlateauParamScheduler extends _ParamScheduler {
     const minValue = o.minValue ?? 0;
     if (Array.isArray(minValue)) {
       if (minValue.length !== raw.paramGroups.length) {
-        throw new RangeError(
-          `${owner}: expected ${raw.paramGroups.length} min_lrs, got ${minValue.length} ` +
+        throw optionError(
+          RangeError,
+          owner,
+          "minValue",
+          minValue,
+          `expected ${raw.paramGroups.length} min_lrs, got ${minValue.length} ` +
             "(mmengine raises ValueError)",
         );
       }
@@ -1696,13 +1807,23 @@ export class ReduceOnPlateauParamScheduler extends _ParamScheduler {
     this.cooldown = finite(owner, "cooldown", o.cooldown ?? 0);
     this.eps = finite(owner, "eps", o.eps ?? 1e-8);
     if (typeof (o.monitor ?? "loss") !== "string") {
-      throw new TypeError(`${owner}: \`monitor\` must be a string: got ${show(o.monitor)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "monitor",
+        o.monitor,
+        `\`monitor\` must be a string: got ${show(o.monitor)}`,
+      );
     }
     this.monitor = o.monitor ?? "loss";
     const threshold = finite(owner, "threshold", o.threshold ?? 1e-4);
     if (threshold < 0) {
-      throw new RangeError(
-        `${owner}: threshold ${threshold} should be >= 0 (mmengine raises ValueError)`,
+      throw optionError(
+        RangeError,
+        owner,
+        "threshold",
+        threshold,
+        `threshold ${threshold} should be >= 0 (mmengine raises ValueError)`,
       );
     }
     this.rule = oneOf(
@@ -1741,16 +1862,26 @@ export class ReduceOnPlateauParamScheduler extends _ParamScheduler {
       this._globalStep += 1;
       return;
     }
-    const owner = this.constructor.name;
+    const owner = this.owner;
     if (typeof metrics !== "object" || Array.isArray(metrics)) {
-      throw new TypeError(`${owner}: metrics type should be dict, but got ${show(metrics)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "metrics",
+        metrics,
+        `metrics type should be dict, but got ${show(metrics)}`,
+      );
     }
     if (this.begin <= this._globalStep && this._globalStep < this.end) {
       this.lastStep += 1;
       const metric = metrics[this.monitor];
       if (metric === undefined || metric === null) {
-        throw new TypeError(
-          `${owner}: Excepted key in ${show(Object.keys(metrics))}, but got key ${this.monitor} ` +
+        throw optionError(
+          TypeError,
+          owner,
+          "monitor",
+          this.monitor,
+          `Excepted key in ${show(Object.keys(metrics))}, but got key ${this.monitor} ` +
             "is not in dict (mmengine raises KeyError)",
         );
       }
