@@ -31,7 +31,7 @@ async function chartPoint(page, fx, fy) {
 }
 
 async function step(page, s, values) {
-  const timeout = 20_000;
+  const timeout = s.timeout ?? 20_000; // a step may wait longer (the Python interpreter's start)
   if (s.goto !== undefined || s.gotoStored !== undefined) {
     const target = s.goto !== undefined ? s.goto : values[s.gotoStored];
     await page.goto(new URL(target, base).href);

@@ -33,6 +33,7 @@ import { pyFloatRepr } from "../config/python.ts";
 import { libm, ulpDistance } from "../schedules/math.ts";
 import { bitsDigest, LIBM_FUNCTIONS, libmCases } from "../testing/libm_cases.ts";
 import { formatVerifyReport, verifyCsv } from "../verify/verify.ts";
+import { main as cliMain } from "../cli/main.ts";
 import {
   buildSite,
   CHROMIUM,
@@ -210,12 +211,13 @@ function runtime(): string {
 const CSV = (letter = "a") => ({ eval: `lrspecPlayground.csv("${letter}")`, as: `csv_${letter}` });
 const STATE = { eval: "JSON.stringify(lrspecPlayground.app.state)", as: "state" };
 
+type Check = (r: ScenarioResult) => void | Promise<void>;
+
 /** Every scenario, with what it must show. */
-function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }[] {
+function scenarios(): { scenario: Scenario; check: Check }[] {
   const defaults = lrCurve(getCfg()).columns[0]!.values;
-  const out: { scenario: Scenario; check: (r: ScenarioResult) => void }[] = [];
-  const add = (scenario: Scenario, check: (r: ScenarioResult) => void) =>
-    out.push({ scenario, check });
+  const out: { scenario: Scenario; check: Check }[] = [];
+  const add = (scenario: Scenario, check: Check) => out.push({ scenario, check });
 
   // lrspec's glibc libm in Chromium: the 10^5 seeded arguments per function of
   // schedules/libm/libm_test.ts, digests against glibc's (fixtures/libm/glibc.json).
@@ -1070,6 +1072,53 @@ function scenarios(): { scenario: Scenario; check: (r: ScenarioResult) => void }
     assertSameCurve(v.withOpts, lrCurve(opts.cfg).columns[0]!.values, "with --opts");
   });
 
+  // An MMDetection .py config and its _base_ files, uploaded: read by the page's Python worker
+  // (Pyodide, the CLI's sandbox modules, only the uploaded files), Export CSV = lrspec curve.
+  const mmdet = `${ROOT}fixtures/configs-py/mmdet/configs`;
+  const dinoPy = `${mmdet}/dino/dino-4scale_r50_8xb2-12e_coco.py`;
+  add({
+    name: "python upload",
+    steps: [
+      { goto: "" },
+      { select: "#family", value: "mmengine" },
+      { select: "#schedule", value: "mmengine/config" },
+      {
+        upload: "#field-config-upload",
+        files: [{ name: "dino-4scale_r50_8xb2-12e_coco.py", text: readFileSync(dinoPy, "utf8") }],
+      },
+      {
+        waitUntil:
+          "document.querySelector('.error[data-field=\"config\"]')?.textContent.includes('coco_detection')",
+        timeout: 180_000,
+      },
+      { text: '.error[data-field="config"]', as: "missingBase" },
+      {
+        upload: "#field-bases",
+        files: ["datasets/coco_detection.py", "default_runtime.py"].map((p) => ({
+          name: p.replace(/^.*\//, ""),
+          text: readFileSync(`${mmdet}/_base_/${p}`, "utf8"),
+        })),
+      },
+      { waitUntil: "lrspecPlayground.csv() !== undefined", timeout: 60_000 },
+      { eval: "lrspecPlayground.csv()", as: "csv" },
+      { fill: "#field-opts", value: "optim_wrapper.optimizer.lr=0.0002" },
+      {
+        waitUntil: "lrspecPlayground.csv()?.split('\\n')[1] === '0,0,0.0002,2e-05'",
+        timeout: 60_000,
+      },
+    ],
+  }, async (r) => {
+    const v = r.values;
+    assert.match(v.missingBase as string, /coco_detection\.py/);
+    let out = "";
+    const code = await cliMain(["curve", "--mmengine", dinoPy, "--epoch-length", "100"], {
+      stdout: (s) => (out += s),
+      stderr: () => {},
+    });
+    assert.equal(code, 0);
+    assert.equal(v.csv, out);
+  });
+
   // Verify: a candidate with one value 1 ULP off at iteration 1234.
   const golden = "iter,lr\n" + [...defaults].map((x, i) => `${i},${pyFloatRepr(x)}`).join("\n") +
     "\n";
@@ -1341,12 +1390,12 @@ test("the playground in headless Chromium", { timeout: 600_000 }, async (t) => {
     const all = scenarios().filter((s) => !only || new RegExp(only).test(s.scenario.name));
     const results = drive(server.url, all.map((s) => s.scenario), WORK);
     for (const { scenario, check } of all) {
-      await t.test(scenario.name, () => {
+      await t.test(scenario.name, async () => {
         const r = results.get(scenario.name);
         assert.ok(r, "no result");
         assert.equal(r.failure, undefined, r.failure);
         assert.deepEqual(r.errors, [], "console errors");
-        check(r);
+        await check(r);
       });
     }
   } finally {

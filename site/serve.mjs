@@ -11,6 +11,10 @@ import process from "node:process";
 const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8", // Pyodide's modules (python/pyodide/)
+  ".wasm": "application/wasm",
+  ".zip": "application/zip",
+  ".py": "text/plain; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".svg": "image/svg+xml",
   ".png": "image/png",

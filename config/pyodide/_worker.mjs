@@ -11,6 +11,7 @@ import { Buffer } from "node:buffer";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { answer, installSandbox, SANDBOX_MODULES } from "./start.mjs";
 
 const here = new URL(".", import.meta.url);
 let roots = [];
@@ -58,30 +59,17 @@ const child = parentPort === null;
 const started = performance.now();
 // A failed start (no pyodide package, say) is answered to every request, so that a blocked
 // caller gets the reason instead of waiting out its limit.
-let load;
-let toPy;
+let sandbox;
 let startError;
 try {
   const entry = import.meta.resolve("pyodide");
   const { loadPyodide } = await import(entry);
   const indexURL = fileURLToPath(new URL(".", entry));
   const pyodide = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
-  pyodide.registerJsModule("_lrspec_host", host);
-  pyodide.FS.mkdirTree("/lrspec");
-  for (const name of ["_sandbox.py", "_stubs.py", "_runtime.py"]) {
-    pyodide.FS.writeFile(`/lrspec/${name}`, readFileSync(new URL(name, here), "utf8"));
-  }
-  pyodide.runPython("import sys; sys.path.insert(0, '/lrspec'); import _runtime");
-  load = pyodide.runPython("_runtime.load");
-  // Defence in depth: once lrspec's modules hold what they need, no Python import reaches
-  // JavaScript any more (the `js` module is the worker's globalThis).
-  for (const name of ["js", "pyodide_js", "_lrspec_host"]) pyodide.unregisterJsModule(name);
-  pyodide.runPython(
-    "import sys\nfor _m in ('js', 'pyodide_js', '_lrspec_host'):\n    sys.modules.pop(_m, None)\n" +
-      "try:\n    import js\nexcept ImportError:\n    pass\nelse:\n" +
-      "    raise RuntimeError('lrspec sandbox: the js module is still importable')",
+  const sources = Object.fromEntries(
+    SANDBOX_MODULES.map((name) => [name, readFileSync(new URL(name, here), "utf8")]),
   );
-  toPy = (x) => pyodide.toPy(x);
+  sandbox = installSandbox(pyodide, sources, host);
 } catch (error) {
   startError = `the Python interpreter (the pyodide package) did not start: ${
     String(error?.message ?? error)
@@ -101,19 +89,9 @@ function signal(control, state) {
 function handle({ id, request, control, data }) {
   roots = request.roots;
   if (control) signal(control, 1);
-  let reply;
-  let req;
-  try {
-    if (startError !== undefined) throw new Error(startError);
-    req = toPy(request);
-    reply = { id, ok: true, json: load(req) };
-  } catch (error) {
-    const type = error?.type ?? error?.constructor?.name ?? "Error";
-    // A PythonError's message is the whole traceback; the host keeps the config's frame.
-    reply = { id, ok: false, error: { type, message: String(error?.message ?? error) } };
-  } finally {
-    req?.destroy?.();
-  }
+  const reply = startError === undefined
+    ? answer(sandbox, id, request)
+    : { id, ok: false, error: { type: "Error", message: startError } };
   if (child) {
     process.stdout.write(JSON.stringify(reply));
     return;

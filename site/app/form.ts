@@ -265,9 +265,10 @@ export class Form {
       input = area;
     } else if (f.control === "files") {
       const list = h("ul", { class: "files" });
+      const names = Object.keys(curve.files);
       const render = () =>
         list.replaceChildren(
-          ...Object.keys(curve.files).map((name) =>
+          ...names.slice(0, 40).map((name) =>
             h(
               "li",
               {},
@@ -285,20 +286,46 @@ export class Form {
               }, "×"),
             )
           ),
+          ...(names.length > 40 ? [h("li", {}, `… and ${names.length - 40} more`)] : []),
         );
       render();
+      // Files picked one by one are kept by name; a folder's by their path in it (its layout is
+      // what relative `_base_` paths resolve against), config files only.
+      const add = async (picked: FileList | null, folder: boolean) => {
+        const files = { ...curve.files };
+        for (const file of picked ?? []) {
+          const path = folder ? file.webkitRelativePath || file.name : file.name;
+          if (folder && !/\.(py|ya?ml|json)$/i.test(path)) continue;
+          files[path] = await readFileText(file);
+        }
+        this.#events.files(files);
+      };
       const upload = h("input", {
         type: "file",
         id,
         multiple: true,
         onchange: async () => {
-          const files = { ...curve.files };
-          for (const file of upload.files ?? []) files[file.name] = await readFileText(file);
+          await add(upload.files, false);
           upload.value = "";
-          this.#events.files(files);
         },
       });
-      input = h("div", { class: "files-box" }, upload, list);
+      const folder = h("input", {
+        type: "file",
+        id: `${id}-folder`,
+        class: "upload",
+        webkitdirectory: true,
+        onchange: async () => {
+          await add(folder.files, true);
+          folder.value = "";
+        },
+      });
+      input = h(
+        "div",
+        { class: "files-box" },
+        upload,
+        h("label", { class: "upload-label" }, "or a folder… ", folder),
+        list,
+      );
     } else {
       const box = h("input", {
         id,

@@ -31,6 +31,7 @@ import {
   type PageState,
 } from "../state.ts";
 import { Chart } from "./chart.ts";
+import { PagePython, type WorkerLike } from "../python.ts";
 import { byId, download, fill, h } from "./dom.ts";
 import { Form } from "./form.ts";
 import { comparePanel, explainPanel, verifyPanel } from "./panels.ts";
@@ -106,6 +107,20 @@ export class App implements PanelHost {
   }
   #resizeTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** `.py` configs, read in a worker (python/worker.js); every curve is built again after each. */
+  readonly #python: PagePython = new PagePython(
+    () =>
+      new Worker(new URL("python/worker.js", location.href), {
+        type: "module",
+      }) as unknown as WorkerLike,
+    () => {
+      this.state.curves.forEach((_, i) => this.#rebuild(i));
+      this.#showErrors();
+      this.#redraw();
+      this.#showCurves();
+    },
+  );
+
   get #selected(): CurveState {
     return this.state.curves[this.state.selected]!;
   }
@@ -157,7 +172,7 @@ export class App implements PanelHost {
     const c = this.state.curves[i]!;
     const def = this.defs.get(c.id)!;
     try {
-      const curve = def.build({ values: c.values, files: c.files });
+      const curve = def.build({ values: c.values, files: c.files, python: this.#python.resolve });
       this.built[i] = {
         curve,
         error: undefined,
@@ -513,8 +528,13 @@ export class App implements PanelHost {
       if (query.length > 1_900_000) {
         // Too long for a link: leave the verify files out of it.
         const { golden: _g, candidate: _c, ...rest } = this.state.verify;
-        return encodeState({ ...this.state, verify: rest }, initial).then((short) => {
+        return encodeState({ ...this.state, verify: rest }, initial).then(async (short) => {
           query = short;
+          if (query.length > 1_900_000) {
+            // Still too long (an uploaded folder of configs): leave the uploaded files out too.
+            const curves = this.state.curves.map((c) => ({ ...c, files: {} }));
+            query = await encodeState({ ...this.state, verify: rest, curves }, initial);
+          }
           history.replaceState(null, "", `${location.pathname}?${query}`);
         });
       }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { PythonUpload } from "../python_files.ts";
 import type { CurveRuns } from "../../curve/runs.ts";
 import { placeOf, type ScheduleView } from "../../views/view.ts";
 import type { FieldSpec, FieldType, ScheduleFilter, ScheduleSpec, SiteSchema } from "../schema.ts";
@@ -41,9 +42,21 @@ export interface Field {
 export interface ScheduleInput {
   /** Field name → text. */
   values: Readonly<Record<string, string>>;
-  /** File name → text (a YAML config's `_BASE_` files). */
+  /** File name (a folder's relative path) → text (a config's `_BASE_` / `_base_` files). */
   files: Readonly<Record<string, string>>;
+  /**
+   * Reads a `.py` config in the Python sandbox (the page's worker): the config, its error, or
+   * undefined while it is being read (the page builds again when it is done). Absent where no
+   * sandbox runs.
+   */
+  python?: PythonResolver;
 }
+
+/** A `.py` config read in the sandbox: the merged config, or why it could not be read. */
+export type PythonResult = { config: Record<string, unknown> } | { error: Error };
+
+/** {@linkcode ScheduleInput.python}. */
+export type PythonResolver = (upload: PythonUpload) => PythonResult | undefined;
 
 /** A vertical mark on the chart. */
 export interface CurveMark {

@@ -12,9 +12,11 @@ import { mmengineView } from "../../views/mmengine.ts";
 import {
   type Family,
   type Field,
+  FieldError,
   pageField,
   pythonCall,
   type ScheduleDef,
+  type ScheduleInput,
   siteCurve,
   viewFieldError,
 } from "./family.ts";
@@ -33,20 +35,95 @@ const EXAMPLE_CONFIG = `{
 }
 `;
 
-/** An mmengine config (JSON) and the numbers it does not record. */
+/** `--cfg-options` as the CLI joins them: `KEY=VALUE` tokens; a `KEY VALUE` pair is joined. */
+function cfgOptions(opts: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < opts.length; i++) {
+    const token = opts[i]!;
+    if (token.includes("=")) out.push(token);
+    else if (i + 1 < opts.length) out.push(`${token}=${opts[++i]!}`);
+    else out.push(`${token}=`);
+  }
+  return out;
+}
+
+/**
+ * A `.py` config's merged config, read by the page's Python sandbox with the uploaded files (the
+ * same loader as `lrspec curve --mmengine CONFIG.py`); a FieldError while it is being read.
+ */
+function pythonConfig(
+  input: ScheduleInput,
+  file: string,
+  text: string,
+  opts: readonly string[],
+): Record<string, unknown> {
+  if (input.python === undefined) {
+    throw new FieldError(
+      `${file}: a .py config is read in the page's Python sandbox, which is not running here: ` +
+        "paste the merged config as JSON (cfg.dump('cfg.json'))",
+      "config",
+    );
+  }
+  const result = input.python({
+    kind: "mmengine",
+    name: file,
+    text,
+    files: input.files,
+    overrides: cfgOptions(opts),
+  });
+  if (result === undefined) {
+    throw new FieldError(
+      `${file}: reading the config in the Python sandbox (the first .py starts the ` +
+        "interpreter: seconds)…",
+      "config",
+    );
+  }
+  if ("error" in result) throw viewFieldError(result.error, () => "config", "config");
+  return result.config;
+}
+
+/** An mmengine config (a `.py` with its `_base_` files, or JSON) and the numbers it does not record. */
 function configSource(): ScheduleDef {
   const config: Field = {
     name: "config",
     doc:
-      "The merged mmengine config as JSON (`cfg.dump('cfg.json')` in mmengine, or `lrspec curve --mmengine CONFIG.py` for a `.py`): `train_cfg`, `optim_wrapper`, `param_scheduler`, `auto_scale_lr`, `train_dataloader`.",
+      "The config: a `.py` (open it, with its `_base_` files below; read as `mmengine.Config.fromfile` reads it, in the Python sandbox in this page) or the merged config as JSON (`cfg.dump('cfg.json')`): `train_cfg`, `optim_wrapper`, `param_scheduler`, `auto_scale_lr`, `train_dataloader`.",
     type: { repr: "string", accepts: ["string"], literals: [] },
     example: EXAMPLE_CONFIG,
     control: "textarea",
     required: true,
     page: false,
   };
+  const text = (name: string, doc: string, dflt: string): Field => ({
+    name,
+    doc,
+    default: dflt,
+    type: { repr: "string", accepts: ["string"], literals: [] },
+    control: "text",
+    required: false,
+    page: false,
+  });
   const fields: Field[] = [
     config,
+    {
+      ...text(
+        "bases",
+        "A `.py` config's `_base_` files (and theirs): a folder keeps its layout; files picked one by one are matched by name.",
+        "",
+      ),
+      label: "_base_ files",
+      control: "files",
+    },
+    text(
+      "file",
+      "The config's file name: a `.py` is read in the Python sandbox, anything else as JSON.",
+      "config.json",
+    ),
+    text(
+      "opts",
+      "`tools/train.py --cfg-options KEY=VALUE …` for a `.py` (`optim_wrapper.optimizer.lr=0.01`).",
+      "",
+    ),
     pageField("epochLength", "`len(train_dataloader)` on each GPU (iterations per epoch).", "100"),
     pageField(
       "datasetSize",
@@ -80,15 +157,24 @@ function configSource(): ScheduleDef {
         const text = (input.values[f.name] ?? "").trim();
         v[f.name] = text === "" ? f.default ?? "" : text;
       }
+      const file = v.file ?? "config.json";
+      const opts = (v.opts ?? "").split(/\s+/).filter((t) => t !== "");
       let cfg: unknown;
-      try {
-        cfg = JSON.parse(v.config ?? "");
-      } catch (e) {
-        throw viewFieldError(
-          new SyntaxError(`config: ${(e as Error).message}`),
-          () => "config",
-          "config",
-        );
+      if (/\.py$/i.test(file)) {
+        cfg = pythonConfig(input, file, input.values.config ?? "", opts);
+      } else {
+        if (opts.length > 0) {
+          throw new FieldError("`opts` (--cfg-options) applies to a .py config", "opts");
+        }
+        try {
+          cfg = JSON.parse(v.config ?? "");
+        } catch (e) {
+          throw viewFieldError(
+            new SyntaxError(`config: ${(e as Error).message}`),
+            () => "config",
+            "config",
+          );
+        }
       }
       if (typeof cfg !== "object" || cfg === null || Array.isArray(cfg)) {
         throw viewFieldError(
@@ -100,7 +186,7 @@ function configSource(): ScheduleDef {
       try {
         const datasetSize = number(v.datasetSize, "datasetSize");
         const view = mmengineView(cfg as Record<string, unknown>, {
-          path: "config",
+          path: /\.py$/i.test(file) ? file : "config",
           ...(datasetSize === undefined
             ? { epochLength: number(v.epochLength, "epochLength") }
             : { datasetSize }),
