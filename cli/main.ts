@@ -178,7 +178,9 @@ export async function main(argv: string[], io?: CliIo): Promise<number> {
       try {
         await startPythonConfigLoader();
       } catch (error) {
-        return reportError(error, ctx);
+        // The interpreter did not start in its time, or its worker died: one line, as any error.
+        const why = error instanceof Error ? error.message : String(error);
+        return reportError(new CliError(`the Python interpreter for .py configs: ${why}`), ctx);
       }
     }
     let code = await run(argv, ctx);
