@@ -5,9 +5,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { optionProblem } from "./errors.ts";
+import * as deepspeed from "./deepspeed/mod.ts";
 import * as detectron2 from "./detectron2/mod.ts";
 import * as fvcore from "./fvcore/mod.ts";
 import * as hf from "./hf/mod.ts";
+import * as keras from "./keras/mod.ts";
+import * as megatron from "./megatron/mod.ts";
 import * as mmengine from "./mmengine/mod.ts";
 import * as optax from "./optax/mod.ts";
 import * as timm from "./timm/mod.ts";
@@ -27,6 +30,28 @@ type Case = [
 ];
 
 const CASES: Record<string, Case[]> = {
+  deepspeed: [
+    [
+      "OneCycle: cycleFirstStepSize 0",
+      () =>
+        new deepspeed.OneCycle({
+          optimizer: groups(),
+          cycleMinLr: 0.1,
+          cycleMaxLr: 1,
+          cycleFirstStepSize: 0,
+        }),
+      "OneCycle",
+      "cycleFirstStepSize",
+      0,
+    ],
+    [
+      "a config whose scheduler type DeepSpeed does not know",
+      () => deepspeed.schedulerFromConfig({ scheduler: { type: "NopeLR", params: {} } }, groups()),
+      "schedulerFromConfig",
+      "scheduler.type",
+      "NopeLR",
+    ],
+  ],
   detectron2: [
     [
       "WarmupPolyLR: maxIters 0",
@@ -145,6 +170,36 @@ const CASES: Record<string, Case[]> = {
       "TrainingArguments",
       "lr_scheduler_type",
       "reduce_lr_on_plateau",
+    ],
+  ],
+  keras: [
+    [
+      "a schedule called with a step that is not an int32",
+      () =>
+        new keras.ExponentialDecay({
+          initialLearningRate: 0.1,
+          decaySteps: 10,
+          decayRate: 0.5,
+        }).call(0.5),
+      "ExponentialDecay",
+      "step",
+      0.5,
+    ],
+    [
+      "deserialize: an unknown class (Keras' words)",
+      () => keras.deserialize({ class_name: "Nope", config: {} }),
+      "deserialize",
+      "class_name",
+      "Nope",
+    ],
+  ],
+  megatron: [
+    [
+      "--min-lr above --lr (validate_args)",
+      () => megatron.parseMegatronArgs("--micro-batch-size 1 --train-iters 10 --lr 0.1 --min-lr 1"),
+      "parseMegatronArgs",
+      "--min-lr",
+      1,
     ],
   ],
   mmengine: [

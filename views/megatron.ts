@@ -17,7 +17,7 @@ import {
   megatronParamGroups,
   type NamedMegatronParamGroup,
 } from "../schedules/megatron/training/training.ts";
-import { placed, sameKind, type ScheduleView, type ViewMark } from "./view.ts";
+import { optionProblem, placed, sameKind, type ScheduleView, type ViewMark } from "./view.ts";
 import { fileLabel } from "./settings.ts";
 
 /** Options of {@linkcode megatronView}. */
@@ -45,10 +45,10 @@ export interface MegatronView extends ScheduleView {
   readonly groups: readonly NamedMegatronParamGroup[];
 }
 
-/** `--lr-warmup-iters` etc. for messages. */
-function flagOf(message: string): string | undefined {
-  const m = /`(--[a-z0-9-]+)`/.exec(message);
-  return m?.[1];
+/** The flag (`--lr-warmup-iters`) an error of the arguments is about, from its data. */
+function flagOf(error: unknown): string | undefined {
+  const option = optionProblem(error)?.option;
+  return option !== undefined && option.startsWith("--") ? option : undefined;
 }
 
 /**
@@ -70,7 +70,7 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
     parsed = parseMegatronArgs(text, { worldSize: options.worldSize ?? 1 });
   } catch (error) {
     if (!(error instanceof Error)) throw error;
-    const key = flagOf(error.message);
+    const key = flagOf(error);
     throw placed(sameKind(error, `${path}: ${error.message}`), {
       file: path,
       ...(key ? { key } : {}),

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { show } from "../../_internal/validate.ts";
 import type { Optimizer, StateDict } from "../../optimizer.ts";
 import * as torch from "../../torch/mod.ts";
@@ -66,8 +67,12 @@ function camelKeys(owner: string, params: Record<string, unknown>): Record<strin
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(params)) {
     if (value === "auto") {
-      throw new TypeError(
-        `${owner}: ${key} is "auto": only the Hugging Face Trainer fills "auto" values ` +
+      throw optionError(
+        TypeError,
+        owner,
+        `scheduler.params.${key}`,
+        value,
+        `${key} is "auto": only the Hugging Face Trainer fills "auto" values ` +
           `(hfTrainerDeepSpeedConfig in @lrspec/lrspec/hf); DeepSpeed alone cannot use it`,
       );
     }
@@ -97,7 +102,13 @@ export function schedulerFromConfig(
   if (section === undefined || section === null) return null;
   const name = section.type;
   if (typeof name !== "string") {
-    throw new TypeError(`${OWNER}: \`scheduler.type\` must be a string: got ${show(name)}`);
+    throw optionError(
+      TypeError,
+      OWNER,
+      "scheduler.type",
+      name,
+      `\`scheduler.type\` must be a string: got ${show(name)}`,
+    );
   }
   const params = camelKeys(OWNER, section.params ?? {});
   if ((VALID_LR_SCHEDULES as readonly string[]).includes(name)) {
@@ -112,8 +123,12 @@ export function schedulerFromConfig(
     ) => DeepSpeedScheduler;
     return new Scheduler({ ...params, optimizer });
   }
-  throw new RangeError(
-    `${OWNER}: DeepSpeed does not recognize LR scheduler ${show(name)} (DeepSpeed asserts): ` +
+  throw optionError(
+    RangeError,
+    OWNER,
+    "scheduler.type",
+    name,
+    `DeepSpeed does not recognize LR scheduler ${show(name)} (DeepSpeed asserts): ` +
       `expected one of ${[...VALID_LR_SCHEDULES, ...TORCH_FALLBACK_SCHEDULERS].join(", ")}` +
       (["LambdaLR", "MultiplicativeLR", "SequentialLR", "ChainedScheduler"].includes(name)
         ? ` (${name} takes functions or schedulers, which a JSON config cannot hold)`
@@ -152,8 +167,12 @@ const MOMENTUM_OPTIMIZERS = ["sgd", "musgd", "adagrad", "rmsprop", "adadelta", "
 export function deepspeedOptimizer(config: DeepSpeedConfig): Optimizer {
   const section = config.optimizer;
   if (section === undefined || section === null) {
-    throw new RangeError(
-      `deepspeedOptimizer: the config has no "optimizer" section: DeepSpeed then uses the ` +
+    throw optionError(
+      RangeError,
+      "deepspeedOptimizer",
+      "optimizer",
+      section,
+      `the config has no "optimizer" section: DeepSpeed then uses the ` +
         `client's optimizer; pass it as \`optimizer\``,
     );
   }
@@ -161,8 +180,12 @@ export function deepspeedOptimizer(config: DeepSpeedConfig): Optimizer {
   const params = camelKeys("deepspeedOptimizer", section.params ?? {});
   const lr = (params.lr ?? 1e-3) as number;
   if (typeof lr !== "number" || !Number.isFinite(lr)) {
-    throw new TypeError(
-      `deepspeedOptimizer: \`optimizer.params.lr\` must be a number: got ${show(lr)}`,
+    throw optionError(
+      TypeError,
+      "deepspeedOptimizer",
+      "optimizer.params.lr",
+      lr,
+      `\`optimizer.params.lr\` must be a number: got ${show(lr)}`,
     );
   }
   if (BETAS_OPTIMIZERS.includes(type)) {
@@ -173,8 +196,12 @@ export function deepspeedOptimizer(config: DeepSpeedConfig): Optimizer {
     const momentum = (params.momentum ?? 0) as number;
     return { paramGroups: [{ lr, momentum }], defaults: { lr, momentum } };
   }
-  throw new RangeError(
-    `deepspeedOptimizer: unknown optimizer type ${show(section.type)}: expected one of ` +
+  throw optionError(
+    RangeError,
+    "deepspeedOptimizer",
+    "optimizer.type",
+    section.type,
+    `unknown optimizer type ${show(section.type)}: expected one of ` +
       `${[...BETAS_OPTIMIZERS, ...MOMENTUM_OPTIMIZERS].join(", ")} (case-insensitive); for ` +
       `another, pass an optimizer whose defaults have \`betas\` or not`,
   );
@@ -256,19 +283,35 @@ export function deepspeedSchedule(
   const owner = "deepspeedSchedule";
   const steps = options.steps;
   if (!Number.isSafeInteger(steps) || steps < 0) {
-    throw new RangeError(`${owner}: \`steps\` must be a non-negative integer: got ${show(steps)}`);
+    throw optionError(
+      RangeError,
+      owner,
+      "steps",
+      steps,
+      `\`steps\` must be a non-negative integer: got ${show(steps)}`,
+    );
   }
   const optimizer = options.optimizer ?? deepspeedOptimizer(config);
   const scheduler = schedulerFromConfig(config, optimizer);
   if (scheduler === null) {
-    throw new RangeError(`${owner}: the config has no "scheduler" section`);
+    throw optionError(
+      RangeError,
+      owner,
+      "scheduler",
+      config.scheduler,
+      `the config has no "scheduler" section`,
+    );
   }
   let first = 1;
   if (options.resume !== undefined) {
     const at = options.resume.step;
     if (!Number.isSafeInteger(at) || at < 0 || at > steps) {
-      throw new RangeError(
-        `${owner}: \`resume.step\` must be an integer in [0, ${steps}]: got ${show(at)}`,
+      throw optionError(
+        RangeError,
+        owner,
+        "resume.step",
+        at,
+        `\`resume.step\` must be an integer in [0, ${steps}]: got ${show(at)}`,
       );
     }
     scheduler.loadStateDict(options.resume.state);

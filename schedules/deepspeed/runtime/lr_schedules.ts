@@ -19,6 +19,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { libm } from "../../math.ts";
 import { boolean, finite, integer, requireOptions, show } from "../../_internal/validate.ts";
 import { requireOptimizer } from "../../_internal/optimizer.ts";
@@ -50,8 +51,12 @@ function formatParam(owner: string, optimizer: Optimizer, value: unknown, name: 
   const n = optimizer.paramGroups.length;
   if (Array.isArray(value)) {
     if (value.length !== n) {
-      throw new RangeError(
-        `${owner}: expected ${n} value for ${name}, got ${value.length} (DeepSpeed's ValueError)`,
+      throw optionError(
+        RangeError,
+        owner,
+        name,
+        value,
+        `expected ${n} value for ${name}, got ${value.length} (DeepSpeed's ValueError)`,
       );
     }
     return value.map((v, i) => finite(owner, `${name}[${i}]`, v));
@@ -142,7 +147,13 @@ export abstract class BatchScheduler {
    */
   loadStateDict(state: StateDict): void {
     if (typeof state !== "object" || state === null || !("lastBatchIteration" in state)) {
-      throw new TypeError(`${this.#owner}: the state has no \`lastBatchIteration\` (KeyError)`);
+      throw optionError(
+        TypeError,
+        this.#owner,
+        "state.lastBatchIteration",
+        undefined,
+        `the state has no \`lastBatchIteration\` (KeyError)`,
+      );
     }
     this.lastBatchIteration = lastBatchIteration(this.#owner, state.lastBatchIteration);
   }
@@ -364,7 +375,13 @@ export class WarmupLR extends BatchScheduler {
   #warmupType(value: unknown): WarmupType {
     const type = value ?? "log";
     if (typeof type !== "string") {
-      throw new TypeError(`WarmupLR: \`warmupType\` must be a string: got ${show(type)}`);
+      throw optionError(
+        TypeError,
+        "WarmupLR",
+        "warmupType",
+        type,
+        `\`warmupType\` must be a string: got ${show(type)}`,
+      );
     }
     if (type === "log" || type === "linear") return type;
     this.warn(
@@ -561,7 +578,13 @@ export class WarmupCosineLR extends BatchScheduler {
     this.cosMinRatio = finite(owner, "cosMinRatio", o.cosMinRatio ?? 0.0001);
     const type = o.warmupType ?? "log";
     if (typeof type !== "string") {
-      throw new TypeError(`${owner}: \`warmupType\` must be a string: got ${show(type)}`);
+      throw optionError(
+        TypeError,
+        owner,
+        "warmupType",
+        type,
+        `\`warmupType\` must be a string: got ${show(type)}`,
+      );
     }
     if (type !== "log" && type !== "linear") {
       this.warn(
@@ -786,15 +809,21 @@ export class OneCycle extends BatchScheduler {
       ? first
       : finite(owner, "cycleSecondStepSize", o.cycleSecondStepSize);
     if (first <= 0) {
-      throw new RangeError(
-        `${owner}: \`cycleFirstStepSize\` must be positive, got ${
-          show(first)
-        } (DeepSpeed's ValueError)`,
+      throw optionError(
+        RangeError,
+        owner,
+        "cycleFirstStepSize",
+        first,
+        `\`cycleFirstStepSize\` must be positive, got ${show(first)} (DeepSpeed's ValueError)`,
       );
     }
     if (second < 0) {
-      throw new RangeError(
-        `${owner}: \`cycleSecondStepSize\` must be non-negative, got ${
+      throw optionError(
+        RangeError,
+        owner,
+        "cycleSecondStepSize",
+        second,
+        `\`cycleSecondStepSize\` must be non-negative, got ${
           show(second)
         } (DeepSpeed's ValueError)`,
       );

@@ -106,15 +106,21 @@ export class LearningRateScheduler {
   onEpochBegin(epoch: number, optimizer: KerasOptimizerLike): number {
     const lr = this.schedule(epoch, optimizer.learningRate);
     if (typeof lr !== "number") {
-      throw new TypeError(
-        `LearningRateScheduler: The output of the \`schedule\` function should be a float. Got: ${
-          show(lr)
-        }`,
+      throw optionError(
+        TypeError,
+        "LearningRateScheduler",
+        "schedule",
+        lr,
+        `The output of the \`schedule\` function should be a float. Got: ${show(lr)}`,
       );
     }
     if (!Number.isFinite(lr)) {
-      throw new RangeError(
-        `LearningRateScheduler: the schedule returned ${lr} at epoch ${epoch}`,
+      throw optionError(
+        RangeError,
+        "LearningRateScheduler",
+        "schedule",
+        lr,
+        `the schedule returned ${lr} at epoch ${epoch}`,
       );
     }
     optimizer.learningRate = Math.fround(lr);

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { libm } from "../../math.ts";
 import { copyState } from "../../_internal/state.ts";
 import { boolean, finite, oneOf, requireOptions, show } from "../../_internal/validate.ts";
@@ -114,10 +115,20 @@ export interface OptimizerParamSchedulerOptions {
 
 const OWNER = "OptimizerParamScheduler";
 
-function assertion(condition: boolean, what: string, detail = ""): void {
+function assertion(
+  condition: boolean,
+  what: string,
+  detail: string,
+  option: string,
+  value: unknown,
+): void {
   if (!condition) {
-    throw new RangeError(
-      `${OWNER}: ${what} must hold (Megatron's \`assert ${what}\`)${detail ? `: ${detail}` : ""}`,
+    throw optionError(
+      RangeError,
+      OWNER,
+      option,
+      value,
+      `${what} must hold (Megatron's \`assert ${what}\`)${detail ? `: ${detail}` : ""}`,
     );
   }
 }
@@ -252,16 +263,26 @@ export class OptimizerParamScheduler {
     this.initLr = finite(OWNER, "initLr", o.initLr);
     this.maxLr = finite(OWNER, "maxLr", o.maxLr);
     this.minLr = finite(OWNER, "minLr", o.minLr);
-    assertion(this.minLr >= 0.0, "min_lr >= 0.0", `minLr = ${show(this.minLr)}`);
+    assertion(
+      this.minLr >= 0.0,
+      "min_lr >= 0.0",
+      `minLr = ${show(this.minLr)}`,
+      "minLr",
+      this.minLr,
+    );
     assertion(
       this.maxLr >= this.minLr,
       "max_lr >= min_lr",
       `maxLr = ${show(this.maxLr)}, minLr = ${show(this.minLr)}`,
+      "minLr",
+      this.minLr,
     );
     assertion(
       this.initLr <= this.maxLr,
       "init_lr <= max_lr",
       `initLr = ${show(this.initLr)}, maxLr = ${show(this.maxLr)}`,
+      "initLr",
+      this.initLr,
     );
     this.lrWarmupSteps = finite(OWNER, "lrWarmupSteps", o.lrWarmupSteps);
     this.numSteps = 0;
@@ -276,23 +297,41 @@ export class OptimizerParamScheduler {
       this.lrDecaySteps > 0,
       "lr_decay_steps > 0",
       `lrDecaySteps = ${show(this.lrDecaySteps)}`,
+      "lrDecaySteps",
+      this.lrDecaySteps,
     );
     assertion(
       this.lrWarmupSteps < this.lrDecaySteps,
       "lr_warmup_steps < lr_decay_steps",
       `lrWarmupSteps = ${show(this.lrWarmupSteps)}, lrDecaySteps = ${show(this.lrDecaySteps)}`,
+      "lrWarmupSteps",
+      this.lrWarmupSteps,
     );
     this.lrDecayStyle = decayStyle("lrDecayStyle", o.lrDecayStyle);
     if (this.lrDecayStyle === "WSD") {
-      assertion(this.wsdDecaySteps !== null, "wsd_decay_steps is not None", "lrDecayStyle WSD");
+      assertion(
+        this.wsdDecaySteps !== null,
+        "wsd_decay_steps is not None",
+        "lrDecayStyle WSD",
+        "wsdDecaySteps",
+        this.wsdDecaySteps,
+      );
     }
     this.startWd = finite(OWNER, "startWd", o.startWd);
     this.endWd = finite(OWNER, "endWd", o.endWd);
-    assertion(this.startWd >= 0.0, "start_wd >= 0.0", `startWd = ${show(this.startWd)}`);
+    assertion(
+      this.startWd >= 0.0,
+      "start_wd >= 0.0",
+      `startWd = ${show(this.startWd)}`,
+      "startWd",
+      this.startWd,
+    );
     assertion(
       this.endWd >= this.startWd,
       "end_wd >= start_wd",
       `startWd = ${show(this.startWd)}, endWd = ${show(this.endWd)}`,
+      "endWd",
+      this.endWd,
     );
     this.wdIncrSteps = finite(OWNER, "wdIncrSteps", o.wdIncrSteps);
     this.wdIncrStyle = oneOf(OWNER, "wdIncrStyle", o.wdIncrStyle, WD_INCR_STYLES);
@@ -311,6 +350,8 @@ export class OptimizerParamScheduler {
         !this.useCheckpointOptParamScheduler,
         "not use_checkpoint_opt_param_scheduler",
         "both override and use-checkpoint are set",
+        "useCheckpointOptParamScheduler",
+        this.useCheckpointOptParamScheduler,
       );
     }
     this.step(0);
@@ -331,18 +372,40 @@ export class OptimizerParamScheduler {
       : groupNumber(paramGroup, "endWd", this.endWd);
     if (this.numSteps > this.wdIncrSteps) return endWd;
     if (this.wdIncrStyle === "constant") {
-      assertion(startWd === endWd, "start_wd == end_wd", `constant style, ${startWd} != ${endWd}`);
+      assertion(
+        startWd === endWd,
+        "start_wd == end_wd",
+        `constant style, ${startWd} != ${endWd}`,
+        "endWd",
+        endWd,
+      );
       return endWd;
     }
     if (this.wdIncrSteps === 0) {
-      throw new RangeError(
-        `${OWNER}: \`wdIncrSteps\` is 0 with wdIncrStyle ${show(this.wdIncrStyle)}: ` +
+      throw optionError(
+        RangeError,
+        OWNER,
+        "wdIncrSteps",
+        this.wdIncrSteps,
+        `\`wdIncrSteps\` is 0 with wdIncrStyle ${show(this.wdIncrStyle)}: ` +
           `Megatron divides by it (ZeroDivisionError)`,
       );
     }
     const incrRatio = this.numSteps / this.wdIncrSteps;
-    assertion(incrRatio >= 0.0, "incr_ratio >= 0.0", `numSteps = ${this.numSteps}`);
-    assertion(incrRatio <= 1.0, "incr_ratio <= 1.0", `numSteps = ${this.numSteps}`);
+    assertion(
+      incrRatio >= 0.0,
+      "incr_ratio >= 0.0",
+      `numSteps = ${this.numSteps}`,
+      "numSteps",
+      this.numSteps,
+    );
+    assertion(
+      incrRatio <= 1.0,
+      "incr_ratio <= 1.0",
+      `numSteps = ${this.numSteps}`,
+      "numSteps",
+      this.numSteps,
+    );
     const deltaWd = endWd - startWd;
     const coeff = this.wdIncrStyle === "linear"
       ? incrRatio
@@ -371,8 +434,8 @@ export class OptimizerParamScheduler {
       return lr > minLr ? lr : minLr;
     }
     const decayRatio = (n - warmup) / (this.lrDecaySteps - warmup);
-    assertion(decayRatio >= 0.0, "decay_ratio >= 0.0", `numSteps = ${n}`);
-    assertion(decayRatio <= 1.0, "decay_ratio <= 1.0", `numSteps = ${n}`);
+    assertion(decayRatio >= 0.0, "decay_ratio >= 0.0", `numSteps = ${n}`, "numSteps", n);
+    assertion(decayRatio <= 1.0, "decay_ratio <= 1.0", `numSteps = ${n}`, "numSteps", n);
     const deltaLr = maxLr - minLr;
     let coeff: number;
     if (this.lrDecayStyle === "linear") coeff = 1.0 - decayRatio;
@@ -381,8 +444,12 @@ export class OptimizerParamScheduler {
       const wsdDecaySteps = this.wsdDecaySteps;
       if (wsdDecaySteps === null) {
         // Reached when a checkpoint's state switched the style to WSD (Python: TypeError).
-        throw new TypeError(
-          `${OWNER}: lrDecayStyle "WSD" needs \`wsdDecaySteps\`, which is null (Python's ` +
+        throw optionError(
+          TypeError,
+          OWNER,
+          "wsdDecaySteps",
+          wsdDecaySteps,
+          `lrDecayStyle "WSD" needs \`wsdDecaySteps\`, which is null (Python's ` +
             `\`lr_decay_steps - None\` raises TypeError)`,
         );
       }
@@ -405,15 +472,23 @@ export class OptimizerParamScheduler {
             coeff = 1.0 - libm.sqrt(s);
             break;
           default:
-            throw new RangeError(
-              `${OWNER}: WSD needs \`lrWsdDecayStyle\` once annealing starts (Megatron's ` +
+            throw optionError(
+              RangeError,
+              OWNER,
+              "lrWsdDecayStyle",
+              this.lrWsdDecayStyle,
+              `WSD needs \`lrWsdDecayStyle\` once annealing starts (Megatron's ` +
                 `\`assert coeff is not None\`): got ${show(this.lrWsdDecayStyle)}`,
             );
         }
       }
     } else {
-      throw new RangeError(
-        `${OWNER}: ${show(this.lrDecayStyle)} decay style is not supported (Megatron raises ` +
+      throw optionError(
+        RangeError,
+        OWNER,
+        "lrDecayStyle",
+        this.lrDecayStyle,
+        `${show(this.lrDecayStyle)} decay style is not supported (Megatron raises ` +
           `once warmup is over): \`lrDecayStyle\` must be one of ${
             LR_DECAY_STYLES.map((x) => JSON.stringify(x)).join(", ")
           }`,
@@ -456,8 +531,12 @@ export class OptimizerParamScheduler {
   #checkAndSet<T extends number | string>(clsValue: T, sdValue: unknown, name: string): T {
     if (this.overrideOptParamScheduler) return clsValue;
     if (!this.useCheckpointOptParamScheduler && clsValue !== sdValue) {
-      throw new RangeError(
-        `${OWNER}: class input value ${show(clsValue)} and checkpoint value ${
+      throw optionError(
+        RangeError,
+        OWNER,
+        name,
+        sdValue,
+        `class input value ${show(clsValue)} and checkpoint value ${
           show(sdValue)
         } for ${name} do not match (Megatron asserts; set useCheckpointOptParamScheduler or ` +
           `overrideOptParamScheduler)`,
@@ -480,12 +559,24 @@ export class OptimizerParamScheduler {
    */
   loadStateDict(state: StateDict): void {
     if (typeof state !== "object" || state === null || Array.isArray(state)) {
-      throw new TypeError(`${OWNER}: a state dict must be an object: got ${show(state)}`);
+      throw optionError(
+        TypeError,
+        OWNER,
+        "state",
+        state,
+        `a state dict must be an object: got ${show(state)}`,
+      );
     }
     const sd = copyState(state);
     const read = (...names: string[]): unknown => {
       for (const name of names) if (name in sd) return sd[name];
-      throw new TypeError(`${OWNER}: the state dict has no \`${names.at(-1)}\` (KeyError)`);
+      throw optionError(
+        TypeError,
+        OWNER,
+        `state.${names.at(-1)}`,
+        undefined,
+        `the state dict has no \`${names.at(-1)}\` (KeyError)`,
+      );
     };
     const num = (v: unknown, name: string) => finite(OWNER, `state.${name}`, v);
     this.maxLr = num(
@@ -552,7 +643,13 @@ export class OptimizerParamScheduler {
  */
 function decayStyle(name: string, value: unknown): LrDecayStyle {
   if (typeof value !== "string") {
-    throw new TypeError(`${OWNER}: \`${name}\` must be a string: got ${show(value)}`);
+    throw optionError(
+      TypeError,
+      OWNER,
+      name,
+      value,
+      `\`${name}\` must be a string: got ${show(value)}`,
+    );
   }
   return value as LrDecayStyle;
 }

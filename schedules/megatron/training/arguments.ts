@@ -8,6 +8,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { editDistance } from "../../edit_distance.ts";
 import { show } from "../../_internal/validate.ts";
 import {
@@ -244,6 +245,7 @@ function parseValue(option: string, text: string, integer: boolean): number {
   if (text.includes("$")) {
     throw new SyntaxError(
       `${OWNER}: \`${option} ${text}\` holds an unexpanded shell variable: substitute its value`,
+      { cause: { owner: OWNER, option: option, value: text } },
     );
   }
   const t = text.trim().replace(/(?<=\d)_(?=\d)/g, "");
@@ -252,11 +254,18 @@ function parseValue(option: string, text: string, integer: boolean): number {
     throw new SyntaxError(
       `${OWNER}: \`${option}\` takes ${integer ? "an integer" : "a number"} (argparse ` +
         `type=${integer ? "int" : "float"}): got ${show(text)}`,
+      { cause: { owner: OWNER, option: option, value: text } },
     );
   }
   const value = Number(t);
   if (!Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
-    throw new RangeError(`${OWNER}: \`${option}\` must be finite: got ${show(text)}`);
+    throw optionError(
+      RangeError,
+      OWNER,
+      option,
+      text,
+      `\`${option}\` must be finite: got ${show(text)}`,
+    );
   }
   return value;
 }
@@ -264,8 +273,16 @@ function parseValue(option: string, text: string, integer: boolean): number {
 /**
  * Megatron's `validate_args` assertion, as a RangeError naming the options.
  */
-function require(condition: boolean, message: string): void {
-  if (!condition) throw new RangeError(`${OWNER}: ${message} (Megatron's validate_args asserts)`);
+function require(condition: boolean, message: string, flag: string, value: unknown): void {
+  if (!condition) {
+    throw optionError(
+      RangeError,
+      OWNER,
+      flag,
+      value,
+      `${message} (Megatron's validate_args asserts)`,
+    );
+  }
 }
 
 /**
@@ -312,8 +329,12 @@ export function parseMegatronArgs(
   const words = typeof line === "string" ? splitShellWords(line) : [...line];
   const worldSize = options.worldSize ?? 1;
   if (!Number.isSafeInteger(worldSize) || worldSize < 1) {
-    throw new RangeError(
-      `${OWNER}: \`worldSize\` must be a positive integer: got ${show(worldSize)}`,
+    throw optionError(
+      RangeError,
+      OWNER,
+      "worldSize",
+      worldSize,
+      `\`worldSize\` must be a positive integer: got ${show(worldSize)}`,
     );
   }
   const values: Record<string, unknown> = {};
@@ -325,7 +346,9 @@ export function parseMegatronArgs(
   while (i < words.length) {
     const word = words[i]!;
     if (!word.startsWith("--")) {
-      throw new SyntaxError(`${OWNER}: unexpected value ${show(word)} (no option takes it)`);
+      throw new SyntaxError(`${OWNER}: unexpected value ${show(word)} (no option takes it)`, {
+        cause: { owner: OWNER, option: word, value: word },
+      });
     }
     const eq = word.indexOf("=");
     const name = eq >= 0 ? word.slice(0, eq) : word;
@@ -337,8 +360,12 @@ export function parseMegatronArgs(
         k.length >= 6 && editDistance(k, name) <= 2
       );
       if (near.length > 0) {
-        throw new RangeError(
-          `${OWNER}: unknown option \`${name}\` (did you mean \`${near[0]}\`?); Megatron's ` +
+        throw optionError(
+          RangeError,
+          OWNER,
+          name,
+          inline,
+          `unknown option \`${name}\` (did you mean \`${near[0]}\`?); Megatron's ` +
             `argparse rejects it`,
         );
       }
@@ -353,6 +380,7 @@ export function parseMegatronArgs(
       if (v === undefined || isOption(v)) {
         throw new SyntaxError(
           `${OWNER}: \`${name}\` expects a value (argparse: expected one argument)`,
+          { cause: { owner: OWNER, option: name, value: undefined } },
         );
       }
       i++;
@@ -363,6 +391,7 @@ export function parseMegatronArgs(
         if (inline !== undefined) {
           throw new SyntaxError(
             `${OWNER}: \`${name}\` takes no value (store_true): got ${show(inline)}`,
+            { cause: { owner: OWNER, option: name, value: inline } },
           );
         }
         values[spec.dest] = true;
@@ -383,6 +412,7 @@ export function parseMegatronArgs(
             `${OWNER}: \`${name}\`: invalid choice ${show(v)} (choose from ${
               spec.choices!.map((c) => `'${c}'`).join(", ")
             })`,
+            { cause: { owner: OWNER, option: name, value: v } },
           );
         }
         values[spec.dest] = v;
@@ -406,14 +436,19 @@ export function parseMegatronArgs(
             `${OWNER}: \`${name}\` expects ${
               spec.nargs === "+" ? "one or more" : spec.nargs
             } integers`,
+            { cause: { owner: OWNER, option: name, value: items } },
           );
         }
         values[spec.dest] = items;
         break;
       }
       case "deprecated":
-        throw new RangeError(
-          `${OWNER}: \`${name}\` is no longer valid in Megatron (validate_args asserts): use ${
+        throw optionError(
+          RangeError,
+          OWNER,
+          name,
+          inline,
+          `\`${name}\` is no longer valid in Megatron (validate_args asserts): use ${
             name === "--warmup" ? "--lr-warmup-fraction or --lr-warmup-iters" : "--micro-batch-size"
           }`,
         );
@@ -429,17 +464,23 @@ function isOption(word: string): boolean {
 function validate(v: Record<string, unknown>, worldSize: number): MegatronArgs {
   for (const name of ["rampupBatchSize", "stepBatchSizeSchedule"]) {
     if (v[name] !== null) {
-      throw new RangeError(
-        `${OWNER}: \`--${
-          name === "rampupBatchSize" ? "rampup-batch-size" : "step-batch-size-schedule"
-        }\`` +
+      throw optionError(
+        RangeError,
+        OWNER,
+        name === "rampupBatchSize" ? "--rampup-batch-size" : "--step-batch-size-schedule",
+        v[name],
+        `\`--${name === "rampupBatchSize" ? "rampup-batch-size" : "step-batch-size-schedule"}\`` +
           ` is not supported by lrspec: the scheduler's increments would follow the batch-size ramp`,
       );
     }
   }
   if (v.decreaseBatchSizeIfNeeded === true) {
-    throw new RangeError(
-      `${OWNER}: \`--decrease-batch-size-if-needed\` is not supported by lrspec`,
+    throw optionError(
+      RangeError,
+      OWNER,
+      "--decrease-batch-size-if-needed",
+      v.decreaseBatchSizeIfNeeded,
+      `\`--decrease-batch-size-if-needed\` is not supported by lrspec`,
     );
   }
   const tp = v.tensorModelParallelSize as number;
@@ -449,69 +490,143 @@ function validate(v: Record<string, unknown>, worldSize: number): MegatronArgs {
   require(
     modelSize > 0 && worldSize % modelSize === 0,
     `world size ${worldSize} must be divisible by tensor × pipeline × context parallel sizes ${modelSize}`,
+    "worldSize",
+    worldSize,
   );
   const dataParallelSize = Math.floor(worldSize / modelSize);
   const mbs = v.microBatchSize as number | null;
   if (mbs === null) {
-    throw new TypeError(
-      `${OWNER}: \`--micro-batch-size\` is required (Megatron asserts it is not None)`,
+    throw optionError(
+      TypeError,
+      OWNER,
+      "--micro-batch-size",
+      mbs,
+      `\`--micro-batch-size\` is required (Megatron asserts it is not None)`,
     );
   }
-  require(mbs > 0, `\`--micro-batch-size\` must be > 0: got ${mbs}`);
+  require(mbs > 0, `\`--micro-batch-size\` must be > 0: got ${mbs}`, "--micro-batch-size", mbs);
   const gbs = (v.globalBatchSize as number | null) ?? mbs * dataParallelSize;
-  require(gbs > 0, `\`--global-batch-size\` must be > 0: got ${gbs}`);
+  require(gbs > 0, `\`--global-batch-size\` must be > 0: got ${gbs}`, "--global-batch-size", gbs);
   require(
     gbs % (mbs * dataParallelSize) === 0,
     `global batch size (${gbs}) is not divisible by micro batch size (${mbs}) times data ` +
       `parallel size (${dataParallelSize})`,
+    "--global-batch-size",
+    gbs,
   );
   let trainIters = v.trainIters as number | null;
   const trainSamples = v.trainSamples as number | null;
   if (trainIters) {
-    require(trainSamples === null, "expected iteration-based training (`--train-samples` is set)");
-    require(v.lrDecaySamples === null, "expected iteration-based learning rate decay");
-    require(v.lrWarmupSamples === 0, "expected iteration-based learning rate warmup");
+    require(
+      trainSamples === null,
+      "expected iteration-based training (`--train-samples` is set)",
+      "--train-samples",
+      trainSamples,
+    );
+    require(
+      v.lrDecaySamples === null,
+      "expected iteration-based learning rate decay",
+      "--lr-decay-samples",
+      v.lrDecaySamples,
+    );
+    require(
+      v.lrWarmupSamples === 0,
+      "expected iteration-based learning rate warmup",
+      "--lr-warmup-samples",
+      v.lrWarmupSamples,
+    );
     if (v.lrWarmupFraction !== null) {
       require(
         v.lrWarmupIters === 0,
         "can only specify one of lr-warmup-fraction and lr-warmup-iters",
+        "--lr-warmup-iters",
+        v.lrWarmupIters,
       );
     }
   }
   if (trainSamples) {
-    require(trainIters === null, "expected sample-based training (`--train-iters` is set)");
-    require(v.lrDecayIters === null, "expected sample-based learning rate decay");
-    require(v.lrWarmupIters === 0, "expected sample-based learnig rate warmup");
+    require(
+      trainIters === null,
+      "expected sample-based training (`--train-iters` is set)",
+      "--train-iters",
+      trainIters,
+    );
+    require(
+      v.lrDecayIters === null,
+      "expected sample-based learning rate decay",
+      "--lr-decay-iters",
+      v.lrDecayIters,
+    );
+    require(
+      v.lrWarmupIters === 0,
+      "expected sample-based learnig rate warmup",
+      "--lr-warmup-iters",
+      v.lrWarmupIters,
+    );
     if (v.lrWarmupFraction !== null) {
       require(
         v.lrWarmupSamples === 0,
         "can only specify one of lr-warmup-fraction and lr-warmup-samples",
+        "--lr-warmup-samples",
+        v.lrWarmupSamples,
       );
     }
   }
   if (!trainIters && !trainSamples) {
-    throw new RangeError(
-      `${OWNER}: either train-iters or train-samples should be provided (Megatron raises)`,
+    throw optionError(
+      RangeError,
+      OWNER,
+      "--train-iters",
+      trainIters,
+      `either train-iters or train-samples should be provided (Megatron raises)`,
     );
   }
   if (!trainIters) trainIters = Math.floor(trainSamples! / gbs); // update_train_iters
   if (v.lr === null) {
-    throw new TypeError(`${OWNER}: \`--lr\` is required (Megatron's scheduler calls float(None))`);
+    throw optionError(
+      TypeError,
+      OWNER,
+      "--lr",
+      v.lr,
+      `\`--lr\` is required (Megatron's scheduler calls float(None))`,
+    );
   }
   const lr = v.lr as number;
-  require((v.minLr as number) <= lr, `\`--min-lr\` (${v.minLr}) must be <= \`--lr\` (${lr})`);
+  require(
+    (v.minLr as number) <= lr,
+    `\`--min-lr\` (${v.minLr}) must be <= \`--lr\` (${lr})`,
+    "--min-lr",
+    v.minLr,
+  );
   let start = v.startWeightDecay as number | null;
   let end = v.endWeightDecay as number | null;
   if (v.weightDecayIncrStyle === "constant") {
     require(
       start === null,
       "`--start-weight-decay` needs a non-constant `--weight-decay-incr-style`",
+      "--start-weight-decay",
+      start,
     );
-    require(end === null, "`--end-weight-decay` needs a non-constant `--weight-decay-incr-style`");
+    require(
+      end === null,
+      "`--end-weight-decay` needs a non-constant `--weight-decay-incr-style`",
+      "--end-weight-decay",
+      end,
+    );
     start = end = v.weightDecay as number;
   } else {
-    require(start !== null, "`--start-weight-decay` is required with a non-constant incr style");
-    require(end !== null, "`--end-weight-decay` is required with a non-constant incr style");
+    require(
+      start !== null,
+      "`--start-weight-decay` is required with a non-constant incr style",
+      "--start-weight-decay",
+      start,
+    );
+    require(
+      end !== null,
+      "`--end-weight-decay` is required with a non-constant incr style",
+      "--end-weight-decay",
+      end,
+    );
   }
   return {
     lr,

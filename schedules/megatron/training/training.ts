@@ -8,6 +8,7 @@
  * @module
  */
 
+import { optionError } from "../../errors.ts";
 import { show } from "../../_internal/validate.ts";
 import type { Optimizer, StateDict } from "../../optimizer.ts";
 import {
@@ -203,8 +204,12 @@ export function megatronTrainSchedule(
   if (options.resume !== undefined) {
     start = options.resume.iteration;
     if (!Number.isSafeInteger(start) || start < 0 || start > args.trainIters) {
-      throw new RangeError(
-        `megatronTrainSchedule: \`resume.iteration\` must be an integer in [0, ${args.trainIters}]: ` +
+      throw optionError(
+        RangeError,
+        "megatronTrainSchedule",
+        "resume.iteration",
+        start,
+        `\`resume.iteration\` must be an integer in [0, ${args.trainIters}]: ` +
           `got ${show(start)}`,
       );
     }

@@ -110,11 +110,21 @@ function positive(owner: string, name: string, keras: string, value: unknown): n
 
 function checkStep(owner: string, step: number): void {
   if (typeof step !== "number") {
-    throw new TypeError(`${owner}: \`step\` must be a number: got ${show(step)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "step",
+      step,
+      `\`step\` must be a number: got ${show(step)}`,
+    );
   }
   if (!Number.isInteger(step) || step < INT32_MIN || step > INT32_MAX) {
-    throw new RangeError(
-      `${owner}: \`step\` must be an int32 (Keras' optimizer.iterations; it wraps around to ` +
+    throw optionError(
+      RangeError,
+      owner,
+      "step",
+      step,
+      `\`step\` must be an int32 (Keras' optimizer.iterations; it wraps around to ` +
         `-2^31 after 2^31 - 1): got ${show(step)}`,
     );
   }
@@ -122,8 +132,12 @@ function checkStep(owner: string, step: number): void {
 
 function finiteResult(owner: string, step: number, value: number): number {
   if (value - value !== 0) {
-    throw new RangeError(
-      `${owner}: the learning rate at step ${step} is ${value} (Keras returns a non-finite value here)`,
+    throw optionError(
+      RangeError,
+      owner,
+      "step",
+      step,
+      `the learning rate at step ${step} is ${value} (Keras returns a non-finite value here)`,
     );
   }
   return value;
@@ -1083,7 +1097,13 @@ export function serialize(schedule: LearningRateSchedule): SerializedSchedule {
     schedule instanceof SCHEDULE_CLASSES[k]
   );
   if (name === undefined) {
-    throw new TypeError(`serialize: not a Keras schedule of lrspec: got ${show(schedule)}`);
+    throw optionError(
+      TypeError,
+      "serialize",
+      "schedule",
+      schedule,
+      `not a Keras schedule of lrspec: got ${show(schedule)}`,
+    );
   }
   return {
     module: "keras.optimizers.schedules",
@@ -1164,10 +1184,12 @@ export function deserialize(
   const owner = "deserialize";
   const data = typeof json === "string" ? parseJson(json) : json;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new TypeError(
-      `${owner}: expected a serialized Keras schedule ({"class_name", "config"}): got ${
-        show(data)
-      }`,
+    throw optionError(
+      TypeError,
+      owner,
+      "json",
+      json,
+      `expected a serialized Keras schedule ({"class_name", "config"}): got ${show(data)}`,
     );
   }
   const { class_name: className, config, registered_name: registered, module } = data as Record<
@@ -1175,7 +1197,13 @@ export function deserialize(
     unknown
   >;
   if (typeof className !== "string") {
-    throw new TypeError(`${owner}: \`class_name\` must be a string: got ${show(className)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "class_name",
+      className,
+      `\`class_name\` must be a string: got ${show(className)}`,
+    );
   }
   if (
     !Object.hasOwn(SCHEDULE_CLASSES, className) ||
@@ -1183,13 +1211,23 @@ export function deserialize(
     (module !== undefined && module !== null &&
       !(typeof module === "string" && module.startsWith("keras.")))
   ) {
-    throw new TypeError(
-      `${owner}: Could not locate class '${className}' (module ${show(module)}): lrspec knows ` +
+    throw optionError(
+      TypeError,
+      owner,
+      "class_name",
+      className,
+      `Could not locate class '${className}' (module ${show(module)}): lrspec knows ` +
         `Keras' ${Object.keys(SCHEDULE_CLASSES).join(", ")}`,
     );
   }
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw new TypeError(`${owner}: \`config\` must be an object: got ${show(config)}`);
+    throw optionError(
+      TypeError,
+      owner,
+      "config",
+      config,
+      `\`config\` must be an object: got ${show(config)}`,
+    );
   }
   const backend = backendOption(owner, options.backend);
   return fromConfig(className as ScheduleClassName, config as Record<string, unknown>, backend);
@@ -1234,6 +1272,8 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new SyntaxError(`deserialize: not JSON: ${(error as Error).message}`);
+    throw new SyntaxError(`deserialize: not JSON: ${(error as Error).message}`, {
+      cause: { owner: "deserialize", option: "json", value: text },
+    });
   }
 }
