@@ -346,6 +346,10 @@ test("--hf errors name the file, the key and the line", async () => {
       /:5: lr_scheduler_kwargs\.lr_end: .*lr_end \(0\.1\) must be smaller than initial lr/,
     ],
     [{ per_device_train_batch_size: 0 }, /:2: per_device_train_batch_size must be an integer >= 1/],
+    [
+      { lr_scheduler_type: "cosine_with_min_lr", lr_scheduler_kwargs: "{min_lr: 0}" },
+      /:3: lr_scheduler_kwargs: [^`]/,
+    ],
     [{ num_train_epochs: 0 }, /:2: num_train_epochs: the Trainer runs no optimizer step$/],
     [[1, 2], /: expected a mapping of TrainingArguments fields: got a list$/],
   ];

@@ -158,6 +158,13 @@ const CASES: Record<string, Case[]> = {
       undefined,
     ],
     [
+      "TrainingArguments: lr_scheduler_kwargs, a string that is not JSON",
+      () => hf.trainingArguments({ lr_scheduler_kwargs: "{min_lr: 0}" }),
+      "TrainingArguments",
+      "lr_scheduler_kwargs",
+      "{min_lr: 0}",
+    ],
+    [
       "TrainingArguments: parallelism_config",
       () => hf.trainingArguments({ parallelism_config: {} }),
       "TrainingArguments",
@@ -394,7 +401,10 @@ for (const [family, cases] of Object.entries(CASES)) {
     for (const [name, make, owner, option, value, upstreamWords] of cases) {
       await t.test(name, () => {
         assert.throws(make, (e: unknown) => {
-          assert.ok(e instanceof TypeError || e instanceof RangeError, String(e));
+          assert.ok(
+            e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError,
+            String(e),
+          );
           assert.deepEqual(optionProblem(e), { owner, option, value }, String(e));
           const message = (e as Error).message;
           assert.ok(upstreamWords || message.startsWith(`${owner}: `), message);

@@ -235,14 +235,16 @@ export function keyMessage(error: Error, problem: OptionProblem, key: string): s
   const detail = error.message.startsWith(prefix)
     ? error.message.slice(prefix.length)
     : error.message;
-  const own = `\`${problem.option}\` `;
+  const quoted = `\`${problem.option}\``;
+  // `` `option` must be … `` or `` `option`: … ``: said about the key instead.
+  const own = detail.startsWith(`${quoted}: `) ? `${quoted}:` : `${quoted} `;
   if (detail.startsWith(own)) {
     const last = (name: string) => name.replace(/^.*\./, "").replace(/\[\d+\]$/, "");
     const named = sameName(last(problem.option), last(key));
     // An element keeps its index (`lr_noise[1]` for `noiseRangeT[1]`).
     const index = /\[\d+\]$/.exec(problem.option)?.[0] ?? "";
     const shown = key.endsWith(index) ? key : key + index;
-    return `${shown} ${detail.slice(own.length)}` +
+    return `${shown}${own.endsWith(":") ? ":" : ""} ${detail.slice(own.length).trimStart()}` +
       (named ? "" : ` (${problem.owner} \`${problem.option}\`)`);
   }
   return `${key}: ${detail} (${problem.owner})`;

@@ -320,7 +320,9 @@ function schedulerKwargs(owner: string, value: unknown): Record<string, unknown>
     try {
       parsed = JSON.parse(value);
     } catch (error) {
-      throw new SyntaxError(`${owner}: \`lr_scheduler_kwargs\`: ${(error as Error).message}`);
+      throw new SyntaxError(`${owner}: \`lr_scheduler_kwargs\`: ${(error as Error).message}`, {
+        cause: { owner, option: "lr_scheduler_kwargs", value },
+      });
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw optionError(
