@@ -163,3 +163,32 @@ test("explainSchedule: 10^5 milestones are summarised, in full on request", () =
   );
   assert.ok(twelve.split("\n")[0]!.includes("at 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22 and 24"));
 });
+
+test("scheduleEvents: steps found by bisection where a scan finds them, 10^5 of them at once", () => {
+  // Dense steps on a 3·10⁶-iteration schedule: WHERE_EPSILON's windows (±5 iterations) overlap
+  // and merge; every change a scan of each iteration finds, and no other.
+  const steps = [
+    ...Array.from({ length: 300 }, (_, i) => 1000 + 7 * i),
+    ...Array.from({ length: 50 }, (_, i) => 5000 + 2.5 * i),
+    9000,
+    9001,
+  ];
+  const e = scheduleEvents(
+    cfgWith({ STEPS: steps, GAMMA: 0.9, MAX_ITER: 3_000_000, WARMUP_ITERS: 100 }),
+  );
+  const scan: number[] = [];
+  for (let i = 101; i <= 12_000; i++) if (e.lrAt(i) !== e.lrAt(i - 1)) scan.push(i);
+  assert.equal(e.lrAt(12_000), e.lrAt(3_000_000));
+  assert.deepEqual(e.steps, scan);
+  assert.ok(scan.length > 300, `${scan.length} changes`);
+  // 10⁵ milestones of a 10⁹-iteration schedule: each window (±1002 iterations) scanned took
+  // 2·10⁸ evaluations (150 CPU-s for `lrspec explain`).
+  const many = Array.from({ length: 100_000 }, (_, i) => (i + 1) * 9_999);
+  const t0 = performance.now();
+  const big = scheduleEvents(cfgWith({ STEPS: many, GAMMA: 0.99999, MAX_ITER: 1e9 }));
+  const ms = performance.now() - t0;
+  assert.equal(big.steps.length, 100_000);
+  // WHERE_EPSILON: each step 10⁻⁶·MAX_ITER = 1000 iterations early (or 999 by rounding).
+  assert.ok(big.steps.every((s, i) => many[i]! - s >= 999 && many[i]! - s <= 1000));
+  assert.ok(ms < 30_000, `${ms.toFixed(0)} ms`);
+});
