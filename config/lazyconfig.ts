@@ -23,6 +23,17 @@ import {
   StepWithFixedGammaParamScheduler,
 } from "../schedules/fvcore/param_scheduler.ts";
 import { WarmupParamScheduler } from "../schedules/detectron2/lr_scheduler.ts";
+import { optionProblem } from "../schedules/errors.ts";
+import { snakeCase } from "../schedules/names.ts";
+
+/**
+ * What a config error is about, as data (`error.cause`, an `OptionProblem`): `instantiate` (as
+ * detectron2 calls it), the config key as written (`lr_multiplier.scheduler.milestones`) and
+ * its value.
+ */
+function about(key: string, value: unknown): { cause: unknown } {
+  return { cause: { owner: "instantiate", option: key, value } };
+}
 
 export type { ParamSchedulerLike, PythonVersion };
 
@@ -104,6 +115,7 @@ export function instantiateParamScheduler(
   if (!isRecord(node) || typeof node._target_ !== "string") {
     throw new TypeError(
       `${path} must be a LazyCall of a scheduler (a dict with \`_target_\`): got ${describe(node)}`,
+      about(path, node),
     );
   }
   const target = node._target_;
@@ -114,13 +126,17 @@ export function instantiateParamScheduler(
     throw new TypeError(
       `${path}._target_: \`${target}\` is not a scheduler lrspec knows ` +
         `(fvcore.common.param_scheduler / detectron2.solver: ${LAZYCONFIG_SCHEDULERS.join(", ")})`,
+      about(`${path}._target_`, target),
     );
   }
   const kwargs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === "_target_") continue;
     if (isRecord(value) && "$python" in value) {
-      throw new TypeError(`${path}.${key}: a Python object lrspec cannot use: ${value.$python}`);
+      throw new TypeError(
+        `${path}.${key}: a Python object lrspec cannot use: ${value.$python}`,
+        about(`${path}.${key}`, value.$python),
+      );
     }
     kwargs[camel(key)] = value;
   }
@@ -129,8 +145,15 @@ export function instantiateParamScheduler(
       return build();
     } catch (error) {
       if (error instanceof Error) {
-        const Ctor = error.constructor as new (message: string) => Error;
-        throw new Ctor(`${path}: ${error.message}`);
+        // The scheduler's option, as the config's key (`lr_multiplier.scheduler.milestones`).
+        const problem = optionProblem(error);
+        const Ctor = error.constructor as new (message: string, options?: ErrorOptions) => Error;
+        throw new Ctor(
+          `${path}: ${error.message}`,
+          problem === undefined
+            ? {}
+            : about(`${path}.${snakeCase(problem.option.replace(/\[\d+\]$/, ""))}`, problem.value),
+        );
       }
       throw error;
     }
@@ -148,7 +171,10 @@ export function instantiateParamScheduler(
     case "CompositeParamScheduler": {
       const list = node.schedulers;
       if (!Array.isArray(list)) {
-        throw new TypeError(`${path}.schedulers must be a list: got ${describe(list)}`);
+        throw new TypeError(
+          `${path}.schedulers must be a list: got ${describe(list)}`,
+          about(`${path}.schedulers`, list),
+        );
       }
       const schedulers = list.map((s, i) =>
         instantiateParamScheduler(s, `${path}.schedulers[${i}]`, options)
@@ -227,7 +253,10 @@ export function lazyConfigSchedule(
   options: InstantiateOptions = {},
 ): LazyConfigSchedule {
   if (!("lr_multiplier" in config)) {
-    throw new TypeError("the config defines no `lr_multiplier` (detectron2's LazyConfig schedule)");
+    throw new TypeError(
+      "the config defines no `lr_multiplier` (detectron2's LazyConfig schedule)",
+      about("lr_multiplier", undefined),
+    );
   }
   const multiplier = instantiateParamScheduler(config.lr_multiplier, "lr_multiplier", options);
   const train = config.train;
@@ -237,6 +266,7 @@ export function lazyConfigSchedule(
       `train.max_iter must be a positive integer: got ${
         isRecord(train) && "max_iter" in train ? describe(train.max_iter) : "nothing"
       }`,
+      about("train.max_iter", maxIter),
     );
   }
   const optimizer = config.optimizer;
@@ -246,6 +276,7 @@ export function lazyConfigSchedule(
       `optimizer.lr must be a finite number >= 0: got ${
         isRecord(optimizer) && "lr" in optimizer ? describe(optimizer.lr) : "nothing"
       }`,
+      about("optimizer.lr", lr),
     );
   }
   const params = isRecord(optimizer) ? optimizer.params : undefined;

@@ -380,8 +380,11 @@ export function hfView(contents: Uint8Array | string, options: HfViewOptions): H
     );
     createTrainerScheduler(plan);
   } catch (error) {
-    const message = error instanceof Error ? error.message : "";
-    if (/Some keys are not used by the HfArgumentParser/.test(message)) {
+    // An unknown key (HfArgumentParser's "Some keys are not used"), known from its data.
+    const problem = optionProblem(error);
+    if (
+      problem?.owner === "TrainingArguments" && !TRAINING_ARGUMENTS_FIELDS.includes(problem.option)
+    ) {
       const e = located(error, file) as Error;
       throw placed(
         new TypeError(

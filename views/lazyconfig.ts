@@ -12,7 +12,7 @@ import { type LazyConfigSchedule, lazyConfigSchedule } from "../config/lazyconfi
 import { formatLr } from "../curve/format.ts";
 import { paramSchedulerRuns } from "../curve/runs.ts";
 import type { PythonVersion } from "../schedules/fvcore/param_scheduler.ts";
-import { placed, sameKind, type ScheduleView, type ViewMark } from "./view.ts";
+import { optionProblem, placed, sameKind, type ScheduleView, type ViewMark } from "./view.ts";
 
 /** Options of {@linkcode lazyConfigView}. */
 export interface LazyConfigViewOptions {
@@ -136,7 +136,7 @@ export function lazyConfigView(
     s = lazyConfigSchedule(config, options.python === undefined ? {} : { python: options.python });
   } catch (error) {
     if (!(error instanceof Error)) throw error;
-    const key = /^([\w.[\]]+?)(?:[:. ]| must)/.exec(error.message)?.[1];
+    const key = optionProblem(error)?.option; // the config key, as data
     throw placed(sameKind(error, `${path}: ${error.message}`), {
       file: path,
       ...(key ? { key } : {}),

@@ -23,7 +23,7 @@ import {
   Runner,
   type RunnerOptions,
 } from "../schedules/mmengine/mod.ts";
-import { placed, type ScheduleView, type ViewMark } from "./view.ts";
+import { optionProblem, placed, type ScheduleView, type ViewMark } from "./view.ts";
 
 /** Options of {@linkcode mmengineView}. */
 export interface MmengineViewOptions {
@@ -158,6 +158,21 @@ function describe(
 }
 
 /**
+ * The config's top-level key a Runner error is about, from its data (owner, option; never its
+ * message): the optimizer wrapper, the lr scaling, the train loop, else the schedulers.
+ */
+function runnerKey(error: unknown): string {
+  const problem = optionProblem(error);
+  const option = problem?.option ?? "";
+  if (option.startsWith("optim_wrapper") || problem?.owner === "OptimWrapper") {
+    return "optim_wrapper";
+  }
+  if (option.startsWith("auto_scale_lr") || problem?.owner === "scaleLr") return "auto_scale_lr";
+  if (option.startsWith("train_cfg") || problem?.owner === "build_train_loop") return "train_cfg";
+  return "param_scheduler";
+}
+
+/**
  * An mmengine config as a {@linkcode ScheduleView}: one row per training iteration
  * (`iter,epoch,lr,…`; `iter,lr,…` in an `IterBasedTrainLoop`, whose `runner.epoch` stays 0), each
  * the rate that iteration's optimizer step uses; one column per distinct
@@ -250,14 +265,7 @@ export function mmengineView(
     runner = new Runner(runnerOptions);
   } catch (error) {
     if (!(error instanceof Error)) throw error;
-    const key = /optim_wrapper|custom_keys|base_wd|lr multiplier/.test(error.message)
-      ? "optim_wrapper"
-      : /auto_scale_lr/.test(error.message)
-      ? "auto_scale_lr"
-      : /train_cfg|loop|max_epochs|max_iters/.test(error.message)
-      ? "train_cfg"
-      : "param_scheduler";
-    throw fail(path, key, error);
+    throw fail(path, runnerKey(error), error);
   }
   const paramNames = options.paramNames ??
     defaultParamNames(dict(cfg.optim_wrapper) ?? {});

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mmengineView } from "./mmengine.ts";
+import { placeOf } from "./view.ts";
 import { Runner } from "../schedules/mmengine/mod.ts";
 
 const schedule1x = {
@@ -134,4 +135,27 @@ test("mmengineView: a mid-run error ends the curve there; config errors name the
     /WarmupLR is not in the param scheduler registry/,
   );
   assert.throws(() => mmengineView({}, { path: "x.py" }), /no train_cfg/);
+});
+
+test("mmengineView: a Runner error is placed at its top-level key from its data", () => {
+  const cases: [Record<string, unknown>, boolean, string][] = [
+    [{ auto_scale_lr: { enable: true } }, true, "auto_scale_lr"],
+    [{ train_cfg: { type: "EpochBasedTrainLoop", max_epochs: 1.5 } }, false, "train_cfg"],
+    [
+      { optim_wrapper: { type: "OptimWrapper", optimizer: { type: "Nope" } } },
+      false,
+      "optim_wrapper",
+    ],
+    [{ param_scheduler: [{ type: "LinearLR", start_factor: 2 }] }, false, "param_scheduler"],
+  ];
+  for (const [change, autoScaleLr, key] of cases) {
+    assert.throws(
+      () =>
+        mmengineView({ ...schedule1x, ...change }, { path: "x.py", epochLength: 10, autoScaleLr }),
+      (e: unknown) => {
+        assert.equal(placeOf(e)?.key, key, String(e));
+        return true;
+      },
+    );
+  }
 });
