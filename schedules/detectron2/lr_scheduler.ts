@@ -6,6 +6,7 @@
  * @module
  */
 
+import { withOwner } from "../_internal/owner.ts";
 import { optionError } from "../errors.ts";
 import { libm } from "../math.ts";
 import { bisectRight } from "../_internal/python.ts";
@@ -115,7 +116,7 @@ export class WarmupParamScheduler extends CompositeParamScheduler {
    */
   constructor(options: WarmupParamSchedulerOptions) {
     const parts = WarmupParamScheduler.#parts(options);
-    super(parts.composite);
+    super(withOwner(parts.composite, "WarmupParamScheduler"));
     this.scheduler = parts.scheduler;
     this.warmupFactor = parts.warmupFactor;
     this.warmupLength = parts.warmupLength;

@@ -20,6 +20,7 @@
 
 import { libm } from "../math.ts";
 import { optionError } from "../errors.ts";
+import { ownerOf } from "../_internal/owner.ts";
 import { bisectRightF64, listIndex, pySum } from "../_internal/python.ts";
 import type { PlanPiece, SchedulePlan } from "../fast/plan.ts";
 import {
@@ -1114,9 +1115,7 @@ export class CompositeParamScheduler extends ParamScheduler {
    */
   constructor(options: CompositeParamSchedulerOptions) {
     super();
-    const owner = this.constructor === CompositeParamScheduler
-      ? "CompositeParamScheduler"
-      : this.constructor.name;
+    const owner = ownerOf(options, "CompositeParamScheduler");
     const o = requireOptions(owner, options, [
       "schedulers",
       "lengths",
