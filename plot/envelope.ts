@@ -46,8 +46,10 @@ export interface CurvePoints {
  * from its first iteration to the next run's first, where the next value starts on the same x
  * (so a step is a vertical drop exactly where it is, at any zoom), and every bucket of a
  * computed run by its first, smallest, largest and last value — read from the bucket's two ends
- * on a monotone run (O(1)), value by value otherwise. The first raising iteration, if drawn,
- * becomes a gap.
+ * on a monotone run (O(1)), value by value otherwise. A bucket that would hold more than four
+ * points (more steps than buckets: 10⁶ milestones) keeps its first, smallest, largest and last,
+ * so the points stay O(buckets) whatever the number of runs. The first raising iteration, if
+ * drawn, becomes a gap.
  *
  * @param curve The curve.
  * @param options The column, the iterations, the resolution.
@@ -87,11 +89,49 @@ export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = 
     Math.max(i + 1, from + Math.ceil((Math.floor((i - from) / width) + 1) * width));
   const x: number[] = [];
   const y: number[] = [];
+  // The points of the current bucket: kept as they come up to four; past that (more change
+  // points than buckets: 10⁶ milestones), only its first, smallest, largest and last — O(buckets)
+  // points and memory whatever the number of runs.
+  let bucket = NaN;
+  let count = 0;
+  let lastI = NaN, lastV = NaN;
+  const bi: number[] = [], bv: number[] = []; // the first four
+  let loK = 0, loI = 0, loV = Infinity, hiK = 0, hiI = 0, hiV = -Infinity;
+  const flush = () => {
+    if (count <= 4) {
+      for (let k = 0; k < count; k++) (x.push(bi[k]!), y.push(bv[k]!));
+    } else {
+      // In the order they came (a step's two values share an x), each once.
+      const keep = [[0, bi[0]!, bv[0]!], [loK, loI, loV], [hiK, hiI, hiV], [
+        count - 1,
+        lastI,
+        lastV,
+      ]] as const;
+      let previous = -1;
+      for (const [k, i, v] of [...keep].sort((a, b) => a[0] - b[0])) {
+        if (k !== previous) (x.push(i), y.push(v));
+        previous = k;
+      }
+    }
+    count = 0;
+    bi.length = 0;
+    bv.length = 0;
+    loV = Infinity;
+    hiV = -Infinity;
+  };
   const push = (i: number, v: number) => {
-    const n = x.length;
-    if (n > 0 && x[n - 1] === i && Object.is(y[n - 1], v)) return;
-    x.push(i);
-    y.push(v);
+    if (i === lastI && Object.is(v, lastV)) return;
+    const b = Math.floor((i - from) / width);
+    if (b !== bucket || v !== v) {
+      flush();
+      bucket = v !== v ? NaN : b; // a gap (NaN) stands alone
+    }
+    if (count < 4) (bi.push(i), bv.push(v));
+    if (v < loV) (loK = count, loI = i, loV = v);
+    if (v > hiV) (hiK = count, hiI = i, hiV = v);
+    count++;
+    lastI = i;
+    lastV = v;
   };
   const one = new Float64Array(1);
   const chunk = new Float64Array(Math.min(RUN_CHUNK, to - from));
@@ -140,5 +180,6 @@ export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = 
   }
   const error = curve.error;
   if (error && error.iteration >= from && error.iteration < to) push(error.iteration, NaN);
+  flush();
   return { x, y };
 }

@@ -56,3 +56,36 @@ test("curveEnvelope: computed runs keep their points; a raising row is a gap aft
   // A curve of one constant run ends at its last row.
   assert.deepEqual(curveEnvelope(valuesRuns(new Float64Array([1, 1, 1]))).x, [0, 2]);
 });
+
+test("curveEnvelope: more steps than buckets stay O(buckets) points, each bucket's extremes kept", () => {
+  // 10⁶ alternating constant runs of 3 rows each: 2·10⁶ change points for 1,600 buckets.
+  const runs = 1_000_000;
+  const curve = {
+    columns: ["lr"],
+    rows: 3 * runs,
+    error: undefined,
+    warnings: [],
+    *runs(from: number, to: number) {
+      for (let k = Math.floor(from / 3); k < runs && 3 * k < to; k++) {
+        const v = k % 2 === 0 ? 1 + k / runs : -k / runs;
+        yield {
+          start: Math.max(from, 3 * k),
+          end: Math.min(to, 3 * k + 3),
+          constant: true,
+          monotone: true,
+          values: [v],
+          fill: (_c: number, a: number, b: number, out: Float64Array) => out.fill(v, 0, b - a),
+        };
+      }
+    },
+  };
+  const { x, y } = curveEnvelope(curve);
+  assert.ok(x.length <= 4 * 1600 + 4, `${x.length} points`);
+  // Ascending x, and the largest and smallest values of the whole curve are among the points.
+  assert.ok(x.every((v, i) => i === 0 || v >= x[i - 1]!));
+  assert.equal(Math.max(...y), 1 + (runs - 2) / runs);
+  assert.equal(Math.min(...y), -(runs - 1) / runs);
+  // A few steps per bucket are still drawn exactly (four points or fewer are kept as they are).
+  const few = curveEnvelope(curve, { to: 30 });
+  assert.deepEqual(few.x.slice(0, 4), [0, 3, 3, 6]);
+});

@@ -504,10 +504,18 @@ export function plotSvg(input: readonly PlotSeries[], options: PlotOptions = {})
   );
   // Marks: dashed lines over the plot, labels above it.
   out.push(`<g class="marks" font-size="10">`);
+  // Unlabelled lines that fall on the same half pixel draw the same line: one is written (10⁶
+  // milestones are at most two lines per pixel, not 10⁶ elements).
+  const drawn = new Set<string>();
   for (const m of marks) {
     const x = r2(px(m.x));
     const labelY = header + 10 + Math.max(0, m.row) * 13;
     const lineTop = m.row >= 0 ? labelY + 3 : top;
+    if (m.row < 0) {
+      const key = `${Math.round(px(m.x) * 2)}|${m.color}`;
+      if (drawn.has(key)) continue;
+      drawn.add(key);
+    }
     out.push(
       `<line x1="${x}" x2="${x}" y1="${lineTop}" y2="${
         top + plotH
