@@ -206,3 +206,19 @@ test("no import cycle between files (type-only imports included)", () => {
   for (const n of [...edges.keys()].sort()) if (!state.has(n)) visit(n);
   assert.deepEqual(cycles, []);
 });
+
+test("deno task check type-checks every test file (deno task test runs them with --no-check)", () => {
+  const tasks = (JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8")) as {
+    tasks: Record<string, string>;
+  }).tasks;
+  assert.match(tasks.test!, /--no-check/);
+  const list = /\bdeno check --doc ([^&]+)&&/.exec(tasks.check!)?.[1];
+  assert.ok(list, "deno task check runs deno check --doc");
+  const checked = list.trim().split(/\s+/);
+  const unchecked = sources().filter((f) =>
+    /_test\.ts$/.test(f) && !checked.some((p) => p.endsWith("/") ? f.startsWith(p) : f === p)
+  );
+  assert.deepEqual(unchecked, []);
+  // The Markdown files whose TypeScript blocks deno test --doc runs are checked too.
+  for (const md of ["README.md", "config/pyodide/README.md"]) assert.ok(checked.includes(md), md);
+});
