@@ -354,3 +354,29 @@ test("DeepSpeed: total_num_steps 1e8 streams at once in bounded memory; 0 steps 
   }
   rmSync(big);
 });
+
+test("a valid JSON settings file nested 20,000 deep is refused by name, not a stack overflow", async () => {
+  // deno task fuzz seed 28 #322: a ds_config.json with a deeply nested list under --hf-args
+  // overflowed the stack of the walk that fills "auto" values.
+  const n = 20_000;
+  const text = `{"X": ${"[".repeat(n)}${"]".repeat(n)}, "optimizer": {"type": "AdamW"}, ` +
+    `"scheduler": {"type": "WarmupLR", "params": {"warmup_num_steps": 10}}}`;
+  const path = file("deep-valid.json", text);
+  for (
+    const args of [
+      ["--deepspeed", path, "--hf-args", "docs/configs/deepspeed/training_args.json"],
+      ["--deepspeed", path, "--steps", "20"],
+      [
+        "--hf",
+        file("deep-valid-hf.json", `{"max_steps": 10, "X": ${"[".repeat(n)}${"]".repeat(n)}}`),
+      ],
+    ]
+  ) {
+    const message = await failure("curve", ...args, "--dataset-size", "5691");
+    assert.match(
+      message,
+      /deep-valid(?:-hf)?\.json: too deeply nested \(20001 levels of brackets, more than 200\)/,
+    );
+  }
+  rmSync(path);
+});

@@ -127,6 +127,25 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? "a list" : value === null ? "null" : `a ${typeof value}`;
 }
 
+/** The deepest nesting of arrays and objects a JSON settings file may have. */
+const MAX_JSON_DEPTH = 200;
+
+/** The deepest nesting of `[` and `{` in a valid JSON text (strings skipped), in one pass. */
+function jsonDepth(text: string): number {
+  let depth = 0, max = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // a backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
 /**
  * Reads a mapping from a JSON or YAML text: JSON as `json.load` (by `JSON.parse`), YAML as
  * PyYAML's `yaml.safe_load` (YAML 1.1 scalars, no Python tags).
@@ -153,6 +172,15 @@ export function readSettings(
       value = JSON.parse(text);
     } catch (error) {
       throw jsonError(path, text, error as Error);
+    }
+    // What reads the value later recurses per level (a deep copy, a walk over "auto" values):
+    // refuse depths no config has, as the YAML reader does (Python's json.load itself stops
+    // near 1,000 levels with a RecursionError).
+    const depth = jsonDepth(text);
+    if (depth > MAX_JSON_DEPTH) {
+      throw new SyntaxError(
+        `${path}: too deeply nested (${depth} levels of brackets, more than ${MAX_JSON_DEPTH})`,
+      );
     }
     lines = jsonKeyLines(text);
   } else {
