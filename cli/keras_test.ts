@@ -93,7 +93,7 @@ test("lrspec curve --keras", async (t) => {
         "--keras",
         file("bad.json", { ...COSINE, config: { ...COSINE.config, decay_steps: 0 } }),
       ),
-      /bad.json: CosineDecay: Argument `decay_steps` must be > 0/,
+      /bad.json:1: config.decay_steps: Argument `decay_steps` must be > 0\. Received: decay_steps=0 \(CosineDecay\)/,
     );
     assert.match(
       await failure("curve", "--keras", file("none.json", { a: 1 })),
@@ -105,4 +105,37 @@ test("lrspec curve --keras", async (t) => {
       /--backend must be one of numpy, jax, torch/,
     );
   });
+});
+
+test("--keras option errors name the file, the key's line and the key as written", async () => {
+  const k = file(
+    "k.json",
+    [
+      "{",
+      '  "class_name": "ExponentialDecay",',
+      '  "config": {',
+      '    "initial_learning_rate": 0.1,',
+      '    "decay_steps": 0,',
+      '    "decay_rate": 0.96',
+      "  }",
+      "}",
+    ].join("\n"),
+  );
+  assert.match(
+    await failure("curve", "--keras", k),
+    /^[^\n]*k\.json:5: config\.decay_steps: Argument `decay_steps` must be > 0\. Received: decay_steps=0 \(ExponentialDecay\)/,
+  );
+  // Inside an optimizer config: the key's path in the file.
+  const opt = file(
+    "opt.json",
+    JSON.stringify(
+      { name: "adam", learning_rate: { ...COSINE, config: { ...COSINE.config, decay_steps: -3 } } },
+      null,
+      2,
+    ),
+  );
+  assert.match(
+    await failure("curve", "--keras", opt),
+    /opt\.json:8: learning_rate\.config\.decay_steps: Argument `decay_steps` must be > 0\. Received: decay_steps=-3/,
+  );
 });

@@ -79,7 +79,28 @@ test("--megatron errors name the source and the option", async () => {
       "--megatron-args",
       "--micro-batch-size 1 --train-iters 10 --lr 1 --lr-warmup-iters 10",
     ),
-    /lr_warmup_steps < lr_decay_steps/,
+    /^--megatron-args: --lr-warmup-iters: lr_warmup_steps < lr_decay_steps must hold/,
+  );
+});
+
+test("--megatron scheduler errors name the flag the user wrote", async () => {
+  const base = "--micro-batch-size 1 --train-iters 100 --global-batch-size 8 --lr 1e-4";
+  assert.match(
+    await failure("curve", "--megatron-args", `${base} --lr-warmup-init 1`),
+    /^--megatron-args: --lr-warmup-init: init_lr <= max_lr must hold .*\(OptimizerParamScheduler\)/,
+  );
+  assert.match(
+    await failure(
+      "curve",
+      "--megatron-args",
+      `${base} --lr-warmup-iters 200 --lr-decay-iters 50 --lr-decay-style cosine`,
+    ),
+    /^--megatron-args: --lr-warmup-iters: lr_warmup_steps < lr_decay_steps must hold/,
+  );
+  const args = file("train.args", `${base} \\\n  --lr-warmup-fraction 1.5\n`);
+  assert.match(
+    await failure("curve", "--megatron", args),
+    /train\.args: --lr-warmup-fraction: /,
   );
 });
 
@@ -161,6 +182,39 @@ test("--deepspeed errors", async () => {
   assert.match(
     await failure("curve", "--deepspeed", bad, "--steps", "3"),
     /does not recognize LR scheduler/,
+  );
+  // A scheduler's option: the line of the key, the key as written, the user's value.
+  const warmup = file(
+    "warmup.json",
+    JSON.stringify(
+      {
+        train_batch_size: 8,
+        scheduler: {
+          type: "WarmupLR",
+          params: { warmup_min_lr: 0, warmup_max_lr: 0.001, warmup_num_steps: -5 },
+        },
+        optimizer: { type: "Adam", params: { lr: 0.001 } },
+      },
+      null,
+      2,
+    ),
+  );
+  assert.match(
+    await failure("curve", "--deepspeed", warmup, "--steps", "100"),
+    /warmup\.json:8: scheduler\.params\.warmup_num_steps must be a positive integer \(DeepSpeed's ValueError\): got -5/,
+  );
+  // A torch scheduler DeepSpeed falls back to: its keyword, as written.
+  const step = file(
+    "step.json",
+    JSON.stringify(
+      { scheduler: { type: "StepLR", params: { step_size: 0 } }, optimizer: { type: "Adam" } },
+      null,
+      2,
+    ),
+  );
+  assert.match(
+    await failure("curve", "--deepspeed", step, "--steps", "3"),
+    /step\.json:5: scheduler\.params\.step_size /,
   );
   const none = file("none.json", JSON.stringify({ optimizer: { type: "Adam" } }));
   assert.match(

@@ -31,8 +31,18 @@ import {
 } from "../schedules/hf/integrations/deepspeed.ts";
 import { trainerSchedule } from "../schedules/hf/trainer.ts";
 import type { Optimizer } from "../schedules/optimizer.ts";
-import { fileLabel, placeIn, readSettings, textOf } from "./settings.ts";
-import { placed, sameKind, type ScheduleView, type ViewMark } from "./view.ts";
+import { sameName, snakeCase } from "../schedules/names.ts";
+import { fileLabel, placeIn, readSettings, type SettingsFile, textOf } from "./settings.ts";
+import {
+  keyMessage,
+  type OptionProblem,
+  optionProblem,
+  placed,
+  placeOf,
+  sameKind,
+  type ScheduleView,
+  type ViewMark,
+} from "./view.ts";
 
 /** The Hugging Face Trainer a `ds_config.json` runs under. */
 export interface DeepSpeedHfOptions {
@@ -99,6 +109,7 @@ export function deepspeedView(
     textOf(path, contents, DEEPSPEED_BINARY_HINT),
     "json",
     "DeepSpeed config",
+    3, // scheduler.params.warmup_num_steps
   );
   let config = file.value as DeepSpeedConfig;
   const notes: string[] = [];
@@ -107,6 +118,14 @@ export function deepspeedView(
   let optimizer: Optimizer | undefined;
   const fail = (error: unknown, key?: string): never => {
     if (!(error instanceof Error)) throw error;
+    const problem = key === undefined || placeOf(error) ? undefined : optionProblem(error);
+    const at = problem && keyOfProblem(problem, file);
+    if (problem && at) {
+      throw placed(
+        sameKind(error, `${whereOf(at, file)}: ${keyMessage(error, problem, at)}`),
+        placeIn(file, at),
+      );
+    }
     throw placed(
       sameKind(error, `${key ? file.where(key) : path}: ${error.message}`),
       key ? placeIn(file, key) : { file: path },
@@ -307,6 +326,34 @@ export function deepspeedView(
     explain,
     notes,
   };
+}
+
+/**
+ * The key of the file a library error is about, from its data (owner, option; never its
+ * message): the engine's own options are the file's paths (`scheduler.type`,
+ * `optimizer.params.lr`); a scheduler's option (`warmupNumSteps`) is the `params` key written for
+ * it (`scheduler.params.warmup_num_steps`). Undefined for `steps` (`--steps`, not the file).
+ */
+function keyOfProblem(problem: OptionProblem, file: SettingsFile): string | undefined {
+  const { option } = problem;
+  if (option === "steps") return undefined;
+  if (/^(?:scheduler|optimizer)(?:\.|$)/.test(option)) return option;
+  const name = option.replace(/\[\d+\]$/, "");
+  const params = (file.value.scheduler as { params?: unknown } | undefined)?.params;
+  const written = typeof params === "object" && params !== null
+    ? Object.keys(params).find((k) => sameName(k, name))
+    : undefined;
+  return `scheduler.params.${written ?? snakeCase(name)}`;
+}
+
+/** Where a key is written, or the nearest section holding it (`scheduler` for a default). */
+function whereOf(key: string, file: SettingsFile): string {
+  const parts = key.split(".");
+  for (let n = parts.length; n > 0; n--) {
+    const k = parts.slice(0, n).join(".");
+    if (file.line(k) !== undefined) return file.where(k);
+  }
+  return file.path;
 }
 
 /** Above this many steps the view streams the rates (each pass steps the scheduler again). */

@@ -22,7 +22,16 @@ import {
   SCHEDULE_CLASSES,
   serialize,
 } from "../schedules/keras/mod.ts";
-import { curveView, placed, type ScheduleView, type ViewMark } from "./view.ts";
+import { sameName, snakeCase } from "../schedules/names.ts";
+import { readSettings } from "./settings.ts";
+import {
+  curveView,
+  keyMessage,
+  optionProblem,
+  placed,
+  type ScheduleView,
+  type ViewMark,
+} from "./view.ts";
 
 /** Options of {@linkcode kerasView}. */
 export interface KerasViewOptions {
@@ -49,16 +58,25 @@ export interface KerasViewOptions {
 /** The most rows a default curve has (a schedule over billions of steps is shown in part). */
 const MAX_DEFAULT_STEPS = 10_000_000;
 
+/** The deepest a schedule is looked for in a file. */
+const MAX_DEPTH = 8;
+
+/** A schedule found in a file, and the path of its keys there (`learning_rate.`; a list's items share its path). */
+interface Found {
+  schedule: Record<string, unknown>;
+  prefix: string;
+}
+
 /**
  * Finds the schedule in a parsed file: itself, or the first Keras schedule (by `class_name`) held
  * anywhere inside — an optimizer config's `learning_rate`, a `.keras` file's `config.json`
  * (`compile_config.optimizer.config.learning_rate`).
  */
-function findSchedule(data: unknown, depth = 0): unknown {
-  if (typeof data !== "object" || data === null || depth > 8) return undefined;
+function findSchedule(data: unknown, depth = 0, prefix = ""): Found | undefined {
+  if (typeof data !== "object" || data === null || depth > MAX_DEPTH) return undefined;
   if (Array.isArray(data)) {
     for (const item of data) {
-      const found = findSchedule(item, depth + 1);
+      const found = findSchedule(item, depth + 1, prefix);
       if (found !== undefined) return found;
     }
     return undefined;
@@ -68,13 +86,45 @@ function findSchedule(data: unknown, depth = 0): unknown {
     typeof o.class_name === "string" && Object.hasOwn(SCHEDULE_CLASSES, o.class_name) &&
     typeof o.config === "object"
   ) {
-    return o;
+    return { schedule: o, prefix };
   }
-  for (const value of Object.values(o)) {
-    const found = findSchedule(value, depth + 1);
+  for (const [key, value] of Object.entries(o)) {
+    const found = findSchedule(value, depth + 1, `${prefix}${key}.`);
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/**
+ * An error of Keras about the schedule, placed from its data (owner, option; never its message):
+ * `k.json:5: config.decay_steps: …`, the key as written in the file, with its line.
+ */
+function located(error: Error, text: string, path: string, found: Found): Error {
+  const make = (message: string) =>
+    error instanceof RangeError
+      ? new RangeError(message, { cause: error })
+      : new TypeError(message, { cause: error });
+  const problem = optionProblem(error);
+  if (problem === undefined) {
+    return placed(make(`${path}: ${error.message}`), { file: path, key: `${found.prefix}config` });
+  }
+  const name = problem.option.replace(/\[\d+\]$/, "");
+  const config = found.schedule.config as Record<string, unknown>;
+  const written = Object.keys(config ?? {}).find((k) => sameName(k, name));
+  const key = `${found.prefix}config.${written ?? snakeCase(name)}`;
+  let line: number | undefined;
+  let near: number | undefined; // the schedule's `config`, for a key not written (a default)
+  try {
+    // Only a mapping has keys to place; any other file keeps no line.
+    const file = readSettings(path, text, "json", "Keras settings", MAX_DEPTH + 3);
+    line = file.line(key);
+    near = line ?? file.line(`${found.prefix}config`);
+  } catch {
+    line = undefined;
+  }
+  const message = `${path}${near === undefined ? "" : `:${near}`}: ` +
+    keyMessage(error, problem, key);
+  return placed(make(message), { file: path, ...(line !== undefined ? { line } : {}), key });
 }
 
 function defaultSteps(s: LearningRateSchedule): number {
@@ -148,11 +198,9 @@ export function kerasView(text: string, options: KerasViewOptions): ScheduleView
   }
   let schedule: LearningRateSchedule;
   try {
-    schedule = deserialize(found, { backend });
+    schedule = deserialize(found.schedule, { backend });
   } catch (error) {
-    const e = error as Error;
-    const make = e instanceof RangeError ? RangeError : TypeError;
-    throw placed(new make(`${path}: ${e.message}`, { cause: e }), { file: path, key: "config" });
+    throw located(error as Error, text, path, found);
   }
   const rows = options.steps ?? defaultSteps(schedule);
   const values = new Float64Array(rows);

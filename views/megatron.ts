@@ -17,8 +17,16 @@ import {
   megatronParamGroups,
   type NamedMegatronParamGroup,
 } from "../schedules/megatron/training/training.ts";
-import { optionProblem, placed, sameKind, type ScheduleView, type ViewMark } from "./view.ts";
+import {
+  keyMessage,
+  optionProblem,
+  placed,
+  sameKind,
+  type ScheduleView,
+  type ViewMark,
+} from "./view.ts";
 import { fileLabel } from "./settings.ts";
+import { schedulerOptionFlag } from "../schedules/megatron/training/flags.ts";
 
 /** Options of {@linkcode megatronView}. */
 export interface MegatronViewOptions {
@@ -83,6 +91,14 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
     scheduler = getOptimizerParamScheduler(args, { paramGroups: groups.map((g) => ({ ...g })) });
   } catch (error) {
     if (!(error instanceof Error)) throw error;
+    const problem = optionProblem(error);
+    const key = problem && schedulerOptionFlag(problem.option, args);
+    if (problem && key) {
+      throw placed(sameKind(error, `${path}: ${keyMessage(error, problem, key)}`), {
+        file: path,
+        key,
+      });
+    }
     throw placed(sameKind(error, `${path}: ${error.message}`), { file: path });
   }
   const gbs = args.globalBatchSize;

@@ -19,7 +19,7 @@ export interface SettingsFile {
   readonly format: "json" | "yaml";
   /** The mapping (keys as written). */
   readonly value: Record<string, unknown>;
-  /** The line of a key (`learning_rate`) or of a key one level down (`lr_scheduler_kwargs.min_lr`). */
+  /** The line of a key (`learning_rate`) or of a key further down (`lr_scheduler_kwargs.min_lr`). */
   line(key: string): number | undefined;
   /** `path:line` of a key, or `path` when the key is not in the file. */
   where(key: string): string;
@@ -27,8 +27,11 @@ export interface SettingsFile {
   pyType(key: string): string | undefined;
 }
 
-/** The lines of the keys of a JSON text (top level and one level down), the last one winning. */
-function jsonKeyLines(text: string): Map<string, number> {
+/**
+ * The lines of the keys of a JSON text (top level and `depth - 1` levels down; a list's items
+ * share its path), the last one winning.
+ */
+function jsonKeyLines(text: string, depth: number): Map<string, number> {
   const lines = new Map<string, number>();
   const stack: { object: boolean; path: string; key: string; expectKey: boolean }[] = [];
   let line = 1;
@@ -39,7 +42,7 @@ function jsonKeyLines(text: string): Map<string, number> {
       let j = i + 1;
       while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
       const top = stack[stack.length - 1];
-      if (top?.object && top.expectKey && stack.length <= 2) {
+      if (top?.object && top.expectKey && stack.length <= depth) {
         top.key = JSON.parse(text.slice(i, j + 1)) as string;
         top.expectKey = false;
         lines.set(top.path ? `${top.path}.${top.key}` : top.key, line);
@@ -154,6 +157,8 @@ function jsonDepth(text: string): number {
  * @param text Its text.
  * @param format How to read it.
  * @param what What the mapping holds, for the error when it is not one (`TrainingArguments fields`).
+ * @param keyDepth How many levels of keys get lines (2: `lr_scheduler_kwargs.min_lr`; 3:
+ * `scheduler.params.warmup_num_steps`).
  * @returns The mapping and the lines of its keys.
  * @throws {SyntaxError} If the text does not parse (with the line when known).
  * @throws {TypeError} If it is not a mapping, or holds a value no JSON could (a YAML date).
@@ -163,6 +168,7 @@ export function readSettings(
   text: string,
   format: "json" | "yaml",
   what: string,
+  keyDepth = 2,
 ): SettingsFile {
   let value: unknown;
   let lines: Map<string, number>;
@@ -182,17 +188,17 @@ export function readSettings(
         `${path}: too deeply nested (${depth} levels of brackets, more than ${MAX_JSON_DEPTH})`,
       );
     }
-    lines = jsonKeyLines(text);
+    lines = jsonKeyLines(text, keyDepth);
   } else {
     const doc = parseYaml(text, { fileName: path, pythonEval: "refuse" });
     lines = new Map();
-    const walk = (node: PyValue, prefix: string, depth: number) => {
+    const walk = (node: PyValue, prefix: string, level: number) => {
       if (node.type !== "node") return;
       for (const [key, v] of node.value) {
         const name = prefix ? `${prefix}.${key}` : key;
         if (v.source) lines.set(name, v.source.line);
         types.set(name, v.type);
-        if (depth < 1) walk(v, name, depth + 1);
+        if (level < keyDepth - 1) walk(v, name, level + 1);
       }
     };
     walk(doc, "", 0);
