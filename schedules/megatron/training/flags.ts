@@ -1,6 +1,6 @@
 /**
  * The flag a Megatron user wrote for each option of the scheduler that
- * {@linkcode getOptimizerParamScheduler} builds from the arguments (`minLr` ← `--min-lr`), for
+ * `getOptimizerParamScheduler` (training.ts) builds from the arguments (`minLr` ← `--min-lr`), for
  * front ends that place the scheduler's errors (`OptimizerParamScheduler`'s assertions) on the
  * user's flag. Not part of the public API (`mod.ts` does not export it).
  *
@@ -9,7 +9,6 @@
 
 import { snakeCase } from "../../names.ts";
 import type { MegatronArgs } from "./arguments.ts";
-import type { getOptimizerParamScheduler } from "./training.ts";
 
 /** Scheduler options taken from one argument as it is (the argument's `dest`). */
 const FROM_ARGUMENT: Readonly<Record<string, keyof MegatronArgs>> = {
