@@ -23,6 +23,9 @@ const result = spawnSync(process.execPath, [
   "--import",
   "tsx",
   "--test",
+  // Two files at a time (node:test's default is one fewer than the cores: one, on a 2-core
+  // machine); deno task test runs --parallel alike.
+  "--test-concurrency=2",
   "--test-reporter=spec",
   ...files,
 ], {
