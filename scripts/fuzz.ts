@@ -6,8 +6,13 @@
  *    TrainingArguments, `--timm` args.yaml, `--megatron` arguments, `--deepspeed` ds_config.json,
  *    `--keras` schedule JSON), each file is mutated (byte flips, deletions, duplicated lines,
  *    numeric edge values, type swaps, deep nesting, alias bombs, prototype-named keys, unicode,
- *    huge lists) and run through the CLI as a child process under a CPU-time limit (`ulimit -t`), a
- *    wall-clock limit and a V8 heap limit (`--max-old-space-size`). Each run is classified:
+ *    huge lists) and run through the CLI under a CPU-time limit, a wall-clock limit and a V8 heap
+ *    limit (`--max-old-space-size`). By default the runs go to long-lived worker processes
+ *    (`scripts/fuzz_worker.ts`, {@linkcode CliWorker}) that call the CLI's `main` in-process — a
+ *    run costs what its command costs, not a runtime's start — killed and respawned at a run's
+ *    limit and every `--recycle N` runs; `--isolated` runs each command line as a child process
+ *    of its own ({@linkcode runCli}, `ulimit -t`), as a user would. Each run is classified the
+ *    same way in both modes:
  *    - `clean`: exit 2 and one `lrspec: error:` line that is not an internal error;
  *    - `internal`: "internal error", or an engine message shown as a user error (`x is not a
  *      function`, `Maximum call stack size exceeded`, `Cannot read properties of …`);
@@ -25,7 +30,8 @@
  *    type, as `Math.cos(1n)` does); anything else they throw is a failure.
  *
  * Usage: `deno task fuzz [--seed N] [--files N] [--jobs N] [--timeout-ms N] [--heap-mb N]
- * [--cpu-s N] [--only I] [--api-runs N] [--show-type-errors] [--out DIR] [--runtime deno|bun|node]`. The seed is printed first; a
+ * [--cpu-s N] [--only I] [--api-runs N] [--show-type-errors] [--out DIR] [--runtime deno|bun|node]
+ * [--isolated] [--recycle N]`. The seed is printed first; a
  * run is replayed with the same `--seed` (and `--only I` for file I alone). Failing inputs are
  * written under `--out` (default `.tmp/fuzz/SEED/`) with the command that runs them. Exit status 1
  * when any bad class (`internal`, `crash`, `hang`, `oom`, `suspicious`, `api`) is non-zero.
@@ -646,6 +652,234 @@ export function runCli(args: string[], limits: RunLimits, cwd: string): Promise<
   });
 }
 
+/** The command line that starts the in-process worker (`scripts/fuzz_worker.ts`) on a runtime. */
+export function workerCommand(runtime: RunLimits["runtime"], heapMb: number): string[] {
+  const script = join(ROOT, "scripts/fuzz_worker.ts");
+  if (runtime === "deno") {
+    return [
+      join(ROOT, "node_modules/.bin/deno"),
+      "run",
+      "--no-check",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      `--v8-flags=--max-old-space-size=${heapMb}`,
+      script,
+    ];
+  }
+  if (runtime === "bun") return [join(ROOT, "node_modules/.bin/bun"), script];
+  return [process.execPath, `--max-old-space-size=${heapMb}`, "--import", "tsx", script];
+}
+
+/** CPU seconds (user + system) a process has used, from Linux's `/proc/PID/stat`; else undefined. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The fields after the command name (which may hold spaces) — utime and stime are 14 and 15.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A run in flight in a {@linkcode CliWorker}. */
+interface InFlight {
+  id: number;
+  t0: number;
+  done: (r: RunResult) => void;
+  timedOut: boolean;
+  cpuLimit: boolean;
+  timers: ReturnType<typeof setInterval>[];
+}
+
+/**
+ * A long-lived child process that runs CLI command lines in-process (`scripts/fuzz_worker.ts`),
+ * under the same limits as {@linkcode runCli}: a run past its wall-clock limit, or past its CPU
+ * seconds (read from `/proc`), is killed (`timedOut`, or signal `SIGXCPU` as `ulimit -t` gives);
+ * the worker's death (V8's heap limit: its message in stderr) ends the run in flight with the
+ * worker's exit status, signal and stderr; stdout past the capture limit ends the run
+ * `truncated`. After any of these, and every `recycle` runs, the next run starts a fresh worker,
+ * so no state of one run can reach many others. The results are classified by
+ * {@linkcode classify} exactly as a child process's are.
+ */
+export class CliWorker {
+  #child: ReturnType<typeof spawn> | undefined;
+  #ready: Promise<void> | undefined;
+  #stdout = "";
+  #stderr = "";
+  #runs = 0;
+  #nextId = 1;
+  #flight: InFlight | undefined;
+  #exit: { code: number | null; signal: string | null } | undefined;
+  readonly #limits: RunLimits;
+  readonly #cwd: string;
+  readonly #recycle: number;
+  /** Workers started so far (the first and every respawn). */
+  starts = 0;
+
+  /**
+   * @param limits The limits of each run.
+   * @param cwd The worker's working directory.
+   * @param recycle Runs before a fresh worker replaces this one.
+   */
+  constructor(limits: RunLimits, cwd: string, recycle = 200) {
+    this.#limits = limits;
+    this.#cwd = cwd;
+    this.#recycle = recycle;
+  }
+
+  #start(): Promise<void> {
+    const [cmd, ...pre] = workerCommand(this.#limits.runtime, this.#limits.heapMb);
+    const child = spawn(cmd!, pre, {
+      cwd: this.#cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    this.#child = child;
+    this.#stdout = "";
+    this.#stderr = "";
+    this.#runs = 0;
+    this.#exit = undefined;
+    this.starts++;
+    child.stdout!.setEncoding("utf8");
+    child.stderr!.setEncoding("utf8");
+    let ready!: () => void;
+    let failed!: (e: Error) => void;
+    const whenReady = new Promise<void>((a, b) => {
+      ready = a;
+      failed = b;
+    });
+    child.stderr!.on("data", (s: string) => {
+      if (this.#child === child && this.#stderr.length < 65536) this.#stderr += s;
+    });
+    child.stdout!.on("data", (s: string) => {
+      if (this.#child !== child) return;
+      this.#stdout += s;
+      let nl: number;
+      while ((nl = this.#stdout.indexOf("\n")) >= 0) {
+        const line = this.#stdout.slice(0, nl);
+        this.#stdout = this.#stdout.slice(nl + 1);
+        const reply = JSON.parse(line) as {
+          ready?: true;
+          id?: number;
+          code: number;
+          stdout: string;
+          stderr: string;
+          truncated: boolean;
+        };
+        if (reply.ready) {
+          ready();
+          continue;
+        }
+        const f = this.#flight;
+        if (f === undefined || reply.id !== f.id) continue;
+        this.#finish({
+          code: reply.code,
+          signal: null,
+          stdout: reply.stdout,
+          // The runtime's own messages (warnings) reach the worker's stderr, as a child's.
+          stderr: reply.stderr + this.#stderr,
+          timedOut: false,
+          truncated: reply.truncated,
+          ms: Date.now() - f.t0,
+        });
+        // Past the capture limit a child process is killed: start afresh as well.
+        if (reply.truncated) this.#kill();
+      }
+    });
+    child.on("error", (e) => failed(e));
+    // A worker that died leaves a closed pipe: its exit, not the write, says what happened.
+    child.stdin!.on("error", () => {});
+    child.on("exit", (code, signal) => {
+      if (this.#child !== child) return;
+      this.#exit = { code, signal };
+      this.#child = undefined;
+      this.#ready = undefined;
+      failed(
+        new Error(
+          `the fuzz worker exited (${code ?? signal}) before it was ready: ${this.#stderr}`,
+        ),
+      );
+      // stderr may still be arriving: let it in before the run is classified.
+      setTimeout(() => {
+        const f = this.#flight;
+        if (f === undefined) return;
+        this.#finish({
+          code,
+          signal: f.cpuLimit ? "SIGXCPU" : signal,
+          stdout: "",
+          stderr: this.#stderr,
+          timedOut: f.timedOut,
+          truncated: false,
+          ms: Date.now() - f.t0,
+        });
+      }, 50);
+    });
+    return whenReady;
+  }
+
+  #finish(r: RunResult): void {
+    const f = this.#flight;
+    if (f === undefined) return;
+    this.#flight = undefined;
+    for (const t of f.timers) clearInterval(t);
+    f.done(r);
+  }
+
+  #kill(): void {
+    const child = this.#child;
+    this.#child = undefined;
+    this.#ready = undefined;
+    child?.kill("SIGKILL");
+  }
+
+  /** Runs one command line (absolute paths) and says what it did, as {@linkcode runCli} does. */
+  async run(args: string[]): Promise<RunResult> {
+    if (this.#child !== undefined && this.#runs >= this.#recycle) this.#kill();
+    if (this.#child === undefined || this.#ready === undefined) this.#ready = this.#start();
+    await this.#ready;
+    const child = this.#child!;
+    this.#runs++;
+    this.#stderr = "";
+    const id = this.#nextId++;
+    const cpu0 = cpuSecondsOf(child.pid);
+    return new Promise((done) => {
+      const f: InFlight = {
+        id,
+        t0: Date.now(),
+        done,
+        timedOut: false,
+        cpuLimit: false,
+        timers: [],
+      };
+      this.#flight = f;
+      f.timers.push(setTimeout(() => {
+        f.timedOut = true;
+        child.kill("SIGKILL");
+      }, this.#limits.timeoutMs) as unknown as ReturnType<typeof setInterval>);
+      if (cpu0 !== undefined) {
+        f.timers.push(setInterval(() => {
+          const cpu = cpuSecondsOf(child.pid);
+          if (cpu !== undefined && cpu - cpu0 > this.#limits.cpuSeconds) {
+            f.cpuLimit = true;
+            child.kill("SIGKILL");
+          }
+        }, 100));
+      }
+      child.stdin!.write(
+        JSON.stringify({ id, args, maxOutput: this.#limits.maxOutput }) + "\n",
+      );
+    });
+  }
+
+  /** Stops the worker. */
+  close(): void {
+    this.#kill();
+  }
+}
+
 export { ENGINE_MESSAGE };
 
 const OOM =
@@ -762,10 +996,19 @@ export interface FuzzOptions extends RunLimits {
   files: number;
   /** Only this file index (a replay). */
   only?: number;
+  /** Only these file indices (ignored when `only` is given). */
+  indices?: readonly number[];
   /** Concurrent child processes. */
   jobs: number;
   /** Where failing inputs are written (none when undefined). */
   out?: string;
+  /**
+   * One child process per run ({@linkcode runCli}) instead of in-process workers
+   * ({@linkcode CliWorker}, the default).
+   */
+  isolated?: boolean;
+  /** Runs before a worker is replaced by a fresh one (default 200). */
+  recycle?: number;
   /** Called after each run. */
   onRun?: (index: number, m: Mutant, cls: RunClass, why: string, ms: number) => void;
 }
@@ -820,9 +1063,12 @@ export async function fuzzCli(options: FuzzOptions): Promise<FuzzSummary> {
   const t0 = Date.now();
   const indices = options.only !== undefined
     ? [options.only]
-    : Array.from({ length: options.files }, (_, i) => i);
+    : options.indices ?? Array.from({ length: options.files }, (_, i) => i);
   let next = 0;
+  const workers: CliWorker[] = [];
   const worker = async () => {
+    const w = options.isolated ? undefined : new CliWorker(options, dir, options.recycle);
+    if (w !== undefined) workers.push(w);
     while (next < indices.length) {
       const index = indices[next++]!;
       const m = mutant(all, options.seed, index);
@@ -835,7 +1081,7 @@ export async function fuzzCli(options: FuzzOptions): Promise<FuzzSummary> {
         writeFileSync(orig, m.seed.text);
         args = ["diff", ...m.seed.args(orig), ...source];
       }
-      const r = await runCli(args, options, dir);
+      const r = w === undefined ? await runCli(args, options, dir) : await w.run(args);
       const { cls, why } = classify(r, m.command, options.cpuSeconds);
       counts[cls]++;
       (byKind[m.seed.kind] ??= zero())[cls]++;
@@ -863,6 +1109,7 @@ export async function fuzzCli(options: FuzzOptions): Promise<FuzzSummary> {
   try {
     await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, worker));
   } finally {
+    for (const w of workers) w.close();
     rmSync(dir, { recursive: true, force: true });
   }
   return {
@@ -912,6 +1159,8 @@ function parseArgs(argv: string[]): FuzzOptions & { apiRuns: number; showTypeErr
     out: get("--out") ?? join(ROOT, ".tmp/fuzz", String(seed)),
     apiRuns: Number(get("--api-runs") ?? 200),
     showTypeErrors: argv.includes("--show-type-errors"),
+    isolated: argv.includes("--isolated"),
+    recycle: Number(get("--recycle") ?? 200),
     ...(only === undefined ? {} : { only: Number(only) }),
   };
 }
@@ -920,7 +1169,10 @@ async function cliMain(argv: string[]): Promise<number> {
   const o = parseArgs(argv);
   console.log(
     `lrspec fuzz: seed ${o.seed} (replay: --seed ${o.seed}), ${o.files} files, runtime ${o.runtime}, ` +
-      `limits ${o.cpuSeconds} CPU-s, ${o.timeoutMs} ms wall, ${o.heapMb} MiB heap, ${o.jobs} jobs`,
+      `limits ${o.cpuSeconds} CPU-s, ${o.timeoutMs} ms wall, ${o.heapMb} MiB heap, ${o.jobs} jobs, ` +
+      (o.isolated
+        ? "a child process per run"
+        : `in-process workers (fresh every ${o.recycle} runs)`),
   );
   const api = o.only === undefined && o.apiRuns > 0 ? await fuzzApi(o.seed, o.apiRuns) : undefined;
   if (api !== undefined) {

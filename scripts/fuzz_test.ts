@@ -1,11 +1,15 @@
-// The fuzzer (scripts/fuzz.ts, issue 26): its classifier on hand-made runs, its determinism, a
-// short seeded CLI run (each file a child process under CPU, wall-clock and heap limits) and the
-// fast-check properties over the public API — no bad class allowed.
+// The fuzzer (scripts/fuzz.ts, issue 26): its classifier on hand-made runs, its determinism, its
+// in-process worker's limits and its agreement with one child process per run, a short seeded CLI
+// run (in-process workers under CPU, wall-clock and heap limits) and the fast-check properties
+// over the public API — no bad class allowed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   BAD,
   classify,
+  CliWorker,
   fuzzCli,
   mutant,
   MUTATIONS,
@@ -142,10 +146,87 @@ test("fuzz mutations: seeded, the same file for the same seed and index", () => 
 });
 
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
-// Node runs the CLI through tsx (about 2.5 CPU-s to start): there the children run on Deno, and
-// only the first 20 files (the Deno run covers all 60 with the same children).
+// Node runs the CLI through tsx (about 2.5 CPU-s to start): there the workers run on Deno, and
+// only the first 20 files (the Deno run covers all 60 with the same workers).
 const RUNTIME = g.Bun ? "bun" : "deno";
 const RUN_FILES = g.Deno || g.Bun ? FILES : 20;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+test("fuzz worker: a run's wall-clock, CPU and output limits, each followed by a fresh worker", {
+  timeout: 120_000,
+}, async () => {
+  const cfg = join(ROOT, "docs/configs/cosine.yaml");
+  // 10⁸ rows: about 10 s of CPU and 1.5 GB of CSV — cut by each limit in turn.
+  const long = ["curve", cfg, "--opts", "SOLVER.MAX_ITER", "100000000"];
+  const limits = { cpuSeconds: 60, timeoutMs: 60_000, heapMb: 512, maxOutput: 1e10 };
+  const runs: [string, ConstructorParameters<typeof CliWorker>[0], string][] = [
+    ["wall clock", { ...limits, timeoutMs: 300, runtime: RUNTIME }, "killed after"],
+    ["CPU", { ...limits, cpuSeconds: 0.4, runtime: RUNTIME }, "CPU limit reached"],
+    ["output", { ...limits, maxOutput: 1000, runtime: RUNTIME }, "stdout over"],
+  ];
+  for (const [what, lim, why] of runs) {
+    const w = new CliWorker(lim, ROOT);
+    try {
+      const r = await w.run(long);
+      const c = classify(r, "curve", lim.cpuSeconds);
+      assert.equal(c.cls, what === "output" ? "big" : "hang", `${what}: ${c.why}`);
+      assert.match(c.why, new RegExp(why), what);
+      assert.ok(r.ms < 30_000, `${what}: ${r.ms} ms`);
+      // The next run gets a fresh worker and a well-formed answer.
+      const next = await w.run(["explain", cfg]);
+      assert.deepEqual(classify(next, "explain"), { cls: "ok", why: "" }, what);
+      assert.match(next.stdout, /cosine/);
+      assert.equal(w.starts, 2, what);
+    } finally {
+      w.close();
+    }
+  }
+  // A clean error, and a fresh worker every `recycle` runs.
+  const w = new CliWorker({ ...limits, runtime: RUNTIME }, ROOT, 2);
+  try {
+    for (let i = 0; i < 3; i++) {
+      const r = await w.run(["curve", join(ROOT, "no-such.yaml")]);
+      assert.equal(r.code, 2);
+      assert.match(
+        classify(r, "curve").why,
+        /^lrspec: error: cannot read .*no-such\.yaml: no such file/,
+      );
+    }
+    assert.equal(w.starts, 2);
+  } finally {
+    w.close();
+  }
+});
+
+test("fuzz: in-process workers and one child process per run agree, class and message", {
+  timeout: 300_000,
+}, async () => {
+  // Files of the CI seed that run fast as child processes: clean errors of most kinds, ok runs of
+  // diff and explain.
+  const indices = [0, 1, 2, 3, 4, 6, 8, 9, 10, 11, 12, 13];
+  const runs = async (isolated: boolean) => {
+    const got: string[] = [];
+    await fuzzCli({
+      seed: SEED,
+      files: 0,
+      indices,
+      jobs: 1,
+      cpuSeconds: 20,
+      timeoutMs: 240_000,
+      heapMb: 1024,
+      maxOutput: 4 * 1024 * 1024,
+      runtime: RUNTIME,
+      isolated,
+      onRun: (index, _m, cls, why) =>
+        got.push(`#${index} ${cls}: ${why.replace(/\S*fuzz-work-[^/]*\//g, "DIR/")}`),
+    });
+    return got.sort();
+  };
+  const inProcess = await runs(false);
+  assert.deepEqual(await runs(true), inProcess);
+  assert.ok(inProcess.some((r) => / ok:/.test(r)), inProcess.join("\n"));
+  assert.ok(inProcess.filter((r) => / clean:/.test(r)).length >= 5, inProcess.join("\n"));
+});
 
 test(`fuzz: ${RUN_FILES} mutated configs through the CLI (seed ${SEED}), no bad class`, {
   timeout: 600_000,
