@@ -8,10 +8,10 @@
  */
 
 import { deepspeedView } from "../views/deepspeed.ts";
-import { readSettings } from "../views/settings.ts";
+import { readTrainingArguments } from "../views/hf.ts";
 import { parseCount } from "./_text.ts";
 import { DATASET_SIZE, NUM_PROCESSES, positiveOption } from "./hf.ts";
-import { readSettingsBytes, readSettingsText } from "./_read.ts";
+import { readSettingsBytes } from "./_read.ts";
 import type { SourceKind } from "./source_kind.ts";
 
 /** `--deepspeed FILE`: a DeepSpeed `ds_config.json`. */
@@ -57,8 +57,7 @@ export const DEEPSPEED_SOURCE: SourceKind = {
     const argsPath = context.value("hf-args");
     let hf;
     if (argsPath !== undefined) {
-      const format = /\.ya?ml$/i.test(argsPath) ? "yaml" : "json";
-      const file = readSettings(argsPath, readSettingsText(argsPath), format, "TrainingArguments");
+      const file = readTrainingArguments(argsPath, readSettingsBytes(argsPath));
       const size = context.value("dataset-size");
       const datasetSize = size === undefined ? null : parseCount(size);
       if (datasetSize === undefined) {
@@ -67,6 +66,7 @@ export const DEEPSPEED_SOURCE: SourceKind = {
       hf = {
         path: argsPath,
         trainingArgs: file.value,
+        file,
         datasetSize,
         numProcesses: positiveOption(context, "num-processes", context.value("num-processes")) ??
           1,

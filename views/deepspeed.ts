@@ -26,10 +26,12 @@ import {
   WarmupLR,
 } from "../schedules/deepspeed/runtime/lr_schedules.ts";
 import {
+  type DeepSpeedMismatch,
   type FilledValue,
   hfTrainerDeepSpeedConfig,
 } from "../schedules/hf/integrations/deepspeed.ts";
-import { trainerSchedule } from "../schedules/hf/trainer.ts";
+import { type TrainerSchedule, trainerSchedule } from "../schedules/hf/trainer.ts";
+import { checkYamlNumbers, placeTrainingArgumentsError } from "./hf.ts";
 import type { Optimizer } from "../schedules/optimizer.ts";
 import { sameName, snakeCase } from "../schedules/names.ts";
 import { fileLabel, placeIn, readSettings, type SettingsFile, textOf } from "./settings.ts";
@@ -50,6 +52,12 @@ export interface DeepSpeedHfOptions {
   trainingArgs: Record<string, unknown>;
   /** Where they came from (messages). */
   path: string;
+  /**
+   * The file they were read from (`readTrainingArguments`): messages then give the line of each
+   * key, and a YAML number PyYAML read as a string is refused as `--hf` refuses it.
+   * @default {undefined (messages name `path`, without lines)}
+   */
+  file?: SettingsFile | undefined;
   /**
    * `len(train_dataset)` (needed unless `max_steps` is set).
    * @default {null}
@@ -120,6 +128,8 @@ export function deepspeedView(
     if (!(error instanceof Error)) throw error;
     const problem = key === undefined || placeOf(error) ? undefined : optionProblem(error);
     const at = problem && keyOfProblem(problem, file);
+    const fill = at === undefined ? undefined : filled.find((f) => f.key === at);
+    if (problem && at && fill && trainer) throw filledError(error, problem, fill, file, trainer);
     if (problem && at) {
       throw placed(
         sameKind(error, `${whereOf(at, file)}: ${keyMessage(error, problem, at)}`),
@@ -140,9 +150,12 @@ export function deepspeedView(
       { file: path, key: "scheduler" },
     );
   }
+  let trainer: TrainerOrigin | undefined;
   if (options.hf !== undefined) {
     const hf = options.hf;
-    let plan;
+    const argsFile = hf.file ?? unread(hf.path, hf.trainingArgs);
+    checkYamlNumbers(argsFile, notes);
+    let plan: TrainerSchedule;
     try {
       plan = trainerSchedule(
         { ...hf.trainingArgs, deepspeed: path } as never,
@@ -150,19 +163,40 @@ export function deepspeedView(
         { allowExtraKeys: true },
       );
     } catch (error) {
-      fail(error instanceof Error ? sameKind(error, `${hf.path}: ${error.message}`) : error);
+      throw placeTrainingArgumentsError(error, argsFile);
     }
-    const numTrainingSteps = plan!.maxSteps;
+    trainer = { file: argsFile, plan };
+    const numTrainingSteps = plan.maxSteps;
+    // The ZeRO bucket keys the Trainer fills from the model's hidden_size (not a TrainingArguments
+    // field, and not read by the schedule): left "auto", with a note, instead of transformers'
+    // error for a model without one.
+    const zero = file.value.zero_optimization;
+    const unfilled = typeof zero === "object" && zero !== null && !Array.isArray(zero)
+      ? ZERO_HIDDEN_SIZE_KEYS.filter((k) => (zero as Record<string, unknown>)[k] === "auto")
+      : [];
+    let input = file.value;
+    if (unfilled.length > 0) {
+      const rest = { ...(zero as Record<string, unknown>) };
+      for (const k of unfilled) delete rest[k];
+      input = { ...file.value, zero_optimization: rest };
+    }
     try {
-      const r = hfTrainerDeepSpeedConfig(file.value, hf.trainingArgs, {
+      const r = hfTrainerDeepSpeedConfig(input, hf.trainingArgs, {
         numTrainingSteps,
-        numWarmupSteps: plan!.numWarmupSteps,
+        numWarmupSteps: plan.numWarmupSteps,
         worldSize: hf.numProcesses ?? 1,
       });
       config = r.config as DeepSpeedConfig;
       filled = r.filled;
     } catch (error) {
-      fail(error);
+      throw fillError(error, file, trainer);
+    }
+    for (const k of unfilled) {
+      const key = `zero_optimization.${k}`;
+      notes.push(
+        `${whereOf(key, file)}: ${key} "auto" is left: the Trainer fills it from the model's ` +
+          `hidden_size (not a TrainingArguments field); the schedule does not read it`,
+      );
     }
     for (const f of filled) {
       notes.push(
@@ -344,6 +378,158 @@ function keyOfProblem(problem: OptionProblem, file: SettingsFile): string | unde
     ? Object.keys(params).find((k) => sameName(k, name))
     : undefined;
   return `scheduler.params.${written ?? snakeCase(name)}`;
+}
+
+/** The ZeRO keys the Trainer fills from the model's `hidden_size` (`trainer_config_finalize`). */
+const ZERO_HIDDEN_SIZE_KEYS = [
+  "reduce_bucket_size",
+  "stage3_prefetch_bucket_size",
+  "stage3_param_persistence_threshold",
+];
+
+/** The Trainer a config runs under: its arguments' file and its step arithmetic. */
+interface TrainerOrigin {
+  readonly file: SettingsFile;
+  readonly plan: TrainerSchedule;
+}
+
+/** `TrainingArguments` given as a mapping (the page's form): their name, no lines. */
+function unread(path: string, value: Record<string, unknown>): SettingsFile {
+  return {
+    path,
+    format: "json",
+    value,
+    line: () => undefined,
+    where: () => path,
+    pyType: () => undefined,
+  };
+}
+
+/** A JSON value as a message shows it. */
+function shown(value: unknown): string {
+  return value === undefined ? "None" : JSON.stringify(value);
+}
+
+/**
+ * Where a value the Trainer computes comes from, in the user's words: a `TrainingArguments` key
+ * with its line and value (`training_args.json:3: learning_rate 2e-05`, or the default when the
+ * file does not set it), a flag (`--num-processes 8`), the step arithmetic.
+ */
+function originOf(name: string, trainer: TrainerOrigin): string {
+  const { file, plan } = trainer;
+  if (name === "worldSize") return `--num-processes ${plan.numProcesses}`;
+  if (name === "hiddenSize") return "the model's hidden_size";
+  if (name === "numTrainingSteps") {
+    const by = plan.args.max_steps > 0 ? [originOf("max_steps", trainer)] : [
+      originOf("num_train_epochs", trainer),
+      ...(plan.datasetSize === null ? [] : [`--dataset-size ${plan.datasetSize}`]),
+      originOf("per_device_train_batch_size", trainer),
+      originOf("gradient_accumulation_steps", trainer),
+      `--num-processes ${plan.numProcesses}`,
+    ];
+    return `the Trainer's ${plan.maxSteps} optimizer steps, from ${by.join(", ")}`;
+  }
+  if (name === "numWarmupSteps") {
+    return `the Trainer's ${plan.numWarmupSteps} warmup steps, from ${
+      originOf("warmup_steps", trainer)
+    }`;
+  }
+  const line = file.line(name);
+  if (line !== undefined) return `${file.path}:${line}: ${name} ${shown(file.value[name])}`;
+  const value = (plan.args as unknown as Record<string, unknown>)[name];
+  return `${name} ${shown(value)} (the default: ${file.path} does not set it)`;
+}
+
+/** The Trainer's side of a filled or compared value, in the user's words. */
+function trainerSide(
+  from: string,
+  fields: readonly string[],
+  value: unknown,
+  trainer: TrainerOrigin,
+): string {
+  if (fields.length === 1) return originOf(fields[0]!, trainer);
+  if (fields.length === 0) return `${from} ${shown(value)}`;
+  return `${from} ${shown(value)} (from ${fields.map((f) => originOf(f, trainer)).join(", ")})`;
+}
+
+/**
+ * The error for values of the config that disagree with the Trainer's (transformers' "Please
+ * correct the following DeepSpeed config values that mismatch TrainingArguments values"), from
+ * its data: each config key with its line and value, and the Trainer's value with where it
+ * comes from (`ds.json:11: scheduler.params.warmup_max_lr 0.0003 vs training_args.json:3:
+ * learning_rate 2e-05`); placed at the first config key. Other errors of the filling are placed
+ * at their config key; the rest name the file.
+ */
+function fillError(error: unknown, file: SettingsFile, trainer: TrainerOrigin): unknown {
+  if (!(error instanceof Error) || placeOf(error) !== undefined) return error;
+  const cause = (error as { cause?: { mismatches?: readonly DeepSpeedMismatch[] } }).cause;
+  const mismatches = cause?.mismatches;
+  if (Array.isArray(mismatches) && mismatches.length > 0) {
+    const parts = mismatches.map((m: DeepSpeedMismatch) =>
+      `${whereOf(m.key, file)}: ${m.key} ${shown(m.value)} vs ${
+        trainerSide(m.from, m.fields, m.trainerValue, trainer)
+      }`
+    );
+    const first = mismatches[0]!.key;
+    return placed(
+      sameKind(
+        error,
+        `${parts.join("; ")}: the Hugging Face Trainer requires the values it sets to match ` +
+          `(transformers: "Please correct the following DeepSpeed config values that mismatch ` +
+          `TrainingArguments values"; "The easiest method is to set these DeepSpeed config ` +
+          `values to 'auto'")`,
+      ),
+      placeIn(file, first),
+    );
+  }
+  const problem = optionProblem(error);
+  const option = problem?.option.replace(/^dsConfig\.?/, "");
+  if (problem && option) {
+    return placed(
+      sameKind(error, `${whereOf(option, file)}: ${keyMessage(error, problem, option)}`),
+      placeIn(file, option),
+    );
+  }
+  return placed(sameKind(error, `${file.path}: ${error.message}`), { file: file.path });
+}
+
+/**
+ * An error of the scheduler about a value the Trainer filled (`"auto"`): placed at the
+ * `TrainingArguments` key that gave it when the file writes it (`training_args.json:5:
+ * warmup_steps 0 …`), else at the config's key, with where the value came from.
+ */
+function filledError(
+  error: Error,
+  problem: OptionProblem,
+  fill: FilledValue,
+  file: SettingsFile,
+  trainer: TrainerOrigin,
+): Error {
+  const detail = keyMessage(error, problem, fill.key);
+  const field = fill.fields.length === 1
+    ? fill.fields[0] === "numWarmupSteps" ? "warmup_steps" : fill.fields[0]!
+    : undefined;
+  const written = field !== undefined && trainer.file.line(field) !== undefined;
+  const origin = fill.fields.length === 0
+    ? `${fill.from}`
+    : trainerSide(fill.from, fill.fields, fill.value, trainer);
+  if (written) {
+    return placed(
+      sameKind(
+        error,
+        `${originOf(field, trainer)} fills "auto" of ${whereOf(fill.key, file)}: ${fill.key} ` +
+          `with ${shown(fill.value)}: ${detail}`,
+      ),
+      placeIn(trainer.file, field),
+    );
+  }
+  return placed(
+    sameKind(
+      error,
+      `${whereOf(fill.key, file)}: ${detail} ("auto" filled with ${origin})`,
+    ),
+    placeIn(file, fill.key),
+  );
 }
 
 /** Where a key is written, or the nearest section holding it (`scheduler` for a default). */

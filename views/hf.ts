@@ -126,10 +126,15 @@ function keyOfProblem(problem: OptionProblem, file: SettingsFile): string {
 }
 
 /**
- * An error of the library, located from its data (owner, option; never its message):
- * `training_args.json:3: learning_rate must be …`.
+ * An error of the library, located in a `TrainingArguments` file from its data (owner, option;
+ * never its message): `training_args.json:3: learning_rate must be …`, with its place
+ * ({@linkcode placed}). An error already placed, or not an `Error`, is returned as it is.
+ *
+ * @param error What `trainerSchedule` or a Trainer schedule threw.
+ * @param file The `TrainingArguments` file.
+ * @returns The error to throw.
  */
-function located(error: unknown, file: SettingsFile): unknown {
+export function placeTrainingArgumentsError(error: unknown, file: SettingsFile): unknown {
   if (!(error instanceof Error) || placeOf(error) !== undefined) return error;
   const problem = optionProblem(error);
   const key = problem ? keyOfProblem(problem, file) : undefined;
@@ -171,8 +176,13 @@ function yamlFloat(text: string): string {
 /**
  * YAML values that PyYAML read as strings where a number was meant (`1e-5`): an error where the
  * schedule reads them, as transformers fails on them; a note elsewhere.
+ *
+ * @param file A `TrainingArguments` file (nothing is checked for JSON).
+ * @param notes Where the notes go.
+ * @throws {TypeError} For such a string where the schedule reads it, with its line and key.
  */
-function checkYamlNumbers(file: SettingsFile, notes: string[]): void {
+export function checkYamlNumbers(file: SettingsFile, notes: string[]): void {
+  if (file.format !== "yaml") return;
   const keys = Object.keys(file.value).flatMap((k) => {
     const v = file.value[k];
     return k === "lr_scheduler_kwargs" && typeof v === "object" && v !== null
@@ -385,7 +395,7 @@ export function hfView(contents: Uint8Array | string, options: HfViewOptions): H
     if (
       problem?.owner === "TrainingArguments" && !TRAINING_ARGUMENTS_FIELDS.includes(problem.option)
     ) {
-      const e = located(error, file) as Error;
+      const e = placeTrainingArgumentsError(error, file) as Error;
       throw placed(
         new TypeError(
           `${e.message} (keys of other dataclasses in a script's config: --allow-new-keys)`,
@@ -394,7 +404,7 @@ export function hfView(contents: Uint8Array | string, options: HfViewOptions): H
         placeOf(e) ?? { file: path },
       );
     }
-    throw located(error, file);
+    throw placeTrainingArgumentsError(error, file);
   }
   if (plan.args.extra_keys.includes("warmup_ratio") && v.warmup_ratio) {
     notes.push(

@@ -19,6 +19,45 @@ export interface FilledValue {
   value: unknown;
   /** Where it came from (`learning_rate`, `num_training_steps (calculated)`). */
   from: string;
+  /**
+   * What the value is made of, by name: `TrainingArguments` fields (`learning_rate`,
+   * `per_device_train_batch_size`) and this function's options (`worldSize`,
+   * `numTrainingSteps`, `numWarmupSteps`, `hiddenSize`); empty for a constant (`warmup_min_lr`).
+   */
+  fields: readonly string[];
+}
+
+/**
+ * One value of the config that disagrees with the Trainer's (a line of transformers' "Please
+ * correct the following DeepSpeed config values that mismatch TrainingArguments values").
+ */
+export interface DeepSpeedMismatch {
+  /** The config key, dotted (`scheduler.params.warmup_max_lr`). */
+  key: string;
+  /** The config's value. */
+  value: unknown;
+  /** The Trainer's value. */
+  trainerValue: unknown;
+  /** The Trainer's key as transformers' message names it (`learning_rate`). */
+  from: string;
+  /** What the Trainer's value is made of ({@linkcode FilledValue.fields}). */
+  fields: readonly string[];
+}
+
+/**
+ * The data of the error {@linkcode hfTrainerDeepSpeedConfig} throws for values that disagree
+ * (its `cause`): the first one as the option (`dsConfig.scheduler.params.warmup_max_lr`) and its
+ * value, and every one of them.
+ */
+export interface DeepSpeedMismatchProblem {
+  /** `hfTrainerDeepSpeedConfig`. */
+  readonly owner: string;
+  /** `dsConfig.` and the first mismatching key. */
+  readonly option: string;
+  /** The config's value of that key. */
+  readonly value: unknown;
+  /** Every mismatching key, in transformers' order. */
+  readonly mismatches: readonly DeepSpeedMismatch[];
 }
 
 /** Options of {@linkcode hfTrainerDeepSpeedConfig}. */
@@ -135,8 +174,10 @@ function pyEq(a: unknown, b: unknown): boolean {
  * @param options The run's step counts, processes, the model's hidden size.
  * @returns The filled config and what was filled.
  * @throws {RangeError} With transformers' message when values disagree ("Please correct the
- * following DeepSpeed config values that mismatch TrainingArguments values"), or when a ZeRO
- * bucket key is `"auto"` without `hiddenSize` (transformers' ValueError).
+ * following DeepSpeed config values that mismatch TrainingArguments values"; its `cause` is a
+ * {@linkcode DeepSpeedMismatchProblem}: every key, both values, what the Trainer's is made of),
+ * or when a ZeRO bucket key is `"auto"` without `hiddenSize` (transformers' ValueError; its
+ * `cause` names the option `hiddenSize` and lists the config's `keys`).
  *
  * @example
  * ```ts
@@ -185,7 +226,7 @@ export function hfTrainerDeepSpeedConfig(
   const config = copyState(dsConfig);
   const arg = (name: string): unknown => trainingArgs[name] ?? DEFAULTS[name];
   const filled: FilledValue[] = [];
-  const mismatches: string[] = [];
+  const mismatches: DeepSpeedMismatch[] = [];
   const node = (long: string): [Record<string, unknown> | undefined, string] => {
     const parts = long.split(".");
     const key = parts.pop()!;
@@ -200,18 +241,27 @@ export function hfTrainerDeepSpeedConfig(
     const [c, key] = node(long);
     return c === undefined ? undefined : c[key];
   };
-  const fill = (long: string, hfVal: unknown, hfKey: string, mustMatch = true, float = false) => {
+  const lines: string[] = [];
+  const fill = (
+    long: string,
+    hfVal: unknown,
+    hfKey: string,
+    fields: readonly string[],
+    mustMatch = true,
+    float = false,
+  ) => {
     const [c, key] = node(long);
     if (c === undefined) return;
     if (c[key] === "auto") {
       c[key] = hfVal;
-      filled.push({ key: long, value: hfVal, from: hfKey });
+      filled.push({ key: long, value: hfVal, from: hfKey, fields });
       return;
     }
     if (!mustMatch) return;
     const dsVal = c[key];
     if (dsVal !== undefined && dsVal !== null && !pyEq(dsVal, hfVal)) {
-      mismatches.push(`- ds ${long}=${pyStr(dsVal, float)} vs hf ${hfKey}=${pyStr(hfVal, float)}`);
+      lines.push(`- ds ${long}=${pyStr(dsVal, float)} vs hf ${hfKey}=${pyStr(hfVal, float)}`);
+      mismatches.push({ key: long, value: dsVal, trainerValue: hfVal, from: hfKey, fields });
     }
   };
   const autoBatch = options.autoFindBatchSize ?? false;
@@ -219,29 +269,76 @@ export function hfTrainerDeepSpeedConfig(
   const gas = arg("gradient_accumulation_steps") as number;
   const worldSize = options.worldSize ?? 1;
   // trainer_config_process
-  fill("train_micro_batch_size_per_gpu", mbs, "per_device_train_batch_size", !autoBatch);
-  fill("gradient_accumulation_steps", gas, "gradient_accumulation_steps");
-  fill("train_batch_size", worldSize * mbs * gas, "train_batch_size (calculated)", !autoBatch);
-  fill("gradient_clipping", arg("max_grad_norm"), "max_grad_norm", true, true);
-  fill("optimizer.params.lr", arg("learning_rate"), "learning_rate", true, true);
+  const one = (name: string) => [name];
+  fill(
+    "train_micro_batch_size_per_gpu",
+    mbs,
+    "per_device_train_batch_size",
+    one("per_device_train_batch_size"),
+    !autoBatch,
+  );
+  fill(
+    "gradient_accumulation_steps",
+    gas,
+    "gradient_accumulation_steps",
+    one("gradient_accumulation_steps"),
+  );
+  fill(
+    "train_batch_size",
+    worldSize * mbs * gas,
+    "train_batch_size (calculated)",
+    ["worldSize", "per_device_train_batch_size", "gradient_accumulation_steps"],
+    !autoBatch,
+  );
+  fill(
+    "gradient_clipping",
+    arg("max_grad_norm"),
+    "max_grad_norm",
+    one("max_grad_norm"),
+    true,
+    true,
+  );
+  const lr = arg("learning_rate");
+  fill("optimizer.params.lr", lr, "learning_rate", one("learning_rate"), true, true);
   fill(
     "optimizer.params.betas",
     [arg("adam_beta1"), arg("adam_beta2")],
     "adam_beta1+adam_beta2",
+    ["adam_beta1", "adam_beta2"],
     true,
     true,
   );
-  fill("optimizer.params.eps", arg("adam_epsilon"), "adam_epsilon", true, true);
-  fill("optimizer.params.weight_decay", arg("weight_decay"), "weight_decay", true, true);
-  fill("scheduler.params.warmup_min_lr", 0, "0 (not a trainer arg)", false);
-  fill("scheduler.params.warmup_max_lr", arg("learning_rate"), "learning_rate", true, true);
+  fill(
+    "optimizer.params.eps",
+    arg("adam_epsilon"),
+    "adam_epsilon",
+    one("adam_epsilon"),
+    true,
+    true,
+  );
+  fill(
+    "optimizer.params.weight_decay",
+    arg("weight_decay"),
+    "weight_decay",
+    one("weight_decay"),
+    true,
+    true,
+  );
+  fill("scheduler.params.warmup_min_lr", 0, "0 (not a trainer arg)", [], false);
+  fill("scheduler.params.warmup_max_lr", lr, "learning_rate", one("learning_rate"), true, true);
   if (arg("save_on_each_node") === true) {
     const checkpoint = (config.checkpoint ?? {}) as Record<string, unknown>;
     checkpoint.use_node_local_storage = true;
     config.checkpoint = checkpoint;
   }
-  fill("fp16.enabled", Boolean(arg("fp16") || arg("fp16_full_eval")), "fp16|fp16_full_eval");
-  fill("bf16.enabled", Boolean(arg("bf16") || arg("bf16_full_eval")), "bf16|bf16_full_eval");
+  fill("fp16.enabled", Boolean(arg("fp16") || arg("fp16_full_eval")), "fp16|fp16_full_eval", [
+    "fp16",
+    "fp16_full_eval",
+  ]);
+  fill("bf16.enabled", Boolean(arg("bf16") || arg("bf16_full_eval")), "bf16|bf16_full_eval", [
+    "bf16",
+    "bf16_full_eval",
+  ]);
   // trainer_config_finalize
   const hiddenKeys = [
     "zero_optimization.reduce_bucket_size",
@@ -251,7 +348,7 @@ export function hfTrainerDeepSpeedConfig(
   if (hiddenKeys.length > 0) {
     const h = options.hiddenSize;
     if (h === undefined) {
-      throw optionError(
+      const error = optionError(
         RangeError,
         owner,
         "hiddenSize",
@@ -260,30 +357,53 @@ export function hfTrainerDeepSpeedConfig(
           `entry, therefore it's not possible to automatically fill out the following \`auto\` ` +
           `entries in the DeepSpeed config file: ${pyStr(hiddenKeys)}. (lrspec: pass hiddenSize)`,
       );
+      // The config's keys that needed it, as data (`zero_optimization.reduce_bucket_size`).
+      Object.assign(error.cause as object, { keys: hiddenKeys });
+      throw error;
     }
-    fill("zero_optimization.reduce_bucket_size", h * h, "hidden_size", false);
+    fill("zero_optimization.reduce_bucket_size", h * h, "hidden_size", one("hiddenSize"), false);
     if (get("zero_optimization.stage") === 3) {
       fill(
         "zero_optimization.stage3_prefetch_bucket_size",
         Math.trunc(0.9 * h * h),
         "hidden_size",
+        one("hiddenSize"),
         false,
       );
-      fill("zero_optimization.stage3_param_persistence_threshold", 10 * h, "hidden_size", false);
+      fill(
+        "zero_optimization.stage3_param_persistence_threshold",
+        10 * h,
+        "hidden_size",
+        one("hiddenSize"),
+        false,
+      );
     }
   }
   fill(
     "scheduler.params.total_num_steps",
     options.numTrainingSteps,
     "num_training_steps (calculated)",
+    one("numTrainingSteps"),
   );
-  fill("scheduler.params.warmup_num_steps", options.numWarmupSteps, "warmup_steps");
+  fill(
+    "scheduler.params.warmup_num_steps",
+    options.numWarmupSteps,
+    "warmup_steps",
+    one("numWarmupSteps"),
+  );
   if (mismatches.length > 0) {
+    const first = mismatches[0]!;
+    const problem: DeepSpeedMismatchProblem = {
+      owner,
+      option: `dsConfig.${first.key}`,
+      value: first.value,
+      mismatches,
+    };
     throw new RangeError(
       "Please correct the following DeepSpeed config values that mismatch TrainingArguments" +
-        ` values:\n${mismatches.join("\n")}\nThe easiest method is to set these DeepSpeed config ` +
+        ` values:\n${lines.join("\n")}\nThe easiest method is to set these DeepSpeed config ` +
         "values to 'auto'.",
-      { cause: { owner: owner, option: "dsConfig", value: dsConfig } },
+      { cause: problem },
     );
   }
   return { config, filled };

@@ -29,6 +29,11 @@ test("hfTrainerDeepSpeedConfig: what the Trainer fills", async (t) => {
       {},
       { ...STEPS, worldSize: 4 },
     );
+    assert.deepEqual(filled.find((f) => f.key === "train_batch_size")?.fields, [
+      "worldSize",
+      "per_device_train_batch_size",
+      "gradient_accumulation_steps",
+    ]);
     assert.deepEqual(filled.map((f) => [f.key, f.value]), [
       ["train_micro_batch_size_per_gpu", 8],
       ["gradient_accumulation_steps", 1],
@@ -67,6 +72,36 @@ test("hfTrainerDeepSpeedConfig: what the Trainer fills", async (t) => {
     );
     hfTrainerDeepSpeedConfig({ gradient_clipping: 1, fp16: { enabled: 0 } }, {}, STEPS);
   });
+  await t.test("mismatches as data: each key, both values, what the Trainer's is made of", () => {
+    const config = { optimizer: { params: { lr: 1e-4 } }, train_batch_size: 64 };
+    assert.throws(
+      () => hfTrainerDeepSpeedConfig(config, { learning_rate: 3e-5 }, { ...STEPS, worldSize: 2 }),
+      (e: unknown) => {
+        assert.deepEqual((e as Error).cause, {
+          owner: "hfTrainerDeepSpeedConfig",
+          option: "dsConfig.train_batch_size",
+          value: 64,
+          mismatches: [
+            {
+              key: "train_batch_size",
+              value: 64,
+              trainerValue: 16,
+              from: "train_batch_size (calculated)",
+              fields: ["worldSize", "per_device_train_batch_size", "gradient_accumulation_steps"],
+            },
+            {
+              key: "optimizer.params.lr",
+              value: 1e-4,
+              trainerValue: 3e-5,
+              from: "learning_rate",
+              fields: ["learning_rate"],
+            },
+          ],
+        });
+        return true;
+      },
+    );
+  });
   await t.test("auto_find_batch_size: the batch keys are not checked", () => {
     hfTrainerDeepSpeedConfig({ train_micro_batch_size_per_gpu: 3 }, {}, {
       ...STEPS,
@@ -94,6 +129,16 @@ test("hfTrainerDeepSpeedConfig: what the Trainer fills", async (t) => {
       stage3_param_persistence_threshold: 10240,
     });
     throwsWith(() => hfTrainerDeepSpeedConfig(zero, {}, STEPS), RangeError, /hidden_size/);
+    assert.throws(() => hfTrainerDeepSpeedConfig(zero, {}, STEPS), (e: unknown) => {
+      const cause = (e as Error).cause as { option: string; keys: string[] };
+      assert.equal(cause.option, "hiddenSize");
+      assert.deepEqual(cause.keys, [
+        "zero_optimization.reduce_bucket_size",
+        "zero_optimization.stage3_prefetch_bucket_size",
+        "zero_optimization.stage3_param_persistence_threshold",
+      ]);
+      return true;
+    });
     throwsWith(() => hfTrainerDeepSpeedConfig([] as never, {}, STEPS), TypeError);
   });
 });
