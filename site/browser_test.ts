@@ -1004,9 +1004,25 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
       { fill: "#field-SOLVER\\.MAX_ITER", value: "-5" },
       { text: '.error[data-field="SOLVER.MAX_ITER"]', as: "maxIter" },
       { eval: "document.querySelectorAll('#form .error:not([hidden])').length", as: "shown" },
+      // Nested options, beside the field that holds them (were at the top of the form).
+      { goto: "?a=torch/MultiStepLR" },
+      { fill: "#field-milestones", value: '[10, "x"]' },
+      { text: '.error[data-field="milestones"]', as: "milestone" },
+      { fill: "#field-milestones", value: "30, 80" },
+      { fill: "#field-lr", value: "-1" },
+      { text: '.error[data-field="lr"]', as: "optimizerLr" },
+      { goto: "?a=optax/sgdrSchedule" },
+      {
+        fill: "#field-cosineKwargs",
+        value: '[{"initValue": 0, "peakValue": "x", "warmupSteps": 5, "decaySteps": 10}]',
+      },
+      { text: '.error[data-field="cosineKwargs"]', as: "cycle" },
     ],
   }, (r) => {
     const v = r.values;
+    assert.equal(v.milestone, 'MultiStepLR: `milestones[1]` must be a number: got "x"');
+    assert.equal(v.optimizerLr, "MultiStepLR: `optimizer.paramGroups[0].lr` must be >= 0: got -1");
+    assert.equal(v.cycle, 'sgdrSchedule: `cosineKwargs[0].peakValue` must be a number: got "x"');
     assert.equal(v.stepSize, messageOf(() => new StepLR({ optimizer: sgd(0.1), stepSize: -3 })));
     assert.equal(v.svgAfterError, "", "no chart from rejected options");
     assert.equal(

@@ -14,13 +14,12 @@ import * as lrspec from "../../mod.ts";
 import { libm } from "../../schedules/math.ts";
 import {
   DEFAULT_SCHEDULE,
+  errorField,
   FAMILIES,
-  FieldError,
   type ScheduleDef,
   siteSchedules,
 } from "../families/mod.ts";
 import type { SiteSchema } from "../schema.ts";
-import { optionProblem } from "../../schedules/errors.ts";
 import { curveCsv, ValueReader } from "../curves.ts";
 import {
   type CurveState,
@@ -182,12 +181,7 @@ export class App implements PanelHost {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       // Beside the option the error is about: its data, not its message.
-      const option = optionProblem(e)?.option;
-      const field = e instanceof FieldError
-        ? e.field
-        : def.fields.some((f) => f.name === option)
-        ? option
-        : undefined;
+      const field = errorField(def, e);
       this.built[i] = {
         curve: undefined,
         error: { field, message },

@@ -15,6 +15,7 @@ import {
   countSetting,
   type Family,
   type Field,
+  FieldError,
   numberSetting,
   pageField,
   pythonCall,
@@ -35,6 +36,7 @@ const deepspeedRunner: Runner = {
     lrField("0.001"),
     pageField("steps", "How many optimizer steps to draw.", "1000"),
   ],
+  supplies: { optimizer: "lr" },
   view(make, options, page, schedule) {
     const lr = numberSetting(page, "lr");
     const steps = countSetting(page, "steps", MAX_STEPPED);
@@ -97,6 +99,20 @@ function count(name: string, doc: string, example?: string): Field {
   };
 }
 
+/** The `trainingArgs` field's JSON object; a FieldError beside it when it is not one. */
+function argsJson(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new FieldError(`trainingArgs: ${(e as Error).message}`, "trainingArgs");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new FieldError("trainingArgs: expected a JSON object", "trainingArgs");
+  }
+  return value as Record<string, unknown>;
+}
+
 /** A `ds_config.json`, alone or under the Hugging Face Trainer. */
 function configSource(): ScheduleDef {
   const fields: Field[] = [
@@ -127,7 +143,7 @@ function configSource(): ScheduleDef {
         const hf = argsText
           ? {
             path: "trainingArgs",
-            trainingArgs: JSON.parse(argsText) as Record<string, unknown>,
+            trainingArgs: argsJson(argsText),
             datasetSize: num(v.datasetSize) ?? null,
             numProcesses: num(v.numProcesses) ?? 1,
           }
@@ -139,7 +155,7 @@ function configSource(): ScheduleDef {
         });
         return siteCurve(view);
       } catch (e) {
-        throw viewFieldError(e, () => "config", "config");
+        throw viewFieldError(e, () => "config", "config", { trainingArgs: "trainingArgs" });
       }
     },
   };

@@ -8,7 +8,7 @@
 
 import type { PythonUpload } from "../python_files.ts";
 import type { CurveRuns } from "../../curve/runs.ts";
-import { placeOf, type ScheduleView } from "../../views/view.ts";
+import { optionProblem, placeOf, type ScheduleView } from "../../views/view.ts";
 import type { FieldSpec, FieldType, ScheduleFilter, ScheduleSpec, SiteSchema } from "../schema.ts";
 import { fieldValue, pythonValue, snakeCase } from "../fields.ts";
 
@@ -102,22 +102,31 @@ export function siteCurve(view: ScheduleView, call?: string): SiteCurve {
 }
 
 /**
- * A view's error as a {@linkcode FieldError}: beside the field its place names (the key as the
- * form names it, through `fieldOf`), else beside `fallback`.
+ * A view's error as a {@linkcode FieldError}: beside the field its place names (the file, when
+ * `files` names the field it was pasted in; else the key as the form names it, through
+ * `fieldOf`), else beside `fallback`.
  *
  * @param error What the view threw.
  * @param fieldOf The form's field for a key the view names (`SOLVER.BASE_LR`, `--dataset-size`).
  * @param fallback The field for the rest (the text area the file was pasted in).
+ * @param files The form's fields by the file name the view was given for them, when the form
+ * holds more than one file (`{ trainingArgs: "trainingArgs" }`: the Trainer's arguments beside a
+ * `ds_config.json`).
  * @returns The error to show.
  */
 export function viewFieldError(
   error: unknown,
   fieldOf: (key: string) => string | undefined,
   fallback: string | undefined,
+  files: Readonly<Record<string, string>> = {},
 ): FieldError {
   if (error instanceof FieldError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const key = placeOf(error)?.key;
+  const place = placeOf(error);
+  if (place !== undefined && Object.hasOwn(files, place.file)) {
+    return new FieldError(message, files[place.file]);
+  }
+  const key = place?.key;
   return new FieldError(message, (key === undefined ? undefined : fieldOf(key)) ?? fallback);
 }
 
@@ -134,6 +143,37 @@ export class FieldError extends Error {
     this.name = "FieldError";
     this.field = field;
   }
+}
+
+/** Whether the option path `option` is `name` or lies in it (`name[0]`, `name.peakValue`). */
+function within(option: string, name: string): boolean {
+  return option === name || option.startsWith(`${name}[`) || option.startsWith(`${name}.`);
+}
+
+/**
+ * The field of `def`'s form an error belongs beside, from the error's data (never its message):
+ * a {@linkcode FieldError}'s field; for a library error (`error.cause`: owner, option, value), the
+ * field of that option — the option itself, or the form's option that holds it (`milestones`
+ * for `milestones[1]`, `cosineKwargs` for `cosineKwargs[0].peakValue`) — or the page setting the
+ * page made it from ({@linkcode ScheduleDef.supplies}: `lr` for
+ * `optimizer.paramGroups[0].lr`). Undefined: the error is about the schedule as a whole (a value
+ * the schedule derives, such as a non-finite rate at step 0), shown at the top of the form.
+ *
+ * @param def The schedule.
+ * @param error What its build threw.
+ * @returns The field's name, or undefined.
+ */
+export function errorField(def: ScheduleDef, error: unknown): string | undefined {
+  if (error instanceof FieldError) return error.field;
+  const option = optionProblem(error)?.option;
+  if (option === undefined) return undefined;
+  const field = def.fields.find((f) => f.name === option) ??
+    def.fields.find((f) => !f.page && within(option, f.name));
+  if (field !== undefined) return field.name;
+  for (const [supplied, name] of Object.entries(def.supplies ?? {})) {
+    if (within(option, supplied)) return name;
+  }
+  return undefined;
 }
 
 /** A schedule the page offers. */
@@ -154,6 +194,12 @@ export interface ScheduleDef {
    * field, `field`, picks the member (`choices`: the field's text → the member's id).
    */
   variant?: ScheduleVariant;
+  /**
+   * Options the page supplies, by the setting they are made from (`{ optimizer: "lr" }`: the
+   * optimizer is made with the `lr` field's rate), so that an error about one of them
+   * (`optimizer.paramGroups[0].lr`) is shown beside that field: {@linkcode errorField}.
+   */
+  supplies?: Readonly<Record<string, string>>;
   /** The legend's name for a curve of this schedule, when not its family and name. */
   legend?: (values: Readonly<Record<string, string>>) => string;
   /**
@@ -179,6 +225,8 @@ export interface ScheduleVariant {
 export interface Runner {
   /** Page settings the form adds (`lr`, `steps`). */
   page: Field[];
+  /** The options it supplies, by the page setting each is made from: {@linkcode ScheduleDef.supplies}. */
+  supplies?: Readonly<Record<string, string>>;
   /**
    * The view of a schedule made by `make` from `options` (the form's library options), with the
    * page settings `page`.
@@ -402,6 +450,7 @@ export function familySchedules(family: Family, schema: SiteSchema): ScheduleDef
         name: spec.name,
         summary: spec.summary,
         fields,
+        ...(runner.supplies ? { supplies: runner.supplies } : {}),
         build(input) {
           const { options, page } = readFields(fields, input.values);
           const view = runner.view(create, options, page, {

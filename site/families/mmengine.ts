@@ -140,7 +140,13 @@ function configSource(): ScheduleDef {
   const number = (text: string | undefined, name: string): number | undefined => {
     if (text === undefined || text.trim() === "") return undefined;
     const n = Number(text);
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${name} must be a positive integer`);
+    if (!Number.isSafeInteger(n) || n <= 0) {
+      // Beside its own field (a page setting, not the config).
+      throw new FieldError(
+        `\`${name}\` must be a positive integer: got ${JSON.stringify(text.trim())}`,
+        name,
+      );
+    }
     return n;
   };
   return {

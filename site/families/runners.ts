@@ -55,6 +55,7 @@ export function lrSchedulerRunner(
         options.steps,
       ),
     ],
+    supplies: { optimizer: "lr" },
     view(make, opts, page, schedule) {
       const lr = numberSetting(page, "lr");
       const steps = countSetting(page, "steps", MAX_STEPPED);

@@ -45,6 +45,7 @@ const timmRunner: Runner = {
     lrField("0.1"),
     pageField("steps", "The last `t` drawn: rows `t = 0 … steps`.", "100"),
   ],
+  supplies: { optimizer: "lr" },
   view(make, options, page, schedule) {
     const lr = numberSetting(page, "lr");
     const steps = countSetting(page, "steps", MAX_STEPPED);

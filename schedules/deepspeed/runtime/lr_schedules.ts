@@ -46,22 +46,32 @@ function pyMod(a: number, b: number): number {
   return r !== 0 && (r < 0) !== (b < 0) ? r + b : r === 0 ? 0 : r;
 }
 
-/** `_format_param`: a scalar broadcast to every group, or a list of one value per group. */
-function formatParam(owner: string, optimizer: Optimizer, value: unknown, name: string): number[] {
+/**
+ * `_format_param`: a scalar broadcast to every group, or a list of one value per group. `name`
+ * is upstream's in its message (`cycle_min_lr`); `option` the option the value came from
+ * (`cycleMinLr`), what the error's data names.
+ */
+function formatParam(
+  owner: string,
+  optimizer: Optimizer,
+  value: unknown,
+  name: string,
+  option: string = name,
+): number[] {
   const n = optimizer.paramGroups.length;
   if (Array.isArray(value)) {
     if (value.length !== n) {
       throw optionError(
         RangeError,
         owner,
-        name,
+        option,
         value,
         `expected ${n} value for ${name}, got ${value.length} (DeepSpeed's ValueError)`,
       );
     }
-    return value.map((v, i) => finite(owner, `${name}[${i}]`, v));
+    return value.map((v, i) => finite(owner, `${option}[${i}]`, v));
   }
-  return new Array<number>(n).fill(finite(owner, name, value));
+  return new Array<number>(n).fill(finite(owner, option, value));
 }
 
 /** `update_lr`: writes each group's lr and returns them. */
@@ -363,8 +373,8 @@ export class WarmupLR extends BatchScheduler {
     const steps = warmupNumSteps(owner, o.warmupNumSteps ?? 1000);
     super(owner, o.optimizer, o.lastBatchIteration ?? -1);
     const maxLr = o.warmupMaxLr ?? this.optimizer.paramGroups.map((g) => g.lr);
-    this.minLrs = formatParam(owner, this.optimizer, o.warmupMinLr ?? 0.0, "minLr");
-    this.maxLrs = formatParam(owner, this.optimizer, maxLr, "maxLr");
+    this.minLrs = formatParam(owner, this.optimizer, o.warmupMinLr ?? 0.0, "minLr", "warmupMinLr");
+    this.maxLrs = formatParam(owner, this.optimizer, maxLr, "maxLr", "warmupMaxLr");
     this.deltaLrs = this.maxLrs.map((big, i) => big - this.minLrs[i]!);
     this.warmupNumSteps = steps > 2 ? steps : 2;
     this.warmupType = this.#warmupType(o.warmupType);
@@ -841,8 +851,8 @@ export class OneCycle extends BatchScheduler {
     this.skipLrDecay = this.decayStepSize === 0; // math.isclose(x, 0) is x == 0
     this.skipMomDecay = this.skipLrDecay;
     // _initialize_lr
-    this.minLrs = formatParam(owner, this.optimizer, o.cycleMinLr, "cycle_min_lr");
-    this.maxLrs = formatParam(owner, this.optimizer, o.cycleMaxLr, "cycle_max_lr");
+    this.minLrs = formatParam(owner, this.optimizer, o.cycleMinLr, "cycle_min_lr", "cycleMinLr");
+    this.maxLrs = formatParam(owner, this.optimizer, o.cycleMaxLr, "cycle_max_lr", "cycleMaxLr");
     if (last === -1) updateLr(this.optimizer, this.minLrs);
     this.decayLrRate = finite(owner, "decayLrRate", o.decayLrRate ?? 0.0);
     if (this.decayLrRate === 0) this.skipLrDecay = true;
@@ -860,9 +870,21 @@ export class OneCycle extends BatchScheduler {
         this.cycleMomentum = false;
       } else {
         this.decayMomRate = finite(owner, "decayMomRate", o.decayMomRate ?? 0.0);
-        this.minMoms = formatParam(owner, this.optimizer, o.cycleMinMom ?? 0.8, "cycle_min_mom")
+        this.minMoms = formatParam(
+          owner,
+          this.optimizer,
+          o.cycleMinMom ?? 0.8,
+          "cycle_min_mom",
+          "cycleMinMom",
+        )
           .map((m) => [m, 0.99]);
-        this.maxMoms = formatParam(owner, this.optimizer, o.cycleMaxMom ?? 0.9, "cycle_max_mom")
+        this.maxMoms = formatParam(
+          owner,
+          this.optimizer,
+          o.cycleMaxMom ?? 0.9,
+          "cycle_max_mom",
+          "cycleMaxMom",
+        )
           .map((m) => [m, 0.99]);
         if (last === -1) {
           this.optimizer.paramGroups.forEach((g, i) => (g.betas = [...this.minMoms![i]!]));
