@@ -885,6 +885,66 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     assert.equal(v.first, differs[0], "the first diverging step, as both CSVs number it");
   });
 
+  // Curves counting different things (issue 19): never an epoch at the x of an iteration.
+  const svgText = (as: string) => ({
+    eval: "[...document.querySelectorAll('#chart svg text')].map((t) => t.textContent).join('|')",
+    as,
+  });
+  const drawn = (as: string) => ({
+    eval: "document.querySelectorAll('#chart svg .curves path').length",
+    as,
+  });
+  add({
+    name: "mixed units",
+    steps: [
+      // detectron2's iterations (selected) and timm's epochs: B is left off, and the chart says so.
+      { goto: "?a=detectron2/config&b=timm/CosineLRScheduler" },
+      svgText("iterText"),
+      drawn("iterPaths"),
+      { text: "#range-unit", as: "iterUnit" },
+      // B selected: the axis counts its epochs; A is left off.
+      { goto: "?a=detectron2/config&b=timm/CosineLRScheduler&sel=b" },
+      svgText("epochText"),
+      drawn("epochPaths"),
+      { text: "#range-unit", as: "epochUnit" },
+      // mmengine's EpochBasedTrainLoop knows its epoch length: its iterations drawn as epochs.
+      { goto: "?a=mmengine/config&b=timm/CosineLRScheduler" },
+      svgText("bothText"),
+      drawn("bothPaths"),
+      { text: "#range-unit", as: "bothUnit" },
+      { eval: "JSON.stringify(lrspecPlayground.frame())", as: "bothFrame" },
+      { hover: [0.06], as: "bothReadout" },
+      CSV(),
+    ],
+  }, (r) => {
+    const v = r.values;
+    assert.equal(v.iterPaths, 1, "one curve drawn");
+    assert.equal(v.iterUnit, "iterations");
+    assert.match(
+      v.iterText as string,
+      /B not drawn: it counts epochs; the axis counts iterations \(as A\)/,
+    );
+    assert.equal(v.epochPaths, 1, "one curve drawn");
+    assert.equal(v.epochUnit, "epochs");
+    assert.match(v.epochText as string, /A not drawn: it counts iterations/);
+    assert.equal(v.bothPaths, 2, "both curves drawn");
+    assert.equal(v.bothUnit, "epochs");
+    assert.match(
+      v.bothText as string,
+      /A: iterations drawn as epochs \(100 iterations an epoch\)/,
+    );
+    // timm's 100 epochs (rows 0 … 100) and mmengine's 12 epochs of 100 iterations, in epochs.
+    const frame = JSON.parse(v.bothFrame as string) as { xMin: number; xMax: number };
+    assert.ok(frame.xMin <= 0 && frame.xMax >= 100 && frame.xMax < 120, v.bothFrame as string);
+    // The read-out at epoch E: A's rate at its first iteration of epoch E (row E · 100).
+    const m = /epoch (\d+)A ([-+.\de]+)B/.exec(v.bothReadout as string);
+    assert.ok(m, `hover read-out: ${v.bothReadout}`);
+    const rows = (v.csv_a as string).trimEnd().split("\n").slice(1).map((l) => l.split(","));
+    const epoch = Number(m[1]);
+    assert.ok(epoch >= 1 && epoch < 12, `hovered epoch ${epoch}`);
+    assert.equal(m[2], rows[epoch * 100]![2], `A's rate at iteration ${epoch * 100}`);
+  });
+
   // What the page shows around a form (issue 19): the chip names the schedule picked, the range
   // box counts the chart's unit, a step is a vertical drop, no doc markup is shown raw, nothing is
   // cut off.

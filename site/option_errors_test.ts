@@ -43,7 +43,10 @@ const WHOLE = [
   "optax count", // the value at count 0 is NaN
 ];
 
-test("every library error about an option carries owner and option (error.cause)", () => {
+// bun's node:test ignores bunfig's timeout: ~4 s here, more on a loaded machine.
+test("every library error about an option carries owner and option (error.cause)", {
+  timeout: 120_000,
+}, () => {
   const naked: string[] = [];
   const owners = new Set<string>();
   const top = new Set<string>(), nested = new Set<string>();
@@ -136,6 +139,10 @@ test("the file forms place an error beside the field holding the file or setting
     "trainingArgs",
   );
   assert.equal(fieldOfBuild("deepspeed/config", { trainingArgs: "[1]" }).field, "trainingArgs");
+  assert.deepEqual(
+    fieldOfBuild("deepspeed/config", { trainingArgs: '{"learning_rate": "x"}' }),
+    { field: "trainingArgs", message: 'trainingArgs: learning_rate must be a number: got "x"' },
+  );
   // mmengine's page settings, beside themselves (were beside the config).
   for (const name of ["epochLength", "numGpus"]) {
     assert.deepEqual(fieldOfBuild("mmengine/config", { [name]: "-3" }), {

@@ -20,6 +20,7 @@ import { configHelp, otherSourcesHelp, schedulesList, usageLine } from "../_help
 import { parseCount } from "../_text.ts";
 import { curveEnvelope } from "../../plot/envelope.ts";
 import { formatIteration, type PlotMark, type PlotSeries, plotSvg } from "../../plot/svg.ts";
+import { sharedAxis } from "../../views/axis.ts";
 
 const COMMAND_NAME = "plot";
 
@@ -108,7 +109,21 @@ function run(argv: string[], ctx: Context): number {
       `--x images: ${unknown.path} does not say how many images (examples) a ${unknown.unit} has`,
     );
   }
-  const scaleOf = (s: ScheduleView) => (x === "images" ? s.imagesPerIteration ?? 1 : 1);
+  // Curves counting epochs and iterations share an axis only in epochs, when every other curve
+  // knows its epoch length (mmengine's EpochBasedTrainLoop); never an epoch at an iteration's x.
+  const axis = sharedAxis(sources, 0, sources.map((s) => s.path));
+  if (x === "iteration" && axis.scales.includes(undefined)) {
+    const of = (epochs: boolean) =>
+      sources.filter((s) => (s.unit === "epoch") === epochs).map((s) => `${s.path} (${s.unit}s)`);
+    throw new UsageError(
+      command,
+      `${of(true).join(", ")} and ${of(false).join(", ")} count different things, and not ` +
+        "every curve says how many of its rows an epoch has (only an mmengine " +
+        "EpochBasedTrainLoop config does): plot them separately",
+    );
+  }
+  const scaleOf = (s: ScheduleView) =>
+    x === "images" ? s.imagesPerIteration ?? 1 : axis.scales[sources.indexOf(s)] ?? 1;
   /** Where a source's row is drawn: its number (`global_step` from 1), × images per row. */
   const xOf = (s: ScheduleView, row: number) => (row + s.firstIndex) * scaleOf(s);
   /** The rows [from, to) of a source drawn within x ∈ [a, b]. */
@@ -167,7 +182,9 @@ function run(argv: string[], ctx: Context): number {
   let inset;
   const warmup = Math.max(...sources.map((s) => (s.warmupEnd ? xOf(s, s.warmupEnd) : 0)));
   const extent = Math.max(...sources.map((s) => xOf(s, s.rows - 1)));
-  const units = [...new Set(sources.map((s) => s.unit))];
+  const units = x === "iteration"
+    ? axis.unit.split(" / ")
+    : [...new Set(sources.map((s) => s.unit))];
   const images = sources.every((s) => s.unit === "iteration") ? "images" : "examples";
   const xWords = x === "images" ? images : units.map((u) => `${u}s`).join(" / ");
   if (range === undefined && v["no-inset"] !== true && warmup > 0 && warmup < 0.02 * extent) {
@@ -190,7 +207,8 @@ function run(argv: string[], ctx: Context): number {
       b === Number.MAX_SAFE_INTEGER ? "end" : formatIteration(b)
     }`;
   const subtitle = (v.subtitle as string | undefined) ??
-    [one ? sources[0]!.summary : "", rangeNote].filter(Boolean).join(" · ");
+    [one ? sources[0]!.summary : "", rangeNote, ...(x === "iteration" ? axis.notes : [])]
+      .filter(Boolean).join(" · ");
   const svg = plotSvg(series, {
     title,
     subtitle,

@@ -21,6 +21,7 @@ import {
 } from "../families/mod.ts";
 import type { SiteSchema } from "../schema.ts";
 import { curveCsv, ValueReader } from "../curves.ts";
+import { type SharedAxis, sharedAxis } from "../../views/axis.ts";
 import {
   type CurveState,
   decodeState,
@@ -214,9 +215,39 @@ export class App implements PanelHost {
     this.#showErrors();
   }
 
-  /** The iterations shown: the zoom (unless `all`), or every iteration of the longest curve. */
+  /**
+   * The x axis the curves share (`views/axis.ts`): their count, or epochs when some count epochs
+   * and the others know their epoch length; else the selected curve's count, the curves counting
+   * the other thing not drawn (and said so).
+   */
+  axis(): SharedAxis {
+    return sharedAxis(
+      this.built.map((b) => b.curve?.view),
+      this.state.selected,
+      [...LETTERS.toUpperCase()],
+    );
+  }
+
+  /** The rows of curve `i` within the axis' rows `[from, to)` (its scale `k` ≠ 1: converted). */
+  #rowsOf(i: number, k: number, from: number, to: number): [number, number] {
+    const rows = this.built[i]!.curve!.runs.rows;
+    if (k === 1) return [from, Math.min(to, rows)];
+    const first = this.built[i]!.curve!.view.firstIndex, off = this.offset();
+    const a = Math.max(0, Math.ceil((from + off) / k - first));
+    return [a, Math.min(rows, Math.max(a, Math.ceil((to + off) / k - first)))];
+  }
+
+  /** The rows shown, in the axis' unit: the zoom (unless `all`), or all of the longest curve. */
   range(all = false): [number, number] {
-    const rows = Math.max(1, ...this.built.map((b) => b.curve?.runs.rows ?? 0));
+    const scales = this.axis().scales;
+    const rows = Math.max(
+      1,
+      ...this.built.map((b, i) => {
+        const k = scales[i];
+        if (!b.curve || k === undefined) return 0;
+        return k === 1 ? b.curve.runs.rows : Math.ceil((b.curve.runs.rows - 1) * k) + 1;
+      }),
+    );
     const r = this.state.range;
     if (!r || all) return [0, rows];
     const from = Math.min(Math.max(0, r[0]), rows - 1);
@@ -252,29 +283,36 @@ export class App implements PanelHost {
   /** Draws the chart and the open panel. */
   #redraw(): void {
     this.#syncToolbar();
-    const [from, to] = this.range();
     const buckets = this.chart.width;
     const series: PlotSeries[] = [];
-    const xLabel = this.unit();
+    const axis = this.axis();
+    const xLabel = axis.unit;
     this.built.forEach((b, i) => {
-      if (!b.curve) return;
+      const k = axis.scales[i];
+      if (!b.curve || k === undefined) return; // another count: said in the subtitle
+      const [from, to] = this.#rowsOf(i, k, ...this.range());
       const cols = b.curve.runs.columns;
-      // Each curve's rows are drawn at their numbers, as `lrspec curve` and `plot` number them.
+      // Each curve's rows are drawn at their numbers, as `lrspec curve` and `plot` number them;
+      // a curve converted to the axis' epochs at its rows ÷ rows per epoch.
       const first = b.curve.view.firstIndex;
+      const own = b.curve.view.unit;
       cols.forEach((col, c) => {
         const env = this.envelope(i, c, from, to, buckets);
         if (env.x.length === 0) return;
         series.push({
           label: cols.length > 1 ? `${this.label(i)} ${col}` : this.label(i),
-          x: first === 0 ? env.x : env.x.map((r) => r + first),
+          x: first === 0 && k === 1 ? env.x : env.x.map((r) => (r + first) * k),
           y: env.y,
           color: this.color(i),
           ...(c > 0 ? { dash: "6 3" } : {}),
           marks: c === 0
             ? b.curve!.marks.filter((m) => m.iteration >= from && m.iteration < to).map((m) => ({
-              x: m.iteration + first,
-              // A warmup is labelled with its length (rows), a change with where it is.
-              label: `${m.what} ${m.what === "warmup" ? m.iteration : m.iteration + first}`,
+              x: (m.iteration + first) * k,
+              // A warmup is labelled with its length (rows), a change with where it is; on an
+              // axis of another count, with the curve's own (`×0.1 iteration 48000`).
+              label: `${m.what} ${k === 1 ? "" : `${own} `}${
+                m.what === "warmup" ? m.iteration : m.iteration + first
+              }`,
             }))
             : [],
         });
@@ -284,6 +322,8 @@ export class App implements PanelHost {
       this.chart.message(
         this.built.some((b) => b.error)
           ? "No curve: the library rejected the options (see the form)."
+          : axis.notes.length > 0
+          ? `No curve: ${axis.notes.join("; ")}.`
           : "No curve.",
       );
     } else {
@@ -293,16 +333,18 @@ export class App implements PanelHost {
           logY: this.state.log,
           xLabel,
           yLabel: "learning rate",
+          ...(axis.notes.length > 0 ? { subtitle: axis.notes.join("; ") } : {}),
         },
-        hover: this.built.flatMap((b, i) =>
-          b.curve
-            ? [{
-              label: LETTERS[i]!.toUpperCase(),
-              color: this.color(i),
-              at: (x: number) => b.reader!.at(x - b.curve!.view.firstIndex),
-            }]
-            : []
-        ),
+        hover: this.built.flatMap((b, i) => {
+          const k = axis.scales[i];
+          if (!b.curve || k === undefined) return [];
+          const first = b.curve.view.firstIndex;
+          return [{
+            label: LETTERS[i]!.toUpperCase(),
+            color: this.color(i),
+            at: (x: number) => b.reader!.at((k === 1 ? x : Math.round(x / k)) - first),
+          }];
+        }),
         integerX: true,
         xName: xLabel,
       }, CHART_HEIGHT);
@@ -447,12 +489,14 @@ export class App implements PanelHost {
    * for the Trainer's `global_step`, as `lrspec curve` numbers it; 0 for most).
    */
   offset(): number {
-    return this.built.find((b) => b.curve)?.curve?.view.firstIndex ?? 0;
+    const scales = this.axis().scales;
+    return this.built.find((b, i) => b.curve && scales[i] !== undefined)?.curve?.view
+      .firstIndex ?? 0;
   }
 
-  /** What the chart's x axis counts: the first curve's view's unit (`iteration`, `step`, `epoch`). */
+  /** What the chart's x axis counts (`iteration`, `step`, `epoch`, `iteration / step`). */
   unit(): string {
-    return this.built.find((b) => b.curve)?.curve?.xLabel ?? "iteration";
+    return this.axis().unit;
   }
 
   #syncToolbar(): void {
