@@ -119,6 +119,8 @@ const ENGINE_MESSAGE = new RegExp(
     "^(?:undefined|null) is not an object",
     "^Out of memory",
     "^Reduce of empty array with no initial value",
+    // lrspec's own invariants (`unreachable: …`): a bug when thrown.
+    "^unreachable: ",
   ].join("|"),
 );
 
@@ -129,7 +131,11 @@ const ENGINE_MESSAGE = new RegExp(
  * bug in lrspec and is reported as an internal error, never as an answer.
  */
 function deliberate(error: Error): boolean {
-  if (error instanceof CliError || optionProblem(error) !== undefined) return true;
+  if (error instanceof CliError) return true;
+  // A library method called out of turn (`getLr()` of a combinator, `getLastLr()` before a
+  // step): lrspec's own misuse of the API, whatever the input.
+  const problem = optionProblem(error);
+  if (problem !== undefined) return !problem.option.endsWith("()");
   return !ENGINE_MESSAGE.test(error.message);
 }
 

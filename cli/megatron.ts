@@ -19,10 +19,11 @@ const WORLD_SIZE: SourceOption = {
     "default 1)",
 };
 
-function open(text: string, path: string, context: OpenContext) {
+function open(text: string, path: string, context: OpenContext, lines: boolean) {
   return [
     megatronView(text, {
       path,
+      lines,
       worldSize: positiveOption(context, "num-processes", context.value("num-processes")) ?? 1,
       label: context.label,
     }),
@@ -53,7 +54,7 @@ export const MEGATRON_SOURCE: SourceKind = {
   recognize: (text) =>
     /(?:^|\s)--lr[\s=]/.test(text) && /(?:^|\s)--(?:train-iters|train-samples)[\s=]/.test(text),
   open(path, context) {
-    return open(readSettingsText(path), path, context);
+    return open(readSettingsText(path), path, context, true);
   },
 };
 
@@ -69,6 +70,6 @@ export const MEGATRON_ARGS_SOURCE: SourceKind = {
     'as one argument: --megatron-args "--lr 3e-4 …"',
   options: [WORLD_SIZE],
   open(text, context) {
-    return open(text, "--megatron-args", context);
+    return open(text, "--megatron-args", context, false);
   },
 };

@@ -71,7 +71,7 @@ test("--megatron errors name the source and the option", async () => {
       "--megatron-args",
       "--micro-batch-size 1 --train-iters 10 --lr 1 --lr-decay-styel cosine",
     ),
-    /^--megatron-args: parseMegatronArgs: unknown option `--lr-decay-styel` \(did you mean `--lr-decay-style`\?\)/,
+    /^--megatron-args: --lr-decay-styel: unknown option `--lr-decay-styel` \(did you mean `--lr-decay-style`\?\)/,
   );
   assert.match(
     await failure(
@@ -100,7 +100,76 @@ test("--megatron scheduler errors name the flag the user wrote", async () => {
   const args = file("train.args", `${base} \\\n  --lr-warmup-fraction 1.5\n`);
   assert.match(
     await failure("curve", "--megatron", args),
-    /train\.args: --lr-warmup-fraction: /,
+    /train\.args:2: --lr-warmup-fraction: /,
+  );
+});
+
+test("--megatron FILE: errors name file:LINE: --flag as written, with the value", async () => {
+  // A launch script: the training script's flags after torchrun's, one a line.
+  const script = file(
+    "pretrain_gpt.sh",
+    "#!/bin/bash\n# pre-training\ntorchrun --nproc-per-node 8 pretrain_gpt.py \\\n" +
+      "  --micro-batch-size 1 \\\n  --train-iters 100 \\\n  --lr 1e-4 \\\n  --min-lr 1e-3\n",
+  );
+  assert.equal(
+    await failure("curve", "--megatron", script),
+    `${script}:7: --min-lr (0.001) must be <= \`--lr\` (0.0001) (Megatron's validate_args asserts)`,
+  );
+  // A value that does not parse: the line of the flag it belongs to.
+  const bad = file(
+    "bad.args",
+    "--micro-batch-size 1 --train-iters 100\n--lr 1e-4\n--lr-warmup-iters x\n",
+  );
+  assert.equal(
+    await failure("curve", "--megatron", bad),
+    `${bad}:3: --lr-warmup-iters takes an integer (argparse type=int): got "x"`,
+  );
+  // A flag given twice: argparse keeps the last, and so does the line.
+  const twice = file(
+    "twice.args",
+    "--micro-batch-size 1 --train-iters 100 --lr 1e-4\n--lr-warmup-iters 10\n--lr-warmup-iters 200\n",
+  );
+  assert.match(
+    await failure("curve", "--megatron", twice),
+    new RegExp(`^${twice}:3: --lr-warmup-iters: lr_warmup_steps < lr_decay_steps must hold`),
+  );
+  // An unterminated quote: the line of the quote, the flag it was the value of.
+  const quote = file(
+    "quote.args",
+    '--micro-batch-size 1 --train-iters 100 --lr 1e-4\n--lr-decay-style "cosine\n',
+  );
+  assert.match(
+    await failure("curve", "--megatron", quote),
+    new RegExp(`^${quote}:2: --lr-decay-style: unterminated " quote`),
+  );
+  // --megatron-args is one line of a command: no line numbers.
+  assert.match(
+    await failure("curve", "--megatron-args", "--micro-batch-size 1 --train-iters 10 --lr x"),
+    /^--megatron-args: --lr takes a number/,
+  );
+});
+
+test("--megatron: the checkpoint flags, named as written (both spellings), both places", async () => {
+  const both = file(
+    "both.args",
+    "--micro-batch-size 1 --train-iters 100 --lr 1e-4\n--override-opt_param-scheduler\n" +
+      "--use-checkpoint-opt-param-scheduler\n",
+  );
+  assert.equal(
+    await failure("curve", "--megatron", both),
+    `${both}:3: --use-checkpoint-opt-param-scheduler: not use_checkpoint_opt_param_scheduler must ` +
+      "hold (Megatron's `assert not use_checkpoint_opt_param_scheduler`): both override and " +
+      `use-checkpoint are set (OptimizerParamScheduler); with ${both}:2: ` +
+      "--override-opt_param-scheduler",
+  );
+  assert.match(
+    await failure(
+      "curve",
+      "--megatron-args",
+      "--micro-batch-size 1 --train-iters 10 --lr 1 --use-checkpoint-opt_param-scheduler " +
+        "--override-opt-param-scheduler",
+    ),
+    /^--megatron-args: --use-checkpoint-opt_param-scheduler: .*; with --megatron-args: --override-opt-param-scheduler$/,
   );
 });
 

@@ -12,7 +12,11 @@
 export interface OptionProblem {
   /** The class or function, by its upstream name (`StepLR`, `buildLrScheduler`). */
   readonly owner: string;
-  /** The option as the port names it (`stepSize`, `milestones`, `cfg.SOLVER.MAX_ITER`). */
+  /**
+   * The option as the port names it (`stepSize`, `milestones`, `cfg.SOLVER.MAX_ITER`), or, for
+   * a method called where upstream raises whatever the options (`getLr()` of a combinator,
+   * `getLastLr()` before the first step), the method with `()`: a misuse of the API, not a value.
+   */
   readonly option: string;
   /** The value it was given. */
   readonly value: unknown;

@@ -262,7 +262,8 @@ function runtimePow(x: number, y: number): number {
  */
 function hex(literal: string): number {
   const m = /^0x([0-9a-f])\.([0-9a-f]*)p([+-]?\d+)$/.exec(literal);
-  if (m === null) throw new SyntaxError(`not a hexadecimal float: ${literal}`);
+  // lrspec's own constants, fixed in this file: a bad one is a bug, never input.
+  if (m === null) throw new Error(`unreachable: not a hexadecimal float: ${literal}`);
   const digits = m[1]! + m[2]!;
   return Number(BigInt(`0x${digits}`)) * 2 ** (Number(m[3]) - 4 * m[2]!.length);
 }

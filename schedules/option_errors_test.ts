@@ -4,6 +4,9 @@
 // through the family's key tables, without reading the message. The messages stay upstream's.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { optionProblem } from "./errors.ts";
 import * as deepspeed from "./deepspeed/mod.ts";
 import * as detectron2 from "./detectron2/mod.ts";
@@ -43,6 +46,13 @@ const CASES: Record<string, Case[]> = {
       "OneCycle",
       "cycleFirstStepSize",
       0,
+    ],
+    [
+      "getLastLr() before the first step (DeepSpeed asserts)",
+      () => new deepspeed.WarmupLR({ optimizer: groups(), lastBatchIteration: 5 }).getLastLr(),
+      "WarmupLR",
+      "getLastLr()",
+      undefined,
     ],
     [
       "a config whose scheduler type DeepSpeed does not know",
@@ -380,6 +390,30 @@ const CASES: Record<string, Case[]> = {
       [],
     ],
     [
+      "ReduceLROnPlateau: getLr() (torch's NotImplementedError)",
+      () => new torch.ReduceLROnPlateau({ optimizer: groups() }).getLr(),
+      "ReduceLROnPlateau",
+      "getLr()",
+      undefined,
+    ],
+    [
+      "SequentialLR, ChainedScheduler: getLr() (torch's NotImplementedError)",
+      () => {
+        const optimizer = groups();
+        const a = new torch.ConstantLR({ optimizer });
+        const b = new torch.ConstantLR({ optimizer });
+        const chained = new torch.ChainedScheduler({ schedulers: [a, b], optimizer });
+        assert.deepEqual(
+          optionProblem(catching(() => chained.getLr())),
+          { owner: "ChainedScheduler", option: "getLr()", value: undefined },
+        );
+        return new torch.SequentialLR({ optimizer, schedulers: [a, b], milestones: [1] }).getLr();
+      },
+      "SequentialLR",
+      "getLr()",
+      undefined,
+    ],
+    [
       "ReduceLROnPlateau: factor 1",
       () => new torch.ReduceLROnPlateau({ optimizer: groups(), factor: 1 }),
       "ReduceLROnPlateau",
@@ -395,6 +429,15 @@ const CASES: Record<string, Case[]> = {
     ],
   ],
 };
+
+function catching(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
 
 for (const [family, cases] of Object.entries(CASES)) {
   test(`${family}: option errors carry owner, option and value (error.cause)`, async (t) => {
@@ -413,4 +456,83 @@ for (const [family, cases] of Object.entries(CASES)) {
       });
     }
   });
+}
+
+// Every throw of the library carries its data: scanned in the source, so that a throw without
+// owner and option cannot come back. A throw passes when it builds its error with optionError
+// or arithmeticError, gives a `cause`, rethrows what it caught (`throw error`), or is one of
+// lrspec's own invariants (`new Error("unreachable: …")`, reported as an internal error).
+test("every throw in schedules/ carries its data (owner, option, value) or is an invariant", () => {
+  const root = fileURLToPath(new URL(".", import.meta.url));
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith(".ts") && !name.endsWith("_test.ts")) files.push(path);
+    }
+  };
+  walk(root);
+  const naked: string[] = [];
+  let checked = 0;
+  for (const path of files) {
+    const text = readFileSync(path, "utf8");
+    for (const statement of throwStatements(text)) {
+      checked++;
+      const ok = /\b(?:optionError|arithmeticError)\(|\bcause\b/.test(statement.text) ||
+        /^throw\s+[A-Za-z_$][\w$]*\s*$/.test(statement.text) ||
+        /^throw new Error\(\s*[`"]unreachable: /.test(statement.text);
+      if (!ok) {
+        naked.push(`${relative(root, path)}:${statement.line}: ${statement.text.slice(0, 120)}`);
+      }
+    }
+  }
+  assert.deepEqual(naked, [], "throws without owner/option data");
+  assert.ok(checked >= 300, `${checked} throws checked`);
+});
+
+test("the scan finds a throw without data (it can fail)", () => {
+  const found = throwStatements(
+    'x();\n// throw new Error("in a comment")\n  throw new TypeError(`a ${b(")")}`, {});\n',
+  );
+  assert.deepEqual(found, [{ line: 3, text: 'throw new TypeError(`a ${b(")")}`, {})' }]);
+});
+
+/** The `throw` statements of a TypeScript text (not in comments), to their end, with lines. */
+function throwStatements(text: string): { line: number; text: string }[] {
+  const out: { line: number; text: string }[] = [];
+  const re = /\bthrow\b/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const lineStart = text.lastIndexOf("\n", m.index) + 1;
+    if (/\/\/|^\s*\*|\/\*/.test(text.slice(lineStart, m.index))) continue;
+    // To the `;` (or the closing bracket) at depth 0, strings and template literals skipped.
+    let depth = 0;
+    let i = m.index;
+    const quotes: string[] = [];
+    for (; i < text.length; i++) {
+      const c = text[i]!;
+      const q = quotes[quotes.length - 1];
+      if (q !== undefined && q !== "}") {
+        if (c === "\\") i++;
+        else if (c === q) quotes.pop();
+        else if (q === "`" && c === "$" && text[i + 1] === "{") {
+          quotes.push("}");
+          i++;
+        }
+        continue;
+      }
+      if (c === '"' || c === "'" || c === "`") quotes.push(c);
+      else if (c === "}" && q === "}") quotes.pop();
+      else if ("([{".includes(c)) depth++;
+      else if (")]}".includes(c)) {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === ";" && depth === 0) break;
+    }
+    out.push({
+      line: text.slice(0, m.index).split("\n").length,
+      text: text.slice(m.index, i).replace(/\s+/g, " ").trim(),
+    });
+  }
+  return out;
 }

@@ -19,14 +19,17 @@ import {
 } from "../schedules/megatron/training/training.ts";
 import {
   keyMessage,
+  type OptionProblem,
   optionProblem,
   placed,
+  placeOf,
   sameKind,
   type ScheduleView,
   type ViewMark,
 } from "./view.ts";
 import { fileLabel } from "./settings.ts";
-import { schedulerOptionFlag } from "../schedules/megatron/training/flags.ts";
+import { destFlag, schedulerOptionDest } from "../schedules/megatron/training/flags.ts";
+import { lineAt } from "../schedules/megatron/training/shell.ts";
 
 /** Options of {@linkcode megatronView}. */
 export interface MegatronViewOptions {
@@ -43,6 +46,12 @@ export interface MegatronViewOptions {
    * @default {the file's name}
    */
   label?: string | undefined;
+  /**
+   * Whether messages give the line of an argument (`train.args:4: --min-lr …`); false for
+   * arguments given on one line of a command (`--megatron-args`).
+   * @default {true}
+   */
+  lines?: boolean;
 }
 
 /** A Megatron run as a view, with its arguments. */
@@ -53,10 +62,37 @@ export interface MegatronView extends ScheduleView {
   readonly groups: readonly NamedMegatronParamGroup[];
 }
 
-/** The flag (`--lr-warmup-iters`) an error of the arguments is about, from its data. */
-function flagOf(error: unknown): string | undefined {
-  const option = optionProblem(error)?.option;
-  return option !== undefined && option.startsWith("--") ? option : undefined;
+/**
+ * An error about an argument, placed from its data (never its message): the source, the line of
+ * the flag as written (from the error's `offset`, or where the flag was last written), the flag.
+ */
+function argumentError(
+  error: Error,
+  text: string,
+  options: MegatronViewOptions,
+  flag: string | undefined,
+  offset: number | null | undefined,
+  problem: OptionProblem | undefined,
+): Error {
+  const { path } = options;
+  const line = (options.lines ?? true) && typeof offset === "number"
+    ? lineAt(text, offset)
+    : undefined;
+  const where = line === undefined ? path : `${path}:${line}`;
+  const message = flag !== undefined && problem !== undefined
+    ? keyMessage(error, problem, flag)
+    : error.message;
+  return placed(sameKind(error, `${where}: ${message}`), {
+    file: path,
+    ...(line !== undefined ? { line } : {}),
+    ...(flag !== undefined ? { key: flag } : {}),
+  });
+}
+
+/** The offset an error of {@linkcode parseMegatronArgs} gives for its option, if any. */
+function offsetOf(error: unknown): number | undefined {
+  const offset = (error as { cause?: { offset?: unknown } }).cause?.offset;
+  return typeof offset === "number" ? offset : undefined;
 }
 
 /**
@@ -78,28 +114,39 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
     parsed = parseMegatronArgs(text, { worldSize: options.worldSize ?? 1 });
   } catch (error) {
     if (!(error instanceof Error)) throw error;
-    const key = flagOf(error);
-    throw placed(sameKind(error, `${path}: ${error.message}`), {
-      file: path,
-      ...(key ? { key } : {}),
-    });
+    const problem = optionProblem(error);
+    const option = problem?.option;
+    const flag = option !== undefined && option.startsWith("--") ? option : undefined;
+    throw argumentError(error, text, options, flag, offsetOf(error), problem);
   }
-  const { args, ignored } = parsed;
+  const { args, ignored, written } = parsed;
   const groups = megatronParamGroups(args);
+  // A scheduler's error: the flag that sets its option, as the line wrote it, where it wrote it.
+  const schedulerError = (error: unknown): unknown => {
+    if (!(error instanceof Error) || placeOf(error) !== undefined) return error;
+    const problem = optionProblem(error);
+    const dest = problem && schedulerOptionDest(problem.option, args);
+    const given = dest === undefined ? undefined : written[dest];
+    const flag = given?.flag ?? (dest === undefined ? undefined : destFlag(dest));
+    const placedError = argumentError(error, text, options, flag, given?.offset, problem);
+    // Both checkpoint flags set: the other one too, where it is written.
+    const other = dest === "useCheckpointOptParamScheduler"
+      ? written.overrideOptParamScheduler
+      : undefined;
+    if (other === undefined) return placedError;
+    const line = (options.lines ?? true) && other.offset !== null
+      ? `:${lineAt(text, other.offset)}`
+      : "";
+    return placed(
+      sameKind(error, `${placedError.message}; with ${path}${line}: ${other.flag}`),
+      placeOf(placedError)!,
+    );
+  };
   let scheduler;
   try {
     scheduler = getOptimizerParamScheduler(args, { paramGroups: groups.map((g) => ({ ...g })) });
   } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    const problem = optionProblem(error);
-    const key = problem && schedulerOptionFlag(problem.option, args);
-    if (problem && key) {
-      throw placed(sameKind(error, `${path}: ${keyMessage(error, problem, key)}`), {
-        file: path,
-        key,
-      });
-    }
-    throw placed(sameKind(error, `${path}: ${error.message}`), { file: path });
+    throw schedulerError(error);
   }
   const gbs = args.globalBatchSize;
   const rows = args.trainIters;

@@ -272,11 +272,18 @@ function multiplierRuns(
 ): CurveRuns {
   const baseLrs = scheduler.baseLrs.slice();
   const cursor = new ScheduleCursor(scheduler.multiplier, { numUpdates: scheduler.maxIter });
-  const check = (out: Float64Array, n: number, from: number) => {
+  // The error step() throws for such a rate (torch's LRScheduler: lrspec refuses to write it).
+  const check = (out: Float64Array, n: number, from: number, group: number) => {
     for (let k = 0; k < n; k++) {
       if (out[k]! - out[k]! !== 0) {
-        throw new RangeError(
-          `LRMultiplier: the learning rate at iteration ${from + k} is ${out[k]}`,
+        throw optionError(
+          RangeError,
+          "LRMultiplier",
+          `optimizer.paramGroups[${group}].lr`,
+          out[k],
+          `the learning rate of group ${group} would be ${show(out[k])} at iteration ${
+            from + k
+          } (torch would write it; lrspec refuses)`,
         );
       }
     }
@@ -289,7 +296,7 @@ function multiplierRuns(
     constant: (v) => baseLrs.map((b) => b * v),
     fill: (c, a, b, out) => {
       sampleLr(scheduler, { from: a, to: b, group: c, out });
-      check(out, b - a, a);
+      check(out, b - a, a, c);
     },
     errorAt: (iteration) => {
       // The error stepping raises there: a fresh scheduler stepped to it.

@@ -128,7 +128,13 @@ export abstract class BatchScheduler {
    */
   getLastLr(): number[] {
     if (this.lastLr === undefined) {
-      throw new RangeError(`${this.#owner}: need to call step() first (DeepSpeed asserts)`);
+      throw optionError(
+        RangeError,
+        this.#owner,
+        "getLastLr()",
+        undefined,
+        "need to call step() first (DeepSpeed asserts)",
+      );
     }
     return [...this.lastLr];
   }

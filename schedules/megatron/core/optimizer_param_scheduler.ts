@@ -366,10 +366,10 @@ export class OptimizerParamScheduler {
   getWd(paramGroup?: MegatronParamGroup): number {
     const startWd = paramGroup === undefined
       ? this.startWd
-      : groupNumber(paramGroup, "startWd", this.startWd);
+      : groupNumber(this.optimizer, paramGroup, "startWd", this.startWd);
     const endWd = paramGroup === undefined
       ? this.endWd
-      : groupNumber(paramGroup, "endWd", this.endWd);
+      : groupNumber(this.optimizer, paramGroup, "endWd", this.endWd);
     if (this.numSteps > this.wdIncrSteps) return endWd;
     if (this.wdIncrStyle === "constant") {
       assertion(
@@ -420,8 +420,8 @@ export class OptimizerParamScheduler {
    * @throws {RangeError} Where Megatron raises (see the class).
    */
   getLr(paramGroup: MegatronParamGroup): number {
-    const maxLr = groupNumber(paramGroup, "maxLr", this.maxLr);
-    const minLr = groupNumber(paramGroup, "minLr", this.minLr);
+    const maxLr = groupNumber(this.optimizer, paramGroup, "maxLr", this.maxLr);
+    const minLr = groupNumber(this.optimizer, paramGroup, "minLr", this.minLr);
     const n = this.numSteps;
     const warmup = this.lrWarmupSteps;
     if (warmup > 0 && n <= warmup) return this.initLr + (maxLr - this.initLr) * n / warmup;
@@ -508,7 +508,7 @@ export class OptimizerParamScheduler {
     this.numSteps += increment;
     for (const group of this.optimizer.paramGroups as MegatronParamGroup[]) {
       group.lr = this.getLr(group);
-      group.weightDecay = this.getWd(group) * groupNumber(group, "wdMult", 1.0);
+      group.weightDecay = this.getWd(group) * groupNumber(this.optimizer, group, "wdMult", 1.0);
     }
   }
 
@@ -528,19 +528,31 @@ export class OptimizerParamScheduler {
     };
   }
 
-  #checkAndSet<T extends number | string>(clsValue: T, sdValue: unknown, name: string): T {
+  /**
+   * Megatron's `_check_and_set`. Its error's data: the state's key as found (`state.startLr`),
+   * the checkpoint's value, and this scheduler's option and value (`schedulerOption`,
+   * `schedulerValue`).
+   */
+  #checkAndSet<T extends number | string>(
+    clsValue: T,
+    [key, sdValue]: readonly [string, unknown],
+    name: string,
+    option: string,
+  ): T {
     if (this.overrideOptParamScheduler) return clsValue;
     if (!this.useCheckpointOptParamScheduler && clsValue !== sdValue) {
-      throw optionError(
+      const error = optionError(
         RangeError,
         OWNER,
-        name,
+        `state.${key}`,
         sdValue,
         `class input value ${show(clsValue)} and checkpoint value ${
           show(sdValue)
         } for ${name} do not match (Megatron asserts; set useCheckpointOptParamScheduler or ` +
           `overrideOptParamScheduler)`,
       );
+      Object.assign(error.cause as object, { schedulerOption: option, schedulerValue: clsValue });
+      throw error;
     }
     return sdValue as T;
   }
@@ -568,8 +580,8 @@ export class OptimizerParamScheduler {
       );
     }
     const sd = copyState(state);
-    const read = (...names: string[]): unknown => {
-      for (const name of names) if (name in sd) return sd[name];
+    const read = (...names: string[]): [string, unknown] => {
+      for (const name of names) if (name in sd) return [name, sd[name]];
       throw optionError(
         TypeError,
         OWNER,
@@ -578,60 +590,67 @@ export class OptimizerParamScheduler {
         `the state dict has no \`${names.at(-1)}\` (KeyError)`,
       );
     };
-    const num = (v: unknown, name: string) => finite(OWNER, `state.${name}`, v);
-    this.maxLr = num(
-      this.#checkAndSet(this.maxLr, read("startLr", "maxLr"), "learning rate"),
-      "maxLr",
-    );
-    this.minLr = num(
-      this.#checkAndSet(this.minLr, read("minLr"), "minimum learning rate"),
-      "minLr",
-    );
-    this.lrWarmupSteps = num(
-      this.#checkAndSet(
-        this.lrWarmupSteps,
-        read("warmupIter", "warmupSteps", "lrWarmupSteps"),
-        "warmup iterations",
-      ),
+    // Each value: the checkpoint's (or this scheduler's), checked; its errors name the state's
+    // key as found (`state.startLr` in an old checkpoint).
+    const set = <T extends number | string>(
+      clsValue: T,
+      found: readonly [string, unknown],
+      name: string,
+      option: string,
+      check: (name: string, value: unknown) => T,
+    ): T => {
+      const value = this.#checkAndSet(clsValue, found, name, option);
+      return value === clsValue ? value : check(`state.${found[0]}`, value);
+    };
+    const num = (name: string, v: unknown) => finite(OWNER, name, v);
+    this.maxLr = set(this.maxLr, read("startLr", "maxLr"), "learning rate", "maxLr", num);
+    this.minLr = set(this.minLr, read("minLr"), "minimum learning rate", "minLr", num);
+    this.lrWarmupSteps = set(
+      this.lrWarmupSteps,
+      read("warmupIter", "warmupSteps", "lrWarmupSteps"),
+      "warmup iterations",
       "lrWarmupSteps",
+      num,
     );
-    this.lrDecaySteps = num(
-      this.#checkAndSet(
-        this.lrDecaySteps,
-        read("endIter", "decaySteps", "lrDecaySteps"),
-        "total number of iterations",
-      ),
+    this.lrDecaySteps = set(
+      this.lrDecaySteps,
+      read("endIter", "decaySteps", "lrDecaySteps"),
+      "total number of iterations",
       "lrDecaySteps",
+      num,
     );
-    this.lrDecayStyle = decayStyle(
-      "state.lrDecayStyle",
-      this.#checkAndSet(
-        this.lrDecayStyle,
-        read("decayStyle", "lrDecayStyle"),
-        "learning rate decay style",
-      ),
+    this.lrDecayStyle = set(
+      this.lrDecayStyle,
+      read("decayStyle", "lrDecayStyle"),
+      "learning rate decay style",
+      "lrDecayStyle",
+      decayStyle,
     );
-    const numSteps = num(read("numIters", "numSteps"), "numSteps");
+    const steps = read("numIters", "numSteps");
+    const numSteps = num(`state.${steps[0]}`, steps[1]);
     this.step(numSteps);
     if ("startWd" in sd) {
-      this.startWd = num(
-        this.#checkAndSet(this.startWd, sd.startWd, "start weight decay"),
+      this.startWd = set(
+        this.startWd,
+        ["startWd", sd.startWd],
+        "start weight decay",
         "startWd",
+        num,
       );
-      this.endWd = num(this.#checkAndSet(this.endWd, read("endWd"), "end weight decay"), "endWd");
-      this.wdIncrSteps = num(
-        this.#checkAndSet(
-          this.wdIncrSteps,
-          read("wdIncrSteps"),
-          "total number of weight decay iterations",
-        ),
+      this.endWd = set(this.endWd, read("endWd"), "end weight decay", "endWd", num);
+      this.wdIncrSteps = set(
+        this.wdIncrSteps,
+        read("wdIncrSteps"),
+        "total number of weight decay iterations",
         "wdIncrSteps",
+        num,
       );
-      this.wdIncrStyle = oneOf(
-        OWNER,
-        "state.wdIncrStyle",
-        this.#checkAndSet(this.wdIncrStyle, read("wdIncrStyle"), "weight decay incr style"),
-        WD_INCR_STYLES,
+      this.wdIncrStyle = set(
+        this.wdIncrStyle,
+        read("wdIncrStyle"),
+        "weight decay incr style",
+        "wdIncrStyle",
+        (name, v) => oneOf(OWNER, name, v, WD_INCR_STYLES),
       );
     }
   }
@@ -654,9 +673,24 @@ function decayStyle(name: string, value: unknown): LrDecayStyle {
   return value as LrDecayStyle;
 }
 
-/** A group's numeric key (`param_group.get(key, fallback)`), checked finite. */
-function groupNumber(group: MegatronParamGroup, key: string, fallback: number): number {
+/**
+ * A group's numeric key (`param_group.get(key, fallback)`), checked finite; its errors name the
+ * group by its index (`optimizer.paramGroups[1].maxLr`), or `paramGroup.maxLr` for a group not
+ * in the optimizer.
+ */
+function groupNumber(
+  optimizer: Optimizer,
+  group: MegatronParamGroup,
+  key: string,
+  fallback: number,
+): number {
   const value = group[key];
   if (value === undefined) return fallback;
-  return finite(OWNER, `paramGroup.${key}`, value);
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  const index = optimizer.paramGroups.indexOf(group);
+  return finite(
+    OWNER,
+    index < 0 ? `paramGroup.${key}` : `optimizer.paramGroups[${index}].${key}`,
+    value,
+  );
 }

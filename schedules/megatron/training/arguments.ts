@@ -11,6 +11,7 @@
 import { optionError } from "../../errors.ts";
 import { editDistance } from "../../edit_distance.ts";
 import { show } from "../../_internal/validate.ts";
+import { shellWords } from "./shell.ts";
 import {
   LR_DECAY_STYLES,
   LR_WSD_DECAY_STYLES,
@@ -98,6 +99,21 @@ export interface ParsedMegatronArgs {
   ignored: string[];
   /** The arguments given on the line (`dest` names in camelCase), as opposed to defaults. */
   given: string[];
+  /**
+   * Each given argument (`dest` name) as the line wrote it: the option's spelling
+   * (`--override-opt_param-scheduler` or `--override-opt-param-scheduler`) and where the word
+   * starts in the text (null when words were given); the last occurrence, as argparse keeps
+   * the last value.
+   */
+  written: Record<string, WrittenOption>;
+}
+
+/** An option as an argument line wrote it ({@linkcode ParsedMegatronArgs.written}). */
+export interface WrittenOption {
+  /** The option as written (`--lr-warmup-iters`). */
+  flag: string;
+  /** Its offset in the text, or null when the line was given as words. */
+  offset: number | null;
 }
 
 /** Options of {@linkcode parseMegatronArgs}. */
@@ -202,42 +218,10 @@ const OWNER = "parseMegatronArgs";
  * Splits a launch script's argument text into words as a POSIX shell would: whitespace,
  * `'…'` and `"…"` quotes, backslash escapes and line continuations, `#` comments.
  *
- * @throws {SyntaxError} For an unterminated quote or an unexpanded `$VARIABLE` in a value.
+ * @throws {SyntaxError} For an unterminated quote.
  */
 export function splitShellWords(text: string): string[] {
-  const words: string[] = [];
-  let word: string | null = null;
-  let i = 0;
-  const push = () => {
-    if (word !== null) words.push(word);
-    word = null;
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === "\\") {
-      if (text[i + 1] === "\n") i += 2;
-      else if (text[i + 1] === "\r" && text[i + 2] === "\n") i += 3;
-      else {
-        word = (word ?? "") + (text[i + 1] ?? "");
-        i += 2;
-      }
-    } else if (/\s/.test(c)) {
-      push();
-      i++;
-    } else if (c === "#" && word === null) {
-      while (i < text.length && text[i] !== "\n") i++;
-    } else if (c === "'" || c === '"') {
-      const end = text.indexOf(c, i + 1);
-      if (end < 0) throw new SyntaxError(`${OWNER}: unterminated ${c} quote at offset ${i}`);
-      word = (word ?? "") + text.slice(i + 1, end);
-      i = end + 1;
-    } else {
-      word = (word ?? "") + c;
-      i++;
-    }
-  }
-  push();
-  return words;
+  return shellWords(text, OWNER).map((w) => w.word);
 }
 
 /** Python's `float(text)` for a finite value; `int(text)` when `integer`. */
@@ -326,7 +310,9 @@ export function parseMegatronArgs(
   line: string | readonly string[],
   options: ParseMegatronArgsOptions = {},
 ): ParsedMegatronArgs {
-  const words = typeof line === "string" ? splitShellWords(line) : [...line];
+  const split = typeof line === "string" ? shellWords(line, OWNER) : undefined;
+  const words = split === undefined ? [...line] : split.map((w) => w.word);
+  const offsetOf = (k: number): number | null => split?.[k]?.offset ?? null;
   const worldSize = options.worldSize ?? 1;
   if (!Number.isSafeInteger(worldSize) || worldSize < 1) {
     throw optionError(
@@ -341,9 +327,34 @@ export function parseMegatronArgs(
   for (const spec of Object.values(SPECS)) values[spec.dest] = spec.default;
   const ignored: string[] = [];
   const given = new Set<string>();
+  const written: Record<string, WrittenOption> = {};
   let i = words.findIndex((w) => w.startsWith("--"));
   if (i < 0) i = words.length;
-  while (i < words.length) {
+  let at = i; // the option being read: its errors are at its offset
+  try {
+    while (i < words.length) {
+      at = i;
+      readOne();
+    }
+  } catch (error) {
+    addOffset(error, offsetOf(at));
+    throw error;
+  }
+  let args: MegatronArgs;
+  try {
+    args = validate(values, worldSize);
+  } catch (error) {
+    // validate_args' errors name a flag: the last place it was written (or none: a default).
+    const option = (error as { cause?: { option?: unknown } }).cause?.option;
+    const spec = typeof option === "string" && Object.hasOwn(SPECS, option)
+      ? SPECS[option]
+      : undefined;
+    addOffset(error, spec === undefined ? null : written[spec.dest]?.offset ?? null);
+    throw error;
+  }
+  return { args, ignored, given: [...given], written };
+
+  function readOne(): void {
     const word = words[i]!;
     if (!word.startsWith("--")) {
       throw new SyntaxError(`${OWNER}: unexpected value ${show(word)} (no option takes it)`, {
@@ -371,9 +382,10 @@ export function parseMegatronArgs(
       }
       ignored.push(name);
       if (inline === undefined) { while (i < words.length && !isOption(words[i]!)) i++; }
-      continue;
+      return;
     }
     given.add(spec.dest);
+    written[spec.dest] = { flag: name, offset: offsetOf(at) };
     const takeOne = (): string => {
       if (inline !== undefined) return inline;
       const v = words[i];
@@ -454,7 +466,14 @@ export function parseMegatronArgs(
         );
     }
   }
-  return { args: validate(values, worldSize), ignored, given: [...given] };
+}
+
+/** Adds where the option was written (`offset` in the text) to an error's data, when known. */
+function addOffset(error: unknown, offset: number | null): void {
+  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
+  if (offset !== null && typeof cause === "object" && cause !== null && !("offset" in cause)) {
+    (cause as { offset?: number }).offset = offset;
+  }
 }
 
 function isOption(word: string): boolean {

@@ -412,9 +412,12 @@ export class ReduceLROnPlateau extends LRScheduler {
    * @throws {TypeError} Always (torch raises `NotImplementedError`).
    */
   getLr(): number[] {
-    throw new TypeError(
-      "ReduceLROnPlateau: getLr() is not implemented (torch NotImplementedError); " +
-        "use getLastLr()",
+    throw optionError(
+      TypeError,
+      "ReduceLROnPlateau",
+      "getLr()",
+      undefined,
+      "getLr() is not implemented (torch NotImplementedError); use getLastLr()",
     );
   }
 

@@ -322,7 +322,13 @@ export class SequentialLR extends LRScheduler {
    * @throws {TypeError} Always (torch raises `NotImplementedError`).
    */
   getLr(): number[] {
-    throw new TypeError("SequentialLR: getLr() is not implemented (torch NotImplementedError)");
+    throw optionError(
+      TypeError,
+      "SequentialLR",
+      "getLr()",
+      undefined,
+      "getLr() is not implemented (torch NotImplementedError)",
+    );
   }
 
   /** torch's state: `_milestones`, `lastEpoch`, `_lastLr` and each scheduler's state. */
@@ -492,8 +498,12 @@ export class ChainedScheduler extends LRScheduler {
    * @throws {TypeError} Always (torch raises `NotImplementedError`).
    */
   getLr(): number[] {
-    throw new TypeError(
-      "ChainedScheduler: getLr() is not implemented (torch NotImplementedError)",
+    throw optionError(
+      TypeError,
+      "ChainedScheduler",
+      "getLr()",
+      undefined,
+      "getLr() is not implemented (torch NotImplementedError)",
     );
   }
 
