@@ -2,7 +2,7 @@
 // optimizer reads it, step by step; each row checked against the library.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CosineDecay, PiecewiseConstantDecay } from "../schedules/keras/mod.ts";
 import { failure, run } from "../testing/cli.ts";
@@ -17,19 +17,11 @@ function file(name: string, value: unknown): string {
   return path;
 }
 
-// keras.optimizers.schedules.serialize(CosineDecay(0.0, 1000, warmup_target=1e-3, warmup_steps=100))
-const COSINE = {
-  module: "keras.optimizers.schedules",
-  class_name: "CosineDecay",
-  config: {
-    initial_learning_rate: 0.0,
-    decay_steps: 1000,
-    alpha: 0.0,
-    name: "CosineDecay",
-    warmup_target: 0.001,
-    warmup_steps: 100,
-  },
-  registered_name: null,
+// keras.optimizers.schedules.serialize(CosineDecay(0.0, 1000, warmup_target=1e-3, warmup_steps=100)),
+// as Keras 3.15.1 writes it (docs/configs/keras/cosine.json, also a seed of scripts/fuzz.ts).
+const COSINE_FILE = `${ROOT}docs/configs/keras/cosine.json`;
+const COSINE = JSON.parse(readFileSync(COSINE_FILE, "utf8")) as {
+  config: Record<string, unknown>;
 };
 
 function rows(out: string): [number, number][] {
@@ -40,7 +32,7 @@ function rows(out: string): [number, number][] {
 
 test("lrspec curve --keras", async (t) => {
   await t.test("a serialize() JSON: every step, the whole schedule by default", async () => {
-    const r = await run("curve", "--keras", file("cosine.json", COSINE));
+    const r = await run("curve", "--keras", COSINE_FILE);
     assert.equal(r.code, 0, r.stderr);
     const s = new CosineDecay({
       initialLearningRate: 0,
@@ -101,7 +93,7 @@ test("lrspec curve --keras", async (t) => {
     );
     assert.match(await failure("curve", "--keras", file("text.json", "{")), /not JSON/);
     assert.match(
-      await failure("curve", "--keras", file("cosine.json", COSINE), "--backend", "tensorflow"),
+      await failure("curve", "--keras", COSINE_FILE, "--backend", "tensorflow"),
       /--backend must be one of numpy, jax, torch/,
     );
   });

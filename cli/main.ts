@@ -68,6 +68,17 @@ import { statSync } from "node:fs";
 import { optionProblem } from "../schedules/errors.ts";
 
 export { loadConfigFile, type LoadConfigFileOptions, resolveBaseFile } from "./files.ts";
+// The types loadConfigFile's signature names (`@lrspec/lrspec/config`'s), public from here too:
+// `deno doc --lint cli/main.ts mod.ts` finds no private type (it found LoadConfigOptions and
+// LoadedConfig); what they name in turn (CfgNode, Detectron2Config) is the root entry's.
+export type {
+  ConfigProject,
+  LoadConfigOptions,
+  LoadedConfig,
+  LoadYamlWithBaseOptions,
+  MergeFromFileOptions,
+  ParseYamlOptions,
+} from "../config/yaml.ts";
 
 export { type CliIo, VERSION };
 

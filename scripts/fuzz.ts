@@ -113,23 +113,7 @@ export interface Seed {
   args: (file: string) => string[];
 }
 
-const KERAS_COSINE = JSON.stringify(
-  {
-    module: "keras.optimizers.schedules",
-    class_name: "CosineDecay",
-    config: {
-      initial_learning_rate: 0.0,
-      decay_steps: 1000,
-      alpha: 0.0,
-      name: "CosineDecay",
-      warmup_target: 0.001,
-      warmup_steps: 100,
-    },
-    registered_name: null,
-  },
-  null,
-  2,
-);
+const KERAS_COSINE = readFileSync(join(ROOT, "docs/configs/keras/cosine.json"), "utf8");
 const KERAS_PIECEWISE = JSON.stringify(
   {
     module: "keras.optimizers.schedules",
