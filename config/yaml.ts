@@ -45,6 +45,7 @@ import {
   isPair,
   isScalar,
   isSeq,
+  Lexer,
   LineCounter,
   type Node as YamlNode,
   parseAllDocuments,
@@ -68,6 +69,12 @@ import {
   type PyValue,
 } from "./python.ts";
 import { restrictedEval, UnsupportedExpression } from "./_pyeval.ts";
+import {
+  type NumberList,
+  type ReducedText,
+  reduceNumberLists,
+  TextLines,
+} from "./yaml/number_lists.ts";
 import type { Detectron2Config } from "../schedules/detectron2/defaults.ts";
 
 /** Options of {@linkcode parseYaml}. */
@@ -99,6 +106,7 @@ const FLOAT_RE =
 const INT_RE =
   /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 const NULL_RE = /^(?:~|null|Null|NULL|)$/;
+const SMALL_INT_RE = /^[-+]?(?:0|[1-9][0-9]{0,14})$/;
 const TIMESTAMP_RE =
   /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/;
 
@@ -162,11 +170,69 @@ const BOOLS: Record<string, boolean> = {
  */
 export const MAX_ALIAS_EXPANSION = 10_000;
 
+/**
+ * A plain scalar other than `<<` and `=` (which the reader refuses), resolved as PyYAML's implicit
+ * resolvers do, in their order.
+ */
+function plainScalar(text: string, source: PySource): PyValue {
+  // A decimal integer below 10¹⁵ (milestones, counts): what yamlInt gives, without its BigInt.
+  if (SMALL_INT_RE.test(text)) {
+    const n = Number(text);
+    return { type: "int", value: n === 0 ? 0 : n, source };
+  }
+  if (BOOL_RE.test(text)) return { type: "bool", value: BOOLS[text.toLowerCase()]!, source };
+  if (FLOAT_RE.test(text)) return { type: "float", value: yamlFloat(text), source };
+  if (INT_RE.test(text)) return { type: "int", value: yamlInt(text), source };
+  if (NULL_RE.test(text)) return { type: "None", value: null, source };
+  if (TIMESTAMP_RE.test(text)) {
+    const [y, m, d] = text.slice(0, 10).split("-").map(Number) as [number, number, number];
+    return text.length === 10
+      ? { type: "date", repr: `datetime.date(${y}, ${m}, ${d})`, source }
+      : { type: "datetime", repr: `datetime.datetime(${y}, ${m}, ${d}, …)`, source };
+  }
+  return { type: "str", value: text, source };
+}
+
+/**
+ * The most scalars (keys and values) a YAML document may hold outside long lists of plain numbers:
+ * 50,000. The `yaml` package spends 5–40 µs on each, so a document of hundreds of thousands of
+ * them (a few MB) would take seconds to minutes; no learning-rate config comes near it (detectron2's
+ * full defaults are about 400 keys, a timm `args.yaml` about 200). Lists of plain numbers
+ * (`STEPS: [1, 2, …]`, or `- 1` lines), the one thing a real config makes long, are read by
+ * lrspec's own scanner and may have any length the file size allows.
+ */
+export const MAX_YAML_SCALARS = 50_000;
+
+/** Throws when the text holds more than {@linkcode MAX_YAML_SCALARS} scalars (the lexer's count). */
+function checkScalarCount(text: string, file: string): void {
+  // Each scalar takes at least one character.
+  if (text.length <= MAX_YAML_SCALARS) return;
+  let n = 0;
+  for (const token of new Lexer().lex(text)) {
+    // The lexer marks the start of every scalar with U+001F.
+    if (token === "\x1f" && ++n > MAX_YAML_SCALARS) {
+      throw new SyntaxError(
+        `${file}: more than ${MAX_YAML_SCALARS} keys and values (besides lists of plain numbers) ` +
+          `in one YAML document; no learning-rate config comes near that, and lrspec stops here`,
+      );
+    }
+  }
+}
+
+/** Line and column of an offset in the text the `yaml` package parsed. */
+interface LinePositions {
+  linePos(offset: number): { line: number; col: number };
+}
+
 class YamlReader {
   readonly #file: string;
-  readonly #lines: LineCounter;
+  readonly #lines: LinePositions;
   readonly #doc: Document.Parsed;
   readonly #options: ParseYamlOptions;
+  /** The long number lists cut from the text (`config/yaml/number_lists.ts`), by offset. */
+  readonly #lists: ReadonlyMap<number, NumberList> | undefined;
+  /** The lists read so far. */
+  readonly used: Set<NumberList> = new Set();
   #depth = 0;
   /** How many aliases and merge keys enclose the node being read. */
   #inAlias = 0;
@@ -177,11 +243,44 @@ class YamlReader {
   /** Each alias's node, found in one pass over the document when the first alias is read. */
   #targets: Map<Alias, YamlNode | undefined> | undefined;
 
-  constructor(file: string, lines: LineCounter, doc: Document.Parsed, options: ParseYamlOptions) {
+  constructor(
+    file: string,
+    lines: LinePositions,
+    doc: Document.Parsed,
+    options: ParseYamlOptions,
+    lists?: ReadonlyMap<number, NumberList>,
+  ) {
     this.#file = file;
     this.#lines = lines;
     this.#doc = doc;
     this.#options = options;
+    this.#lists = lists;
+  }
+
+  /**
+   * The items of a long number list cut from the text, when `node` is the sequence it was cut to
+   * (its first item alone, a plain scalar, where the cut left it); otherwise undefined.
+   */
+  #listItems(node: YamlNode & { flow?: boolean; items: unknown[] }): PyValue[] | undefined {
+    const list = this.#lists?.get(node.range?.[0] ?? -1);
+    if (list === undefined || node.items.length !== 1 || (node.flow === true) !== list.flow) {
+      return undefined;
+    }
+    const first = node.items[0] as YamlNode;
+    if (
+      !isScalar(first) || first.type !== "PLAIN" || first.tag || first.anchor ||
+      first.range?.[0] !== list.firstItem || String(first.value) !== list.items[0]
+    ) return undefined;
+    this.used.add(list);
+    const out: PyValue[] = [];
+    // A flow list is on one line: its items share one source.
+    const shared = { file: this.#file, line: list.line };
+    for (let i = 0; i < list.items.length; i++) {
+      if (this.#inAlias > 0) this.#spend(node);
+      const source = list.flow ? shared : { file: this.#file, line: list.line + i };
+      out.push(plainScalar(list.items[i]!, source));
+    }
+    return out;
   }
 
   /**
@@ -219,21 +318,11 @@ class YamlReader {
 
   /** A plain scalar, resolved as PyYAML does. */
   #plain(text: string, source: PySource, node: Scalar): PyValue {
-    if (BOOL_RE.test(text)) return { type: "bool", value: BOOLS[text.toLowerCase()]!, source };
-    if (FLOAT_RE.test(text)) return { type: "float", value: yamlFloat(text), source };
-    if (INT_RE.test(text)) return { type: "int", value: yamlInt(text), source };
     if (text === "<<") this.#fail(node, "a merge key `<<` cannot be a value");
-    if (NULL_RE.test(text)) return { type: "None", value: null, source };
-    if (TIMESTAMP_RE.test(text)) {
-      const [y, m, d] = text.slice(0, 10).split("-").map(Number) as [number, number, number];
-      return text.length === 10
-        ? { type: "date", repr: `datetime.date(${y}, ${m}, ${d})`, source }
-        : { type: "datetime", repr: `datetime.datetime(${y}, ${m}, ${d}, …)`, source };
-    }
     if (text === "=") {
       this.#fail(node, "could not determine a constructor for the tag 'tag:yaml.org,2002:value'");
     }
-    return { type: "str", value: text, source };
+    return plainScalar(text, source);
   }
 
   #tagged(tag: string, text: string, source: PySource, node: Scalar): PyValue {
@@ -305,7 +394,8 @@ class YamlReader {
         return { type: "str", value: text, source: at };
       }
       if (isSeq(node)) {
-        const items = node.items.map((item) => this.value(item as YamlNode, undefined));
+        const items = this.#listItems(node) ??
+          node.items.map((item) => this.value(item as YamlNode, undefined));
         const tag = node.tag;
         if (!tag || tag === `${YAML_TAG}seq` || tag === `${YAML_TAG}python/list`) {
           return { type: "list", value: items, source: at };
@@ -457,7 +547,35 @@ class YamlReader {
 export function parseYaml(text: string, options: ParseYamlOptions = {}): PyValue {
   const file = options.fileName ?? "<string>";
   if (typeof text !== "string") throw new TypeError(`parseYaml: ${file}: expected text`);
-  const lines = new LineCounter();
+  // Long lists of plain numbers are read by lrspec's scanner; the `yaml` package parses the rest.
+  const reduced = reduceNumberLists(text);
+  if (reduced !== undefined) {
+    const value = parseText(reduced.text, file, options, reduced, text);
+    if (value !== undefined) return value;
+    // A cut list was not a sequence of the document (it was in a string, a block scalar or a
+    // comment): the whole text, as it is.
+  }
+  return parseText(text, file, options, undefined, text)!;
+}
+
+/**
+ * Parses `text` (the original, or the original with its long number lists cut, `reduced`); the
+ * document's value, or undefined when a cut list turned out not to be one of its sequences.
+ */
+function parseText(
+  text: string,
+  file: string,
+  options: ParseYamlOptions,
+  reduced: ReducedText | undefined,
+  original: string,
+): PyValue | undefined {
+  checkScalarCount(text, file);
+  const counter = new LineCounter();
+  let lines: LinePositions = counter;
+  if (reduced !== undefined) {
+    const originalLines = new TextLines(original);
+    lines = { linePos: (offset) => originalLines.linePos(reduced.toOriginal(offset)) };
+  }
   let docs: Document.Parsed[] | EmptyStream;
   try {
     docs = parseAllDocuments(text, {
@@ -465,7 +583,7 @@ export function parseYaml(text: string, options: ParseYamlOptions = {}): PyValue
       schema: "failsafe",
       uniqueKeys: false,
       merge: false,
-      lineCounter: lines,
+      lineCounter: counter,
       prettyErrors: false,
       keepSourceTokens: false,
     });
@@ -505,8 +623,15 @@ export function parseYaml(text: string, options: ParseYamlOptions = {}): PyValue
     );
   }
   const doc = list[0];
-  if (doc === undefined) return { type: "None", value: null, source: { file, line: 1 } };
-  return new YamlReader(file, lines, doc, options).value(doc.contents as YamlNode | null);
+  if (doc === undefined) {
+    return reduced === undefined
+      ? { type: "None", value: null, source: { file, line: 1 } }
+      : undefined;
+  }
+  const reader = new YamlReader(file, lines, doc, options, reduced?.lists);
+  const value = reader.value(doc.contents as YamlNode | null);
+  if (reduced !== undefined && reader.used.size !== reduced.lists.size) return undefined;
+  return value;
 }
 
 /** Options of {@linkcode loadYamlWithBase}. */
