@@ -8,7 +8,7 @@
 
 import { megatronView } from "../views/megatron.ts";
 import { positiveOption } from "./hf.ts";
-import { readSettingsText } from "./_read.ts";
+import { readSettingsBytes, readSettingsText } from "./_read.ts";
 import type { OpenContext, SourceKind, SourceOption } from "./source_kind.ts";
 
 const WORLD_SIZE: SourceOption = {
@@ -19,11 +19,23 @@ const WORLD_SIZE: SourceOption = {
     "default 1)",
 };
 
+const CHECKPOINT: SourceOption = {
+  name: "megatron-checkpoint",
+  type: "string",
+  perFile: true,
+  help: "FILE  --megatron: resume from a checkpoint: its iteration and opt_param_scheduler\n" +
+    "as JSON (torch.load the checkpoint's model_optim_rng.pt and json.dumps them)",
+};
+
 function open(text: string, path: string, context: OpenContext, lines: boolean) {
+  const checkpoint = context.value("megatron-checkpoint");
   return [
     megatronView(text, {
       path,
       lines,
+      ...(checkpoint === undefined
+        ? {}
+        : { checkpoint: { path: checkpoint, contents: readSettingsBytes(checkpoint) } }),
       worldSize: positiveOption(context, "num-processes", context.value("num-processes")) ?? 1,
       label: context.label,
     }),
@@ -50,7 +62,7 @@ export const MEGATRON_SOURCE: SourceKind = {
   ...ROWS,
   help: "a file with Megatron-LM training arguments as a launch script writes them (--lr 3e-4 " +
     "--min-lr 3e-5 --lr-decay-style WSD …): one row per iteration",
-  options: [WORLD_SIZE],
+  options: [WORLD_SIZE, CHECKPOINT],
   recognize: (text) =>
     /(?:^|\s)--lr[\s=]/.test(text) && /(?:^|\s)--(?:train-iters|train-samples)[\s=]/.test(text),
   open(path, context) {
@@ -68,7 +80,7 @@ export const MEGATRON_ARGS_SOURCE: SourceKind = {
   ...ROWS,
   help: 'Megatron-LM training arguments themselves ("--lr 3e-4 --train-iters …"),\n' +
     'as one argument: --megatron-args "--lr 3e-4 …"',
-  options: [WORLD_SIZE],
+  options: [WORLD_SIZE, CHECKPOINT],
   open(text, context) {
     return open(text, "--megatron-args", context, false);
   },

@@ -291,3 +291,149 @@ test("--deepspeed errors", async () => {
     /no "scheduler" section/,
   );
 });
+
+/** A checkpoint's JSON as the help says to write it, one key a line. */
+function checkpoint(name: string, iteration: number, state: Record<string, unknown>): string {
+  return file(name, JSON.stringify({ iteration, opt_param_scheduler: state }, null, 2) + "\n");
+}
+
+const RESUME_ARGS = "--micro-batch-size 2 --global-batch-size 16 --train-iters 100\n" +
+  "--lr 1e-3 --min-lr 1e-5\n--lr-warmup-iters 10\n--lr-decay-style cosine\n";
+const SAVED = {
+  max_lr: 0.001,
+  lr_warmup_steps: 160,
+  num_steps: 640,
+  lr_decay_style: "cosine",
+  lr_decay_steps: 1600,
+  min_lr: 1e-5,
+  start_wd: 0.01,
+  end_wd: 0.01,
+  wd_incr_style: "constant",
+  wd_incr_steps: 1600,
+};
+
+test("--megatron-checkpoint: rows iteration+1..train_iters from the restored state", async () => {
+  const args = file("resume.args", RESUME_ARGS);
+  const r = await run(
+    "curve",
+    "--megatron",
+    args,
+    "--megatron-checkpoint",
+    checkpoint("ck.json", 40, SAVED),
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const table = rows(r.stdout);
+  assert.equal(table.length, 61);
+  const { args: parsed } = parseMegatronArgs(RESUME_ARGS);
+  const state = Object.fromEntries(
+    Object.entries(SAVED).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]),
+  );
+  const lib = megatronTrainSchedule(parsed, { resume: { iteration: 40, state } });
+  const fresh = megatronTrainSchedule(parsed);
+  for (let i = 41; i <= 100; i++) {
+    assert.equal(Number(table[i - 40]![0]), i);
+    assert.equal(Number(table[i - 40]![1]), lib.lr[0]![i - 41], `iteration ${i}`);
+    assert.equal(lib.lr[0]![i - 41], fresh.lr[0]![i - 1]); // saved where the fresh run was
+  }
+  const explain = await run(
+    "explain",
+    "--megatron",
+    args,
+    "--megatron-checkpoint",
+    `${TMP}/ck.json`,
+  );
+  assert.match(
+    explain.stdout,
+    /ck\.json: resumed at iteration 40: the scheduler's state restored \(640 samples/,
+  );
+  // --finetune: Megatron loads neither the iteration nor the scheduler.
+  const finetune = await run(
+    "curve",
+    "--megatron",
+    file("finetune.args", `${RESUME_ARGS}--finetune\n`),
+    "--megatron-checkpoint",
+    `${TMP}/ck.json`,
+  );
+  assert.equal(rows(finetune.stdout).length, 101);
+  assert.match(finetune.stderr, /ck\.json: not loaded: with --finetune/);
+});
+
+test("--megatron-checkpoint: errors name the checkpoint's key and line, and the flag's", async () => {
+  const args = file("resume.args", RESUME_ARGS);
+  const peak = checkpoint("peak.json", 40, { ...SAVED, max_lr: 0.002 });
+  assert.equal(
+    await failure("curve", "--megatron", args, "--megatron-checkpoint", peak),
+    `${peak}:4: opt_param_scheduler.max_lr: class input value 0.001 and checkpoint value 0.002 ` +
+      "for learning rate do not match (Megatron asserts; set useCheckpointOptParamScheduler or " +
+      `overrideOptParamScheduler) (OptimizerParamScheduler); the arguments: ${args}:2: --lr ` +
+      "0.001; give --use-checkpoint-opt_param-scheduler to take the checkpoint's values, or " +
+      "--override-opt_param-scheduler to keep the arguments'",
+  );
+  // A count in samples: the flag's own value and the scheduler's.
+  const warmup = checkpoint("warmup.json", 40, { ...SAVED, lr_warmup_steps: 320 });
+  assert.match(
+    await failure("curve", "--megatron", args, "--megatron-checkpoint", warmup),
+    new RegExp(
+      `^${warmup}:5: opt_param_scheduler\\.lr_warmup_steps: .*; the arguments: ${args}:3: ` +
+        "--lr-warmup-iters 10 \\(160 as the scheduler counts it\\);",
+    ),
+  );
+  // An old checkpoint's names, as written.
+  const old = file(
+    "old.json",
+    JSON.stringify(
+      {
+        iteration: 40,
+        lr_scheduler: {
+          start_lr: 0.003,
+          min_lr: 1e-5,
+          warmup_iter: 160,
+          end_iter: 1600,
+          decay_style: "cosine",
+          num_iters: 640,
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  assert.match(
+    await failure("curve", "--megatron", args, "--megatron-checkpoint", old),
+    new RegExp(
+      `^${old}:4: lr_scheduler\\.start_lr: class input value 0\\.001 and checkpoint value 0\\.003`,
+    ),
+  );
+  // Taken from the checkpoint (--use-checkpoint-opt_param-scheduler): a style WSD needs its flag.
+  const wsd = checkpoint("wsd.json", 40, { ...SAVED, lr_decay_style: "WSD" });
+  const use = file("use.args", `${RESUME_ARGS}--use-checkpoint-opt_param-scheduler\n`);
+  assert.equal(
+    await failure("curve", "--megatron", use, "--megatron-checkpoint", wsd),
+    `${use}: --lr-wsd-decay-iters: lrDecayStyle "WSD" needs \`wsdDecaySteps\`, which is null ` +
+      "(Python's `lr_decay_steps - None` raises TypeError) (OptimizerParamScheduler), which the " +
+      `checkpoint's ${wsd}:7: opt_param_scheduler.lr_decay_style "WSD" needs`,
+  );
+  // A value the checkpoint sets that is not a number: its key.
+  const nan = checkpoint("nan.json", 40, { ...SAVED, min_lr: "x" });
+  assert.equal(
+    await failure("curve", "--megatron", use, "--megatron-checkpoint", nan),
+    `${nan}:9: opt_param_scheduler.min_lr must be a number: got "x"`,
+  );
+  // The file itself.
+  const late = checkpoint("late.json", 100, SAVED);
+  assert.equal(
+    await failure("curve", "--megatron", args, "--megatron-checkpoint", late),
+    `${late}:2: iteration 100: training ends at iteration 100 (--train-iters): no iteration left ` +
+      "to show",
+  );
+  const none = file("none.json", '{\n  "iteration": 3\n}\n');
+  assert.match(
+    await failure("curve", "--megatron", args, "--megatron-checkpoint", none),
+    new RegExp(`^${none}: no "opt_param_scheduler"`),
+  );
+  const pickle = `${TMP}/model_optim_rng.pt`;
+  writeFileSync(pickle, new Uint8Array([0x80, 0x04, 0x95, 0, 0]));
+  assert.match(
+    await failure("curve", "--megatron", args, "--megatron-checkpoint", pickle),
+    /a binary file \(a Python pickle\).*torch\.load/,
+  );
+});

@@ -11,7 +11,13 @@
 
 import { formatLr, grouped } from "../curve/format.ts";
 import { steppedRuns } from "../curve/runs.ts";
-import { type MegatronArgs, parseMegatronArgs } from "../schedules/megatron/training/arguments.ts";
+import {
+  type MegatronArgs,
+  parseMegatronArgs,
+  type WrittenOption,
+} from "../schedules/megatron/training/arguments.ts";
+import type { OptimizerParamScheduler } from "../schedules/megatron/core/optimizer_param_scheduler.ts";
+import type { StateDict } from "../schedules/optimizer.ts";
 import {
   getOptimizerParamScheduler,
   megatronParamGroups,
@@ -27,8 +33,12 @@ import {
   type ScheduleView,
   type ViewMark,
 } from "./view.ts";
-import { fileLabel } from "./settings.ts";
-import { destFlag, schedulerOptionDest } from "../schedules/megatron/training/flags.ts";
+import { fileLabel, placeIn, readSettings, type SettingsFile, textOf } from "./settings.ts";
+import {
+  destFlag,
+  schedulerOptionDest,
+  STATE_KEY_OPTION,
+} from "../schedules/megatron/training/flags.ts";
 import { lineAt } from "../schedules/megatron/training/shell.ts";
 
 /** Options of {@linkcode megatronView}. */
@@ -46,6 +56,15 @@ export interface MegatronViewOptions {
    * @default {the file's name}
    */
   label?: string | undefined;
+  /**
+   * Resume from a checkpoint: a JSON file with the checkpoint's `iteration` and its scheduler
+   * state (`opt_param_scheduler`, or an old checkpoint's `lr_scheduler`), as Megatron's
+   * `load_checkpoint` reads them from `model_optim_rng.pt`. The rows are then iterations
+   * `iteration + 1 … train_iters`, stepped from the state `load_state_dict` restores (with the
+   * arguments' `--use-checkpoint-opt_param-scheduler` / `--override-opt_param-scheduler`).
+   * @default {undefined (a fresh run)}
+   */
+  checkpoint?: { path: string; contents: Uint8Array | string } | undefined;
   /**
    * Whether messages give the line of an argument (`train.args:4: --min-lr …`); false for
    * arguments given on one line of a command (`--megatron-args`).
@@ -148,8 +167,28 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
   } catch (error) {
     throw schedulerError(error);
   }
+  const notes: string[] = [];
+  const resume = options.checkpoint === undefined
+    ? undefined
+    : readCheckpoint(options.checkpoint, args, ignored, notes);
+  // The scheduler as training starts: built, then the checkpoint's state loaded (Megatron's
+  // load_checkpoint), its errors placed at the checkpoint's key or the flag.
+  const load = (s: OptimizerParamScheduler) => {
+    if (resume === undefined) return;
+    try {
+      s.loadStateDict(resume.state);
+    } catch (error) {
+      throw checkpointError(error, resume, args, (e) => schedulerError(e), {
+        text,
+        options,
+        written,
+      });
+    }
+  };
+  load(scheduler);
+  const start = resume?.iteration ?? 0;
   const gbs = args.globalBatchSize;
-  const rows = args.trainIters;
+  const rows = args.trainIters - start;
   const decoupled = groups.findIndex((g) => g.name === "decoupled");
   const wdChanges = args.startWeightDecay !== args.endWeightDecay;
   const columns = [
@@ -164,7 +203,8 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
     start: () => {
       const paramGroups = groups.map((g) => ({ ...g }));
       const s = getOptimizerParamScheduler(args, { paramGroups });
-      let iteration = 1;
+      load(s);
+      let iteration = start + 1;
       return {
         values(out) {
           let k = 0;
@@ -179,28 +219,43 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
       };
     },
   });
-  // Where things happen, in iterations (row r is iteration r + 1, at numSteps = r · gbs).
+  // Where things happen, in rows: row r is iteration start + r + 1, at numSteps = n0 + r · gbs
+  // (n0: 0, or the checkpoint's count); the first row past `samples`.
+  const n0 = scheduler.numSteps;
+  const rowAfter = (samples: number) => samples >= n0 ? Math.floor((samples - n0) / gbs) + 1 : 0;
   const warmupSamples = scheduler.lrWarmupSteps;
-  const warmupRows = warmupSamples > 0 ? Math.floor(warmupSamples / gbs) + 1 : 0;
-  const decayRows = Math.floor(scheduler.lrDecaySteps / gbs) + 1;
+  const warmupRows = warmupSamples > 0 ? rowAfter(warmupSamples) : 0;
+  const decayRows = rowAfter(scheduler.lrDecaySteps);
+  const style = scheduler.lrDecayStyle;
   const marks: ViewMark[] = [];
   if (warmupRows > 0 && warmupRows < rows) marks.push({ iteration: warmupRows, what: "warmup" });
-  if (args.lrDecayStyle === "WSD" && scheduler.wsdDecaySteps !== null) {
-    const anneal = Math.floor((scheduler.lrDecaySteps - scheduler.wsdDecaySteps) / gbs) + 1;
+  if (style === "WSD" && scheduler.wsdDecaySteps !== null) {
+    const anneal = rowAfter(scheduler.lrDecaySteps - scheduler.wsdDecaySteps);
     if (anneal > 0 && anneal < rows) marks.push({ iteration: anneal, what: "anneal" });
   }
-  if (args.lrDecayStyle !== "constant" && decayRows < rows) {
+  if (style !== "constant" && decayRows > 0 && decayRows < rows) {
     marks.push({ iteration: decayRows, what: "min_lr" });
   }
-  const notes: string[] = [];
-  const explain = () => explainMegatron(args, scheduler, rows, ignored);
+  const explain = () =>
+    explainMegatron(args, scheduler, rows, ignored, {
+      first: start + 1,
+      n0,
+      resumed: resume && `${resume.path}: resumed at iteration ${grouped(start)}`,
+      fresh: () => {
+        const paramGroups = groups.map((g) => ({ ...g }));
+        const s = getOptimizerParamScheduler(args, { paramGroups });
+        load(s);
+        return { lr: () => paramGroups[0]!.lr, step: () => s.step(gbs) };
+      },
+    });
   const summary = explain().split("\n")[0]!;
-  if (args.lrDecayStyle !== "constant" && decayRows < rows) {
+  if (style !== "constant" && decayRows > 0 && decayRows < rows) {
     notes.push(
-      `${path}: decay ends at iteration ${grouped(decayRows)} of ${grouped(rows)} ` +
-        `(--lr-decay-${args.trainSamples ? "samples" : "iters"}): the last ${
-          grouped(rows - decayRows)
-        } iterations train at min_lr ${formatLr(args.minLr)}`,
+      `${path}: decay ends at iteration ${grouped(start + decayRows)} of ${
+        grouped(args.trainIters)
+      } (--lr-decay-${args.trainSamples ? "samples" : "iters"}): the last ${
+        grouped(rows - decayRows)
+      } iterations train at min_lr ${formatLr(scheduler.minLr)}`,
     );
   }
   return {
@@ -213,10 +268,10 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
     imagesPerIteration: gbs,
     unit: "iteration",
     indexColumn: "iteration",
-    firstIndex: 1,
+    firstIndex: start + 1,
     marks,
     warmupEnd: warmupRows > 0 && warmupRows < rows ? warmupRows : 0,
-    identity: JSON.stringify(["megatron", args]),
+    identity: JSON.stringify(["megatron", args, resume?.iteration, resume?.state]),
     summary,
     explain,
     notes: [...notes, ...runs.warnings],
@@ -229,6 +284,12 @@ function explainMegatron(
   s: ReturnType<typeof getOptimizerParamScheduler>,
   rows: number,
   ignored: readonly string[],
+  run: {
+    first: number;
+    n0: number;
+    resumed: string | undefined;
+    fresh: () => { lr(): number; step(): void };
+  },
 ): string {
   const gbs = args.globalBatchSize;
   const lines: string[] = [];
@@ -249,39 +310,47 @@ function explainMegatron(
     '  Megatron\'s log line "learning rate:" at iteration i is read after the step: it is the ' +
       "rate of iteration i + 1 (the next row)",
   );
+  if (run.resumed !== undefined) {
+    lines.push(
+      `  ${run.resumed}: the scheduler's state restored (${grouped(run.n0)} samples stepped; ` +
+        `peak ${formatLr(s.maxLr)}, min ${formatLr(s.minLr)}, ${s.lrDecayStyle}), rows ` +
+        `${grouped(run.first)}…${grouped(args.trainIters)}`,
+    );
+  }
   // Traps.
   const w = s.lrWarmupSteps;
-  if (w > 0 && w % gbs !== 0) {
+  const warmRow = w >= run.n0 ? Math.floor((w - run.n0) / gbs) + 1 : 0;
+  if (w > 0 && w % gbs !== 0 && warmRow > 0) {
     lines.push(
       `  trap: the warmup is ${grouped(w)} samples = ${formatLr(w / gbs)} iterations, not a ` +
         `whole number (--lr-warmup-fraction ${args.lrWarmupFraction ?? ""} of the decay ` +
         `samples): the peak is never hit exactly; iteration ${
-          grouped(Math.floor(w / gbs) + 2)
+          grouped(run.first + warmRow)
         } is the first after warmup`,
     );
   }
-  const decayIter = Math.floor(s.lrDecaySteps / gbs) + 1;
-  if (args.lrDecayStyle !== "constant" && decayIter < rows) {
+  const decayRow = s.lrDecaySteps >= run.n0 ? Math.floor((s.lrDecaySteps - run.n0) / gbs) + 1 : 0;
+  const decayIter = run.first - 1 + decayRow;
+  if (s.lrDecayStyle !== "constant" && decayRow > 0 && decayRow < rows) {
     lines.push(
       `  trap: decay ends before training does: from iteration ${grouped(decayIter + 1)} ` +
-        `on, ${grouped(rows - decayIter)} iterations train at min_lr ${formatLr(args.minLr)}` +
+        `on, ${grouped(rows - decayRow)} iterations train at min_lr ${formatLr(s.minLr)}` +
         (args.lrDecayStyle === "inverse-square-root"
           ? " (inverse-square-root drops to min_lr after --lr-decay-iters)"
           : ""),
     );
   }
   // zero-lr updates
-  const groups = megatronParamGroups(args).map((g) => ({ ...g }));
-  const sched = getOptimizerParamScheduler(args, { paramGroups: groups });
+  const sched = run.fresh();
   let zero = 0;
   const firstZero: number[] = [];
   const limit = Math.min(rows, 5_000_000);
-  for (let i = 1; i <= limit; i++) {
-    if (groups[0]!.lr === 0) {
+  for (let r = 1; r <= limit; r++) {
+    if (sched.lr() === 0) {
       zero++;
-      if (firstZero.length < 3) firstZero.push(i);
+      if (firstZero.length < 3) firstZero.push(run.first - 1 + r);
     }
-    if (i < limit) sched.step(gbs);
+    if (r < limit) sched.step();
   }
   if (zero > 0) {
     lines.push(
@@ -310,4 +379,173 @@ function explainMegatron(
     );
   }
   return lines.join("\n");
+}
+
+/** A checkpoint's iteration and scheduler state, read from its JSON. */
+interface Checkpoint {
+  /** The file. */
+  readonly path: string;
+  /** The file, with the line of each key. */
+  readonly file: SettingsFile;
+  /** `opt_param_scheduler`, or an old checkpoint's `lr_scheduler`. */
+  readonly section: string;
+  /** The iteration it was saved after (`iteration`, or an old one's `total_iters`). */
+  readonly iteration: number;
+  /** The scheduler's state, keys camelCased (`max_lr` → `maxLr`). */
+  readonly state: StateDict;
+  /** The state's keys as written, by their camelCase name. */
+  readonly keys: ReadonlyMap<string, string>;
+}
+
+/** What to say about a binary file given as a checkpoint. */
+const CHECKPOINT_HINT = "a Megatron checkpoint (model_optim_rng.pt) is a torch.save file; " +
+  'write what the schedule needs as JSON: python -c "import json, sys, torch; ' +
+  "sd = torch.load(sys.argv[1], map_location='cpu', weights_only=False); " +
+  "print(json.dumps({'iteration': sd['iteration'], " +
+  "'opt_param_scheduler': sd['opt_param_scheduler']}))\" model_optim_rng.pt > checkpoint.json";
+
+/**
+ * Reads a checkpoint's JSON as Megatron's `load_checkpoint` reads the checkpoint: `iteration`
+ * (or `total_iters`), and the scheduler's state from `lr_scheduler` if present, else
+ * `opt_param_scheduler`. With `--finetune` Megatron loads neither: undefined, and a note.
+ */
+function readCheckpoint(
+  checkpoint: { path: string; contents: Uint8Array | string },
+  args: MegatronArgs,
+  ignored: readonly string[],
+  notes: string[],
+): Checkpoint | undefined {
+  const { path } = checkpoint;
+  const file = readSettings(
+    path,
+    textOf(path, checkpoint.contents, CHECKPOINT_HINT),
+    "json",
+    "a Megatron checkpoint's iteration and opt_param_scheduler",
+    2,
+  );
+  if (ignored.includes("--finetune")) {
+    notes.push(
+      `${path}: not loaded: with --finetune Megatron starts at iteration 0 with a fresh ` +
+        `schedule (load_checkpoint)`,
+    );
+    return undefined;
+  }
+  const fail = (kind: typeof TypeError, key: string, message: string): never => {
+    throw placed(new kind(`${file.where(key)}: ${message}`), placeIn(file, key));
+  };
+  const v = file.value;
+  const section = "lr_scheduler" in v ? "lr_scheduler" : "opt_param_scheduler";
+  const sd = v[section];
+  if (typeof sd !== "object" || sd === null || Array.isArray(sd)) {
+    fail(
+      TypeError,
+      section,
+      sd === undefined
+        ? `no "opt_param_scheduler": the scheduler's state_dict, which load_checkpoint loads`
+        : `${section} must be a mapping (the scheduler's state_dict): got ${JSON.stringify(sd)}`,
+    );
+  }
+  const iterationKey = "iteration" in v || !("total_iters" in v) ? "iteration" : "total_iters";
+  const iteration = v[iterationKey];
+  if (typeof iteration !== "number" || !Number.isSafeInteger(iteration) || iteration < 0) {
+    fail(
+      TypeError,
+      iterationKey,
+      iteration === undefined
+        ? `no "iteration": the iteration the checkpoint was saved after`
+        : `${iterationKey} must be a whole number >= 0: got ${JSON.stringify(iteration)}`,
+    );
+  }
+  if ((iteration as number) >= args.trainIters) {
+    fail(
+      RangeError,
+      iterationKey,
+      `${iterationKey} ${iteration}: training ends at iteration ${args.trainIters} ` +
+        `(--train-iters): no iteration left to show`,
+    );
+  }
+  const state: StateDict = {};
+  const keys = new Map<string, string>();
+  for (const [key, value] of Object.entries(sd as Record<string, unknown>)) {
+    const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    state[camel] = value;
+    keys.set(camel, key);
+  }
+  return { path, file, section, iteration: iteration as number, state, keys };
+}
+
+/**
+ * An error of `load_state_dict`, placed from its data: a checkpoint's key (`state.maxLr` →
+ * `opt_param_scheduler.max_lr`, at its line), with the argument it disagrees with (the flag as
+ * written, where) for Megatron's `_check_and_set` assertion; an error of a value the checkpoint
+ * set (a decay style Megatron cannot step) at that key; the rest at the flag.
+ */
+function checkpointError(
+  error: unknown,
+  checkpoint: Checkpoint,
+  args: MegatronArgs,
+  atFlag: (error: unknown) => unknown,
+  source: {
+    text: string;
+    options: MegatronViewOptions;
+    written: Readonly<Record<string, WrittenOption>>;
+  },
+): unknown {
+  if (!(error instanceof Error) || placeOf(error) !== undefined) return error;
+  const problem = optionProblem(error);
+  if (problem === undefined) return atFlag(error);
+  const { file, section, keys } = checkpoint;
+  const cause = error.cause as { schedulerOption?: string; schedulerValue?: unknown };
+  // The state's key the error is about: named (`state.startLr`), or the key that set the
+  // scheduler's option when the checkpoint's value was taken (`lrDecayStyle` ← `lr_decay_style`).
+  let camel = problem.option.startsWith("state.") ? problem.option.slice(6) : undefined;
+  if (camel === undefined && !args.overrideOptParamScheduler) {
+    camel = [...keys.keys()].find((k) => STATE_KEY_OPTION[k] === problem.option);
+  }
+  if (camel === undefined) {
+    // WSD's own values are not in a state dict: the checkpoint's style asked for them.
+    const style = [...keys.keys()].find((k) => STATE_KEY_OPTION[k] === "lrDecayStyle");
+    const placedError = atFlag(error);
+    if (
+      style === undefined || args.overrideOptParamScheduler ||
+      !["wsdDecaySteps", "lrWsdDecayStyle"].includes(problem.option) ||
+      !(placedError instanceof Error)
+    ) {
+      return placedError;
+    }
+    const at = `${section}.${keys.get(style)}`;
+    return placed(
+      sameKind(
+        error,
+        `${placedError.message}, which the checkpoint's ${file.where(at)}: ${at} ` +
+          `${JSON.stringify(checkpoint.state[style])} needs`,
+      ),
+      placeOf(placedError) ?? placeIn(file, at),
+    );
+  }
+  const key = `${section}.${
+    keys.get(camel) ?? camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+  }`;
+  let message = `${file.where(key)}: ${keyMessage(error, problem, key)}`;
+  const option = cause.schedulerOption;
+  if (option !== undefined) {
+    const dest = schedulerOptionDest(option, args);
+    const given = dest === undefined ? undefined : source.written[dest];
+    const flag = given?.flag ?? (dest === undefined ? undefined : destFlag(dest));
+    const { text, options } = source;
+    const where = given?.offset != null && (options.lines ?? true)
+      ? `${options.path}:${lineAt(text, given.offset)}: `
+      : `${options.path}: `;
+    const value = dest === undefined ? undefined : args[dest];
+    const samples = value !== cause.schedulerValue
+      ? ` (${JSON.stringify(cause.schedulerValue)} as the scheduler counts it)`
+      : "";
+    message += flag === undefined
+      ? ""
+      : `; the arguments: ${where}${flag} ${JSON.stringify(value)}${samples}` +
+        (given === undefined ? " (the default)" : "");
+    message += "; give --use-checkpoint-opt_param-scheduler to take the checkpoint's values, " +
+      "or --override-opt_param-scheduler to keep the arguments'";
+  }
+  return placed(sameKind(error, message), placeIn(file, key));
 }
