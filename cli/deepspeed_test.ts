@@ -69,6 +69,18 @@ test("--hf-args: a TrainingArguments error names its own file, line, key and val
     await failure("curve", "--deepspeed", DS, "--hf-args", yaml),
     /args\.yaml:2: learning_rate is the string "3e-4": PyYAML .*write 3\.0e-4/,
   );
+  // Epochs without --dataset-size, no step at all: as --hf says them (was max_steps blamed for
+  // "__len__", and "ds.json: 0 optimizer steps").
+  const epochs = args("epochs.json", ['"num_train_epochs": 2']);
+  assert.match(
+    await failure("curve", "--deepspeed", DS, "--hf-args", epochs),
+    new RegExp(`^${epochs}: --dataset-size N is needed: the number of training examples`),
+  );
+  const none = args("none.json", ['"max_steps": 0']);
+  assert.equal(
+    await failure("curve", "--deepspeed", DS, "--hf-args", none, "--dataset-size", "100"),
+    `${none}:3: max_steps: the Trainer runs no optimizer step`,
+  );
   // --hf FILE --deepspeed FILE reads the same way.
   assert.equal(
     await failure("curve", "--hf", text, "--deepspeed", DS),

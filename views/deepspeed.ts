@@ -31,7 +31,12 @@ import {
   hfTrainerDeepSpeedConfig,
 } from "../schedules/hf/integrations/deepspeed.ts";
 import { type TrainerSchedule, trainerSchedule } from "../schedules/hf/trainer.ts";
-import { checkYamlNumbers, placeTrainingArgumentsError } from "./hf.ts";
+import {
+  checkYamlNumbers,
+  placeTrainingArgumentsError,
+  requireDatasetSize,
+  requireTrainerSteps,
+} from "./hf.ts";
 import type { Optimizer } from "../schedules/optimizer.ts";
 import { sameName, snakeCase } from "../schedules/names.ts";
 import { fileLabel, placeIn, readSettings, type SettingsFile, textOf } from "./settings.ts";
@@ -155,6 +160,7 @@ export function deepspeedView(
     const hf = options.hf;
     const argsFile = hf.file ?? unread(hf.path, hf.trainingArgs);
     checkYamlNumbers(argsFile, notes);
+    requireDatasetSize(argsFile, hf.datasetSize);
     let plan: TrainerSchedule;
     try {
       plan = trainerSchedule(
@@ -165,6 +171,7 @@ export function deepspeedView(
     } catch (error) {
       throw placeTrainingArgumentsError(error, argsFile);
     }
+    requireTrainerSteps(plan, argsFile);
     trainer = { file: argsFile, plan };
     const numTrainingSteps = plan.maxSteps;
     // The ZeRO bucket keys the Trainer fills from the model's hidden_size (not a TrainingArguments

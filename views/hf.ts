@@ -241,6 +241,48 @@ export function readTrainingArguments(path: string, contents: Uint8Array | strin
   return file;
 }
 
+/**
+ * Refuses a `TrainingArguments` file that trains for epochs without the dataset's size: the
+ * number of steps needs `--dataset-size` (`len(train_dataset)`).
+ *
+ * @param file The file.
+ * @param datasetSize The size given, if any.
+ * @throws {TypeError} Without it, unless the file sets a positive `max_steps`.
+ */
+export function requireDatasetSize(
+  file: SettingsFile,
+  datasetSize: number | null | undefined,
+): void {
+  const maxSteps = file.value.max_steps;
+  if ((datasetSize ?? undefined) === undefined && !(typeof maxSteps === "number" && maxSteps > 0)) {
+    throw placed(
+      new TypeError(
+        `${file.path}: --dataset-size N is needed: the number of training examples ` +
+          `(len(train_dataset); the Trainer logs it as "Num examples"), as the file trains for ` +
+          `num_train_epochs, not max_steps`,
+      ),
+      { file: file.path, key: "--dataset-size" },
+    );
+  }
+}
+
+/**
+ * Refuses a Trainer run of no optimizer step, naming the key that sets its length.
+ *
+ * @param plan The Trainer's step arithmetic.
+ * @param file Its `TrainingArguments` file.
+ * @throws {RangeError} When `max_steps` (or `num_train_epochs`) gives no step.
+ */
+export function requireTrainerSteps(plan: TrainerSchedule, file: SettingsFile): void {
+  if (plan.maxSteps >= 1) return;
+  // max_steps >= 0 sets the length (0: no step at all); else num_train_epochs does.
+  const key = plan.args.max_steps >= 0 ? "max_steps" : "num_train_epochs";
+  throw placed(
+    new RangeError(`${file.where(key)}: ${key}: the Trainer runs no optimizer step`),
+    placeIn(file, key),
+  );
+}
+
 /** How transformers counted: the arithmetic of the step counts, with the numbers. */
 function arithmetic(plan: TrainerSchedule): string[] {
   const a = plan.args;
@@ -370,17 +412,7 @@ export function hfView(contents: Uint8Array | string, options: HfViewOptions): H
   const notes: string[] = [];
   if (file.format === "yaml") checkYamlNumbers(file, notes);
   const v = file.value;
-  const maxSteps = v.max_steps;
-  if (options.datasetSize === undefined && !(typeof maxSteps === "number" && maxSteps > 0)) {
-    throw placed(
-      new TypeError(
-        `${path}: --dataset-size N is needed: the number of training examples ` +
-          `(len(train_dataset); the Trainer logs it as "Num examples"), as the file trains for ` +
-          `num_train_epochs, not max_steps`,
-      ),
-      { file: path, key: "--dataset-size" },
-    );
-  }
+  requireDatasetSize(file, options.datasetSize);
   let plan: TrainerSchedule;
   try {
     plan = trainerSchedule(
@@ -415,14 +447,7 @@ export function hfView(contents: Uint8Array | string, options: HfViewOptions): H
     );
   }
   const rows = plan.maxSteps;
-  if (rows < 1) {
-    // max_steps >= 0 sets the length (0: no step at all); else num_train_epochs does.
-    const key = plan.args.max_steps >= 0 ? "max_steps" : "num_train_epochs";
-    throw placed(
-      new RangeError(`${file.where(key)}: ${key}: the Trainer runs no optimizer step`),
-      placeIn(file, key),
-    );
-  }
+  requireTrainerSteps(plan, file);
   const a = plan.args;
   const curve = steppedRuns({
     columns: ["lr"],
