@@ -79,3 +79,13 @@ test("deno check, JSR and npm cover every source folder the entry points reach",
   }
   assert.ok(packed.includes("dist"), "package.json files has dist/");
 });
+
+test("the API fuzzer (scripts/_fuzz_api.ts) calls every family's entry point of deno.json", () => {
+  // Its list is the one list of entry points kept by hand; a family left out of it would go
+  // unfuzzed without a word.
+  const fuzzed = readFileSync(join(ROOT, "scripts/_fuzz_api.ts"), "utf8").replace(/\/\/.*$/gm, "");
+  const families = entries.filter((e) => /^schedules\/[^/]+\/mod\.ts$/.test(e) && !/libm/.test(e));
+  assert.ok(families.length >= 10, `${families.length} families`);
+  const missing = families.filter((e) => !fuzzed.includes(`"../${e}"`));
+  assert.deepEqual(missing, []);
+});
