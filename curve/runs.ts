@@ -58,6 +58,14 @@ export interface CurveRuns {
    * stepped costs O(from) to reach `from`.
    */
   runs(from: number, to: number): Iterable<CurveRun>;
+  /**
+   * Whether the runs are random access: iterating `runs(from, to)` computes no value, and a
+   * computed run's `fill` may be asked for any part of it, in any order, at the cost of what it
+   * fills (plus, for a stepped schedule that can start at any row, one jump). Then a sampled
+   * look at a curve of any length (a plot's pixels, a diff's samples) costs its samples. Absent
+   * or false: values are computed as the runs are iterated, every row before the ones wanted.
+   */
+  readonly random?: boolean;
 }
 
 /** The largest number of values a run computes at once (a quarter of a MiB of doubles). */
@@ -121,6 +129,7 @@ function stoppedAt(
   error: CurveError | undefined,
   warnings: readonly string[] | undefined,
   runs: (from: number, to: number, limit: number) => Iterable<CurveRun>,
+  random: boolean,
 ): CurveRuns {
   const limit = error ? error.iteration : rows;
   return {
@@ -129,6 +138,7 @@ function stoppedAt(
     error,
     warnings: warnings ?? [],
     runs: (from, to) => runs(from, to, limit),
+    random,
   };
 }
 
@@ -211,7 +221,7 @@ export function cursorCurveRuns(options: CursorCurveRunsOptions): CurveRuns {
   const runs = (from: number, to: number, limit: number) =>
     cursorRuns(cursor, from, Math.min(to, limit), constant, fill);
   const error = firstError(runs(0, rows, rows), columns.length, options.errorAt);
-  return stoppedAt(columns, rows, error, options.warnings, runs);
+  return stoppedAt(columns, rows, error, options.warnings, runs, true);
 }
 
 /** Options of {@linkcode paramSchedulerRuns}. */
@@ -308,7 +318,8 @@ export interface SteppedRunsOptions {
   /**
    * Makes a stepper at iteration `row` directly (a scheduler with random access, such as
    * DeepSpeed's `step(batch_iteration)`), so that `runs(from, to)` costs nothing to reach
-   * `from`. Without it a pass steps from iteration 0.
+   * `from`, and the curve is random access ({@linkcode CurveRuns.random}): its runs compute
+   * values where they are read. Without it a pass steps from iteration 0.
    * @default {undefined}
    */
   startAt?: (row: number) => Stepper;
@@ -320,6 +331,16 @@ export interface SteppedRunsOptions {
    */
   raises?: boolean;
   /**
+   * With `startAt`: find the first raising row by probing instead of a pass over every row. These
+   * rows (where the schedule's formula changes: the warmup's end, the decay's start) cut the
+   * curve into pieces, each started at its first and last row and bisected when only the last
+   * raises — exact when, within a piece, the rows that raise are a prefix or a suffix of it (a
+   * division by zero at the last step, a domain error up to some step), as for the ends of a
+   * cursor's computed runs. O(pieces · log rows) starts instead of O(rows) steps.
+   * @default {undefined}
+   */
+  probeAt?: readonly number[];
+  /**
    * What the schedule warned.
    * @default {[]}
    */
@@ -330,8 +351,9 @@ export interface SteppedRunsOptions {
  * The per-step fallback: a curve of a schedule with no change points to offer, computed by
  * stepping it, {@linkcode RUN_CHUNK} iterations per run (non-constant, not known monotone). The
  * first raising iteration is found by one pass when the curve is made (O(rows) time, O(1)
- * memory; none with `raises: false`); every `runs(from, to)` steps again from iteration 0, or
- * starts at `from` with `startAt`.
+ * memory; none with `raises: false`; probed with `probeAt`); every `runs(from, to)` steps again
+ * from iteration 0 — or, with `startAt`, computes nothing until a run is read, and then starts a
+ * stepper where it is read (random access).
  *
  * @param options Columns, rows, how to start a stepper.
  * @returns The curve's runs.
@@ -355,14 +377,14 @@ export interface SteppedRunsOptions {
  * ```
  */
 export function steppedRuns(options: SteppedRunsOptions): CurveRuns {
-  const { columns, rows, start } = options;
+  const { columns, rows, start, startAt } = options;
   const width = columns.length;
   function* runs(from: number, to: number, limit: number): Generator<CurveRun> {
     to = Math.min(to, limit);
     if (from >= to) return;
-    const stepper = options.startAt ? options.startAt(from) : start();
+    const stepper = start();
     const row: number[] = new Array(width).fill(NaN);
-    if (!options.startAt) { for (let i = 0; i < from; i++) stepper.step(); }
+    for (let i = 0; i < from; i++) stepper.step();
     const buffers = columns.map(() => new Float64Array(Math.min(RUN_CHUNK, to - from)));
     for (let i = from; i < to;) {
       const end = Math.min(to, i + RUN_CHUNK);
@@ -386,7 +408,10 @@ export function steppedRuns(options: SteppedRunsOptions): CurveRuns {
     }
   }
   let error: CurveError | undefined;
-  if (options.raises !== false) {
+  const probe = options.probeAt;
+  if (startAt && probe !== undefined) {
+    error = probedError(rows, probe, startAt);
+  } else if (options.raises !== false) {
     const stepper = start();
     for (let i = 1; i < rows; i++) {
       try {
@@ -397,7 +422,108 @@ export function steppedRuns(options: SteppedRunsOptions): CurveRuns {
       }
     }
   }
-  return stoppedAt(columns, rows, error, options.warnings, runs);
+  if (startAt) {
+    return stoppedAt(columns, rows, error, options.warnings, (from, to, limit) => {
+      return jumpingRuns(width, from, Math.min(to, limit), startAt);
+    }, true);
+  }
+  return stoppedAt(columns, rows, error, options.warnings, runs, false);
+}
+
+/** The most steps a stepped curve takes forward to reach a row rather than start there anew. */
+const MAX_STEPS_FORWARD = 64;
+
+/**
+ * The run of a stepped schedule that can start at any row, computed where it is read: one run
+ * over `[from, to)`, whose `fill` steps a stepper on from where the last read stopped (reading in
+ * order costs a step per row) or starts one at the row asked (a jump). Iterating it computes
+ * nothing; the last block read (up to {@linkcode RUN_CHUNK} rows) is kept for the other columns.
+ */
+function* jumpingRuns(
+  width: number,
+  from: number,
+  to: number,
+  startAt: (row: number) => Stepper,
+): Generator<CurveRun> {
+  if (from >= to) return;
+  let stepper: Stepper | undefined;
+  let at = -1; // the row whose values the stepper holds
+  const row: number[] = new Array(width).fill(NaN);
+  /** Steps (or jumps) to row `i` and reads its values into `row`. */
+  const seek = (i: number) => {
+    if (stepper === undefined || i < at || i - at > MAX_STEPS_FORWARD) {
+      stepper = startAt(i);
+      at = i;
+    }
+    while (at < i) {
+      stepper.step();
+      at++;
+    }
+    stepper.values(row);
+  };
+  let blockStart = 0, blockEnd = 0; // rows [blockStart, blockEnd) in `block`
+  let block: Float64Array[] = [];
+  const fill: CurveRun["fill"] = (column, a, b, out) => {
+    if (a >= b) return;
+    if (a >= blockStart && b <= blockEnd) {
+      out.set(block[column]!.subarray(a - blockStart, b - blockStart));
+      return;
+    }
+    if (b - a > RUN_CHUNK) {
+      // A long read (a whole curve at once): straight into `out`, nothing kept.
+      for (let i = a; i < b; i++) (seek(i), out[i - a] = row[column]!);
+      return;
+    }
+    if (block.length === 0 || block[0]!.length < b - a) {
+      block = Array.from({ length: width }, () => new Float64Array(Math.max(b - a, 64)));
+    }
+    for (let i = a; i < b; i++) {
+      seek(i);
+      for (let c = 0; c < width; c++) block[c]![i - a] = row[c]!;
+    }
+    blockStart = a;
+    blockEnd = b;
+    out.set(block[column]!.subarray(0, b - a));
+  };
+  yield { start: from, end: to, constant: false, monotone: false, values: [], fill };
+}
+
+/**
+ * The first raising row of a stepped schedule that can start at any row, found without a pass:
+ * the rows `probeAt` (where its formula changes) cut `[0, rows)` into pieces, each started at
+ * its first and its last row, and bisected when only the last raises.
+ */
+function probedError(
+  rows: number,
+  probeAt: readonly number[],
+  startAt: (row: number) => Stepper,
+): CurveError | undefined {
+  const one: number[] = [];
+  const thrown = (i: number): unknown => {
+    try {
+      startAt(i).values(one);
+      return undefined;
+    } catch (e) {
+      return e ?? new Error(`raises at row ${i}`);
+    }
+  };
+  const cuts = [...new Set([0, ...probeAt.filter((r) => r > 0 && r < rows), rows])]
+    .sort((x, y) => x - y);
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const first = cuts[k]!, last = cuts[k + 1]! - 1;
+    const e = thrown(first);
+    if (e !== undefined) return errorAt(first, e);
+    if (last > first && thrown(last) !== undefined) {
+      let good = first, bad = last;
+      while (bad - good > 1) {
+        const mid = good + Math.floor((bad - good) / 2);
+        if (thrown(mid) !== undefined) bad = mid;
+        else good = mid;
+      }
+      return errorAt(bad, thrown(bad));
+    }
+  }
+  return undefined;
 }
 
 /** Options of {@linkcode valuesRuns}. */
@@ -475,6 +601,7 @@ export function valuesRuns(values: Float64Array, options: ValuesRunsOptions = {}
     error: options.error,
     warnings: options.warnings ?? [],
     runs,
+    random: true,
   };
 }
 
@@ -514,5 +641,6 @@ export function lrCurveAsRuns(curve: LrCurve): CurveRuns {
         },
       };
     },
+    random: true,
   };
 }

@@ -31,6 +31,19 @@ export interface CurveEnvelopeOptions {
    * @default {1600}
    */
   buckets?: number;
+  /**
+   * The most rows of computed, not provably monotone runs read value by value. A random-access
+   * curve ({@linkcode CurveRuns.random}) with more such rows in the range is sampled instead:
+   * `samples` rows per bucket, evenly spaced, its first and last among them (`sampled` in the
+   * result says how many rows were not read). `Infinity` reads every row.
+   * @default {Infinity}
+   */
+  exactRows?: number;
+  /**
+   * Rows read per bucket of a computed run when sampling.
+   * @default {8}
+   */
+  samples?: number;
 }
 
 /** Points of a curve, ascending in x (iterations); a NaN y leaves a gap. */
@@ -39,6 +52,8 @@ export interface CurvePoints {
   x: number[];
   /** Values. */
   y: number[];
+  /** Rows of computed runs not read (sampled between): set only when sampling. */
+  sampled?: number;
 }
 
 /**
@@ -79,6 +94,10 @@ export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = 
   const buckets = options.buckets ?? 1600;
   if (!(to > from) || !Number.isSafeInteger(from) || !Number.isSafeInteger(to)) {
     throw new RangeError(`curveEnvelope: an empty range of iterations: [${from}, ${to})`);
+  }
+  const samples = options.samples ?? 8;
+  if (!Number.isSafeInteger(samples) || samples < 2) {
+    throw new RangeError(`curveEnvelope: \`samples\` must be an integer >= 2: got ${samples}`);
   }
   if (!Number.isSafeInteger(buckets) || buckets < 1) {
     throw new RangeError(`curveEnvelope: \`buckets\` must be a positive integer: got ${buckets}`);
@@ -135,6 +154,20 @@ export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = 
   };
   const one = new Float64Array(1);
   const chunk = new Float64Array(Math.min(RUN_CHUNK, to - from));
+  // Sampled, or read row by row: decided once for the whole range (a random-access curve's runs
+  // cost nothing to walk), so that the whole chart is drawn one way.
+  const exactRows = options.exactRows ?? Infinity;
+  const perBucket = samples;
+  let sample = false;
+  if (curve.random === true && exactRows < to - from) {
+    let rows = 0;
+    for (const run of curve.runs(from, to)) {
+      if (!run.constant && !run.monotone) rows += Math.min(run.end, to) - Math.max(run.start, from);
+      if (rows > exactRows) break;
+    }
+    sample = rows > exactRows;
+  }
+  let skipped = 0;
   for (const run of curve.runs(from, to)) {
     const a = Math.max(run.start, from);
     const b = Math.min(run.end, to);
@@ -156,6 +189,24 @@ export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = 
       if (run.monotone) {
         push(s, at(s));
         if (e - 1 > s) push(e - 1, at(e - 1));
+      } else if (sample && e - s > perBucket) {
+        // `perBucket` rows, evenly spaced, the bucket's first and last among them.
+        let iMin = s, iMax = s, vMin = Infinity, vMax = -Infinity;
+        const first = at(s);
+        let last = first;
+        for (let k = 0; k < perBucket; k++) {
+          const i = s + Math.round((k * (e - 1 - s)) / (perBucket - 1));
+          const v = k === 0 ? first : at(i);
+          if (v < vMin) [vMin, iMin] = [v, i];
+          if (v > vMax) [vMax, iMax] = [v, i];
+          last = v;
+        }
+        skipped += e - s - perBucket;
+        push(s, first);
+        const [p, q] = iMin < iMax ? [iMin, iMax] : [iMax, iMin];
+        if (p > s) push(p, p === iMin ? vMin : vMax);
+        if (q > s && q < e - 1) push(q, q === iMin ? vMin : vMax);
+        push(e - 1, last);
       } else {
         let iMin = s, iMax = s, vMin = Infinity, vMax = -Infinity, first = NaN, last = NaN;
         for (let c = s; c < e; c += chunk.length) {
@@ -181,5 +232,5 @@ export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = 
   const error = curve.error;
   if (error && error.iteration >= from && error.iteration < to) push(error.iteration, NaN);
   flush();
-  return { x, y };
+  return sample ? { x, y, sampled: skipped } : { x, y };
 }

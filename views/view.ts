@@ -201,6 +201,7 @@ export function curveView(runs: CurveRuns, options: CurveViewOptions): ScheduleV
     error: runs.error,
     warnings: runs.warnings,
     runs: (from, to) => runs.runs(from, to),
+    ...(runs.random === undefined ? {} : { random: runs.random }),
     family: options.family,
     path: options.path,
     label: options.label ?? options.path,
