@@ -63,7 +63,11 @@ function commandOptions(sources: readonly SourceKind[]): string {
     options("explain", [], sources),
     options(
       "diff",
-      ["--opts-a KEY VALUE ...", "--opts-b KEY VALUE ... (one side's overrides)"],
+      [
+        "--opts-a KEY VALUE ...",
+        "--opts-b KEY VALUE ... (one side's overrides)",
+        "--exact (every row, however many)",
+      ],
       sources,
     ),
     options(

@@ -387,6 +387,12 @@ function valuesAt(curve: CurveRuns, rows: number[]): Map<number, number> {
   return out;
 }
 
+/**
+ * Up to this many optimizer steps the first step that raises is found by stepping through every
+ * one; past it, by probing where the schedule's formula changes (`steppedRuns`' `probeAt`).
+ */
+export const HF_SCANNED_STEPS = 1 << 20;
+
 /** Whether the schedule has a warmup the Trainer's `warmup_steps` sets. */
 function warms(plan: TrainerSchedule): boolean {
   const t = plan.args.lr_scheduler_type;
@@ -449,31 +455,52 @@ export function hfView(contents: Uint8Array | string, options: HfViewOptions): H
   const rows = plan.maxSteps;
   requireTrainerSteps(plan, file);
   const a = plan.args;
+  const w = plan.numWarmupSteps;
+  const wsd = a.lr_scheduler_type === "warmup_stable_decay";
+  const kw = a.lr_scheduler_kwargs;
+  const decay = wsd && typeof kw.num_decay_steps === "number" ? kw.num_decay_steps : 0;
+  const stable = wsd
+    ? typeof kw.num_stable_steps === "number" ? kw.num_stable_steps : rows - w - decay
+    : 0;
+  /** A Trainer run's scheduler, `row` optimizer steps in (row 0: as the Trainer builds it). */
+  const startAt = (row: number) => {
+    const { optimizer, scheduler } = createTrainerScheduler(plan);
+    const group = optimizer.paramGroups[0]!;
+    // ReduceLROnPlateau and GreedyLR move only on evaluation metrics: the Trainer steps them
+    // after evaluations, which lrspec does not know.
+    const byStep = scheduler instanceof LambdaLR;
+    // A LambdaLR's rate is initial_lr × lr_lambda(last_epoch), whatever came before: step `row`
+    // is one step() from last_epoch row − 1, as torch does after `row` steps.
+    if (byStep && row > 0) {
+      scheduler.lastEpoch = row - 1;
+      scheduler.step();
+    }
+    return {
+      values: (out: number[]) => void (out[0] = group.lr),
+      step: () => void (byStep && scheduler.step()),
+    };
+  };
   const curve = steppedRuns({
     columns: ["lr"],
     rows,
-    start: () => {
-      const { optimizer, scheduler } = createTrainerScheduler(plan);
-      const group = optimizer.paramGroups[0]!;
-      // ReduceLROnPlateau and GreedyLR move only on evaluation metrics: the Trainer steps them
-      // after evaluations, which lrspec does not know.
-      const byStep = scheduler instanceof LambdaLR;
-      return {
-        values: (out) => void (out[0] = group.lr),
-        step: () => void (byStep && scheduler.step()),
-      };
-    },
+    start: () => startAt(0),
+    startAt,
+    // Past a million steps the first raising step is probed where the schedule's formula
+    // changes (warmup end, stable end, the last step) instead of stepping through every one.
+    ...(rows > HF_SCANNED_STEPS ? { probeAt: [w, w + stable, w + stable + decay, rows - 1] } : {}),
   });
-  const w = plan.numWarmupSteps;
   const warmupEnd = warms(plan) && w > 0 && w < rows ? w : 0;
   const marks: ViewMark[] = warmupEnd > 0 ? [{ iteration: warmupEnd, what: "warmup" }] : [];
-  if (a.lr_scheduler_type === "warmup_stable_decay") {
-    const kw = a.lr_scheduler_kwargs;
-    const decay = typeof kw.num_decay_steps === "number" ? kw.num_decay_steps : 0;
-    const stable = typeof kw.num_stable_steps === "number" ? kw.num_stable_steps : rows - w - decay;
-    if (w + stable > 0 && w + stable < rows) marks.push({ iteration: w + stable, what: "decay" });
+  if (wsd && w + stable > 0 && w + stable < rows) {
+    marks.push({ iteration: w + stable, what: "decay" });
   }
   notes.push(...plan.notes.map((n) => `${path}: ${n}`));
+  if (curve.error && curve.error.iteration < rows) {
+    notes.push(
+      `${path}: the scheduler raises at step ${grouped(curve.error.iteration + 1)} (and every ` +
+        `step after it), as transformers' does: ${curve.error.message}`,
+    );
+  }
   const onMetrics = a.lr_scheduler_type === "reduce_lr_on_plateau" ||
     a.lr_scheduler_type === "greedy";
   const library = explainTrainerSchedule(plan).split("\n");

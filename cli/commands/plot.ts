@@ -7,6 +7,7 @@
 import {
   type Command,
   type Context,
+  note,
   openSources,
   output,
   parse,
@@ -18,11 +19,19 @@ import {
 } from "../_args.ts";
 import { configHelp, otherSourcesHelp, schedulesList, usageLine } from "../_help.ts";
 import { parseCount } from "../_text.ts";
-import { curveEnvelope } from "../../plot/envelope.ts";
+import { curveEnvelope, type CurvePoints } from "../../plot/envelope.ts";
+import { grouped } from "../../curve/format.ts";
 import { formatIteration, type PlotMark, type PlotSeries, plotSvg } from "../../plot/svg.ts";
 import { sharedAxis } from "../../views/axis.ts";
 
 const COMMAND_NAME = "plot";
+
+/**
+ * The most rows of computed, not provably monotone stretches a chart reads one by one; past it a
+ * curve that can be read anywhere (DeepSpeed's, the Trainer's) is sampled, 8 rows per half pixel,
+ * and a note says so.
+ */
+export const PLOT_EXACT_ROWS = 1 << 20;
 
 /** `A:B`, `A:`, `:B` with counts as people write them (5k, 1.2M, 1e9). */
 function parseRange(command: string, text: string): [number, number] {
@@ -134,6 +143,8 @@ function run(argv: string[], ctx: Context): number {
       Math.min(s.rows, Math.floor(b / k) + 1 - s.firstIndex),
     ];
   };
+  /** Sources drawn from samples, with the rows not read. */
+  const sampled = new Map<ScheduleView, number>();
   const draw = (a: number, b: number, buckets: number) => {
     const series: PlotSeries[] = [];
     const identities: string[] = [];
@@ -141,9 +152,10 @@ function run(argv: string[], ctx: Context): number {
       const [from, to] = iterations(s, a, b);
       s.columns.forEach((column, c) => {
         const k = scaleOf(s);
-        const points = from < to
-          ? curveEnvelope(s, { column: c, from, to, buckets })
+        const points: CurvePoints = from < to
+          ? curveEnvelope(s, { column: c, from, to, buckets, exactRows: PLOT_EXACT_ROWS })
           : { x: [], y: [] };
+        if (points.sampled) sampled.set(s, Math.max(sampled.get(s) ?? 0, points.sampled));
         series.push({
           label: c === 0 ? s.label : `${s.label} (${column})`,
           x: k === 1 && s.firstIndex === 0 ? points.x : points.x.map((i) => xOf(s, i)),
@@ -222,6 +234,14 @@ function run(argv: string[], ctx: Context): number {
     height,
     ...(inset ? { inset } : {}),
   });
+  for (const [s, rows] of sampled) {
+    note(
+      ctx.io,
+      `${s.path}: drawn from samples: ${grouped(s.rows)} ${s.unit}s computed one by one, more ` +
+        `than ${grouped(PLOT_EXACT_ROWS)}; 8 read per half pixel, ${grouped(rows)} not read ` +
+        `(a spike narrower than the gap between samples would not show)`,
+    );
+  }
   output(svg, v.out as string | undefined, ctx);
   return 0;
 }
