@@ -184,14 +184,9 @@ export function fileSink(path: string): ByteSink {
     dirname(target),
     `.${basename(target)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`,
   );
-  let fd: number;
-  try {
-    fd = openSync(temp, "wx", mode ?? 0o666);
-    if (mode !== undefined) fchmodSync(fd, mode);
-  } catch (error) {
-    throw cannotWrite(path, error);
-  }
-  let open = true;
+  let fd = -1;
+  let open = false;
+  let made = false;
   const file: Unfinished = {
     discard() {
       track(file, false);
@@ -201,12 +196,22 @@ export function fileSink(path: string): ByteSink {
           closeSync(fd);
         } catch { /* already failed */ }
       }
+      if (!made) return;
       try {
         unlinkSync(temp);
       } catch { /* already gone */ }
     },
   };
+  // Watched before the temporary file exists: a signal the moment it appears removes it.
   track(file, true);
+  try {
+    fd = openSync(temp, "wx", mode ?? 0o666);
+    made = open = true;
+    if (mode !== undefined) fchmodSync(fd, mode);
+  } catch (error) {
+    file.discard();
+    throw cannotWrite(path, error);
+  }
   let yielded = Date.now();
   return {
     gone: false,
