@@ -23,8 +23,9 @@ const CHECKPOINT: SourceOption = {
   name: "megatron-checkpoint",
   type: "string",
   perFile: true,
-  help: "FILE  --megatron: resume from a checkpoint: its iteration and opt_param_scheduler\n" +
-    "as JSON (torch.load the checkpoint's model_optim_rng.pt and json.dumps them)",
+  help: "FILE  --megatron: resume from a checkpoint: its iteration, consumed_train_samples\n" +
+    "and opt_param_scheduler as JSON (torch.load the checkpoint's model_optim_rng.pt and\n" +
+    "json.dumps them)",
 };
 
 function open(text: string, path: string, context: OpenContext, lines: boolean) {

@@ -5,7 +5,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { megatronTrainSchedule, parseMegatronArgs } from "../schedules/megatron/mod.ts";
+import {
+  getOptimizerParamScheduler,
+  type MegatronParamGroup,
+  megatronParamGroups,
+  megatronTrainSchedule,
+  parseMegatronArgs,
+} from "../schedules/megatron/mod.ts";
 import { deepspeedSchedule } from "../schedules/deepspeed/mod.ts";
 import { failure, run } from "../testing/cli.ts";
 
@@ -357,6 +363,74 @@ test("--megatron-checkpoint: rows iteration+1..train_iters from the restored sta
   assert.equal(rows(finetune.stdout).length, 101);
   assert.match(finetune.stderr, /ck\.json: not loaded: with --finetune/);
 });
+
+test("--megatron-checkpoint: the groups' bounds and the count, as load_checkpoint sets them", async () => {
+  const groupsOf = (line: string) => megatronParamGroups(parseMegatronArgs(line).args);
+  // The rate of iterations 41..100 of a scheduler built from `line`, the state loaded, then
+  // (override) its count set to `consumed`.
+  const expected = (line: string, groups: MegatronParamGroup[], consumed?: number) => {
+    const { args } = parseMegatronArgs(line);
+    const s = getOptimizerParamScheduler(args, { paramGroups: groups });
+    s.loadStateDict(camel(SAVED));
+    if (consumed !== undefined) {
+      s.numSteps = consumed;
+      s.step(0);
+    }
+    return Array.from({ length: 60 }, () => {
+      const lr = groups[0]!.lr;
+      s.step(16);
+      return lr;
+    });
+  };
+  const lrs = (csv: string) => rows(csv).slice(1).map((r) => Number(r[1]));
+  // --use-checkpoint-opt_param-scheduler with another --lr: the checkpoint's max_lr, for the
+  // scheduler and (restored with the optimizer's state) the groups.
+  const use = file(
+    "use2.args",
+    `${RESUME_ARGS.replace("--lr 1e-3", "--lr 2e-3")}--use-checkpoint-opt_param-scheduler\n`,
+  );
+  const r = await run(
+    "curve",
+    "--megatron",
+    use,
+    "--megatron-checkpoint",
+    checkpoint("ck.json", 40, SAVED),
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(lrs(r.stdout), expected(RESUME_ARGS, groupsOf(RESUME_ARGS)));
+  // --override-opt_param-scheduler: the arguments' values, num_steps = consumed_train_samples.
+  const over = `${RESUME_ARGS.replace("--lr 1e-3", "--lr 2e-3")}--override-opt_param-scheduler\n`;
+  const ck = file(
+    "consumed.json",
+    JSON.stringify({
+      iteration: 40,
+      args: { consumed_train_samples: 800 },
+      opt_param_scheduler: SAVED,
+    }),
+  );
+  const o = await run("curve", "--megatron", file("over.args", over), "--megatron-checkpoint", ck);
+  assert.equal(o.code, 0, o.stderr);
+  assert.deepEqual(lrs(o.stdout), expected(over, groupsOf(over), 800));
+  // Without it: the state's count, said.
+  const n = await run(
+    "curve",
+    "--megatron",
+    `${TMP}/over.args`,
+    "--megatron-checkpoint",
+    `${TMP}/ck.json`,
+  );
+  assert.deepEqual(lrs(n.stdout), expected(over, groupsOf(over)));
+  assert.match(
+    n.stderr,
+    /ck\.json: no consumed_train_samples: with --override-opt_param-scheduler/,
+  );
+});
+
+function camel(state: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(state).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]),
+  );
+}
 
 test("--megatron-checkpoint: errors name the checkpoint's key and line, and the flag's", async () => {
   const args = file("resume.args", RESUME_ARGS);

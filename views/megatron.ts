@@ -171,12 +171,30 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
   const resume = options.checkpoint === undefined
     ? undefined
     : readCheckpoint(options.checkpoint, args, ignored, notes);
-  // The scheduler as training starts: built, then the checkpoint's state loaded (Megatron's
-  // load_checkpoint), its errors placed at the checkpoint's key or the flag.
+  // The scheduler as training starts: built, then the checkpoint loaded as Megatron's
+  // load_checkpoint loads it — the optimizer's state first (each group's max_lr and min_lr as
+  // saved: the scheduler's, for the groups that follow --lr and --min-lr), the scheduler's state
+  // (load_state_dict), and with --override-opt_param-scheduler the arguments' bounds again and
+  // num_steps set to the checkpoint's consumed_train_samples; its errors placed at the
+  // checkpoint's key or the flag.
+  const override = args.overrideOptParamScheduler;
   const load = (s: OptimizerParamScheduler) => {
     if (resume === undefined) return;
+    const { state, consumed } = resume;
     try {
-      s.loadStateDict(resume.state);
+      if (!override) {
+        const maxLr = state.startLr ?? state.maxLr;
+        for (const g of s.optimizer.paramGroups as NamedMegatronParamGroup[]) {
+          if (g.name === "decoupled") continue;
+          if (typeof maxLr === "number") g.maxLr = maxLr;
+          if (typeof state.minLr === "number") g.minLr = state.minLr;
+        }
+      }
+      s.loadStateDict(state);
+      if (override && consumed !== undefined && s.numSteps !== consumed) {
+        s.numSteps = consumed;
+        s.step(0);
+      }
     } catch (error) {
       throw checkpointError(error, resume, args, (e) => schedulerError(e), {
         text,
@@ -186,6 +204,20 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
     }
   };
   load(scheduler);
+  if (resume !== undefined && override && resume.consumed === undefined) {
+    notes.push(
+      `${resume.path}: no consumed_train_samples: with --override-opt_param-scheduler Megatron ` +
+        `sets num_steps to the checkpoint's consumed_train_samples; lrspec keeps the state's ` +
+        `num_steps ${grouped(scheduler.numSteps)}`,
+    );
+  }
+  if (resume !== undefined && !override && groups.some((g) => g.name === "decoupled")) {
+    notes.push(
+      `${resume.path}: the embedding and output layer's max_lr and min_lr are the arguments' ` +
+        `(--decoupled-lr); Megatron restores them from the optimizer's state, which the ` +
+        `checkpoint's JSON does not hold`,
+    );
+  }
   const start = resume?.iteration ?? 0;
   const gbs = args.globalBatchSize;
   const rows = args.trainIters - start;
@@ -395,6 +427,8 @@ interface Checkpoint {
   readonly state: StateDict;
   /** The state's keys as written, by their camelCase name. */
   readonly keys: ReadonlyMap<string, string>;
+  /** The checkpoint arguments' `consumed_train_samples`, when the file holds it. */
+  readonly consumed: number | undefined;
 }
 
 /** What to say about a binary file given as a checkpoint. */
@@ -402,6 +436,7 @@ const CHECKPOINT_HINT = "a Megatron checkpoint (model_optim_rng.pt) is a torch.s
   'write what the schedule needs as JSON: python -c "import json, sys, torch; ' +
   "sd = torch.load(sys.argv[1], map_location='cpu', weights_only=False); " +
   "print(json.dumps({'iteration': sd['iteration'], " +
+  "'consumed_train_samples': sd['args'].consumed_train_samples, " +
   "'opt_param_scheduler': sd['opt_param_scheduler']}))\" model_optim_rng.pt > checkpoint.json";
 
 /**
@@ -471,7 +506,25 @@ function readCheckpoint(
     state[camel] = value;
     keys.set(camel, key);
   }
-  return { path, file, section, iteration: iteration as number, state, keys };
+  const consumedKey = "consumed_train_samples";
+  const consumed = v[consumedKey] ??
+    (v.args as Record<string, unknown> | undefined)?.[consumedKey];
+  if (consumed !== undefined && (typeof consumed !== "number" || !Number.isFinite(consumed))) {
+    fail(
+      TypeError,
+      consumedKey,
+      `${consumedKey} must be a number: got ${JSON.stringify(consumed)}`,
+    );
+  }
+  return {
+    path,
+    file,
+    section,
+    iteration: iteration as number,
+    state,
+    keys,
+    consumed: consumed as number | undefined,
+  };
 }
 
 /**
