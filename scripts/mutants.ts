@@ -7,6 +7,7 @@
  * its own scratch copy, share the mutants.
  *
  * Usage: deno run -A scripts/mutants.ts [--only NAME] [--json FILE] [--workers N] [--ci]
+ * [--record-killers]
  *
  * By default every mutant meets both its golden suites and its tests, and the report says which of
  * the two killed it (the full campaign, `deno task mutants`). `--ci` (what `npm test` runs) stops
@@ -15,15 +16,33 @@
  * because `npm test` has just run every suite and test on it. It proves the same thing (every
  * mutant killed) for less CPU; the README's "Mutation check" gives both runs' times.
  *
+ * `--ci` first tries the mutant's recorded killer (`scripts/mutants_killers.json`: one golden
+ * suite, `suite:NAME`, or one test file), so most mutants cost one short run. A recorded killer that
+ * no longer kills its mutant is not trusted: the search above runs, and the report says so (the
+ * mutant still counts as killed when the search kills it). `--record-killers` rewrites that file:
+ * for every mutant, the first golden suite, else the first test file (its own folder first), that
+ * fails on it, each run alone.
+ *
  * @module
  */
 
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { SUITES } from "../conformance/suites.ts";
 
 /** A one-line mutation: `from` must occur exactly once in `file`. */
 interface Mutant {
@@ -630,6 +649,63 @@ function testArgs(tests: readonly string[]): string[] {
   return ["test", "--allow-read", "--allow-env", "--no-check", ...tests];
 }
 
+/** Every golden suite, for a mutant of code every family shares. */
+const ALL_SUITES: readonly string[] = Object.keys(SUITES);
+
+/** The recorded first killers: mutant name → `suite:NAME` or a test file. */
+const KILLERS_FILE = join(ROOT, "scripts/mutants_killers.json");
+
+function readKillers(): Record<string, string> {
+  return existsSync(KILLERS_FILE)
+    ? JSON.parse(readFileSync(KILLERS_FILE, "utf8")) as Record<string, string>
+    : {};
+}
+
+/** The `*_test.ts` files under a test path (a file or a folder), sorted. */
+function testFiles(path: string): string[] {
+  const abs = join(ROOT, path);
+  if (!statSync(abs).isDirectory()) return [path];
+  return readdirSync(abs, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith("_test.ts"))
+    .map((f) => join(path, f))
+    .sort();
+}
+
+/** Runs one recorded killer (`suite:NAME` or a test file): whether it failed (killed). */
+async function kills(scratch: string, killer: string): Promise<boolean> {
+  return killer.startsWith("suite:")
+    ? !(await run(scratch, conformanceArgs([killer.slice(6)], "mutant-report.json")))
+    : !(await run(scratch, testArgs([killer])));
+}
+
+/** Every suite, then every test file, that a mutant of `file` meets, one at a time, nearest first. */
+function candidates(file: string): string[] {
+  const scope = scopeOf(file);
+  const near = (t: string) => file.startsWith(t) ? 0 : 1;
+  return [
+    ...(scope.suites.length > 0 ? scope.suites : ALL_SUITES).map((s) => `suite:${s}`),
+    ...[...scope.tests].sort((a, b) => near(a) - near(b)).flatMap(testFiles),
+  ];
+}
+
+/** Applies a mutant in a scratch copy for the duration of `body`. */
+async function mutated<T>(scratch: string, mutant: Mutant, body: () => Promise<T>): Promise<T> {
+  const path = join(scratch, mutant.file);
+  const original = readFileSync(path, "utf8");
+  const count = original.split(mutant.from).length - 1;
+  if (count !== 1) {
+    throw new Error(
+      `${mutant.name}: expected the text once in ${mutant.file}, found ${count} times`,
+    );
+  }
+  writeFileSync(path, original.replace(mutant.from, mutant.to));
+  try {
+    return await body();
+  } finally {
+    writeFileSync(path, original);
+  }
+}
+
 function scratchCopy(): string {
   const scratch = mkdtempSync(join(tmpdir(), "lrspec-mutants-"));
   cpSync(ROOT, scratch, {
@@ -643,17 +719,14 @@ function scratchCopy(): string {
   return scratch;
 }
 
-async function killers(scratch: string, mutant: Mutant, firstOnly: boolean): Promise<string[]> {
-  const path = join(scratch, mutant.file);
-  const original = readFileSync(path, "utf8");
-  const count = original.split(mutant.from).length - 1;
-  if (count !== 1) {
-    throw new Error(
-      `${mutant.name}: expected the text once in ${mutant.file}, found ${count} times`,
-    );
-  }
-  writeFileSync(path, original.replace(mutant.from, mutant.to));
-  try {
+async function killers(
+  scratch: string,
+  mutant: Mutant,
+  firstOnly: boolean,
+  recorded?: string,
+): Promise<string[]> {
+  return await mutated(scratch, mutant, async () => {
+    if (firstOnly && recorded !== undefined && await kills(scratch, recorded)) return [recorded];
     const scope = scopeOf(mutant.file);
     const killedBy: string[] = [];
     if (!(await run(scratch, conformanceArgs(scope.suites, "mutant-report.json")))) {
@@ -670,9 +743,17 @@ async function killers(scratch: string, mutant: Mutant, firstOnly: boolean): Pro
       if (!(await run(scratch, testArgs([tests])))) return [...killedBy, "tests"];
     }
     return killedBy;
-  } finally {
-    writeFileSync(path, original);
-  }
+  });
+}
+
+/** The first suite or test file that kills a mutant, each run alone (`--record-killers`). */
+async function firstKiller(scratch: string, mutant: Mutant): Promise<string | undefined> {
+  return await mutated(scratch, mutant, async () => {
+    for (const killer of candidates(mutant.file)) {
+      if (await kills(scratch, killer)) return killer;
+    }
+    return undefined;
+  });
 }
 
 async function main(): Promise<number> {
@@ -682,6 +763,8 @@ async function main(): Promise<number> {
   const jsonOut = arg("--json");
   const workers = Number(arg("--workers") ?? 2);
   const ci = process.argv.includes("--ci");
+  const record = process.argv.includes("--record-killers");
+  const recorded = readKillers();
   const mutants = MUTANTS.filter((m) => !only || m.name === only);
   const scratches = Array.from(
     { length: Math.max(1, Math.min(workers, mutants.length)) },
@@ -698,10 +781,35 @@ async function main(): Promise<number> {
       throw new Error("the unmutated tests fail: fix that first");
     }
     let next = 0;
+    if (record) {
+      const found: Record<string, string> = only ? { ...recorded } : {};
+      await Promise.all(scratches.map(async (scratch) => {
+        while (next < mutants.length) {
+          const mutant = mutants[next++]!;
+          const killer = await firstKiller(scratch, mutant);
+          if (killer !== undefined) found[mutant.name] = killer;
+          console.log(`${mutant.name.padEnd(32)} ${killer ?? "SURVIVED"}`);
+          results.push({ mutant, killedBy: killer === undefined ? [] : [killer] });
+        }
+      }));
+      const sorted = Object.fromEntries(
+        MUTANTS.filter((m) => found[m.name] !== undefined).map((m) => [m.name, found[m.name]!]),
+      );
+      writeFileSync(KILLERS_FILE, JSON.stringify(sorted, null, 2) + "\n");
+      console.log(`recorded ${Object.keys(sorted).length} killers in ${KILLERS_FILE}`);
+      return results.some((r) => r.killedBy.length === 0) ? 1 : 0;
+    }
     await Promise.all(scratches.map(async (scratch) => {
       while (next < mutants.length) {
         const mutant = mutants[next++]!;
-        const killedBy = await killers(scratch, mutant, ci);
+        const hint = recorded[mutant.name];
+        const killedBy = await killers(scratch, mutant, ci, hint);
+        if (ci && hint !== undefined && killedBy[0] !== hint) {
+          console.log(
+            `note: ${mutant.name} was not killed by its recorded killer ${hint} ` +
+              `(deno task mutants --record-killers --only ${mutant.name} updates it)`,
+          );
+        }
         results.push({ mutant, killedBy });
         console.log(
           `${killedBy.length ? "killed  " : "SURVIVED"} ${mutant.name.padEnd(32)} ${
