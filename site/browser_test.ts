@@ -43,6 +43,7 @@ import {
   type Scenario,
   type ScenarioResult,
   serve,
+  type Step,
 } from "./browser.ts";
 
 const WORK = `${ROOT}.tmp/site-test`;
@@ -209,6 +210,26 @@ function runtime(): string {
 }
 
 const CSV = (letter = "a") => ({ eval: `lrspecPlayground.csv("${letter}")`, as: `csv_${letter}` });
+
+// A form, used as a user uses it: the Framework and Schedule pickers, then its fields, then the
+// curve it draws (`lrspecPlayground.csv()`: the selected curve as Export CSV writes it).
+
+/** Picks a framework in the Framework list (its first schedule is shown). */
+const family = (id: string): Step => ({ select: "#family", value: id });
+/** Picks a schedule in the Schedule list (`torch/OneCycleLR`). */
+const schedule = (id: string): Step => ({ select: "#schedule", value: id });
+/**
+ * Sets the form's fields in order, as typed (`"0.02"`) or picked from a select box
+ * (`{ select: "linear" }`); a field is named as the form names it (`SOLVER.BASE_LR`).
+ */
+function fields(values: Record<string, string | { select: string }>): Step[] {
+  return Object.entries(values).map(([name, value]) => {
+    const at = `#field-${name.replace(/\./g, "\\.")}`;
+    return typeof value === "string" ? { fill: at, value } : { select: at, value: value.select };
+  });
+}
+/** The selected curve's CSV (Export CSV's bytes), stored as `as`. */
+const curve = (as: string): Step => ({ eval: "lrspecPlayground.csv()", as });
 const STATE = { eval: "JSON.stringify(lrspecPlayground.app.state)", as: "state" };
 
 type Check = (r: ScenarioResult) => void | Promise<void>;
@@ -317,14 +338,18 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     name: "detectron2 config form",
     steps: [
       { goto: "" },
-      { fill: "#field-SOLVER\\.BASE_LR", value: "0.02" },
-      { fill: "#field-SOLVER\\.MAX_ITER", value: "5000" },
-      { fill: "#field-SOLVER\\.STEPS", value: "(3000, 4000)" },
-      { fill: "#field-SOLVER\\.WARMUP_ITERS", value: "100" },
+      ...fields({
+        "SOLVER.BASE_LR": "0.02",
+        "SOLVER.MAX_ITER": "5000",
+        "SOLVER.STEPS": "(3000, 4000)",
+        "SOLVER.WARMUP_ITERS": "100",
+      }),
       CSV(),
-      { select: "#field-SOLVER\\.LR_SCHEDULER_NAME", value: "WarmupCosineLR" },
-      { fill: "#field-SOLVER\\.BASE_LR_END", value: "0.0001" },
-      { eval: "lrspecPlayground.csv()", as: "cosine" },
+      ...fields({
+        "SOLVER.LR_SCHEDULER_NAME": { select: "WarmupCosineLR" },
+        "SOLVER.BASE_LR_END": "0.0001",
+      }),
+      curve("cosine"),
       inPage(
         "multistep",
         `const cfg = L.getCfg();
@@ -374,9 +399,8 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     name: "detectron2 WarmupPolyLR form",
     steps: [
       { goto: "" },
-      { select: "#schedule", value: "detectron2/WarmupPolyLR" },
-      { fill: "#field-power", value: "2" },
-      { fill: "#field-steps", value: "1200" },
+      schedule("detectron2/WarmupPolyLR"),
+      ...fields({ power: "2", steps: "1200" }),
       CSV(),
       inPage(
         "expected",
@@ -401,17 +425,12 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     name: "fvcore form",
     steps: [
       { goto: "" },
-      { select: "#family", value: "fvcore" },
-      { fill: "#field-startValue", value: "0.5" },
-      { fill: "#field-endValue", value: "0.01" },
-      { fill: "#field-iterations", value: "500" },
-      { fill: "#field-scale", value: "0.2" },
+      family("fvcore"),
+      ...fields({ startValue: "0.5", endValue: "0.01", iterations: "500", scale: "0.2" }),
       CSV(),
-      { select: "#schedule", value: "fvcore/MultiStepParamScheduler" },
-      { fill: "#field-milestones", value: "[100, 300, 400]" },
-      { fill: "#field-numUpdates", value: "" },
-      { fill: "#field-iterations", value: "400" },
-      { eval: "lrspecPlayground.csv()", as: "multistep" },
+      schedule("fvcore/MultiStepParamScheduler"),
+      ...fields({ milestones: "[100, 300, 400]", numUpdates: "", iterations: "400" }),
+      curve("multistep"),
       inPage(
         "expectedCosine",
         `const s = new L.CosineParamScheduler({ startValue: 0.5, endValue: 0.01 });
@@ -441,21 +460,20 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     name: "torch form",
     steps: [
       { goto: "" },
-      { select: "#family", value: "torch" },
-      { fill: "#field-stepSize", value: "7" },
-      { fill: "#field-gamma", value: "0.5" },
-      { fill: "#field-lr", value: "0.3" },
-      { fill: "#field-steps", value: "60" },
+      family("torch"),
+      ...fields({ stepSize: "7", gamma: "0.5", lr: "0.3", steps: "60" }),
       CSV(),
-      { select: "#schedule", value: "torch/OneCycleLR" },
-      { fill: "#field-maxLr", value: "0.05" },
-      { fill: "#field-totalSteps", value: "300" },
-      { select: "#field-annealStrategy", value: "linear" },
-      { fill: "#field-steps", value: "299" },
-      { eval: "lrspecPlayground.csv()", as: "onecycle" },
-      { select: "#schedule", value: "torch/CosineAnnealingWarmRestarts" },
-      { fill: "#field-etaMin", value: "0.001" },
-      { eval: "lrspecPlayground.csv()", as: "restarts" },
+      schedule("torch/OneCycleLR"),
+      ...fields({
+        maxLr: "0.05",
+        totalSteps: "300",
+        annealStrategy: { select: "linear" },
+        steps: "299",
+      }),
+      curve("onecycle"),
+      schedule("torch/CosineAnnealingWarmRestarts"),
+      ...fields({ etaMin: "0.001" }),
+      curve("restarts"),
       inPage(
         "expectedOnecycle",
         "return stepped((optimizer) => new L.OneCycleLR({ optimizer, maxLr: 0.05, totalSteps: 300, annealStrategy: 'linear' }), 0.1, 299);",
@@ -518,14 +536,13 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     name: "hf forms",
     steps: [
       { goto: "" },
-      { select: "#family", value: "hf" },
+      family("hf"),
       {
         upload: "#field-args-upload",
         files: [{ name: "training_args.json", text: JSON.stringify(trainingArgs, null, 2) }],
       },
       { waitUntil: "document.querySelector('#field-args').value.includes('cosine_with_min_lr')" },
-      { fill: "#field-datasetSize", value: "10000" },
-      { fill: "#field-numProcesses", value: "2" },
+      ...fields({ datasetSize: "10000", numProcesses: "2" }),
       CSV(),
       { text: "#explain", as: "explain" },
       inPage(
@@ -534,11 +551,9 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
           JSON.stringify(trainingArgs)
         }, { datasetSize: 10000, numProcesses: 2 }))];`,
       ),
-      { select: "#schedule", value: "hf/getWsdSchedule" },
-      { fill: "#field-numDecaySteps", value: "300" },
-      { select: "#field-decayType", value: "1-sqrt" },
-      { fill: "#field-minLrRatio", value: "0.05" },
-      { eval: "lrspecPlayground.csv()", as: "wsd" },
+      schedule("hf/getWsdSchedule"),
+      ...fields({ numDecaySteps: "300", decayType: { select: "1-sqrt" }, minLrRatio: "0.05" }),
+      curve("wsd"),
       inPage(
         "expectedWsd",
         `return stepped((optimizer) => L.getWsdSchedule({ optimizer, numWarmupSteps: 100,
@@ -592,7 +607,7 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     name: "timm forms",
     steps: [
       { goto: "" },
-      { select: "#family", value: "timm" },
+      family("timm"),
       { upload: "#field-args-upload", files: [{ name: "args.yaml", text: timmArgs }] },
       { waitUntil: "document.querySelector('#field-args').value.includes('cooldown_epochs')" },
       CSV(),
@@ -602,12 +617,9 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
         `return [...L.timmTrainSchedule({ sched: "cosine", epochs: 60, warmup_epochs: 3, warmup_lr: 1e-5,
           min_lr: 1e-6, lr: 0.05, cooldown_epochs: 5 }).lrs[0]];`,
       ),
-      { select: "#schedule", value: "timm/CosineLRScheduler" },
-      { fill: "#field-cycleLimit", value: "3" },
-      { fill: "#field-tInitial", value: "30" },
-      { fill: "#field-noiseRangeT", value: "10, 80" },
-      { fill: "#field-steps", value: "100" },
-      { eval: "lrspecPlayground.csv()", as: "cosine" },
+      schedule("timm/CosineLRScheduler"),
+      ...fields({ cycleLimit: "3", tInitial: "30", noiseRangeT: "10, 80", steps: "100" }),
+      curve("cosine"),
       inPage(
         "expectedCosine",
         `const optimizer = { paramGroups: [{ lr: 0.1, momentum: 0.9 }], defaults: { lr: 0.1, momentum: 0.9 } };
@@ -665,14 +677,11 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     name: "optax form",
     steps: [
       { goto: "" },
-      { select: "#family", value: "optax" },
-      { fill: "#field-peakValue", value: "0.003" },
-      { fill: "#field-warmupSteps", value: "150" },
-      { fill: "#field-exponent", value: "2" },
-      { fill: "#field-steps", value: "1200" },
+      family("optax"),
+      ...fields({ peakValue: "0.003", warmupSteps: "150", exponent: "2", steps: "1200" }),
       CSV(),
-      { select: "#field-dtype", value: "float64" },
-      { eval: "lrspecPlayground.csv()", as: "float64" },
+      ...fields({ dtype: { select: "float64" } }),
+      curve("float64"),
       inPage(
         "expected32",
         `const f = L.warmupCosineDecaySchedule({ initValue: 0, peakValue: 0.003, warmupSteps: 150,
@@ -728,14 +737,16 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     name: "optax WrappedSchedule form",
     steps: [
       { goto: "" },
-      { select: "#family", value: "optax" },
-      { select: "#schedule", value: "optax/linearSchedule" },
-      { select: "#schedule", value: "WrappedSchedule" },
+      family("optax"),
+      schedule("optax/linearSchedule"),
+      schedule("WrappedSchedule"),
       { eval: "document.querySelector('#field-scheduleFn').value", as: "firstChoice" },
-      { select: "#field-scheduleFn", value: "warmupCosineDecaySchedule" },
-      { fill: "#field-peakValue", value: "0.003" },
-      { fill: "#field-warmupSteps", value: "150" },
-      { fill: "#field-steps", value: "1200" },
+      ...fields({
+        scheduleFn: { select: "warmupCosineDecaySchedule" },
+        peakValue: "0.003",
+        warmupSteps: "150",
+        steps: "1200",
+      }),
       CSV(),
       { download: "#export-csv", as: "csvFile" },
       { eval: "document.querySelector('#curves .chip-select').textContent", as: "chip" },
@@ -752,8 +763,8 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
           1200,
         ),
       ),
-      { select: "#field-scheduleFn", value: "warmupConstantSchedule" },
-      { eval: "lrspecPlayground.csv()", as: "constant" },
+      ...fields({ scheduleFn: { select: "warmupConstantSchedule" } }),
+      curve("constant"),
       { eval: "JSON.stringify(lrspecPlayground.app.state.curves[0])", as: "switched" },
       inPage(
         "expectedConstant",
@@ -764,10 +775,10 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
       ),
       { eval: "lrspecPlayground.url()", as: "url" },
       { gotoStored: "url" },
-      { eval: "lrspecPlayground.csv()", as: "reloaded" },
+      curve("reloaded"),
       // Unwrapped from the Schedule list: the same schedule, the same options, the same curve.
-      { select: "#schedule", value: "optax/warmupConstantSchedule" },
-      { eval: "lrspecPlayground.csv()", as: "unwrapped" },
+      schedule("optax/warmupConstantSchedule"),
+      curve("unwrapped"),
     ],
   }, (r) => {
     const v = r.values;
@@ -842,7 +853,7 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
       { eval: "JSON.stringify(lrspecPlayground.frame())", as: "frame" },
       { eval: "document.querySelector('#range-from').value", as: "fromValue" },
       { click: "#add-curve" },
-      { fill: "#field-datasetSize", value: "5000" },
+      ...fields({ datasetSize: "5000" }),
       CSV("b"),
       { click: "#tabs button[data-tab=compare]" },
       { text: "#compare-first", as: "first" },
@@ -964,8 +975,8 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
         { select: "#family", value: id },
         pageCheck(`family ${id}`),
       ]),
-      { select: "#family", value: "torch" },
-      { select: "#schedule", value: "torch/MultiStepLR" },
+      family("torch"),
+      schedule("torch/MultiStepLR"),
       pageCheck("schedule torch/MultiStepLR"),
       { goto: "?a=timm/train" },
       pageCheck("timm/train"),
@@ -1051,25 +1062,22 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     name: "invalid options",
     steps: [
       { goto: "?a=torch/StepLR" },
-      { fill: "#field-stepSize", value: "-3" },
+      ...fields({ stepSize: "-3" }),
       { text: '.error[data-field="stepSize"]', as: "stepSize" },
       { eval: "lrspecPlayground.svg()", as: "svgAfterError" },
-      { fill: "#field-stepSize", value: "30" },
-      { fill: "#field-gamma", value: "abc" },
+      ...fields({ stepSize: "30", gamma: "abc" }),
       { text: '.error[data-field="gamma"]', as: "gamma" },
       { goto: "" },
-      { fill: "#field-SOLVER\\.BASE_LR", value: "1" },
+      ...fields({ "SOLVER.BASE_LR": "1" }),
       { text: '.error[data-field="SOLVER.BASE_LR"]', as: "baseLr" },
-      { fill: "#field-SOLVER\\.BASE_LR", value: "0.01" },
-      { fill: "#field-SOLVER\\.MAX_ITER", value: "-5" },
+      ...fields({ "SOLVER.BASE_LR": "0.01", "SOLVER.MAX_ITER": "-5" }),
       { text: '.error[data-field="SOLVER.MAX_ITER"]', as: "maxIter" },
       { eval: "document.querySelectorAll('#form .error:not([hidden])').length", as: "shown" },
       // Nested options, beside the field that holds them (were at the top of the form).
       { goto: "?a=torch/MultiStepLR" },
-      { fill: "#field-milestones", value: '[10, "x"]' },
+      ...fields({ milestones: '[10, "x"]' }),
       { text: '.error[data-field="milestones"]', as: "milestone" },
-      { fill: "#field-milestones", value: "30, 80" },
-      { fill: "#field-lr", value: "-1" },
+      ...fields({ milestones: "30, 80", lr: "-1" }),
       { text: '.error[data-field="lr"]', as: "optimizerLr" },
       { goto: "?a=optax/sgdrSchedule" },
       {
@@ -1112,7 +1120,7 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     name: "yaml upload",
     steps: [
       { goto: "" },
-      { select: "#schedule", value: "detectron2/yaml" },
+      schedule("detectron2/yaml"),
       {
         upload: "#field-yaml-upload",
         files: [{ name: "faster_rcnn_R_50_FPN_1x.yaml", text: readFileSync(configPath, "utf8") }],
@@ -1130,8 +1138,8 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
         eval: "[...document.querySelectorAll('#chart svg .legend text')].map((t) => t.textContent)",
         as: "legend",
       },
-      { fill: "#field-opts", value: "SOLVER.BASE_LR 0.01 SOLVER.STEPS (50000,)" },
-      { eval: "lrspecPlayground.csv()", as: "withOpts" },
+      ...fields({ opts: "SOLVER.BASE_LR 0.01 SOLVER.STEPS (50000,)" }),
+      curve("withOpts"),
     ],
   }, (r) => {
     const v = r.values;
@@ -1156,8 +1164,8 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     name: "python upload",
     steps: [
       { goto: "" },
-      { select: "#family", value: "mmengine" },
-      { select: "#schedule", value: "mmengine/config" },
+      family("mmengine"),
+      schedule("mmengine/config"),
       {
         upload: "#field-config-upload",
         files: [{ name: "dino-4scale_r50_8xb2-12e_coco.py", text: readFileSync(dinoPy, "utf8") }],
@@ -1176,8 +1184,8 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
         })),
       },
       { waitUntil: "lrspecPlayground.csv() !== undefined", timeout: 60_000 },
-      { eval: "lrspecPlayground.csv()", as: "csv" },
-      { fill: "#field-opts", value: "optim_wrapper.optimizer.lr=0.0002" },
+      curve("csv"),
+      ...fields({ opts: "optim_wrapper.optimizer.lr=0.0002" }),
       {
         waitUntil: "lrspecPlayground.csv()?.split('\\n')[1] === '0,0,0.0002,2e-05'",
         timeout: 60_000,
@@ -1263,11 +1271,10 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     name: "url round trip",
     steps: [
       { goto: "?a=torch/StepLR" },
-      { fill: "#field-stepSize", value: "10" },
+      ...fields({ stepSize: "10" }),
       { click: "#add-curve" },
-      { select: "#family", value: "fvcore" },
-      { fill: "#field-iterations", value: "101" },
-      { fill: "#field-scale", value: "0.1" },
+      family("fvcore"),
+      ...fields({ iterations: "101", scale: "0.1" }),
       { click: "#log" },
       { fill: "#range-from", value: "5" },
       { fill: "#range-to", value: "80" },
