@@ -486,6 +486,17 @@ test("--megatron-checkpoint: errors name the checkpoint's key and line, and the 
       "(Python's `lr_decay_steps - None` raises TypeError) (OptimizerParamScheduler), which the " +
       `checkpoint's ${wsd}:7: opt_param_scheduler.lr_decay_style "WSD" needs`,
   );
+  // A style Megatron cannot step, taken from the checkpoint: the curve stops where Megatron
+  // raises (once warmup is over), the note and explain name the checkpoint's key.
+  const foo = checkpoint("foo.json", 1, { ...SAVED, lr_decay_style: "foo", num_steps: 16 });
+  const stopped = await run("curve", "--megatron", use, "--megatron-checkpoint", foo);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.deepEqual(rows(stopped.stdout)[11], ["12", "", "RangeError"]);
+  const raises = `the scheduler raises at iteration 12, as Megatron's does: ${foo}:7: ` +
+    `opt_param_scheduler.lr_decay_style: "foo" decay style is not supported`;
+  assert.ok(stopped.stderr.includes(`lrspec: note: ${raises}`), stopped.stderr);
+  const told = await run("explain", "--megatron", use, "--megatron-checkpoint", foo);
+  assert.ok(told.stdout.includes(`  ${raises}`), told.stdout);
   // A value the checkpoint sets that is not a number: its key.
   const nan = checkpoint("nan.json", 40, { ...SAVED, min_lr: "x" });
   assert.equal(

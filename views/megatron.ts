@@ -204,6 +204,16 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
     }
   };
   load(scheduler);
+  // An error a later step raises (a checkpoint's decay style Megatron cannot step), placed as
+  // the loading's are.
+  const placeStepError = (error: unknown) =>
+    resume === undefined ? schedulerError(error) : checkpointError(
+      error,
+      resume,
+      args,
+      (e) => schedulerError(e),
+      { text, options, written },
+    );
   if (resume !== undefined && override && resume.consumed === undefined) {
     notes.push(
       `${resume.path}: no consumed_train_samples: with --override-opt_param-scheduler Megatron ` +
@@ -245,7 +255,13 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
           if (wdChanges) out[k++] = paramGroups[0]!.weightDecay ?? NaN;
         },
         step() {
-          if (!skipped.has(iteration)) s.step(gbs);
+          if (!skipped.has(iteration)) {
+            try {
+              s.step(gbs);
+            } catch (error) {
+              throw placeStepError(error);
+            }
+          }
           iteration++;
         },
       };
@@ -277,7 +293,16 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
         const paramGroups = groups.map((g) => ({ ...g }));
         const s = getOptimizerParamScheduler(args, { paramGroups });
         load(s);
-        return { lr: () => paramGroups[0]!.lr, step: () => s.step(gbs) };
+        return {
+          lr: () => paramGroups[0]!.lr,
+          step: () => {
+            try {
+              s.step(gbs);
+            } catch (error) {
+              throw placeStepError(error);
+            }
+          },
+        };
       },
     });
   const summary = explain().split("\n")[0]!;
@@ -288,6 +313,13 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
       } (--lr-decay-${args.trainSamples ? "samples" : "iters"}): the last ${
         grouped(rows - decayRows)
       } iterations train at min_lr ${formatLr(scheduler.minLr)}`,
+    );
+  }
+  if (runs.error && runs.error.iteration < rows) {
+    notes.push(
+      `the scheduler raises at iteration ${
+        grouped(start + runs.error.iteration + 1)
+      }, as Megatron's does: ${runs.error.message}`,
     );
   }
   return {
@@ -377,13 +409,23 @@ function explainMegatron(
   let zero = 0;
   const firstZero: number[] = [];
   const limit = Math.min(rows, 5_000_000);
+  let raises: string | undefined;
   for (let r = 1; r <= limit; r++) {
     if (sched.lr() === 0) {
       zero++;
       if (firstZero.length < 3) firstZero.push(run.first - 1 + r);
     }
-    if (r < limit) sched.step();
+    if (r === limit) break;
+    try {
+      sched.step();
+    } catch (error) {
+      // Megatron raises there too (a checkpoint's decay style it cannot step): the curve stops.
+      raises = `  the scheduler raises at iteration ${grouped(run.first + r)}, as ` +
+        `Megatron's does: ${error instanceof Error ? error.message : String(error)}`;
+      break;
+    }
   }
+  if (raises !== undefined) lines.push(raises);
   if (zero > 0) {
     lines.push(
       `  trap: ${grouped(zero)} update(s) at lr 0 (iteration ${firstZero.join(", ")}${
