@@ -359,9 +359,12 @@ export class CfgNode {
    * The config as a plain object with detectron2's keys: tuples and lists become arrays.
    *
    * @returns A new object (changing it does not change this config).
+   * @throws {TypeError} For a value yacs holds but a config cannot (a `dict` an override wrote:
+   * `SOLVER.STEPS [{'a': 1}]`), naming its key, which the error's `cause` carries
+   * (`cfg.SOLVER.STEPS[0]`).
    */
   toConfig(): Detectron2Config {
-    return toJs(this.#root) as unknown as Detectron2Config;
+    return toJs(this.#root, "") as unknown as Detectron2Config;
   }
 
   /**

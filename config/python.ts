@@ -135,10 +135,13 @@ export type JsConfigValue =
  * `tuple`/`list`, objects for nodes.
  *
  * @param value A config value.
+ * @param key Where `value` is in a config (`""`: the root; `SOLVER.STEPS`): an error then names
+ * the key (`SOLVER.STEPS[0]: …`) and carries it as data (`cause`: owner `CfgNode`, option
+ * `cfg.SOLVER.STEPS[0]`, the value's repr).
  * @returns A fresh plain value (objects and arrays are new).
  * @throws {TypeError} For a type yacs cannot hold (`dict`, `set`, `bytes`, …).
  */
-export function toJs(value: PyValue): JsConfigValue {
+export function toJs(value: PyValue, key?: string): JsConfigValue {
   switch (value.type) {
     case "int":
     case "float":
@@ -148,12 +151,12 @@ export function toJs(value: PyValue): JsConfigValue {
       return value.value;
     case "tuple":
     case "list":
-      return value.value.map(toJs);
+      return value.value.map((v, i) => toJs(v, key === undefined ? undefined : `${key}[${i}]`));
     case "node": {
       const out: { [key: string]: JsConfigValue } = {};
       for (const [k, v] of value.value) {
         Object.defineProperty(out, k, {
-          value: toJs(v),
+          value: toJs(v, key === undefined ? undefined : key === "" ? k : `${key}.${k}`),
           enumerable: true,
           writable: true,
           configurable: true,
@@ -161,8 +164,13 @@ export function toJs(value: PyValue): JsConfigValue {
       }
       return out;
     }
-    default:
-      throw new TypeError(`a Python ${value.type} cannot be a config value: ${value.repr}`);
+    default: {
+      const message = `a Python ${value.type} cannot be a config value: ${value.repr}`;
+      if (key === undefined) throw new TypeError(message);
+      throw new TypeError(`${key}: ${message}`, {
+        cause: { owner: "CfgNode", option: `cfg.${key}`, value: value.repr },
+      });
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import {
   fromJs,
   literalEval,
+  optionProblem,
   pyClassName,
   pyFloatRepr,
   pyRepr,
@@ -172,5 +173,25 @@ test("toJs and fromJs", async (t) => {
   await t.test("values a config cannot hold are refused", () => {
     assert.throws(() => toJs(literalEval("{1: 2}")), TypeError);
     assert.throws(() => fromJs(undefined), TypeError);
+  });
+  await t.test("with a key: the error names it, and carries it as data", () => {
+    const solver = { type: "node", value: new Map([["STEPS", literalEval("[1000, {'a': 1}]")]]) };
+    const node = { type: "node", value: new Map([["SOLVER", solver as PyValue]]) } as PyValue;
+    assert.throws(
+      () => toJs(node, ""),
+      (e: Error) => {
+        assert.ok(e instanceof TypeError);
+        assert.equal(
+          e.message,
+          "SOLVER.STEPS[1]: a Python dict cannot be a config value: {'a': 1}",
+        );
+        assert.deepEqual(optionProblem(e), {
+          owner: "CfgNode",
+          option: "cfg.SOLVER.STEPS[1]",
+          value: "{'a': 1}",
+        });
+        return true;
+      },
+    );
   });
 });

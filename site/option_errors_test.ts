@@ -143,6 +143,15 @@ test("the file forms place an error beside the field holding the file or setting
     fieldOfBuild("deepspeed/config", { trainingArgs: '{"learning_rate": "x"}' }),
     { field: "trainingArgs", message: 'trainingArgs: learning_rate must be a number: got "x"' },
   );
+  // detectron2's config form: an element of a list key beside the key (was beside `workers`).
+  assert.deepEqual(fieldOfBuild("detectron2/config", { "SOLVER.STEPS": "(3000, 'x')" }), {
+    field: "SOLVER.STEPS",
+    message: 'SOLVER.STEPS[1] must be a number: got "x"',
+  });
+  assert.deepEqual(fieldOfBuild("detectron2/config", { "SOLVER.STEPS": "[{'a': 1}]" }), {
+    field: "SOLVER.STEPS",
+    message: "SOLVER.STEPS[0]: a Python dict cannot be a config value: {'a': 1}",
+  });
   // mmengine's page settings, beside themselves (were beside the config).
   for (const name of ["epochLength", "numGpus"]) {
     assert.deepEqual(fieldOfBuild("mmengine/config", { [name]: "-3" }), {

@@ -21,6 +21,7 @@ import {
   type Family,
   type Field,
   FieldError,
+  fieldHolding,
   pageField,
   pythonCall,
   type ScheduleDef,
@@ -155,12 +156,15 @@ function located<T>(
   }
 }
 
-/** The form field of a config key's error (`cfg.SOLVER.BASE_LR` → `SOLVER.BASE_LR`). */
+/**
+ * The form field of a config key's error (`cfg.SOLVER.BASE_LR` → `SOLVER.BASE_LR`; an element,
+ * `cfg.SOLVER.STEPS[1]`, → `SOLVER.STEPS`).
+ */
 function fieldOfKey(names: readonly string[]): (problem: OptionProblem) => string | undefined {
-  return (problem) => {
-    const key = problem.option.startsWith("cfg.") ? problem.option.slice("cfg.".length) : "";
-    return names.includes(key) ? key : undefined;
-  };
+  return (problem) =>
+    problem.option.startsWith("cfg.")
+      ? fieldHolding(names, problem.option.slice("cfg.".length))
+      : undefined;
 }
 
 /** The `SOLVER` keys' form: detectron2's `get_cfg()` with `--opts` overrides. */
@@ -199,15 +203,16 @@ function configSource(schema: SiteSchema): ScheduleDef {
             source: "",
           }),
       );
+      const cfg = located(fieldOfKey(names), undefined, () => node.toConfig());
       try {
-        const view = detectron2View(node.toConfig(), {
+        const view = detectron2View(cfg, {
           path: "get_cfg()",
           unplaced: null,
           ...(numWorkers !== undefined ? { numWorkers } : {}),
         });
         return siteCurve(view);
       } catch (e) {
-        throw viewFieldError(e, (key) => (names.includes(key) ? key : undefined), "workers");
+        throw viewFieldError(e, (key) => fieldHolding(names, key), "workers");
       }
     },
   };

@@ -151,6 +151,18 @@ function within(option: string, name: string): boolean {
 }
 
 /**
+ * The field of `names` that holds a key a view or a config names: the key itself, else the
+ * field it lies in (`SOLVER.STEPS[1]` → `SOLVER.STEPS`), else undefined.
+ *
+ * @param names The form's field names.
+ * @param key The key.
+ * @returns The field's name, or undefined.
+ */
+export function fieldHolding(names: readonly string[], key: string): string | undefined {
+  return names.includes(key) ? key : names.find((name) => within(key, name));
+}
+
+/**
  * The field of `def`'s form an error belongs beside, from the error's data (never its message):
  * a {@linkcode FieldError}'s field; for a library error (`error.cause`: owner, option, value), the
  * field of that option — the option itself, or the form's option that holds it (`milestones`
