@@ -155,6 +155,35 @@ test("--megatron FILE: errors name file:LINE: --flag as written, with the value"
   );
 });
 
+test("--megatron: the decoupled group's flags, where Megatron reads them or not", async () => {
+  const ignored = file(
+    "dm.args",
+    `${"--micro-batch-size 1 --train-iters 100 --lr 1e-3"}\n--decoupled-min-lr 1e-5\n`,
+  );
+  const r = await run("curve", "--megatron", ignored);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(
+    r.stderr.includes(
+      `lrspec: note: ${ignored}:2: --decoupled-min-lr 0.00001 is ignored without --decoupled-lr`,
+    ),
+    r.stderr,
+  );
+  const rises = file(
+    "dm2.args",
+    "--micro-batch-size 1 --train-iters 100 --lr 1e-3\n--decoupled-lr 1e-4\n--decoupled-min-lr 1e-3\n",
+  );
+  const up = await run("curve", "--megatron", rises);
+  assert.ok(
+    up.stderr.includes(
+      `lrspec: note: ${rises}:3: --decoupled-min-lr 0.001 is above ${rises}:2: --decoupled-lr ` +
+        "0.0001: the embedding and output layer's rate rises",
+    ),
+    up.stderr,
+  );
+  const table = rows(up.stdout);
+  assert.ok(Number(table[100]![2]) > Number(table[1]![2])); // lr_decoupled went up
+});
+
 test("--megatron: the checkpoint flags, named as written (both spellings), both places", async () => {
   const both = file(
     "both.args",

@@ -168,6 +168,29 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
     throw schedulerError(error);
   }
   const notes: string[] = [];
+  // The decoupled group's flags, as Megatron reads them: where they are written.
+  const at = (dest: string) => {
+    const w = written[dest];
+    return w === undefined
+      ? `${path}: `
+      : `${path}${
+        (options.lines ?? true) && w.offset !== null ? `:${lineAt(text, w.offset)}` : ""
+      }: ${w.flag} `;
+  };
+  if (args.decoupledLr === null && args.decoupledMinLr !== null) {
+    notes.push(
+      `${at("decoupledMinLr")}${args.decoupledMinLr} is ignored without --decoupled-lr ` +
+        `(Megatron's optimizer reads it only for the decoupled group)`,
+    );
+  }
+  const decoupledMin = args.decoupledMinLr ?? args.minLr;
+  if (args.decoupledLr !== null && decoupledMin > args.decoupledLr) {
+    notes.push(
+      `${at(args.decoupledMinLr === null ? "minLr" : "decoupledMinLr")}${decoupledMin} is above ` +
+        `${at("decoupledLr")}${args.decoupledLr}: the embedding and output ` +
+        `layer's rate rises as the others decay (Megatron checks only --min-lr <= --lr)`,
+    );
+  }
   const resume = options.checkpoint === undefined
     ? undefined
     : readCheckpoint(options.checkpoint, args, ignored, notes);
