@@ -35,6 +35,20 @@ test("detectron2 configs: the file, the line, the key, the user's value", async 
     await failure("accumulate", unsorted, "--num-workers", "3", "--micro-batch", "2"),
     /unsorted\.yaml:2: SOLVER\.STEPS must be/,
   );
+  // The biases' rate is BASE_LR × BIAS_LR_FACTOR: a negative factor is blamed on its own key and
+  // line (was `SOLVER.BASE_LR must be >= 0: got -0.02` at BASE_LR's line), and an element of a
+  // key's list that is no config value names its key (was no key at all).
+  const bias = file("bias.yaml", "SOLVER:\n  BASE_LR: 0.02\n  BIAS_LR_FACTOR: -1.0\n");
+  assert.equal(
+    await failure("curve", bias),
+    `${bias}:3: SOLVER.BIAS_LR_FACTOR -1.0 makes the biases' learning rate BASE_LR × ` +
+      "BIAS_LR_FACTOR = -0.02, which lrspec refuses (torch's SGD checks only BASE_LR; the " +
+      "biases would train with it)",
+  );
+  assert.match(
+    await failure("curve", unsorted, "--opts", "SOLVER.STEPS", "[{'a': 1}]"),
+    /SOLVER\.STEPS\[0\]: a Python dict cannot be a config value: \{'a': 1\}$/,
+  );
 });
 
 test("explain: a step between iterations is where the curve changes", async () => {

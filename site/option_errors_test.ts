@@ -152,6 +152,10 @@ test("the file forms place an error beside the field holding the file or setting
     field: "SOLVER.STEPS",
     message: "SOLVER.STEPS[0]: a Python dict cannot be a config value: {'a': 1}",
   });
+  assert.equal(
+    fieldOfBuild("detectron2/config", { "SOLVER.BIAS_LR_FACTOR": "-1.0" }).field,
+    "SOLVER.BIAS_LR_FACTOR",
+  );
   // mmengine's page settings, beside themselves (were beside the config).
   for (const name of ["epochLength", "numGpus"]) {
     assert.deepEqual(fieldOfBuild("mmengine/config", { [name]: "-3" }), {

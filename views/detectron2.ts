@@ -121,6 +121,19 @@ function validateBaseLr(cfg: Detectron2Config): void {
       { cause: problem },
     );
   }
+  // The biases' group: BASE_LR × BIAS_LR_FACTOR (get_default_optimizer_params). torch's SGD
+  // checks only its default lr (BASE_LR); lrspec refuses a negative or non-finite group rate
+  // anyway, and says which key makes it (it was blamed on BASE_LR, whose own value is fine).
+  const factor = cfg.SOLVER.BIAS_LR_FACTOR as unknown;
+  const bias = typeof lr === "number" && typeof factor === "number" ? lr * factor : undefined;
+  if (bias !== undefined && !(bias >= 0 && Number.isFinite(bias))) {
+    throw new RangeError(
+      `paramGroupLrs: \`cfg.SOLVER.BIAS_LR_FACTOR\` ${pyFloatRepr(factor as number)} makes ` +
+        `the biases' learning rate BASE_LR × BIAS_LR_FACTOR = ${pyFloatRepr(bias)}, which ` +
+        "lrspec refuses (torch's SGD checks only BASE_LR; the biases would train with it)",
+      { cause: { owner: "paramGroupLrs", option: "cfg.SOLVER.BIAS_LR_FACTOR", value: factor } },
+    );
+  }
 }
 
 /** A detectron2 config as a view, with the config it was made from. */
