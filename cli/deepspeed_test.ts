@@ -203,3 +203,18 @@ test("deepspeedView places the errors as data (file, line, key)", () => {
     { file: "trainingArgs", key: "warmup_steps" },
   );
 });
+
+test("--deepspeed without an optimizer section says what to add, not the library's option", async () => {
+  const bare = file("bare.json", '{\n  "scheduler": { "type": "WarmupLR" }\n}\n');
+  assert.equal(
+    await failure("curve", "--deepspeed", bare, "--steps", "10"),
+    `${bare}: no "optimizer" section: DeepSpeed then steps the training script's own ` +
+      `optimizer, whose learning rates are not in the file; add one ("optimizer": {"type": ` +
+      `"AdamW", "params": {"lr": …}}), or give the Hugging Face Trainer's arguments with ` +
+      `--hf-args FILE`,
+  );
+  // Under the Trainer, its optimizer (learning_rate, adam_beta1/2) is the one.
+  const ta = args("bare_args.json", ['"max_steps": 20', '"warmup_steps": 5']);
+  const r = await run("curve", "--deepspeed", bare, "--hf-args", ta);
+  assert.equal(r.code, 0, r.stderr);
+});

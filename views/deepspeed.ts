@@ -135,6 +135,19 @@ export function deepspeedView(
     const at = problem && keyOfProblem(problem, file);
     const fill = at === undefined ? undefined : filled.find((f) => f.key === at);
     if (problem && at && fill && trainer) throw filledError(error, problem, fill, file, trainer);
+    if (problem?.owner === "deepspeedOptimizer" && problem.option === "optimizer") {
+      // No optimizer in the file: DeepSpeed steps the client's, whose rates the file lacks.
+      throw placed(
+        sameKind(
+          error,
+          `${path}: no "optimizer" section: DeepSpeed then steps the training script's own ` +
+            `optimizer, whose learning rates are not in the file; add one ("optimizer": ` +
+            `{"type": "AdamW", "params": {"lr": …}}), or give the Hugging Face Trainer's ` +
+            `arguments with --hf-args FILE`,
+        ),
+        { file: path, key: "optimizer" },
+      );
+    }
     if (problem && at) {
       throw placed(
         sameKind(error, `${whereOf(at, file)}: ${keyMessage(error, problem, at)}`),
