@@ -913,6 +913,8 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
       svgText("iterText"),
       drawn("iterPaths"),
       { text: "#range-unit", as: "iterUnit" },
+      { click: "#tabs button[data-tab=compare]" },
+      { text: "#compare-result", as: "compared" },
       // B selected: the axis counts its epochs; A is left off.
       { goto: "?a=detectron2/config&b=timm/CosineLRScheduler&sel=b" },
       svgText("epochText"),
@@ -931,6 +933,11 @@ function scenarios(): { scenario: Scenario; check: Check }[] {
     const v = r.values;
     assert.equal(v.iterPaths, 1, "one curve drawn");
     assert.equal(v.iterUnit, "iterations");
+    assert.equal(
+      v.compared,
+      "A counts iterations and B epochs: no row of one is a row of the other, so they are not " +
+        "compared. Compare curves that count the same thing.",
+    );
     assert.match(
       v.iterText as string,
       /B not drawn: it counts epochs; the axis counts iterations \(as A\)/,

@@ -9,6 +9,7 @@ import type { CurvePoints } from "../../plot/envelope.ts";
 import type { ValueReader } from "../curves.ts";
 import type { ScheduleDef, SiteCurve } from "../families/mod.ts";
 import type { PageState } from "../state.ts";
+import type { SharedAxis } from "../../views/axis.ts";
 
 /** A curve as built: the library's curve, or its error. */
 export interface Built {
@@ -40,6 +41,8 @@ export interface PanelHost {
   fileName(i: number): string;
   /** Curve `i`'s legend entry. */
   label(i: number): string;
+  /** The x axis the chart's curves share (their count, or epochs; some may be left off). */
+  axis(): SharedAxis;
   /** The x range drawn. */
   range(all?: boolean): [number, number];
   /** Sets the x range drawn. */

@@ -17,6 +17,7 @@ import { formatVerifyReport, verifyCsv, type VerifyReport } from "../../verify/v
 import { parseNumber, readTable, type Table } from "../../verify/csv.ts";
 import { differenceRuns, headline } from "../curves.ts";
 import { LETTERS } from "../state.ts";
+import { sharedAxis } from "../../views/axis.ts";
 import { Chart } from "./chart.ts";
 import { docText, h, readFileText } from "./dom.ts";
 import type { PanelHost as App } from "./host.ts";
@@ -114,6 +115,21 @@ export function comparePanel(app: App, panel: HTMLElement): void {
     );
     return;
   }
+  const nameA = LETTERS[ia]!.toUpperCase(), nameB = LETTERS[ib]!.toUpperCase();
+  // An epoch is not an iteration: curves that count different things have no rows in common.
+  if (sharedAxis([a.view, b.view]).scales.some((k) => k !== 1)) {
+    panel.replaceChildren(
+      h("h2", {}, "Compare"),
+      head,
+      h(
+        "p",
+        { id: "compare-result", class: "error" },
+        `${nameA} counts ${a.view.unit}s and ${nameB} ${b.view.unit}s: no row of one is a row of ` +
+          "the other, so they are not compared. Compare curves that count the same thing.",
+      ),
+    );
+    return;
+  }
   const ra = headline(a.runs), rb = headline(b.runs);
   // Rows are compared; they are named as the curves number them when both agree (the Trainer's
   // steps from 1, timm's epochs), else as rows from 0.
@@ -122,7 +138,6 @@ export function comparePanel(app: App, panel: HTMLElement): void {
   const off = same ? a.view.firstIndex : 0;
   const d = diffRuns(ra, rb);
   const first = d.differences[0];
-  const nameA = LETTERS[ia]!.toUpperCase(), nameB = LETTERS[ib]!.toUpperCase();
   const lines: (HTMLElement | string)[] = [];
   let firstIteration: number | undefined;
   if (!first) {
@@ -211,7 +226,11 @@ export function comparePanel(app: App, panel: HTMLElement): void {
   panel.replaceChildren(h("h2", {}, "Compare"), head, ...lines, box);
   const chart = new Chart(box);
   const diff = differenceRuns(ra, rb, app.state.diff);
-  const [from, to] = app.range();
+  // The chart's zoom is in its axis' rows: these curves' own only when the chart draws both
+  // unconverted (beside a curve of epochs they may be converted, or left off); else all rows.
+  const scales = app.axis().scales;
+  const zoomable = scales[ia] === 1 && scales[ib] === 1;
+  const [from, to] = zoomable ? app.range() : [0, diff.rows];
   const end = Math.min(to, diff.rows);
   if (end <= from) return chart.message(`No ${unit} in common in the range shown.`);
   const env = curveEnvelope(diff, { from, to: end, buckets: chart.width });
@@ -225,9 +244,11 @@ export function comparePanel(app: App, panel: HTMLElement): void {
     const u = app.built[ia]!.reader!.at(x - off), v = app.built[ib]!.reader!.at(x - off);
     return app.state.diff === "ulp" ? ulpDistance(u, v) : Math.abs(u - v);
   };
-  chart.onZoom = (x0, x1) =>
-    app.setRange([Math.max(0, Math.floor(x0) - off), Math.ceil(x1) - off + 1]);
-  chart.onReset = () => app.setRange(undefined);
+  if (zoomable) {
+    chart.onZoom = (x0, x1) =>
+      app.setRange([Math.max(0, Math.floor(x0) - off), Math.ceil(x1) - off + 1]);
+    chart.onReset = () => app.setRange(undefined);
+  }
   chart.draw({
     series: [{ label, x: off ? env.x.map((r) => r + off) : env.x, y: env.y, color: "#555", marks }],
     options: {
