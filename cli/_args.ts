@@ -9,6 +9,7 @@
 
 import { parseArgs } from "node:util";
 import { readSettingsText } from "./_read.ts";
+import { negativeRateWarning } from "./_negative.ts";
 import {
   type ByteSink,
   callbackSink,
@@ -219,7 +220,7 @@ export interface OpenExtra {
 
 /**
  * Opens every schedule named on the command line, in order, through its kind's `open`; notes
- * go to stderr. Checks first that every source option given has a file of a kind that takes it,
+ * go to stderr, and a warning when a schedule's learning rate goes negative (`cli/_negative.ts`). Checks first that every source option given has a file of a kind that takes it,
  * and that per-file options are given once or once per file.
  */
 export function openSources(
@@ -309,6 +310,8 @@ export function openSources(
     if (wrong !== undefined) throw new CliError(wrong);
     for (const view of spec.kind.open(spec.path, context)) {
       for (const n of view.notes) note(ctx.io, n);
+      const negative = negativeRateWarning(view);
+      if (negative !== undefined) ctx.io.stderr(`lrspec: warning: ${negative}\n`);
       views.push(view);
     }
   });

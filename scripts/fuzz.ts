@@ -18,8 +18,9 @@
  *      function`, `Maximum call stack size exceeded`, `Cannot read properties of …`);
  *    - `crash`: a signal, an exit status other than 0/1/2, or a stack trace;
  *    - `hang`: killed at the time limit; `oom`: the heap limit reached;
- *    - `suspicious`: exit 0 but empty output, NaN/Infinity/a negative rate in a CSV, NaN in SVG
- *      or text;
+ *    - `suspicious`: exit 0 but empty output, NaN/Infinity in a CSV, a negative rate in a CSV
+ *      without the CLI's warning naming its first row (Keras and optax compute negative rates
+ *      faithfully; the CLI says so on stderr), NaN in SVG or text;
  *    - `ok`: exit 0 (or 1 from `diff`) with well-formed output; `big`: output beyond the capture
  *      limit, whose captured prefix was well-formed (a valid run that is long, not a bug).
  * 2. **fast-check over the public API.** Every exported constructor and function of the library's
@@ -883,8 +884,12 @@ export function classify(
     return { cls: "oom", why: firstLine(err.match(OOM)![0]) };
   }
   if (r.timedOut) return { cls: "hang", why: `killed after ${r.ms} ms` };
+  // The CLI's warning that a schedule's rate goes negative (faithful: Keras and optax compute
+  // it): the row it names, as the CSV numbers it.
+  const negativeAt = /^lrspec: warning: .*: the learning rate goes negative at \S+ (-?\d+) /m
+    .exec(err)?.[1];
   if (r.truncated) {
-    const bad = suspiciousOutput(r.stdout, command, true);
+    const bad = suspiciousOutput(r.stdout, command, true, negativeAt);
     return bad === undefined
       ? { cls: "big", why: `stdout over ${r.stdout.length} bytes` }
       : { cls: "suspicious", why: bad };
@@ -907,12 +912,11 @@ export function classify(
     return { cls: "clean", why: line };
   }
   if (r.code === 1 && command === "diff") {
-    return suspiciousOutput(r.stdout, command, false) === undefined
-      ? { cls: "ok", why: "differs" }
-      : { cls: "suspicious", why: suspiciousOutput(r.stdout, command, false)! };
+    const bad = suspiciousOutput(r.stdout, command, false, negativeAt);
+    return bad === undefined ? { cls: "ok", why: "differs" } : { cls: "suspicious", why: bad };
   }
   if (r.code !== 0) return { cls: "crash", why: `exit ${r.code}: ${firstLine(err)}` };
-  const bad = suspiciousOutput(r.stdout, command, false);
+  const bad = suspiciousOutput(r.stdout, command, false, negativeAt);
   if (bad !== undefined) return { cls: "suspicious", why: bad };
   if (/lrspec: error/.test(err)) {
     return { cls: "suspicious", why: `exit 0 after ${firstLine(err)}` };
@@ -924,11 +928,16 @@ function firstLine(s: string): string {
   return (s.split("\n").find((l) => l.trim() !== "") ?? "").slice(0, 200);
 }
 
-/** Why a successful run's output is suspicious, or undefined. */
+/**
+ * Why a successful run's output is suspicious, or undefined. A negative rate in a CSV is
+ * suspicious unless the CLI warned of it (`negativeAt`: the first negative row its warning
+ * names), and then only if that row is the CSV's first negative one.
+ */
 export function suspiciousOutput(
   out: string,
   command: string,
   truncated: boolean,
+  negativeAt?: string,
 ): string | undefined {
   if (out.trim() === "") return "exit 0 with empty output";
   if (command === "curve") {
@@ -938,6 +947,7 @@ export function suspiciousOutput(
     const header = ls[0]!.split(",");
     if (header.length < 2 || !/^[a-z_]+$/.test(header[0]!)) return `odd CSV header ${ls[0]}`;
     if (ls.length < 2) return "CSV with a header and no rows";
+    let negativeSeen = false;
     for (let i = 1; i < ls.length; i++) {
       const f = ls[i]!.split(",");
       if (f.length !== header.length) {
@@ -949,10 +959,21 @@ export function suspiciousOutput(
         if (header[j] === "error") continue;
         const v = Number(f[j]);
         if (!Number.isFinite(v)) return `row ${i}: ${header[j]} = ${f[j]}`;
-        if (j > 0 && v < 0 && /lr/.test(header[j]!)) {
-          return `row ${i}: negative ${header[j]} ${f[j]}`;
+        if (j > 0 && v < 0 && /lr/.test(header[j]!) && !negativeSeen) {
+          if (negativeAt === undefined) {
+            return `row ${i}: negative ${header[j]} ${f[j]} without a warning`;
+          }
+          if (f[0] !== negativeAt) {
+            return `row ${i}: negative ${header[j]} ${f[j]} at ${
+              f[0]
+            }, the warning says ${negativeAt}`;
+          }
+          negativeSeen = true;
         }
       }
+    }
+    if (negativeAt !== undefined && !negativeSeen && !truncated) {
+      return `a warning of a negative rate at ${negativeAt}, none in the CSV`;
     }
     return undefined;
   }

@@ -17,6 +17,7 @@ import { configHelp, curveRows, otherSourcesHelp, schedulesList, usageLine } fro
 import { ByteWriter, fileSink } from "../_output.ts";
 import { writeCurveCsv } from "../_csv.ts";
 import { grouped } from "../_text.ts";
+import { watchNegativeRate } from "../_negative.ts";
 
 const COMMAND_NAME = "curve";
 
@@ -33,7 +34,9 @@ async function run(argv: string[], ctx: Context): Promise<number> {
       `curve takes one schedule: ${schedulesList()}`,
     );
   }
-  const [source] = openSources(command, ctx, p, () => p.opts.both);
+  const [opened] = openSources(command, ctx, p, () => p.opts.both);
+  // A negative rate beyond what openSources looked at is warned of as it is written.
+  const source = watchNegativeRate(opened!, (t) => ctx.io.stderr(`lrspec: warning: ${t}\n`));
   const out = p.values.out as string | undefined;
   const target = out === undefined ? ctx.stdout() : { sink: fileSink(out), copy: false };
   const writer = new ByteWriter(target.sink, 1 << 20, target.copy);
