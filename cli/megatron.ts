@@ -62,7 +62,8 @@ export const MEGATRON_SOURCE: SourceKind = {
   arg: "FILE",
   ...ROWS,
   help: "a file with Megatron-LM training arguments as a launch script writes them (--lr 3e-4 " +
-    "--min-lr 3e-5 --lr-decay-style WSD …): one row per iteration",
+    "--min-lr 3e-5 --lr-decay-style WSD …, or in bash arrays as Megatron's examples do): one " +
+    "row per iteration",
   options: [WORLD_SIZE, CHECKPOINT],
   recognize: (text) =>
     /(?:^|\s)--lr[\s=]/.test(text) && /(?:^|\s)--(?:train-iters|train-samples)[\s=]/.test(text),

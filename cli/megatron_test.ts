@@ -3,7 +3,7 @@
 // errors name the source and exit 2.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   getOptimizerParamScheduler,
@@ -549,5 +549,74 @@ test("--megatron-checkpoint: errors name the checkpoint's key and line, and the 
   assert.match(
     await failure("curve", "--megatron", args, "--megatron-checkpoint", pickle),
     /a binary file \(a Python pickle\).*torch\.load/,
+  );
+});
+
+test("--megatron: a launch script keeping its arguments in bash arrays, as Megatron's examples do", async () => {
+  const script = file(
+    "train_gpt.sh",
+    [
+      "#!/bin/bash", // 1
+      "GPUS_PER_NODE=8", // 2
+      "MICRO_BATCH_SIZE=2", // 3
+      'PRETRAIN_SCRIPT_PATH="pretrain_gpt.py"', // 4
+      "WORLD_SIZE=$(($GPUS_PER_NODE*1))", // 5
+      "DISTRIBUTED_ARGS=(", // 6
+      "    --nproc_per_node $GPUS_PER_NODE", // 7
+      ")", // 8
+      "TRAINING_ARGS=(", // 9
+      "    --micro-batch-size $MICRO_BATCH_SIZE", // 10
+      "    --global-batch-size ${GLOBAL_BATCH_SIZE:-16} # a comment", // 11
+      "    --train-iters 300", // 12
+      "    --lr 1e-3", // 13
+      "    --lr-warmup-iters 30", // 14
+      ")", // 15
+      "DDP_ARGS=(--overlap-grad-reduce)", // 16
+      'TRAINING_ARGS+=("${DDP_ARGS[@]}")', // 17
+      'if [[ "$X" == "y" ]]; then', // 18
+      "    TRAINING_ARGS+=(", // 19
+      "        --min-lr 1e-5", // 20
+      "    )", // 21
+      "fi", // 22
+      'torchrun ${DISTRIBUTED_ARGS[@]} "$PRETRAIN_SCRIPT_PATH" \\', // 23
+      '    "${TRAINING_ARGS[@]}" \\', // 24
+      "    --lr-decay-style cosine", // 25
+      "echo done --lr 5", // 26
+      "",
+    ].join("\n"),
+  );
+  const line = "--micro-batch-size 2 --global-batch-size 16 --train-iters 300 --lr 1e-3 " +
+    "--lr-warmup-iters 30 --min-lr 1e-5 --lr-decay-style cosine";
+  const r = await run("curve", "--megatron", script);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, (await run("curve", "--megatron-args", line)).stdout);
+  assert.match(
+    r.stderr,
+    /train_gpt\.sh: read as a launch script: the arrays DISTRIBUTED_ARGS, TRAINING_ARGS, DDP_ARGS, TRAINING_ARGS, TRAINING_ARGS and the words after the training script/,
+  );
+  // Errors: the line of the flag in its array, or after the training script.
+  const bad = file(
+    "bad_gpt.sh",
+    readFileSync(script, "utf8").replace("--lr-warmup-iters 30", "--lr-warmup-iters 400"),
+  );
+  assert.match(
+    await failure("curve", "--megatron", bad),
+    new RegExp(`^${bad}:14: --lr-warmup-iters: lr_warmup_steps < lr_decay_steps must hold`),
+  );
+  const style = file("style_gpt.sh", readFileSync(script, "utf8").replace("cosine", "cosin"));
+  assert.match(
+    await failure("curve", "--megatron", style),
+    new RegExp(`^${style}:25: --lr-decay-style: invalid choice "cosin"`),
+  );
+  const unset = file(
+    "unset_gpt.sh",
+    readFileSync(script, "utf8").replace("MICRO_BATCH_SIZE=2\n", ""),
+  );
+  assert.match(
+    await failure("curve", "--megatron", unset),
+    new RegExp(
+      `^${unset}:9: --micro-batch-size: \`--micro-batch-size \\$MICRO_BATCH_SIZE\` holds an ` +
+        "unexpanded shell variable",
+    ),
   );
 });

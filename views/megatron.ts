@@ -39,7 +39,7 @@ import {
   schedulerOptionDest,
   STATE_KEY_OPTION,
 } from "../schedules/megatron/training/flags.ts";
-import { lineAt } from "../schedules/megatron/training/shell.ts";
+import { launchScript, lineAt } from "../schedules/megatron/training/shell.ts";
 
 /** Options of {@linkcode megatronView}. */
 export interface MegatronViewOptions {
@@ -128,17 +128,24 @@ function offsetOf(error: unknown): number | undefined {
  */
 export function megatronView(text: string, options: MegatronViewOptions): MegatronView {
   const { path } = options;
+  // A launch script with bash arrays (Megatron's examples): their words, offsets in the script.
+  const script = launchScript(text);
+  const origin = (offset: number | null | undefined) =>
+    script === undefined || typeof offset !== "number" ? offset : script.offset(offset);
   let parsed;
   try {
-    parsed = parseMegatronArgs(text, { worldSize: options.worldSize ?? 1 });
+    parsed = parseMegatronArgs(script?.text ?? text, { worldSize: options.worldSize ?? 1 });
   } catch (error) {
     if (!(error instanceof Error)) throw error;
     const problem = optionProblem(error);
     const option = problem?.option;
     const flag = option !== undefined && option.startsWith("--") ? option : undefined;
-    throw argumentError(error, text, options, flag, offsetOf(error), problem);
+    throw argumentError(error, text, options, flag, origin(offsetOf(error)), problem);
   }
-  const { args, ignored, written } = parsed;
+  const { args, ignored } = parsed;
+  const written = Object.fromEntries(
+    Object.entries(parsed.written).map(([k, w]) => [k, { ...w, offset: origin(w.offset) ?? null }]),
+  );
   const groups = megatronParamGroups(args);
   // A scheduler's error: the flag that sets its option, as the line wrote it, where it wrote it.
   const schedulerError = (error: unknown): unknown => {
@@ -168,6 +175,13 @@ export function megatronView(text: string, options: MegatronViewOptions): Megatr
     throw schedulerError(error);
   }
   const notes: string[] = [];
+  if (script !== undefined) {
+    notes.push(
+      `${path}: read as a launch script: the arrays ${script.arrays.join(", ")} and the words ` +
+        `after the training script, whatever the conditions around them (lrspec reads the ` +
+        `script, it does not run it)`,
+    );
+  }
   // The decoupled group's flags, as Megatron reads them: where they are written.
   const at = (dest: string) => {
     const w = written[dest];

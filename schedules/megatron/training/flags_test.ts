@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { optionProblem } from "../../errors.ts";
 import { OptimizerParamScheduler, parseMegatronArgs } from "../mod.ts";
 import { schedulerOptionDest, schedulerOptionFlag } from "./flags.ts";
-import { lineAt, shellWords } from "./shell.ts";
+import { launchScript, lineAt, shellWords } from "./shell.ts";
 
 const BASE = "--micro-batch-size 1 --train-iters 100 --lr 1e-4";
 
@@ -163,3 +163,16 @@ function catchError(f: () => unknown): unknown {
   }
   assert.fail("no error");
 }
+
+test("launchScript: the arrays' words and the command's, each back at its offset in the script", () => {
+  assert.equal(launchScript("--lr 1 \\\n --train-iters 2\n"), undefined); // no array: as it is
+  const text = 'N=4\nA=(\n  --lr 1e-3 # peak\n  --x "$N"\n)\npython train.py ${A[@]} --min-lr 0\n';
+  const script = launchScript(text)!;
+  assert.deepEqual(script.arrays, ["A"]);
+  assert.equal(script.text, "'--lr' '1e-3' '--x' '4' '--min-lr' '0'");
+  const at = (word: string) => script.offset(script.text.indexOf(`'${word}'`));
+  assert.equal(at("--lr"), text.indexOf("--lr"));
+  assert.equal(at("4"), text.indexOf('"$N"'));
+  assert.equal(at("--min-lr"), text.indexOf("--min-lr"));
+  assert.equal(launchScript("A=(\n --lr 'x\n)\n"), undefined); // a quote that does not close
+});

@@ -94,3 +94,130 @@ export function lineAt(text: string, offset: number): number {
   for (let k = text.indexOf("\n"); k >= 0 && k < offset; k = text.indexOf("\n", k + 1)) line++;
   return line;
 }
+
+/** A launch script's arguments as a text {@linkcode parseMegatronArgs} reads, and back. */
+export interface LaunchScript {
+  /** The arguments, one quoted word each. */
+  text: string;
+  /** The offset in the script of the word at an offset of `text` (its start). */
+  offset(at: number): number;
+  /** The arrays read, in order (`TRAINING_ARGS`). */
+  arrays: string[];
+}
+
+/** `NAME=(`, `NAME+=(`, `declare -a NAME=(` at the start of a command. */
+const ARRAY =
+  /(^|[\n;])[ \t]*(?:(?:declare|local|readonly|export)[ \t]+(?:-a[ \t]+)?)?([A-Za-z_]\w*)\+?=\(/g;
+
+/** `NAME=value` on a line of its own (`export` allowed), not an array. */
+const ASSIGNMENT = /^[ \t]*(?:export[ \t]+)?([A-Za-z_]\w*)=(?!\()(.*)$/gm;
+
+/** `${NAME[@]}`, `$NAME[*]`: an array's expansion. */
+const EXPANSION = /^\$\{?[A-Za-z_]\w*\[[@*]\]\}?$/;
+
+/** Where the `)` closing an array whose body starts at `from` is (quotes, comments skipped). */
+function closing(text: string, from: number): number {
+  let word = false;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\\") i++;
+    else if (c === "'" || c === '"') {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) return -1;
+      i = end;
+    } else if (c === "#" && !word) {
+      const end = text.indexOf("\n", i);
+      if (end < 0) return -1;
+      i = end;
+    } else if (c === ")") return i;
+    word = !/\s/.test(c);
+  }
+  return -1;
+}
+
+/**
+ * The arguments of a launch script that keeps them in bash arrays, as Megatron's examples do
+ * (`TRAINING_ARGS=( --lr 6.0e-5 … )`, then `torchrun ${DISTRIBUTED_ARGS[@]} pretrain_gpt.py
+ * ${TRAINING_ARGS[@]} …`): the words of every array in the file's order (`NAME+=(…)` too, whatever
+ * `if` is around it; lrspec does not run the script), an array's expansion (`"${DDP_ARGS[@]}"`)
+ * left out, `$NAME`, `${NAME}` and `${NAME:-default}` replaced by the value of a plain assignment
+ * (`MICRO_BATCH_SIZE=1`; the last one in the file) or the default, then the words after the
+ * training script (`pretrain_gpt.py`) on the command that runs it.
+ *
+ * @param text The script.
+ * @returns The arguments as a text, with each word's offset in the script; undefined for a
+ * script without arrays (or one whose quotes do not close), read as it is.
+ */
+export function launchScript(text: string): LaunchScript | undefined {
+  const values = new Map<string, string>();
+  for (const m of text.matchAll(ASSIGNMENT)) {
+    try {
+      const words = shellWords(m[2]!, "launchScript");
+      if (words.length === 1 && !/[$`]/.test(m[2]!)) values.set(m[1]!, words[0]!.word);
+      else if (words.length === 0) values.set(m[1]!, "");
+    } catch {
+      // An assignment whose quotes do not close: not a value.
+    }
+  }
+  const expand = (word: string) =>
+    word.replace(
+      /\$(?:\{([A-Za-z_]\w*)(?::?-([^}]*))?\}|([A-Za-z_]\w*))/g,
+      (all, braced: string | undefined, fallback: string | undefined, bare: string | undefined) =>
+        values.get(braced ?? bare!) ?? fallback ?? all,
+    );
+  const found: ShellWord[] = [];
+  const arrays: string[] = [];
+  let last = 0;
+  try {
+    for (const m of text.matchAll(ARRAY)) {
+      const start = m.index + m[0].length;
+      if (start < last) continue; // inside an array already read
+      const end = closing(text, start);
+      if (end < 0) return undefined;
+      arrays.push(m[2]!);
+      for (const w of shellWords(text.slice(start, end), "launchScript")) {
+        found.push({ word: w.word, offset: start + w.offset });
+      }
+      last = end + 1;
+    }
+    if (arrays.length === 0) return undefined;
+    // The command after the arrays: the words after the training script, to its line's end.
+    const rest = shellWords(text.slice(last), "launchScript");
+    const script = rest.findIndex((w) => /\.py$/.test(expand(w.word)));
+    if (script >= 0) {
+      let end = text.length;
+      for (let i = last + rest[script]!.offset; i < text.length; i++) {
+        if (text[i] === "\\") i++;
+        else if (text[i] === "\n") {
+          end = i;
+          break;
+        }
+      }
+      for (const w of rest.slice(script + 1)) {
+        if (last + w.offset >= end) break;
+        found.push({ word: w.word, offset: last + w.offset });
+      }
+    }
+  } catch {
+    return undefined; // a quote that does not close: the parser reads the script and says where
+  }
+  let out = "";
+  const starts: number[] = [];
+  const offsets: number[] = [];
+  for (const w of found) {
+    if (EXPANSION.test(w.word)) continue;
+    if (out) out += " ";
+    starts.push(out.length);
+    offsets.push(w.offset);
+    out += `'${expand(w.word).replaceAll("'", `'\\''`)}'`;
+  }
+  return {
+    text: out,
+    arrays,
+    offset(at: number): number {
+      let k = starts.length - 1;
+      while (k > 0 && starts[k]! > at) k--;
+      return offsets[k] ?? 0;
+    },
+  };
+}
