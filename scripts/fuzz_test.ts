@@ -4,6 +4,7 @@
 // over the public API — no bad class allowed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -152,51 +153,74 @@ const RUNTIME = g.Bun ? "bun" : "deno";
 const RUN_FILES = g.Deno || g.Bun ? FILES : 20;
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-test("fuzz worker: a run's wall-clock, CPU and output limits, each followed by a fresh worker", {
-  timeout: 120_000,
-}, async () => {
-  const cfg = join(ROOT, "docs/configs/cosine.yaml");
-  // 10⁸ rows: about 10 s of CPU and 1.5 GB of CSV — cut by each limit in turn.
-  const long = ["curve", cfg, "--opts", "SOLVER.MAX_ITER", "100000000"];
-  const limits = { cpuSeconds: 60, timeoutMs: 60_000, heapMb: 512, maxOutput: 1e10 };
-  const runs: [string, ConstructorParameters<typeof CliWorker>[0], string][] = [
-    ["wall clock", { ...limits, timeoutMs: 300, runtime: RUNTIME }, "killed after"],
-    ["CPU", { ...limits, cpuSeconds: 0.4, runtime: RUNTIME }, "CPU limit reached"],
-    ["output", { ...limits, maxOutput: 1000, runtime: RUNTIME }, "stdout over"],
-  ];
-  for (const [what, lim, why] of runs) {
-    const w = new CliWorker(lim, ROOT);
+test(
+  "fuzz worker: a run's wall-clock, CPU, output and heap limits, each followed by a fresh worker",
+  {
+    timeout: 120_000,
+  },
+  async () => {
+    const cfg = join(ROOT, "docs/configs/cosine.yaml");
+    // 10⁸ rows: about 10 s of CPU and 1.5 GB of CSV — cut by each limit in turn.
+    const long = ["curve", cfg, "--opts", "SOLVER.MAX_ITER", "100000000"];
+    const limits = { cpuSeconds: 60, timeoutMs: 60_000, heapMb: 512, maxOutput: 1e10 };
+    const runs: [string, ConstructorParameters<typeof CliWorker>[0], string][] = [
+      ["wall clock", { ...limits, timeoutMs: 300, runtime: RUNTIME }, "killed after"],
+      ["CPU", { ...limits, cpuSeconds: 0.4, runtime: RUNTIME }, "CPU limit reached"],
+      ["output", { ...limits, maxOutput: 1000, runtime: RUNTIME }, "stdout over"],
+    ];
+    for (const [what, lim, why] of runs) {
+      const w = new CliWorker(lim, ROOT);
+      try {
+        const r = await w.run(long);
+        const c = classify(r, "curve", lim.cpuSeconds);
+        assert.equal(c.cls, what === "output" ? "big" : "hang", `${what}: ${c.why}`);
+        assert.match(c.why, new RegExp(why), what);
+        assert.ok(r.ms < 30_000, `${what}: ${r.ms} ms`);
+        // The next run gets a fresh worker and a well-formed answer.
+        const next = await w.run(["explain", cfg]);
+        assert.deepEqual(classify(next, "explain"), { cls: "ok", why: "" }, what);
+        assert.match(next.stdout, /cosine/);
+        assert.equal(w.starts, 2, what);
+      } finally {
+        w.close();
+      }
+    }
+    // The heap limit: 400,000 milestones in 20 MiB of heap — the worker dies, V8 says why.
+    mkdirSync(join(ROOT, ".tmp"), { recursive: true });
+    const big = join(ROOT, ".tmp", "fuzz-worker-oom.yaml");
+    writeFileSync(
+      big,
+      `SOLVER:\n  STEPS: [${Array.from({ length: 400_000 }, (_, i) => i + 1).join(", ")}]\n`,
+    );
+    const small = new CliWorker({ ...limits, heapMb: 20, runtime: RUNTIME }, ROOT);
     try {
-      const r = await w.run(long);
-      const c = classify(r, "curve", lim.cpuSeconds);
-      assert.equal(c.cls, what === "output" ? "big" : "hang", `${what}: ${c.why}`);
-      assert.match(c.why, new RegExp(why), what);
-      assert.ok(r.ms < 30_000, `${what}: ${r.ms} ms`);
-      // The next run gets a fresh worker and a well-formed answer.
-      const next = await w.run(["explain", cfg]);
-      assert.deepEqual(classify(next, "explain"), { cls: "ok", why: "" }, what);
-      assert.match(next.stdout, /cosine/);
-      assert.equal(w.starts, 2, what);
+      const r = await small.run(["curve", big]);
+      // Bun (JavaScriptCore) has no heap limit flag: there the run simply finishes.
+      if (RUNTIME === "deno") assert.equal(classify(r, "curve").cls, "oom", r.stderr.slice(0, 300));
+      const next = await small.run(["explain", cfg]);
+      assert.equal(classify(next, "explain").cls, "ok");
+      if (RUNTIME === "deno") assert.equal(small.starts, 2);
+    } finally {
+      small.close();
+      rmSync(big, { force: true });
+    }
+    // A clean error, and a fresh worker every `recycle` runs.
+    const w = new CliWorker({ ...limits, runtime: RUNTIME }, ROOT, 2);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await w.run(["curve", join(ROOT, "no-such.yaml")]);
+        assert.equal(r.code, 2);
+        assert.match(
+          classify(r, "curve").why,
+          /^lrspec: error: cannot read .*no-such\.yaml: no such file/,
+        );
+      }
+      assert.equal(w.starts, 2);
     } finally {
       w.close();
     }
-  }
-  // A clean error, and a fresh worker every `recycle` runs.
-  const w = new CliWorker({ ...limits, runtime: RUNTIME }, ROOT, 2);
-  try {
-    for (let i = 0; i < 3; i++) {
-      const r = await w.run(["curve", join(ROOT, "no-such.yaml")]);
-      assert.equal(r.code, 2);
-      assert.match(
-        classify(r, "curve").why,
-        /^lrspec: error: cannot read .*no-such\.yaml: no such file/,
-      );
-    }
-    assert.equal(w.starts, 2);
-  } finally {
-    w.close();
-  }
-});
+  },
+);
 
 test("fuzz: in-process workers and one child process per run agree, class and message", {
   timeout: 300_000,
