@@ -9,6 +9,7 @@
 
 import { pyFloatRepr } from "../config/python.ts";
 import { type CurveRuns, RUN_CHUNK } from "../curve/runs.ts";
+import { REPR_MAX_BYTES, writeRepr } from "../curve/repr_bytes.ts";
 import type { ByteWriter } from "./_output.ts";
 
 /** A number as Python's `repr` writes it (the fixtures' and detectron2's format), fast. */
@@ -195,21 +196,20 @@ export async function writeCurveCsv(
       const b = Math.min(run.end, a + RUN_CHUNK);
       for (let c = 0; c < width; c++) run.fill(c, a, b, buffers[c]!);
       if (perEpoch === undefined && width === 1 && errorCell === "") {
-        // One column, nothing else (most curves): the value's text copied straight into the
-        // buffer, no row string built (BENCH.md § Streaming: where a cosine row's time goes).
+        // One column, nothing else (most curves): the value's repr written straight into the
+        // buffer, no string built (BENCH.md § Streaming: where a cosine row's time goes).
         const column = buffers[0]!;
+        const digits = counter.digits;
         for (let k = 0; k < b - a; k++) {
-          const text = reprFloat(column[k]!);
-          if (w.pos + WIDTH + text.length + 2 > w.buf.length) {
+          if (w.pos + WIDTH + REPR_MAX_BYTES + 2 > w.buf.length) {
             await flush();
             if (w.gone) return;
           }
           const buf = w.buf;
-          const digits = counter.digits;
           let pos = w.pos;
           for (let d = counter.first; d < WIDTH; d++) buf[pos++] = digits[d]!;
           buf[pos++] = 44; // ","
-          for (let i = 0; i < text.length; i++) buf[pos++] = text.charCodeAt(i);
+          pos = writeRepr(column[k]!, buf, pos);
           buf[pos++] = 10; // "\n"
           w.pos = pos;
           counter.increment();
@@ -217,11 +217,24 @@ export async function writeCurveCsv(
         }
         continue;
       }
+      // Several columns, an epoch or an error column: the same, cell by cell.
+      const epochCell = perEpoch !== undefined;
+      const rowMax = WIDTH + (epochCell ? WIDTH + 1 : 0) + width * (REPR_MAX_BYTES + 1) + 2;
+      if (rowMax > w.buf.length) {
+        // Rows longer than the buffer (thousands of columns): one string each.
+        for (let k = 0; k < b - a; k++) {
+          let row = String(a + k + first);
+          if (epochCell) row += `,${Math.floor((a + k) / perEpoch)}`;
+          for (let c = 0; c < width; c++) row += "," + reprFloat(buffers[c]![k]!);
+          await w.text(row + errorCell + "\n");
+          if (w.gone) return;
+          counter.increment();
+          rows++;
+        }
+        continue;
+      }
       for (let k = 0; k < b - a; k++) {
-        let cells = perEpoch === undefined ? "" : `,${Math.floor((a + k) / perEpoch)}`;
-        for (let c = 0; c < width; c++) cells += "," + reprFloat(buffers[c]![k]!);
-        cells += errorCell + "\n";
-        if (w.pos + WIDTH + cells.length > w.buf.length) {
+        if (w.pos + rowMax > w.buf.length) {
           await flush();
           if (w.gone) return;
         }
@@ -229,7 +242,17 @@ export async function writeCurveCsv(
         const digits = counter.digits;
         let pos = w.pos;
         for (let d = counter.first; d < WIDTH; d++) buf[pos++] = digits[d]!;
-        for (let i = 0; i < cells.length; i++) buf[pos++] = cells.charCodeAt(i);
+        if (epochCell) {
+          const epoch = String(Math.floor((a + k) / perEpoch));
+          buf[pos++] = 44;
+          for (let i = 0; i < epoch.length; i++) buf[pos++] = epoch.charCodeAt(i);
+        }
+        for (let c = 0; c < width; c++) {
+          buf[pos++] = 44;
+          pos = writeRepr(buffers[c]![k]!, buf, pos);
+        }
+        if (errorCell) buf[pos++] = 44;
+        buf[pos++] = 10;
         w.pos = pos;
         counter.increment();
         rows++;
