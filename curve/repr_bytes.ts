@@ -76,8 +76,43 @@ export const REPR_MAX_BYTES = 24;
 export function writeRepr(x: number, buf: Uint8Array, pos: number): number {
   const end = writeShortFraction(x, buf, pos);
   if (end >= 0) return end;
+  if (x > 0 && x <= 1e-5) return writeSmall(x, buf, pos);
   const s = pyFloatRepr(x);
   for (let i = 0; i < s.length; i++) buf[pos++] = s.charCodeAt(i);
+  return pos;
+}
+
+/**
+ * Python's repr of 0 < x ≤ 1e-5 (the tail of a decay to zero) from `String(x)`'s digits, the
+ * same shortest digits: always Python's exponent form, `d.ddde-0n`. `String` writes
+ * `0.00000ddd` down to 1e-6 and `d.ddde-n` below.
+ */
+function writeSmall(x: number, buf: Uint8Array, pos: number): number {
+  const s = String(x);
+  let exponent: number;
+  let i = 0;
+  let end = s.length;
+  if (s.charCodeAt(1) === 46 && s.charCodeAt(0) === 48) {
+    // 0.000001 … 0.00001: the zeros after the point, then the digits.
+    i = 2;
+    while (s.charCodeAt(i) === 48) i++;
+    exponent = i - 1;
+  } else {
+    // d.ddde-n (n ≥ 7)
+    end = s.indexOf("e");
+    exponent = -Number(s.slice(end + 1));
+  }
+  buf[pos++] = s.charCodeAt(i++);
+  if (i < end && s.charCodeAt(i) === 46) i++; // String's own point, after the first digit
+  if (i < end) {
+    buf[pos++] = 46;
+    while (i < end) buf[pos++] = s.charCodeAt(i++);
+  }
+  buf[pos++] = 101; // e
+  buf[pos++] = 45; // -
+  if (exponent < 10) buf[pos++] = 48;
+  const e = String(exponent);
+  for (let k = 0; k < e.length; k++) buf[pos++] = e.charCodeAt(k);
   return pos;
 }
 

@@ -85,6 +85,28 @@ test("writeRepr: learning rates of a cosine schedule, row by row", () => {
   }
 });
 
+test("writeRepr: the tail of a decay, 0 < x ≤ 1e-5, from String's digits", () => {
+  // String writes 0.00000ddd down to 1e-6 and d.ddde-n below; Python always d.ddde-0n.
+  for (
+    const x of [
+      1e-5,
+      9.999999999999999e-6,
+      1.5e-6,
+      1e-6,
+      9.99999999999999e-7,
+      1.2345678901234567e-7,
+      3e-10,
+      1e-100,
+      2.2250738585072014e-308,
+      5e-324,
+    ]
+  ) same(x);
+  for (let k = -10; k <= 10; k++) same(step(1e-6, k));
+  fc.assert(fc.property(fc.double({ min: 0, max: 1e-5, noNaN: true }), (x) => {
+    return written(x) === pyFloatRepr(x);
+  }));
+});
+
 test("writeShortFraction: (1e-5, 1) only; elsewhere -1", () => {
   for (const x of [1e-5, 1, 0, -0.5, 2, NaN, Infinity, 5e-6]) {
     assert.equal(writeShortFraction(x, buf, 0), -1, `${x}`);
