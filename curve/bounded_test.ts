@@ -5,8 +5,15 @@
 // so that a regression fails at once instead of reading 10⁹ rows.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { getCfg, lrCurveRuns } from "../mod.ts";
-import { type CurveRun, type CurveRuns, RUN_CHUNK, steppedRuns, type Stepper } from "./runs.ts";
+import { getCfg, lrCurveRuns, ScheduleCursor } from "../mod.ts";
+import {
+  type CurveRun,
+  type CurveRuns,
+  paramSchedulerRuns,
+  RUN_CHUNK,
+  steppedRuns,
+  type Stepper,
+} from "./runs.ts";
 import { diffRuns } from "./diff.ts";
 import { curveEnvelope } from "../plot/envelope.ts";
 
@@ -190,4 +197,41 @@ test("curveEnvelope with exactRows: a curve changing every row is sampled per bu
   assert.equal(exact.sampled, undefined);
   assert.deepEqual(exact, curveEnvelope(wiggly(50_000, counter), { buckets: 100 }));
   assert.throws(() => curveEnvelope(short, { samples: 1 }), /`samples` must be an integer >= 2/);
+});
+
+test("the runs of a schedule with 10⁵ steps cost a few piece evaluations each, not a search", () => {
+  // A duck-typed schedule with a plan: a step every 1,000 iterations, 10⁵ of them, counted.
+  let calls = 0;
+  const n = 1e8;
+  const at = (w: number) => 0.99999 ** Math.floor((w * n) / 1000);
+  const steps = {
+    at,
+    plan: () => ({
+      at,
+      piece: (w: number) => (calls++, Math.floor((w * n) / 1000)),
+      resolve: (p: number) => ({ kind: "value", value: 0.99999 ** p }),
+    }),
+  };
+  const curve = paramSchedulerRuns(steps, { numUpdates: n });
+  calls = 0;
+  const ends: number[] = [];
+  for (const run of curve.runs(0, n)) {
+    assert.ok(run.constant, `[${run.start}, ${run.end})`);
+    ends.push(run.end);
+  }
+  const runs = ends.length;
+  const walked = calls;
+  // The same runs as looking each one up (ScheduleCursor.runAt), which searches from the top.
+  const cursor = new ScheduleCursor(steps, { numUpdates: n });
+  calls = 0;
+  for (let i = 0, k = 0; i < n; k++) {
+    i = Math.min(cursor.runAt(i).end, n);
+    assert.equal(i, ends[k]);
+  }
+  assert.ok(runs >= 99_990 && runs <= 100_010, `${runs} runs`);
+  assert.ok(calls > 15 * runs, `runAt: ${calls} evaluations`);
+  calls = walked;
+  // Two evaluations to confirm each guessed end, one for the piece (a search from the top for
+  // each run, as runAt does: about 25).
+  assert.ok(calls <= 4 * runs, `${calls} evaluations for ${runs} runs`);
 });

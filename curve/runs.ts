@@ -96,12 +96,12 @@ function* cursorRuns(
   constant: (value: number) => readonly number[],
   fill: CurveRun["fill"],
 ): Generator<CurveRun> {
+  if (from >= to) return;
   let i = from;
-  while (i < to) {
-    const r = cursor.runAt(i) as ReturnType<ScheduleCursor["runAt"]> & { monotone?: boolean };
+  for (const r of cursor.runs(from, to)) {
     const end = Math.min(r.end, to);
     if (r.constant) yield constantRun(i, end, constant(r.value));
-    else yield { start: i, end, constant: false, monotone: r.monotone === true, values: [], fill };
+    else yield { start: i, end, constant: false, monotone: r.monotone, values: [], fill };
     i = end;
   }
 }

@@ -290,6 +290,135 @@ export function findRun(root: Node, n: number, i: number, lo: number, hi: number
   }
 }
 
+/**
+ * {@linkcode firstChangeAbove} with a guess: `guess` (the length of the piece before, at the same
+ * level: steps of one schedule are often evenly spaced) is tried first, two evaluations when right;
+ * otherwise the search goes on from what they told. The same answer as without the guess.
+ */
+function firstChangeNear(
+  f: (j: number) => number,
+  p: number,
+  i: number,
+  hi: number,
+  guess: number,
+): number {
+  if (!(guess > i + 1 && guess < hi)) return firstChangeAbove(f, p, i, hi);
+  if (f(guess - 1) === p) return f(guess) !== p ? guess : firstChangeAbove(f, p, guess, hi);
+  // The change is in (i, guess − 1].
+  let good = i;
+  let bad = guess - 1;
+  while (bad - good > 1) {
+    const mid = good + Math.floor((bad - good) / 2);
+    if (f(mid) === p) good = mid;
+    else bad = mid;
+  }
+  return bad;
+}
+
+/**
+ * The runs covering `[from, to)` (safe integers, within `[lo, hi)`), in order: the very runs
+ * `findRun(root, n, from, lo, hi)`, `findRun(…, its end, …)`, … return, found in one walk down the
+ * plan — each level's piece is searched once, not again from the top for every run below it, and
+ * the end of each piece is first guessed from the length of the one before — so that iterating
+ * the 10⁶ steps of a schedule costs a few evaluations per step.
+ */
+export function* walkRuns(
+  root: Node,
+  n: number,
+  from: number,
+  to: number,
+  lo: number,
+  hi: number,
+): Generator<Run> {
+  if (from < to) yield* walk(root, [], n, from, to, lo, hi);
+}
+
+function* walk(
+  node: Node,
+  chain: Stage[],
+  n: number,
+  from: number,
+  to: number,
+  lo: number,
+  hi: number,
+): Generator<Run> {
+  for (;;) {
+    switch (node.kind) {
+      case VALUE:
+      case FORMULA:
+      case OPAQUE:
+        yield leafRun(node, lo, hi, chain);
+        return;
+      case STAGE:
+        chain = [...chain, node];
+        node = node.child;
+        break;
+      case PIECES: {
+        const { piece } = node;
+        const depth = chain;
+        const f = (j: number) => piece(mapChain(depth, j / n));
+        let i = Math.max(from, lo);
+        const end = Math.min(to, hi);
+        let start = lo;
+        let length = 0;
+        while (i < end) {
+          const p = f(i);
+          if (start < i) start = firstSameAtOrBelow(f, p, i, start);
+          const stop = i + 1 < hi ? firstChangeNear(f, p, i, hi, i + length) : hi;
+          yield* walk(node.resolve(p), depth, n, i, end, start, stop);
+          length = stop - i;
+          start = i = stop;
+        }
+        return;
+      }
+    }
+  }
+}
+
+/** The run of a leaf over `[lo, hi)`. */
+function leafRun(
+  node: ValueNode | FormulaNode | OpaqueNode,
+  lo: number,
+  hi: number,
+  chain: Stage[],
+): Run {
+  switch (node.kind) {
+    case VALUE:
+      return {
+        start: lo,
+        end: hi,
+        constant: true,
+        value: node.value,
+        monotone: true,
+        formula: undefined,
+        fill: undefined,
+        chain,
+      };
+    case FORMULA:
+      return {
+        start: lo,
+        end: hi,
+        constant: false,
+        value: NaN,
+        monotone: node.monotone,
+        formula: node.formula,
+        fill: node.fill,
+        chain,
+      };
+    default:
+      return {
+        start: lo,
+        end: hi,
+        constant: false,
+        value: NaN,
+        monotone: false,
+        formula: undefined,
+        fill: undefined,
+        chain,
+      };
+  }
+}
+
 /** A formula run through its stages, value by value; `at()` wherever the formula declines. */
 function fillFormula(
   scheduler: ScheduleLike,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { findRun, mapChain, type Node, planOf, type Stage } from "./_runs.ts";
+import { findRun, mapChain, type Node, planOf, type Stage, walkRuns } from "./_runs.ts";
 import type { ScheduleLike } from "./plan.ts";
 import { integer, requireOptions, requireScheduler } from "../_internal/validate.ts";
 
@@ -214,6 +214,46 @@ export class ScheduleCursor {
       value: run.value,
       monotone: run.monotone,
     };
+  }
+
+  /**
+   * The runs that cover iterations `[from, to)`, in order: the same runs as
+   * {@linkcode ScheduleCursor.runAt} gives for `from`, then for the end of each, found in one
+   * walk over the schedule's plan (each branch searched once, and a step's end first guessed from
+   * the step before), so that the runs of a schedule with 10⁶ steps cost a few evaluations each.
+   *
+   * @param from The first iteration (a safe integer).
+   * @param to One past the last (a safe integer, or 2^53).
+   * @returns The runs, as {@linkcode ScheduleCursor.runAt} reports them (the first may start
+   * before `from`, the last end after `to`).
+   * @throws {RangeError} If `from` or `to` is not a safe integer.
+   *
+   * @example The steps of a multistep schedule
+   * ```ts
+   * import { MultiStepParamScheduler, ScheduleCursor } from "@lrspec/lrspec";
+   * import assert from "node:assert/strict";
+   *
+   * const s = new MultiStepParamScheduler({
+   *   values: [1, 0.1, 0.01], milestones: [60000, 80000], numUpdates: 90000,
+   * });
+   * const cursor = new ScheduleCursor(s, { numUpdates: 90000 });
+   * const runs = [...cursor.runs(0, 90000)].map((r) => [r.end, r.value]);
+   * assert.deepEqual(runs, [[60000, 1], [80000, 0.1], [90001, 0.01]]);
+   * ```
+   */
+  *runs(from: number, to: number): Generator<ScheduleRun> {
+    integer("ScheduleCursor", "from", from, "a safe integer", Number.isSafeInteger);
+    integer("ScheduleCursor", "to", to, "a safe integer or 2^53", (x) => x <= END_ITERATION);
+    const walk = walkRuns(this._plan, this.numUpdates, from, to, MIN_ITERATION, END_ITERATION);
+    for (const run of walk) {
+      yield {
+        start: run.start,
+        end: run.end,
+        constant: run.constant,
+        value: run.value,
+        monotone: run.monotone,
+      };
+    }
   }
 
   /** The value in a non-constant run: the port's formula, or the scheduler's own `at`. */

@@ -456,6 +456,60 @@ test("ScheduleCursor is bit-identical to at(i / n)", async (t) => {
       { numRuns: RUNS },
     );
   });
+  await t.test("runs() walks the very runs runAt() finds one by one", () => {
+    const byRunAt = (cursor: ScheduleCursor, from: number, to: number) => {
+      const out = [];
+      for (let i = from; i < to;) {
+        const run = cursor.runAt(i);
+        out.push(run);
+        i = run.end;
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(schedulerArb, windowArb, (s, w) => {
+        fc.pre(s !== undefined);
+        const { n, from, to } = windowFor(s!, w);
+        const cursor = new ScheduleCursor(s!, { numUpdates: n });
+        assert.deepEqual([...cursor.runs(from, to)], byRunAt(cursor, from, to));
+      }),
+      { numRuns: RUNS },
+    );
+    // Evenly and unevenly spaced steps (the guess right, and wrong), inside a warmup composite.
+    for (
+      const spacing of [(k: number) => 100 + 37 * k, (k: number) => 100 + 37 * k + (k * k) % 11]
+    ) {
+      const milestones = Array.from({ length: 500 }, (_, k) => spacing(k));
+      const steps = new MultiStepParamScheduler({
+        values: Array.from({ length: 501 }, (_, k) => 0.999 ** k),
+        milestones,
+        numUpdates: 20_000,
+      });
+      const s = new WarmupParamScheduler({
+        scheduler: steps,
+        warmupFactor: 0.001,
+        warmupLength: 0.004,
+      });
+      const cursor = new ScheduleCursor(s, { numUpdates: 20_000 });
+      for (
+        const [from, to] of [[0, 20_001], [-5, 3], [150, 151], [5000, 9000], [19_990, 2 ** 53]]
+      ) {
+        assert.deepEqual(
+          [...cursor.runs(from!, to!)],
+          byRunAt(cursor, from!, to!),
+          `[${from}, ${to})`,
+        );
+      }
+    }
+    const c = new ScheduleCursor(
+      new MultiStepParamScheduler({ values: [1, 0.1], milestones: [5], numUpdates: 10 }),
+      {
+        numUpdates: 10,
+      },
+    );
+    assert.deepEqual([...c.runs(3, 3)], []);
+    assert.throws(() => [...c.runs(0.5, 3)], /`from` must be a safe integer/);
+  });
   await t.test("runAt reports maximal constant runs of a multistep schedule", () => {
     const s = new MultiStepParamScheduler({
       values: [1, 0.1, 0.01],
