@@ -203,3 +203,33 @@ test("Trainer max_steps past a million: the first raising step is probed, as ste
   );
   assert.match(smallCsv, /\n105,0\.0001118033988749895,\n106,,RangeError\n/);
 });
+
+test("plot of 10⁵ milestones: bounded output, at most a line per quarter pixel, labels apart", async () => {
+  const steps = Array.from({ length: 100_000 }, (_, k) => 100 + 9_999 * k).join(", ");
+  const path = file(
+    "milestones.yaml",
+    solver(`  BASE_LR: 0.02\n  GAMMA: 0.99999\n  STEPS: [${steps}]\n`),
+  );
+  const [r, cpu] = await cpuSeconds(() => run("plot", path));
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(cpu < CPU_LIMIT, `${cpu} CPU-s`);
+  assert.ok(r.stdout.length < 300_000, `${r.stdout.length} bytes`);
+  const marks = r.stdout.slice(r.stdout.indexOf('<g class="marks"'));
+  const lines = marks.slice(0, marks.indexOf("</g>")).match(/<line /g) ?? [];
+  assert.ok(lines.length > 100 && lines.length <= 4 * 800, `${lines.length} mark lines`);
+  // Labels in rows above the plot, none overlapping another (the width the layout reserves).
+  const rows = new Map<string, [number, number][]>();
+  for (
+    const m of marks.matchAll(
+      /<text x="([\d.]+)" y="(\d+)"[^>]*text-anchor="(start|end)">([^<]*)</g,
+    )
+  ) {
+    const x = Number(m[1]), w = [...m[4]!].length * 5.4;
+    const span: [number, number] = m[3] === "start" ? [x, x + w] : [x - w, x];
+    const row = rows.get(m[2]!) ?? [];
+    for (const [a, b] of row) assert.ok(span[1] <= a || span[0] >= b, `${m[4]} overlaps`);
+    row.push(span);
+    rows.set(m[2]!, row);
+  }
+  assert.ok(rows.size >= 1 && rows.size <= 4, `${rows.size} rows of labels`);
+});

@@ -32,10 +32,11 @@ export interface CurveEnvelopeOptions {
    */
   buckets?: number;
   /**
-   * The most rows of computed, not provably monotone runs read value by value. A random-access
-   * curve ({@linkcode CurveRuns.random}) with more such rows in the range is sampled instead:
-   * `samples` rows per bucket, evenly spaced, its first and last among them (`sampled` in the
-   * result says how many rows were not read). `Infinity` reads every row.
+   * The most rows of computed, not provably monotone runs read value by value. On a
+   * random-access curve ({@linkcode CurveRuns.random}), from the first such run that does not fit
+   * in what is left of them on, those runs are sampled instead: `samples` rows per bucket, evenly
+   * spaced, its first and last among them (`sampled` in the result says how many rows were not
+   * read). `Infinity` reads every row.
    * @default {Infinity}
    */
   exactRows?: number;
@@ -154,19 +155,12 @@ export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = 
   };
   const one = new Float64Array(1);
   const chunk = new Float64Array(Math.min(RUN_CHUNK, to - from));
-  // Sampled, or read row by row: decided once for the whole range (a random-access curve's runs
-  // cost nothing to walk), so that the whole chart is drawn one way.
-  const exactRows = options.exactRows ?? Infinity;
+  // A computed, not monotone run is read row by row while it fits in what is left of
+  // `exactRows`; past that, on a random-access curve, it is sampled (no pass to count first: a
+  // curve of 10⁶ steps would pay for it).
+  let budget = curve.random === true ? options.exactRows ?? Infinity : Infinity;
   const perBucket = samples;
   let sample = false;
-  if (curve.random === true && exactRows < to - from) {
-    let rows = 0;
-    for (const run of curve.runs(from, to)) {
-      if (!run.constant && !run.monotone) rows += Math.min(run.end, to) - Math.max(run.start, from);
-      if (rows > exactRows) break;
-    }
-    sample = rows > exactRows;
-  }
   let skipped = 0;
   for (const run of curve.runs(from, to)) {
     const a = Math.max(run.start, from);
@@ -184,6 +178,10 @@ export function curveEnvelope(curve: CurveRuns, options: CurveEnvelopeOptions = 
       run.fill(column, i, i + 1, one);
       return one[0]!;
     };
+    if (!run.monotone && !sample) {
+      if (b - a > budget) sample = true;
+      else budget -= b - a;
+    }
     for (let s = a; s < b;) {
       const e = Math.min(b, bucketEnd(s));
       if (run.monotone) {

@@ -351,45 +351,75 @@ export function plotSvg(input: readonly PlotSeries[], options: PlotOptions = {})
     logY ? (y) => (Math.log10(y) - yLogLo) / (Math.log10(yMax) - yLogLo || 1) : (y) => y / yMax,
   );
 
-  // Marks (merged when several series share one), their labels in rows above the plot.
-  const merged = new Map<string, { x: number; label: string; colors: Set<string> }>();
+  // Marks (merged when several series share one), their labels in rows above the plot. Kept in
+  // parallel arrays, not an object per mark: 10⁶ milestones are 10⁶ marks.
+  const ex: number[] = [], el: string[] = [], ec: string[] = [];
   series.forEach((s, i) => {
     for (const m of s.marks ?? []) {
       if (!(m.x >= xLo && m.x <= xHi)) continue;
-      const key = `${m.x}|${m.label}`;
-      const entry = merged.get(key) ?? { x: m.x, label: m.label, colors: new Set<string>() };
-      entry.colors.add(colorOf(s, i));
-      merged.set(key, entry);
+      ex.push(m.x);
+      el.push(m.label);
+      ec.push(colorOf(s, i));
     }
   });
-  const marks = [...merged.values()].sort((a, b) => a.x - b.x).map((m) => ({
-    ...m,
-    color: m.colors.size === 1 ? [...m.colors][0]! : "#666",
-    row: -1,
-    anchor: "start" as "start" | "end",
-  }));
+  // By x, then in the order they came; the same x and label once, coloured by every series
+  // that has it (grey when several do).
+  let sorted = true;
+  for (let k = 1; k < ex.length && sorted; k++) sorted = ex[k - 1]! <= ex[k]!;
+  const order = sorted ? null : Array.from(ex.keys()).sort((a, b) => ex[a]! - ex[b]! || a - b);
+  const markX: number[] = [], markLabel: string[] = [], markColor: string[] = [];
+  for (let k = 0; k < ex.length;) {
+    // The entries at one x: [k, g).
+    const x = ex[order ? order[k]! : k]!;
+    let g = k + 1;
+    while (g < ex.length && ex[order ? order[g]! : g] === x) g++;
+    if (g === k + 1) {
+      const e = order ? order[k]! : k;
+      markX.push(x), markLabel.push(el[e]!), markColor.push(ec[e]!);
+    } else {
+      const byLabel = new Map<string, Set<string>>();
+      for (let q = k; q < g; q++) {
+        const e = order ? order[q]! : q;
+        const colors = byLabel.get(el[e]!) ?? new Set<string>();
+        colors.add(ec[e]!);
+        byLabel.set(el[e]!, colors);
+      }
+      for (const [label, colors] of byLabel) {
+        markX.push(x), markLabel.push(label);
+        markColor.push(colors.size === 1 ? [...colors][0]! : "#666");
+      }
+    }
+    k = g;
+  }
+  const markCount = markX.length;
+  const markRow = new Int8Array(markCount).fill(-1);
+  const markEnd = new Uint8Array(markCount); // 1: the label ends at its line (left of it)
   // Each label goes right of its line (or left, near the right edge) in the first row where it
   // does not overlap the previous label; up to four rows.
   const rowEnds: number[] = [];
-  for (const m of marks) {
-    const x = px(m.x);
-    const w = m.label.length * 5.4 + 4;
-    const options: { from: number; to: number; anchor: "start" | "end" }[] = [];
-    if (x + 3 + w <= width - 2) options.push({ from: x - 1, to: x + 3 + w, anchor: "start" });
-    if (x - 3 - w >= 2) options.push({ from: x - 3 - w, to: x + 1, anchor: "end" });
-    let placed = false;
-    for (let row = 0; row < rowEnds.length && !placed; row++) {
-      const o = options.find((o) => rowEnds[row]! < o.from);
-      if (o) {
-        Object.assign(m, { row, anchor: o.anchor });
-        rowEnds[row] = o.to;
-        placed = true;
+  for (let k = 0; k < markCount; k++) {
+    const x = px(markX[k]!);
+    const w = markLabel[k]!.length * 5.4 + 4;
+    const right = x + 3 + w <= width - 2, left = x - 3 - w >= 2;
+    let row = 0;
+    for (; row < rowEnds.length; row++) {
+      const end = rowEnds[row]!;
+      if (right && end < x - 1) {
+        rowEnds[row] = x + 3 + w;
+        break;
+      }
+      if (left && end < x - 3 - w) {
+        rowEnds[row] = x + 1;
+        markEnd[k] = 1;
+        break;
       }
     }
-    if (!placed && rowEnds.length < 4 && options.length) {
-      Object.assign(m, { row: rowEnds.length, anchor: options[0]!.anchor });
-      rowEnds.push(options[0]!.to);
+    if (row === rowEnds.length) {
+      if (row === 4 || !(right || left)) continue;
+      rowEnds.push(right ? x + 3 + w : x + 1);
+      markEnd[k] = right ? 0 : 1;
     }
+    markRow[k] = row;
   }
   const header = 14 + (title ? 22 : 0) + (subtitle ? 18 : 0);
   const top = header + rowEnds.length * 13 + 10;
@@ -507,26 +537,28 @@ export function plotSvg(input: readonly PlotSeries[], options: PlotOptions = {})
   // Unlabelled lines that fall on the same half pixel draw the same line: one is written (10⁶
   // milestones are at most two lines per pixel, not 10⁶ elements).
   const drawn = new Set<string>();
-  for (const m of marks) {
-    const x = r2(px(m.x));
-    const labelY = header + 10 + Math.max(0, m.row) * 13;
-    const lineTop = m.row >= 0 ? labelY + 3 : top;
-    if (m.row < 0) {
-      const key = `${Math.round(px(m.x) * 2)}|${m.color}`;
+  for (let k = 0; k < markCount; k++) {
+    const row = markRow[k]!, color = markColor[k]!;
+    const x = r2(px(markX[k]!));
+    const labelY = header + 10 + Math.max(0, row) * 13;
+    const lineTop = row >= 0 ? labelY + 3 : top;
+    if (row < 0) {
+      const key = `${Math.round(px(markX[k]!) * 2)}|${color}`;
       if (drawn.has(key)) continue;
       drawn.add(key);
     }
     out.push(
       `<line x1="${x}" x2="${x}" y1="${lineTop}" y2="${
         top + plotH
-      }" stroke="${m.color}" stroke-width="1" stroke-dasharray="4 3" opacity="0.75"/>`,
+      }" stroke="${color}" stroke-width="1" stroke-dasharray="4 3" opacity="0.75"/>`,
     );
-    if (m.row >= 0) {
-      const tx = m.anchor === "start" ? px(m.x) + 3 : px(m.x) - 3;
+    if (row >= 0) {
+      const start = markEnd[k] === 0;
+      const tx = start ? px(markX[k]!) + 3 : px(markX[k]!) - 3;
       out.push(
-        `<text x="${r2(tx)}" y="${labelY}" fill="${m.color}" text-anchor="${m.anchor}">${
-          esc(m.label)
-        }</text>`,
+        `<text x="${r2(tx)}" y="${labelY}" fill="${color}" text-anchor="${
+          start ? "start" : "end"
+        }">${esc(markLabel[k]!)}</text>`,
       );
     }
   }
@@ -559,7 +591,7 @@ export function plotSvg(input: readonly PlotSeries[], options: PlotOptions = {})
         colorOf,
         strokeOf,
         paths,
-        markXs: marks.map((m) => px(m.x)),
+        markXs: markX.map(px),
       }),
     );
   }

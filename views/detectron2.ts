@@ -236,7 +236,8 @@ export function detectron2View(
   }
   const marks: ViewMark[] = [];
   if (events.warmupEnd > 0) marks.push({ iteration: events.warmupEnd, what: "warmup" });
-  for (const step of events.steps) marks.push({ iteration: step, what: `×${formatLr(s.GAMMA)}` });
+  const gamma = `×${formatLr(s.GAMMA)}`;
+  for (const step of events.steps) marks.push({ iteration: step, what: gamma });
   notes.push(...[...new Set(curve.warnings)].map((w) => `detectron2 warns: ${w}`));
   if (curve.error && curve.error.iteration < curve.rows) {
     notes.push(
@@ -251,7 +252,7 @@ export function detectron2View(
     SCHEDULE_KEYS.map((k) => s[k as keyof typeof s]),
   ]);
   let explained: string | undefined;
-  const explain = () => (explained ??= explainSchedule(cfg));
+  const explain = () => (explained ??= explainSchedule(cfg, { events }));
   return {
     ...curve,
     runs: curve.runs,

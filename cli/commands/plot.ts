@@ -174,9 +174,19 @@ function run(argv: string[], ctx: Context): number {
   for (const s of sources) {
     const marks: PlotMark[] = [];
     const [from, to] = iterations(s, a, b);
+    // More marks than quarter pixels (10⁶ milestones): the first of each quarter pixel stands for
+    // the others there, which would draw the same line and find no room for their labels.
+    const dense = s.marks.length > 4 * width;
+    const quarter = (xOf(s, to - 1) - xOf(s, from)) / (4 * width) || 1;
+    let lastQuarter = NaN;
     if (v["no-marks"] !== true) {
       for (const m of s.marks) {
         if (m.iteration < from || m.iteration >= to) continue;
+        if (dense) {
+          const q = Math.floor((xOf(s, m.iteration) - xOf(s, from)) / quarter);
+          if (q === lastQuarter) continue;
+          lastQuarter = q;
+        }
         marks.push({
           x: xOf(s, m.iteration),
           // A warmup is labelled with its length (rows), a change with where it is.

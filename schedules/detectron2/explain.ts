@@ -22,12 +22,15 @@ const LIST_LIMIT = 12;
 /**
  * The entries of a long list that are written: all of them when `full` or when there are at most
  * {@linkcode LIST_LIMIT}; else the first eight and the last two around `… N more …`, so that a
- * schedule of 10⁵ milestones is described in a few lines, not megabytes.
+ * schedule of 10⁵ milestones is described in a few lines, not megabytes. Of the `n` entries
+ * `entry(0)`, …, `entry(n − 1)`, only those written are formatted (10⁶ milestones: ten strings,
+ * not a million).
  */
-function shorten(items: readonly string[], full: boolean): string[] {
-  if (full || items.length <= LIST_LIMIT) return [...items];
-  const more = items.length - 10;
-  return [...items.slice(0, 8), `… ${more} more …`, ...items.slice(-2)];
+function shortenBy(n: number, entry: (k: number) => string, full: boolean): string[] {
+  if (full || n <= LIST_LIMIT) return Array.from({ length: n }, (_, k) => entry(k));
+  const more = n - 10;
+  const at = (ks: number[]) => ks.map(entry);
+  return [...at([0, 1, 2, 3, 4, 5, 6, 7]), `… ${more} more …`, ...at([n - 2, n - 1])];
 }
 
 /** The entry of increasing `values` nearest to `x` (binary search), if within `slack`. */
@@ -48,7 +51,12 @@ function nearest(values: readonly number[], x: number, slack: number): number | 
 }
 
 function list(items: string[], full = true): string {
-  const shown = shorten(items, full);
+  return listBy(items.length, (k) => items[k]!, full);
+}
+
+/** {@linkcode list} of `n` entries formatted by `entry`, only those written. */
+function listBy(n: number, entry: (k: number) => string, full: boolean): string {
+  const shown = shortenBy(n, entry, full);
   if (shown.length <= 1) return shown.join("");
   return `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
 }
@@ -68,21 +76,36 @@ function transitions(
   monotone: boolean,
 ): number[] {
   const slack = Math.ceil(1e-6 * maxIter) + 2;
-  // With RESCALE_INTERVAL the main schedule runs over [from, maxIter]: look there too.
-  const rescaled = nominal.map((n) => Math.round(from + (n * (maxIter - from)) / maxIter));
-  // A step between iterations (STEPS: (1000, 2000.5)) changes the rate at an iteration.
-  const windows = [...nominal, ...rescaled]
-    .map((n): [number, number] => [
-      Math.max(from + 1, Math.floor(n) - slack),
-      Math.min(maxIter, Math.ceil(n) + slack),
-    ])
-    .filter(([lo, hi]) => lo <= hi)
-    .sort((x, y) => x[0] - y[0]);
-  const merged: [number, number][] = [];
-  for (const w of windows) {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && w[0] <= last[1] + 1) last[1] = Math.max(last[1], w[1]);
-    else merged.push([w[0], w[1]]);
+  // With RESCALE_INTERVAL the main schedule runs over [from, maxIter]: look there too. Both
+  // lists ascend (STEPS is increasing), so their windows are merged as they come, in a flat
+  // array of [lo, hi] pairs (10⁶ milestones: no 2·10⁶ small arrays to sort).
+  const rescaled = (n: number) => Math.round(from + (n * (maxIter - from)) / maxIter);
+  const merged: number[] = [];
+  const add = (n: number) => {
+    // A step between iterations (STEPS: (1000, 2000.5)) changes the rate at an iteration.
+    const lo = Math.max(from + 1, Math.floor(n) - slack);
+    const hi = Math.min(maxIter, Math.ceil(n) + slack);
+    if (lo > hi) return;
+    const k = merged.length;
+    if (k > 0 && lo <= merged[k - 1]! + 1) merged[k - 1] = Math.max(merged[k - 1]!, hi);
+    else merged.push(lo, hi);
+  };
+  let a = 0, b = 0;
+  const ascending = nominal.every((n, k) => k === 0 || nominal[k - 1]! <= n);
+  if (ascending) {
+    // The two ascending lists, merged by their windows' starts (both lists' windows ascend).
+    const loOf = (n: number) => Math.max(from + 1, Math.floor(n) - slack);
+    while (a < nominal.length || b < nominal.length) {
+      const x = a < nominal.length ? nominal[a]! : Infinity;
+      const y = b < nominal.length ? rescaled(nominal[b]!) : Infinity;
+      if (loOf(x) <= loOf(y)) (add(x), a++);
+      else (add(y), b++);
+    }
+  } else {
+    const all = [...nominal, ...nominal.map(rescaled)].sort((x, y) =>
+      Math.max(from + 1, Math.floor(x) - slack) - Math.max(from + 1, Math.floor(y) - slack)
+    );
+    for (const n of all) add(n);
   }
   const found: number[] = [];
   // Changes in (lo, hi], knowing at(lo) and at(hi).
@@ -97,7 +120,8 @@ function transitions(
     bisect(lo, vlo, mid, vmid);
     bisect(mid, vmid, hi, vhi);
   };
-  for (const [lo, hi] of merged) {
+  for (let k = 0; k < merged.length; k += 2) {
+    const lo = merged[k]!, hi = merged[k + 1]!;
     if (monotone) bisect(lo - 1, at(lo - 1), hi, at(hi));
     else {
       for (let i = lo; i <= hi; i++) if (at(i) !== at(i - 1)) found.push(i);
@@ -182,6 +206,12 @@ export interface ExplainScheduleOptions {
    * @default {false}
    */
   full?: boolean;
+  /**
+   * What {@linkcode scheduleEvents} returned for this very config (a front end that found them
+   * already: 10⁶ milestones take seconds to find again); found here when omitted.
+   * @default {undefined}
+   */
+  events?: ScheduleEvents;
 }
 
 /**
@@ -228,7 +258,7 @@ export function explainSchedule(
   const lines: string[] = [];
   const details: string[] = [];
   const sentence: string[] = [];
-  const { warmupEnd, steps: changes, lrAt, warnings } = scheduleEvents(cfg);
+  const { warmupEnd, steps: changes, lrAt, warnings } = options.events ?? scheduleEvents(cfg);
   const early = warmupEnd > 0 && warmupEnd < warmupIters
     ? ` (reached at ${warmupEnd}: detectron2's WHERE_EPSILON)`
     : "";
@@ -249,7 +279,8 @@ export function explainSchedule(
   if (name === "WarmupMultiStepLR") {
     const steps = (s.STEPS as number[]).filter((x) => x <= maxIter);
     const slack = Math.ceil(1e-6 * maxIter) + 2;
-    const shown = changes.map((c) => {
+    const shown = (k: number) => {
+      const c = changes[k]!;
       // The milestone nearest to the change (STEPS is increasing), if it is near enough: with
       // dense milestones the one at c itself, not a neighbour within the slack.
       const nominal = nearest(steps, c, slack);
@@ -257,12 +288,14 @@ export function explainSchedule(
       return Number.isInteger(nominal)
         ? `${c} (STEPS says ${nominal}: detectron2's WHERE_EPSILON)`
         : `${c} (STEPS says ${nominal}: the first iteration at or past it)`;
-    });
-    if (changes.length > 0) sentence.push(`×${exact(s.GAMMA)} at ${list(shown, full)}`);
-    else sentence.push("then constant");
+    };
+    if (changes.length > 0) {
+      sentence.push(`×${exact(s.GAMMA)} at ${listBy(changes.length, shown, full)}`);
+    } else sentence.push("then constant");
+    const written = s.STEPS as number[];
     details.push(
       `WarmupMultiStepLR · BASE_LR ${exact(baseLr)} · GAMMA ${exact(s.GAMMA)} · STEPS (${
-        shorten((s.STEPS as number[]).map(String), full).join(", ")
+        shortenBy(written.length, (k) => String(written[k]), full).join(", ")
       }) · MAX_ITER ${maxIter}`,
     );
   } else if (name === "WarmupCosineLR") {
@@ -306,8 +339,8 @@ export function explainSchedule(
   if (changes.length > 0) {
     details.push(
       `learning rate: ${exact(start)}${hasWarmup ? ` → ${exact(peak)} (${warmupIters})` : ""}${
-        shorten(changes.map((c) => `${exact(lrAt(c))} (${c})`), full).map((c) => ` → ${c}`)
-          .join("")
+        shortenBy(changes.length, (k) => `${exact(lrAt(changes[k]!))} (${changes[k]})`, full)
+          .map((c) => ` → ${c}`).join("")
       }`,
     );
   }
