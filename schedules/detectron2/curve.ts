@@ -195,7 +195,7 @@ export interface LrCurveRunsOptions {
 /**
  * The learning-rate curve of a detectron2 config as runs: the same values, and the same first
  * raising iteration, as {@linkcode lrCurve} (which steps the scheduler), computed without
- * stepping for `LRMultiplier` schedules — constant stretches come from `ScheduleCursor.runAt`,
+ * stepping for `LRMultiplier` schedules — constant stretches come from `ScheduleCursor.runs`,
  * other values from `sampleLr`, both bit-identical to stepping. `WarmupPolyLR` and any other
  * scheduler is stepped ({@linkcode steppedRuns}).
  *
