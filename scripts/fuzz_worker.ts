@@ -86,9 +86,18 @@ async function runOne(req: Request): Promise<Record<string, unknown>> {
   current = undefined;
   const ms = performance.now() - t0;
   if (run.uncaught !== undefined && !truncated) {
-    return { id: req.id, code: 1, stdout, stderr: run.stderr + run.uncaught, truncated, ms };
+    const stderr = asPiped(run.stderr + run.uncaught);
+    return { id: req.id, code: 1, stdout: asPiped(stdout), stderr, truncated, ms };
   }
-  return { id: req.id, code, stdout, stderr: run.stderr, truncated, ms };
+  return { id: req.id, code, stdout: asPiped(stdout), stderr: asPiped(run.stderr), truncated, ms };
+}
+
+/**
+ * Text as a child process's pipe delivers it: through UTF-8, so a lone surrogate (`\uD800` in a
+ * message quoting the input) arrives as U+FFFD, as the parent decodes a child's bytes.
+ */
+function asPiped(text: string): string {
+  return new TextDecoder().decode(new TextEncoder().encode(text));
 }
 
 function send(reply: Record<string, unknown>): Promise<void> {
