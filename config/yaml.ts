@@ -219,6 +219,45 @@ function checkScalarCount(text: string, file: string): void {
   }
 }
 
+/**
+ * The error for a document whose nesting exhausted the parser's stack. Where the stack ran out
+ * depends on the stack the parse started with, so the error names instead the outermost bracket of
+ * the deepest nesting and its depth (the lexer's count, the same on every run);
+ * `fallback` (where the parser stopped) when the nesting is not of brackets.
+ */
+function tooDeep(
+  text: string,
+  file: string,
+  lines: LinePositions,
+  fallback: { line: number; col: number } | undefined,
+): SyntaxError {
+  let depth = 0;
+  let deepest = 0;
+  let outer = -1;
+  let at = -1;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    // The lexer's markers (document start, scalar, flow error end) take no room in the text.
+    if (token === "\x02" || token === "\x1f" || token === "\x18") continue;
+    if (token === "[" || token === "{") {
+      if (depth === 0) outer = offset;
+      if (++depth > deepest) {
+        deepest = depth;
+        at = outer;
+      }
+    } else if (token === "]" || token === "}") depth = Math.max(0, depth - 1);
+    offset += token.length;
+  }
+  if (at >= 0 && deepest > 1) {
+    const pos = lines.linePos(at);
+    return new SyntaxError(
+      `${file}:${pos.line}:${pos.col}: too deeply nested for a config (${deepest} levels of brackets)`,
+    );
+  }
+  const where = fallback === undefined ? "" : `:${fallback.line}:${fallback.col}`;
+  return new SyntaxError(`${file}${where}: too deeply nested for a config`);
+}
+
 /** Line and column of an offset in the text the `yaml` package parsed. */
 interface LinePositions {
   linePos(offset: number): { line: number; col: number };
@@ -590,7 +629,7 @@ function parseText(
   } catch (error) {
     // The parser recurses per level of `[`/`{` nesting: thousands of levels exhaust the stack.
     if (error instanceof RangeError) {
-      throw new SyntaxError(`${file}: too deeply nested for a config`);
+      throw tooDeep(text, file, reduced ? lines : new TextLines(text), undefined);
     }
     throw error;
   }
@@ -609,7 +648,7 @@ function parseText(
       const pos = lines.linePos(error.pos[0]);
       if (/call stack/i.test(error.message)) {
         // The parser recurses per level of `[`/`{` nesting; thousands exhaust the stack.
-        throw new SyntaxError(`${file}:${pos.line}:${pos.col}: too deeply nested for a config`);
+        throw tooDeep(text, file, reduced ? lines : new TextLines(text), pos);
       }
       const message = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
       throw new SyntaxError(`${file}:${pos.line}:${pos.col}: ${message}`);

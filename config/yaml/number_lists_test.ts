@@ -176,3 +176,38 @@ test(`yaml: more than ${MAX_YAML_SCALARS} scalars besides number lists, refused 
   const v = parseYaml(under);
   assert.ok(v.type === "node");
 });
+
+test("yaml: nesting that exhausts the parser's stack is named where it starts, the same every time", () => {
+  // Where the stack runs out depends on the stack the parse starts with (a worker, a test runner,
+  // a fresh process): the message names the outermost bracket and the depth instead.
+  const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+  const flowMap = (n: number) => "{a: ".repeat(n) + "1" + "}".repeat(n);
+  const cases: [string, string][] = [
+    [
+      `A: 1\nB: ${deep(20000)}\n`,
+      "d.yaml:2:4: too deeply nested for a config (20000 levels of brackets)",
+    ],
+    [
+      `A: [1, 2]\nC: [x, ${flowMap(20000)}]\n`,
+      "d.yaml:2:4: too deeply nested for a config (20001 levels of brackets)",
+    ],
+  ];
+  const depthOf = (k: number): string => {
+    if (k === 0) {
+      const out: string[] = [];
+      for (const [text] of cases) {
+        try {
+          parseYaml(text, { fileName: "d.yaml" });
+          out.push("parsed");
+        } catch (error) {
+          out.push((error as Error).message);
+        }
+      }
+      return out.join("\n");
+    }
+    return depthOf(k - 1);
+  };
+  // Parsed from different stack depths: the same messages.
+  const expected = cases.map(([, m]) => m).join("\n");
+  for (const k of [0, 50, 500]) assert.equal(depthOf(k), expected, `${k} frames deeper`);
+});
