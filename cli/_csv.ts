@@ -111,6 +111,37 @@ function fillRows(w: ByteWriter, counter: Counter, count: number, suffix: Uint8A
   return n;
 }
 
+/**
+ * Writes rows `iteration,value` for `column[k …]`, as many as fit in the writer's buffer (the
+ * counter at row k's iteration, moved on row by row); returns the next k.
+ */
+function fillValueRows(
+  w: ByteWriter,
+  counter: Counter,
+  column: Float64Array,
+  k: number,
+  end: number,
+): number {
+  const buf = w.buf;
+  const limit = buf.length - (WIDTH + REPR_MAX_BYTES + 2);
+  const digits = counter.digits;
+  let first = counter.first;
+  let pos = w.pos;
+  while (k < end && pos <= limit) {
+    for (let d = first; d < WIDTH; d++) buf[pos++] = digits[d]!;
+    buf[pos++] = 44; // ","
+    pos = writeRepr(column[k++]!, buf, pos);
+    buf[pos++] = 10; // "\n"
+    let i = WIDTH - 1; // the counter, incremented in place
+    while (digits[i] === 57) digits[i--] = 48;
+    digits[i]!++;
+    if (i < first) first = i;
+  }
+  counter.first = first;
+  w.pos = pos;
+  return k;
+}
+
 /** Options of {@linkcode writeCurveCsv}. */
 export interface CurveCsvOptions {
   /** Called after each chunk handed to the output, with the rows (not lines) written so far. */
@@ -195,25 +226,21 @@ export async function writeCurveCsv(
     for (let a = run.start; a < run.end; a += RUN_CHUNK) {
       const b = Math.min(run.end, a + RUN_CHUNK);
       for (let c = 0; c < width; c++) run.fill(c, a, b, buffers[c]!);
-      if (perEpoch === undefined && width === 1 && errorCell === "") {
+      if (
+        perEpoch === undefined && width === 1 && errorCell === "" &&
+        w.buf.length >= WIDTH + REPR_MAX_BYTES + 2
+      ) {
         // One column, nothing else (most curves): the value's repr written straight into the
         // buffer, no string built (BENCH.md § Streaming: where a cosine row's time goes).
         const column = buffers[0]!;
-        const digits = counter.digits;
-        for (let k = 0; k < b - a; k++) {
-          if (w.pos + WIDTH + REPR_MAX_BYTES + 2 > w.buf.length) {
+        for (let k = 0, n = b - a; k < n;) {
+          const next = fillValueRows(w, counter, column, k, n);
+          rows += next - k;
+          k = next;
+          if (k < n) {
             await flush();
             if (w.gone) return;
           }
-          const buf = w.buf;
-          let pos = w.pos;
-          for (let d = counter.first; d < WIDTH; d++) buf[pos++] = digits[d]!;
-          buf[pos++] = 44; // ","
-          pos = writeRepr(column[k]!, buf, pos);
-          buf[pos++] = 10; // "\n"
-          w.pos = pos;
-          counter.increment();
-          rows++;
         }
         continue;
       }
