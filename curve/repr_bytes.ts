@@ -42,11 +42,15 @@ const L3 = L2 * L;
 const INV_L2 = 1 / L2;
 const INV_L3 = 1 / L3;
 
-/** 10^i for i ≤ 22 (exact doubles). */
-const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
-
+/**
+ * 10^i for i ≤ 22, exact doubles built by multiplication (`**` is not trusted: Node 20's
+ * `10 ** -4` is not the double 1e-4).
+ */
+const POW10 = new Float64Array(23);
 /** 2^i for i < 64. */
-const POW2 = Float64Array.from({ length: 64 }, (_, i) => 2 ** i);
+const POW2 = new Float64Array(64);
+for (let i = 0, p = 1; i < 23; i++, p *= 10) POW10[i] = p;
+for (let i = 0, p = 1; i < 64; i++, p *= 2) POW2[i] = p;
 
 /** "00" … "99" as ASCII pairs. */
 const PAIRS = Uint8Array.from(
