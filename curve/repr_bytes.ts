@@ -20,6 +20,11 @@
  *      (< and > when m is odd: a boundary reads back as the even neighbour); both: the closer
  * ```
  *
+ * (In this range no boundary decides: x ± its half-gap has at least 54 binary, so as many
+ * decimal, fraction digits, more than any candidate's 22; and a power of two's narrower gap below
+ * never removes a shorter candidate, its exact expansion having at most 17 digits. The even/odd and
+ * power-of-two rules are kept because they are what the definition says.)
+ *
  * Each holds for every j below one where it holds (the values that read back as x form an
  * interval), and j = 0 always holds (18 digits identify any double), which is what makes the
  * search from the end correct. Everything else (other magnitudes, negative numbers, zero,
@@ -57,11 +62,6 @@ const PAIRS = Uint8Array.from(
   { length: 200 },
   (_, i) => 48 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)),
 );
-
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-const LO = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
-const HI = 1 - LO;
 
 /**
  * The most bytes {@linkcode writeRepr} writes (`-2.2250738585072014e-308`), and the room it
@@ -131,19 +131,19 @@ export function writeShortFraction(x: number, buf: Uint8Array, pos: number): num
   // power of two is an exact double (5^22 < 2^53).
   if (!(x > 1e-5 && x < 1)) return -1;
   const lz = x >= 0.1 ? 0 : x >= 0.01 ? 1 : x >= 0.001 ? 2 : x >= 0.0001 ? 3 : 4;
-  f64[0] = x;
-  const hi = u32[HI]!;
-  const lo = u32[LO]!;
-  // x = m·2^e with m = 2^52 + fraction (x is normal), e ∈ [−69, −53]; R = m·2^s, s = e + 72 ≥ 3.
-  const frac = hi & 0xfffff;
-  const s = ((hi >>> 20) & 0x7ff) - 1003;
-  const r = ((0x100000 + frac) * 4294967296 + lo) * POW2[s]!; // exact: m < 2^53
-  // R's limbs, R = r0·2^48 + r1·2^24 + r2 (each split exact: R's 53 bits lie in [s, s + 53)),
-  // then R·10^lz (below 2^72 still, as x·10^lz < 1; each product below 2^38, exact).
+  // R = x·2^72, exact (a power-of-two scaling) and an integer below 2^72: x ≥ 2^-17 has no bit
+  // below 2^-69. Its limbs, R = r0·2^48 + r1·2^24 + r2, each split exact.
+  const r = x * 4722366482869645213696; // 2^72
   let r0 = (r * INV_L2) | 0;
   const r12 = r - r0 * L2;
   let r1 = (r12 * INV_L) | 0;
   let r2 = r12 - r1 * L;
+  // x = m·2^e, m = 2^52 + fraction: x ∈ [2^k, 2^(k+1)) with k = 7 − clz32(r0) (r0 = ⌊x·2^24⌋ ≥ 2^7),
+  // e = k − 52, and R = m·2^s with s = e + 72 ∈ [3, 19]: m's lowest bit is R's bit s (in r2), and
+  // m = 2^52 (x a power of two) leaves only r0's top bit.
+  const s = 27 - Math.clz32(r0);
+  const even = ((r2 >> s) & 1) === 0;
+  const pow2 = r1 === 0 && r2 === 0 && (r0 & (r0 - 1)) === 0;
   if (lz > 0) {
     const p = POW10[lz]!;
     let t = r2 * p;
@@ -175,8 +175,7 @@ export function writeShortFraction(x: number, buf: Uint8Array, pos: number): num
   }
   // The half-gaps at scale K, M±·10^K (exact doubles), as q + f/2^72 with q an integer (≤ 12).
   const mp = POW2[s - 1]! * POW10[K]!;
-  const mm = frac === 0 && lo === 0 ? mp * 0.5 : mp;
-  const even = (lo & 1) === 0;
+  const mm = pow2 ? mp * 0.5 : mp;
   const qp = (mp * INV_L3) | 0;
   const qm = (mm * INV_L3) | 0;
   // The largest j (at most 17) for which low or high holds. T and q are integers and R/2^72 < 1,
