@@ -753,6 +753,7 @@ export class CliWorker {
           stdout: string;
           stderr: string;
           truncated: boolean;
+          cpuLimit?: true;
         };
         if (reply.ready) {
           ready();
@@ -760,6 +761,21 @@ export class CliWorker {
         }
         const f = this.#flight;
         if (f === undefined || reply.id !== f.id) continue;
+        if (reply.cpuLimit) {
+          // Stopped by the worker at its CPU limit: what SIGXCPU does to a child, and a fresh
+          // worker for the next run, as after the parent's kill.
+          this.#kill();
+          this.#finish({
+            code: null,
+            signal: "SIGXCPU",
+            stdout: "",
+            stderr: reply.stderr + this.#stderr,
+            timedOut: false,
+            truncated: false,
+            ms: Date.now() - f.t0,
+          });
+          continue;
+        }
         this.#finish({
           code: reply.code,
           signal: null,
@@ -854,7 +870,12 @@ export class CliWorker {
         }, 100));
       }
       child.stdin!.write(
-        JSON.stringify({ id, args, maxOutput: this.#limits.maxOutput }) + "\n",
+        JSON.stringify({
+          id,
+          args,
+          maxOutput: this.#limits.maxOutput,
+          cpuSeconds: this.#limits.cpuSeconds,
+        }) + "\n",
       );
     });
   }

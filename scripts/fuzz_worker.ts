@@ -9,6 +9,9 @@
  * what it wrote (stdout up to `maxOutput` characters, stderr up to 64 KiB). The limits that need
  * another process stay with the parent: it kills this worker at a run's wall-clock or CPU limit
  * (`hang`), reads V8's heap-limit message from its stderr when it dies (`oom`), and respawns it.
+ * The CPU limit (`cpuSeconds` in the request) is also checked here, at every write: a run that
+ * writes fast can fill the heap between two of the parent's polls on a loaded machine (its
+ * output is kept in memory), so it stops at its CPU limit itself and the reply says `cpuLimit`.
  * Stdout beyond `maxOutput` stops the run here (the next write throws a value `main` does not
  * word, so it rethrows), and the reply says `truncated`. An exception escaping `main` (or an
  * unhandled rejection during the run) is written to the reply's stderr as the runtime would
@@ -26,12 +29,23 @@ interface Request {
   id: number;
   args: string[];
   maxOutput: number;
+  /** The run's CPU limit in seconds (user + system), checked at every write. */
+  cpuSeconds?: number;
 }
 
 const STDERR_CAP = 65536;
 
 /** Thrown by the stdout callback past the capture limit: not an `Error`, so `main` rethrows it. */
 const OUTPUT_LIMIT: { readonly outputLimit: true } = Object.freeze({ outputLimit: true });
+
+/** Thrown by the stdout callback past the run's CPU limit: not an `Error` either. */
+const CPU_LIMIT: { readonly cpuLimit: true } = Object.freeze({ cpuLimit: true });
+
+/** CPU seconds (user + system) this process has used. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
 
 /** The run in progress: where an unhandled rejection during it is recorded. */
 let current: { stderr: string; uncaught: string | undefined } | undefined;
@@ -44,7 +58,7 @@ function uncaughtText(error: unknown): string {
 }
 
 function recordUncaught(error: unknown): void {
-  if (error === OUTPUT_LIMIT) return;
+  if (error === OUTPUT_LIMIT || error === CPU_LIMIT) return;
   if (current === undefined) {
     // Between runs nothing of ours runs: die loudly, as a child process would.
     process.stderr.write(uncaughtText(error));
@@ -59,6 +73,8 @@ process.on("uncaughtException", recordUncaught);
 async function runOne(req: Request): Promise<Record<string, unknown>> {
   let stdout = "";
   let truncated = false;
+  let overCpu = false;
+  const cpuEnd = req.cpuSeconds === undefined ? Infinity : cpuSeconds() + req.cpuSeconds;
   const run = { stderr: "", uncaught: undefined as string | undefined };
   current = run;
   const t0 = performance.now();
@@ -67,6 +83,10 @@ async function runOne(req: Request): Promise<Record<string, unknown>> {
     code = await main(req.args, {
       stdout: (s) => {
         if (truncated) throw OUTPUT_LIMIT;
+        if (overCpu || cpuSeconds() > cpuEnd) {
+          overCpu = true;
+          throw CPU_LIMIT;
+        }
         stdout += s;
         if (stdout.length > req.maxOutput) {
           truncated = true;
@@ -79,12 +99,16 @@ async function runOne(req: Request): Promise<Record<string, unknown>> {
     });
   } catch (error) {
     code = 1;
-    if (!(truncated && error === OUTPUT_LIMIT)) run.uncaught ??= uncaughtText(error);
+    const limit = (truncated && error === OUTPUT_LIMIT) || (overCpu && error === CPU_LIMIT);
+    if (!limit) run.uncaught ??= uncaughtText(error);
   }
   // Let a rejection left behind by the run surface (it would end a child process too).
   await new Promise((r) => setTimeout(r, 0));
   current = undefined;
   const ms = performance.now() - t0;
+  if (overCpu) {
+    return { id: req.id, code: null, stdout: "", stderr: asPiped(run.stderr), cpuLimit: true, ms };
+  }
   if (run.uncaught !== undefined && !truncated) {
     const stderr = asPiped(run.stderr + run.uncaught);
     return { id: req.id, code: 1, stdout: asPiped(stdout), stderr, truncated, ms };
