@@ -40,7 +40,7 @@
  * @module
  */
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
@@ -656,11 +656,33 @@ export function workerCommand(runtime: RunLimits["runtime"], heapMb: number): st
   return [process.execPath, `--max-old-space-size=${heapMb}`, "--import", "tsx", script];
 }
 
-/** CPU seconds (user + system) a process has used, from Linux's `/proc/PID/stat`; else undefined. */
-function cpuSecondsOf(pid: number | undefined): number | undefined {
+/** Whether `/proc` is read through `cat` (Deno reads `/proc` only with `--allow-all`). */
+let procByCat = false;
+
+/** `/proc/PID/stat`, read directly or, where the runtime forbids it, through `cat`. */
+function procStat(pid: number): string {
+  if (!procByCat) {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch (error) {
+      // Deno without --allow-all: "NotCapable: Requires all access to /proc/…".
+      if ((error as { name?: string }).name !== "NotCapable") throw error;
+      procByCat = true;
+    }
+  }
+  const r = spawnSync("cat", [`/proc/${pid}/stat`], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`cannot read /proc/${pid}/stat`);
+  return r.stdout;
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from Linux's `/proc/PID/stat`; undefined where
+ * there is no `/proc` (then only the wall-clock limit applies).
+ */
+export function cpuSecondsOf(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = procStat(pid);
     // The fields after the command name (which may hold spaces) — utime and stime are 14 and 15.
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(f[11]) + Number(f[12])) / 100;
