@@ -177,8 +177,8 @@ test(
     assert.equal(typeof cpuSecondsOf(process.pid), "number");
     const limits = { cpuSeconds: 60, timeoutMs: 60_000, heapMb: 1024, maxOutput: 1e10 };
     const runs: [string, ConstructorParameters<typeof CliWorker>[0], string, string[]][] = [
-      ["wall clock", { ...limits, timeoutMs: 300, runtime: RUNTIME }, "killed after", slow],
-      ["CPU", { ...limits, cpuSeconds: 0.4, runtime: RUNTIME }, "CPU limit reached", slow],
+      ["wall clock", { ...limits, timeoutMs: 3000, runtime: RUNTIME }, "killed after", slow],
+      ["CPU", { ...limits, cpuSeconds: 1.5, runtime: RUNTIME }, "CPU limit reached", slow],
       ["output", { ...limits, maxOutput: 1000, runtime: RUNTIME }, "stdout over", long],
     ];
     for (const [what, lim, why, args] of runs) {
