@@ -45,7 +45,7 @@ import { fileURLToPath } from "node:url";
 import { SUITES } from "../conformance/suites.ts";
 
 /** A one-line mutation: `from` must occur exactly once in `file`. */
-interface Mutant {
+export interface Mutant {
   /** Short name. */
   name: string;
   /** What kind of mistake it models. */
@@ -59,7 +59,7 @@ interface Mutant {
 }
 
 /** The mutants. Each models a mistake a port could plausibly make. */
-const MUTANTS: Mutant[] = [
+export const MUTANTS: Mutant[] = [
   {
     name: "multistep-no-epsilon",
     kind: "drop WHERE_EPSILON",
@@ -655,7 +655,8 @@ const ALL_SUITES: readonly string[] = Object.keys(SUITES);
 /** The recorded first killers: mutant name → `suite:NAME` or a test file. */
 const KILLERS_FILE = join(ROOT, "scripts/mutants_killers.json");
 
-function readKillers(): Record<string, string> {
+/** The recorded first killers (`scripts/mutants_killers.json`). */
+export function readKillers(): Record<string, string> {
   return existsSync(KILLERS_FILE)
     ? JSON.parse(readFileSync(KILLERS_FILE, "utf8")) as Record<string, string>
     : {};

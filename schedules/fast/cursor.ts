@@ -5,7 +5,7 @@
  * @module
  */
 
-import { findRun, mapChain, type Node, planOf, type Stage, walkRuns } from "./_runs.ts";
+import { findRun, mapChain, type Node, planOf, type Run, type Stage, walkRuns } from "./_runs.ts";
 import type { ScheduleLike } from "./plan.ts";
 import { integer, requireOptions, requireScheduler } from "../_internal/validate.ts";
 
@@ -206,14 +206,9 @@ export class ScheduleCursor {
    */
   runAt(iteration: number): ScheduleRun {
     integer("ScheduleCursor", "iteration", iteration, "a safe integer", Number.isSafeInteger);
-    const run = findRun(this._plan, this.numUpdates, iteration, MIN_ITERATION, END_ITERATION);
-    return {
-      start: run.start,
-      end: run.end,
-      constant: run.constant,
-      value: run.value,
-      monotone: run.monotone,
-    };
+    return scheduleRun(
+      findRun(this._plan, this.numUpdates, iteration, MIN_ITERATION, END_ITERATION),
+    );
   }
 
   /**
@@ -245,15 +240,7 @@ export class ScheduleCursor {
     integer("ScheduleCursor", "from", from, "a safe integer", Number.isSafeInteger);
     integer("ScheduleCursor", "to", to, "a safe integer or 2^53", (x) => x <= END_ITERATION);
     const walk = walkRuns(this._plan, this.numUpdates, from, to, MIN_ITERATION, END_ITERATION);
-    for (const run of walk) {
-      yield {
-        start: run.start,
-        end: run.end,
-        constant: run.constant,
-        value: run.value,
-        monotone: run.monotone,
-      };
-    }
+    for (const run of walk) yield scheduleRun(run);
   }
 
   /** The value in a non-constant run: the port's formula, or the scheduler's own `at`. */
@@ -290,4 +277,15 @@ export class ScheduleCursor {
     this._chain = run.chain;
     return run.constant ? run.value : this._evaluate(iteration);
   }
+}
+
+/** A run as the cursor reports it (`runAt`, `runs`): without the plan's formula and chain. */
+function scheduleRun(run: Run): ScheduleRun {
+  return {
+    start: run.start,
+    end: run.end,
+    constant: run.constant,
+    value: run.value,
+    monotone: run.monotone,
+  };
 }
