@@ -19,6 +19,75 @@ import {
 import type { CurveError } from "../curve/curve.ts";
 import { pyFloatRepr } from "../schedules/python.ts";
 import { ulpDistance } from "../schedules/math.ts";
+import { type CurveDiff, diffRuns } from "../curve/diff.ts";
+import { grouped } from "../curve/format.ts";
+
+/**
+ * The most computed rows the compare panel compares value by value (constant stretches are
+ * compared whole whatever their length): `lrspec diff`'s budget without `--exact`.
+ */
+export const COMPARE_EXACT_ROWS: number = 1 << 18;
+
+/**
+ * The most computed rows the compare panel's difference chart reads value by value before it
+ * samples (random-access curves only): `lrspec plot`'s budget.
+ */
+export const COMPARE_CHART_EXACT_ROWS: number = 1 << 20;
+
+/** How many of the rows past {@linkcode COMPARE_EXACT_ROWS} the compare panel samples. */
+export const COMPARE_SAMPLES: number = 4096;
+
+/** Sampled differences up to this many ULPs are rounding (as `lrspec diff` counts them). */
+const COMPARE_ROUNDING_ULPS = 4;
+
+/**
+ * The compare panel's comparison: {@linkcode diffRuns} with `lrspec diff`'s bounded budget, so a
+ * 10⁹-row comparison costs what the CLI's does, not a pass over every row.
+ *
+ * @param a The first curve (its headline column).
+ * @param b The second.
+ * @returns The comparison; its `unchecked` says what was not compared exactly.
+ */
+export function compareRuns(a: CurveRuns, b: CurveRuns): CurveDiff {
+  return diffRuns(a, b, {
+    exactRows: COMPARE_EXACT_ROWS,
+    samples: COMPARE_SAMPLES,
+    roundingUlps: COMPARE_ROUNDING_ULPS,
+  });
+}
+
+/**
+ * What a bounded comparison left out, in words, as `lrspec diff` says it: which rows were not
+ * compared exactly, and what sampling them found (or why they were not sampled).
+ *
+ * @param d The comparison.
+ * @param unit What a row is called (`iteration`, `step`, `row`).
+ * @param off What the first row is numbered.
+ * @returns The sentence, or `undefined` when every row was compared exactly.
+ */
+export function uncheckedText(d: CurveDiff, unit: string, off: number): string | undefined {
+  const u = d.unchecked;
+  if (!u) return undefined;
+  const range = u.from === u.to
+    ? `${unit} ${u.from + off}`
+    : `${unit}s ${u.from + off}–${u.to + off}`;
+  const rest = `${grouped(d.compared - u.rows)} ${unit}s compared exactly (constant stretches ` +
+    `whole, computed ${unit}s one by one up to ${grouped(COMPARE_EXACT_ROWS)}); ` +
+    `${grouped(u.rows)} not compared exactly (${range}` +
+    `${u.rows < u.to - u.from + 1 ? ", between constant stretches" : ""})`;
+  if (u.sampled === 0) {
+    return `${rest}: not sampled either (a curve can only be stepped from the start).`;
+  }
+  const every = u.sampled > 1 ? `, about every ${grouped(Math.round(u.rows / u.sampled))}th` : "";
+  const found = u.differing === 0
+    ? "all identical"
+    : `${grouped(u.differing)} differ (${grouped(u.rounding)} by rounding only, ≤ ` +
+      `${COMPARE_ROUNDING_ULPS} ULP), the first at ${unit} ${u.firstDifference! + off}` +
+      (u.largest
+        ? `, the largest |A − B| ${pyFloatRepr(u.largest.abs)} at ${u.largest.at + off}`
+        : "");
+  return `${rest}: ${grouped(u.sampled)} of them sampled${every}: ${found}.`;
+}
 
 /** Curves up to this many rows are held in memory once read value by value (hover). */
 const MATERIALIZE_UP_TO = 4_000_000;
@@ -218,6 +287,8 @@ export function differenceRuns(
     rows,
     error,
     warnings: [],
+    // Computing nothing to iterate when neither curve does: the chart may sample it.
+    ...(a.random === true && b.random === true ? { random: true } : {}),
     runs,
   };
 }
@@ -235,6 +306,7 @@ export function headline(curve: CurveRuns): CurveRuns {
     rows: curve.rows,
     error: curve.error,
     warnings: curve.warnings,
+    ...(curve.random === undefined ? {} : { random: curve.random }),
     *runs(from, to) {
       for (const run of curve.runs(from, to)) {
         yield {

@@ -13,12 +13,18 @@ import { type CurveRuns, valuesRuns } from "../curve/runs.ts";
 import { loadConfig } from "../config/yaml.ts";
 import { main } from "../cli/main.ts";
 import { ulpDistance } from "../schedules/math.ts";
+import { curveEnvelope } from "../plot/envelope.ts";
 import {
+  COMPARE_CHART_EXACT_ROWS,
+  COMPARE_EXACT_ROWS,
+  COMPARE_SAMPLES,
+  compareRuns,
   curveCsv,
   differenceRuns,
   headline,
   materialize,
   steppedValues,
+  uncheckedText,
   ValueReader,
 } from "./curves.ts";
 
@@ -167,4 +173,76 @@ test("steppedValues: steppedRuns' values and first raising iteration, in one pas
     assert.deepEqual([...materialize(a)[0]!], [...materialize(b)[0]!]);
     assert.equal(curveCsv(a), curveCsv(b));
   }
+});
+
+/** A curve whose `fill` counts the values it computes. */
+function counted(curve: CurveRuns, count: { values: number }): CurveRuns {
+  return {
+    ...curve,
+    runs: function* (from, to) {
+      for (const run of curve.runs(from, to)) {
+        yield {
+          ...run,
+          fill: (c, a, b, out) => {
+            count.values += b - a;
+            run.fill(c, a, b, out);
+          },
+        };
+      }
+    },
+  };
+}
+
+test("compareRuns: two 10⁹-row cosines compared with lrspec diff's budget, the rest sampled, and the panel says so", () => {
+  const rows = 1e9 + 1;
+  const cosine = (end: number) =>
+    headline(
+      paramSchedulerRuns(new CosineParamScheduler({ startValue: 1, endValue: end }), {
+        numUpdates: rows,
+      }),
+    );
+  const count = { values: 0 };
+  const a = counted(cosine(0), count), b = counted(cosine(1e-3), count);
+  assert.equal(a.random, true);
+  const d = compareRuns(a, b);
+  // Both sides: the exact budget plus the samples, not 2·10⁹ values.
+  assert.ok(count.values <= 2 * (COMPARE_EXACT_ROWS + COMPARE_SAMPLES), `${count.values}`);
+  assert.equal(d.compared, rows);
+  assert.equal(d.unchecked!.rows, rows - COMPARE_EXACT_ROWS);
+  assert.equal(d.unchecked!.sampled, COMPARE_SAMPLES);
+  assert.equal(d.unchecked!.differing, COMPARE_SAMPLES);
+  assert.ok(d.differences[0]!.from < COMPARE_EXACT_ROWS); // 150: the first rows round alike
+  const text = uncheckedText(d, "iteration", 0)!;
+  assert.match(
+    text,
+    /^262,144 iterations compared exactly .*; 999,737,857 not compared exactly \(iterations 262144–1000000000\): 4,096 of them sampled, about every 244,077th: 4,096 differ/,
+  );
+  // The panel's chart of the difference: random access too, so sampled past its own budget.
+  const diff = differenceRuns(a, b, "ulp");
+  assert.equal(diff.random, true);
+  count.values = 0;
+  const env = curveEnvelope(diff, {
+    from: 0,
+    to: diff.rows,
+    buckets: 800,
+    exactRows: COMPARE_CHART_EXACT_ROWS,
+  });
+  assert.ok(env.x.length > 0);
+  assert.ok(count.values <= 2 * (COMPARE_CHART_EXACT_ROWS + 8 * 2 * 800 + 8), `${count.values}`);
+  // Identical curves: every row within the budget is identical, the samples too.
+  const same = compareRuns(cosine(0), cosine(0));
+  assert.equal(same.differences.length, 0);
+  assert.equal(same.identical, COMPARE_EXACT_ROWS);
+  assert.match(uncheckedText(same, "iteration", 0)!, /: all identical\.$/);
+  // Within the budget: everything compared exactly, nothing to say.
+  const small = (end: number) =>
+    headline(
+      paramSchedulerRuns(new CosineParamScheduler({ startValue: 1, endValue: end }), {
+        numUpdates: 1000,
+      }),
+    );
+  const exact = compareRuns(small(0), small(0));
+  assert.equal(exact.unchecked, undefined);
+  assert.equal(exact.identical, 1000);
+  assert.equal(uncheckedText(exact, "iteration", 0), undefined);
 });

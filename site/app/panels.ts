@@ -8,14 +8,19 @@
  * @module
  */
 
-import { diffRuns } from "../../curve/diff.ts";
 import { curveEnvelope } from "../../plot/envelope.ts";
 import { PLOT_COLORS } from "../../plot/svg.ts";
 import { pyFloatRepr } from "../../config/python.ts";
 import { ulpDistance } from "../../schedules/math.ts";
 import { formatVerifyReport, verifyCsv, type VerifyReport } from "../../verify/verify.ts";
 import { parseNumber, readTable, type Table } from "../../verify/csv.ts";
-import { differenceRuns, headline } from "../curves.ts";
+import {
+  COMPARE_CHART_EXACT_ROWS,
+  compareRuns,
+  differenceRuns,
+  headline,
+  uncheckedText,
+} from "../curves.ts";
 import { LETTERS } from "../state.ts";
 import { sharedAxis } from "../../views/axis.ts";
 import { Chart } from "./chart.ts";
@@ -136,7 +141,9 @@ export function comparePanel(app: App, panel: HTMLElement): void {
   const same = a.xLabel === b.xLabel && a.view.firstIndex === b.view.firstIndex;
   const unit = same ? a.xLabel : "row";
   const off = same ? a.view.firstIndex : 0;
-  const d = diffRuns(ra, rb);
+  const d = compareRuns(ra, rb);
+  /** Rows compared value by value (all of them unless the budget left some to sampling). */
+  const exact = d.compared - (d.unchecked?.rows ?? 0);
   const first = d.differences[0];
   const lines: (HTMLElement | string)[] = [];
   let firstIteration: number | undefined;
@@ -145,16 +152,20 @@ export function comparePanel(app: App, panel: HTMLElement): void {
       h(
         "p",
         { id: "compare-result", class: "ok" },
-        `${nameA} and ${nameB} are identical, bit for bit, at all ${
-          d.compared.toLocaleString("en")
-        } ${unit}s they share.`,
+        d.unchecked
+          ? `${nameA} and ${nameB} are identical, bit for bit, at the ${
+            exact.toLocaleString("en")
+          } ${unit}s compared exactly of the ${d.compared.toLocaleString("en")} they share.`
+          : `${nameA} and ${nameB} are identical, bit for bit, at all ${
+            d.compared.toLocaleString("en")
+          } ${unit}s they share.`,
       ),
     );
   } else {
     firstIteration = first.from;
     const va = app.built[ia]!.reader!.at(first.from), vb = app.built[ib]!.reader!.at(first.from);
     const maxUlp = Math.max(...d.differences.map((x) => x.maxUlp));
-    const differing = d.compared - d.identical;
+    const differing = exact - d.identical;
     lines.push(
       h(
         "p",
@@ -172,9 +183,9 @@ export function comparePanel(app: App, panel: HTMLElement): void {
       h(
         "p",
         {},
-        `${differing.toLocaleString("en")} of ${
-          d.compared.toLocaleString("en")
-        } ${unit}s differ; the largest distance is `,
+        `${differing.toLocaleString("en")} of ${exact.toLocaleString("en")} ${unit}s ${
+          d.unchecked ? "compared exactly " : ""
+        }differ; the largest distance is `,
         h("b", { id: "compare-max-ulp" }, String(maxUlp)),
         " ULP.",
       ),
@@ -215,6 +226,8 @@ export function comparePanel(app: App, panel: HTMLElement): void {
         : "",
     );
   }
+  const rest = uncheckedText(d, unit, off);
+  if (rest) lines.push(h("p", { id: "compare-unchecked", class: "meta" }, rest));
   for (
     const [name, only] of [[nameA, d.iterationsOnlyInA], [nameB, d.iterationsOnlyInB]] as const
   ) {
@@ -233,7 +246,12 @@ export function comparePanel(app: App, panel: HTMLElement): void {
   const [from, to] = zoomable ? app.range() : [0, diff.rows];
   const end = Math.min(to, diff.rows);
   if (end <= from) return chart.message(`No ${unit} in common in the range shown.`);
-  const env = curveEnvelope(diff, { from, to: end, buckets: chart.width });
+  const env = curveEnvelope(diff, {
+    from,
+    to: end,
+    buckets: chart.width,
+    exactRows: COMPARE_CHART_EXACT_ROWS,
+  });
   const marks = firstIteration !== undefined && firstIteration >= from && firstIteration < end
     ? [{ x: firstIteration + off, label: `first divergence at ${firstIteration + off}` }]
     : [];
