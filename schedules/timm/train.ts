@@ -219,6 +219,17 @@ function lrRule(args: TimmArgs, worldSize: number): { lr: number; rule: TimmLrRu
 function optimizerGroups(args: TimmArgs, lr: number, lrScales?: readonly number[]): ParamGroup[] {
   const weightDecay = argNumber(args, "weight_decay");
   if (lrScales !== undefined) {
+    if (Array.isArray(lrScales) && lrScales.length === 0) {
+      // No parameter group: torch's Optimizer raises before any scheduler exists.
+      throw optionError(
+        RangeError,
+        "timmTrainSchedule",
+        "lrScales",
+        lrScales,
+        "`lrScales` must name at least one parameter group (torch's ValueError: optimizer got " +
+          "an empty parameter list): got []",
+      );
+    }
     return finiteArray("timmTrainSchedule", "lrScales", lrScales).map((s) => ({
       lr,
       lrScale: s,

@@ -95,6 +95,15 @@ test("timmTrainSchedule: groups", async (t) => {
     assert.deepEqual(s.groups.map((g) => g.lrScale), [0.5, 1]);
     assert.deepEqual([s.lrs[0]![0], s.lrs[1]![0]], [0.05, 0.1]);
   });
+  await t.test("lrScales: []: no parameter group, refused as torch's optimizer refuses it", () => {
+    assert.throws(
+      () => timmTrainSchedule({ lr: 0.1 }, { lrScales: [] }),
+      (e: unknown) =>
+        e instanceof RangeError && /empty parameter list/.test(e.message) &&
+        JSON.stringify(e.cause) ===
+          JSON.stringify({ owner: "timmTrainSchedule", option: "lrScales", value: [] }),
+    );
+  });
 });
 
 test("timmTrainSchedule: the curve", async (t) => {
