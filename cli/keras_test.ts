@@ -96,6 +96,11 @@ test("lrspec curve --keras", async (t) => {
       await failure("curve", "--keras", COSINE_FILE, "--backend", "tensorflow"),
       /--backend must be one of numpy, jax, torch/,
     );
+    // More rows than a curve holds at once: a clean error, not the engine's "Array buffer
+    // allocation failed" (the view checks it for the page as well).
+    const huge = await failure("curve", "--keras", COSINE_FILE, "--steps", "1000000000000");
+    assert.match(huge, /`steps` must be an integer from 1 to 67108864 .*got 1000000000000/);
+    assert.doesNotMatch(huge, /allocation|typed array/i);
   });
 });
 

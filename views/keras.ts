@@ -23,6 +23,7 @@ import {
   serialize,
 } from "../schedules/keras/mod.ts";
 import { sameName, snakeCase } from "../schedules/names.ts";
+import { optionError } from "../schedules/errors.ts";
 import { readSettings } from "./settings.ts";
 import {
   curveView,
@@ -57,6 +58,9 @@ export interface KerasViewOptions {
 
 /** The most rows a default curve has (a schedule over billions of steps is shown in part). */
 const MAX_DEFAULT_STEPS = 10_000_000;
+
+/** The most rows a curve asked for has: its values are held at once (8 bytes a row, 512 MiB). */
+const MAX_STEPS = 2 ** 26;
 
 /** The deepest a schedule is looked for in a file. */
 const MAX_DEPTH = 8;
@@ -202,7 +206,23 @@ export function kerasView(text: string, options: KerasViewOptions): ScheduleView
   } catch (error) {
     throw located(error as Error, text, path, found);
   }
-  const rows = options.steps ?? defaultSteps(schedule);
+  const steps = options.steps;
+  if (
+    steps !== undefined && !(typeof steps === "number" && Number.isInteger(steps) && steps >= 1 &&
+      steps <= MAX_STEPS)
+  ) {
+    // Checked here, for the CLI and the page alike: a Float64Array of -1 or 10¹² rows is an
+    // engine error ("Invalid typed array length", "Array buffer allocation failed"), not an answer.
+    throw optionError(
+      RangeError,
+      "kerasView",
+      "steps",
+      steps,
+      `\`steps\` must be an integer from 1 to ${MAX_STEPS} (a curve's values are held at once): ` +
+        `got ${String(steps)}`,
+    );
+  }
+  const rows = steps ?? defaultSteps(schedule);
   const values = new Float64Array(rows);
   let error: CurveError | undefined;
   let filled = rows;
