@@ -164,3 +164,27 @@ test("the file forms place an error beside the field holding the file or setting
     });
   }
 });
+
+test("a page setting's error goes beside that setting, not beside the file it is read with", () => {
+  const fieldOfBuild = (id: string, values: Record<string, string>) => {
+    const def = defs.get(id)!;
+    const initial = Object.fromEntries(def.fields.map((f) => [f.name, f.example ?? ""]));
+    try {
+      def.build({ values: { ...initial, ...values }, files: {} });
+    } catch (error) {
+      return errorField(def, error);
+    }
+    assert.fail(`${id}: no error for ${JSON.stringify(values)}`);
+  };
+  // Each was shown beside the file's text area (timm's args, Megatron's args, the Trainer's
+  // arguments, Keras' JSON): the view wraps the library's error, whose data names the setting.
+  assert.equal(fieldOfBuild("timm/train", { updatesPerEpoch: "-1" }), "updatesPerEpoch");
+  assert.equal(fieldOfBuild("timm/train", { worldSize: "0" }), "worldSize");
+  assert.equal(fieldOfBuild("timm/train", { lrScales: "[]" }), "lrScales");
+  assert.equal(fieldOfBuild("megatron/train", { worldSize: "0" }), "worldSize");
+  assert.equal(fieldOfBuild("deepspeed/config", { datasetSize: "-5" }), "datasetSize");
+  assert.equal(fieldOfBuild("deepspeed/config", { numProcesses: "0" }), "numProcesses");
+  assert.equal(fieldOfBuild("keras/json", { steps: "-1" }), "steps");
+  assert.equal(fieldOfBuild("keras/json", { steps: "1e12" }), "steps");
+  assert.equal(fieldOfBuild("keras/json", { backend: '"tensorflow"' }), "backend");
+});

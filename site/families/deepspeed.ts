@@ -155,7 +155,11 @@ function configSource(): ScheduleDef {
         });
         return siteCurve(view);
       } catch (e) {
-        throw viewFieldError(e, () => "config", "config", { trainingArgs: "trainingArgs" });
+        throw viewFieldError(e, () => "config", "config", { trainingArgs: "trainingArgs" }, {
+          datasetSize: "datasetSize",
+          numProcesses: "numProcesses",
+          steps: "steps",
+        });
       }
     },
   };

@@ -112,6 +112,9 @@ export function siteCurve(view: ScheduleView, call?: string): SiteCurve {
  * @param files The form's fields by the file name the view was given for them, when the form
  * holds more than one file (`{ trainingArgs: "trainingArgs" }`: the Trainer's arguments beside a
  * `ds_config.json`).
+ * @param options The form's fields by the library option they set (`{ worldSize: "worldSize" }`):
+ * an error whose data (its own, or a cause's the view wrapped) names one of them, or an option
+ * inside one (`lrScales[2]`), goes beside that field, before any place in a file.
  * @returns The error to show.
  */
 export function viewFieldError(
@@ -119,9 +122,19 @@ export function viewFieldError(
   fieldOf: (key: string) => string | undefined,
   fallback: string | undefined,
   files: Readonly<Record<string, string>> = {},
+  options: Readonly<Record<string, string>> = {},
 ): FieldError {
   if (error instanceof FieldError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  // A page setting's error: the view wraps the library's (placed in the file) as its `cause`.
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; depth++) {
+    const option = optionProblem(e)?.option;
+    const name = option === undefined
+      ? undefined
+      : Object.keys(options).find((o) => within(option, o));
+    if (name !== undefined) return new FieldError(message, options[name]);
+    e = (e as { cause?: unknown }).cause;
+  }
   const place = placeOf(error);
   if (place !== undefined && Object.hasOwn(files, place.file)) {
     return new FieldError(message, files[place.file]);

@@ -115,7 +115,10 @@ function jsonSource(): ScheduleDef {
         });
         return siteCurve(view);
       } catch (error) {
-        throw viewFieldError(error, () => "json", "json");
+        throw viewFieldError(error, () => "json", "json", {}, {
+          backend: "backend",
+          steps: "steps",
+        });
       }
     },
   };

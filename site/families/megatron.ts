@@ -98,7 +98,7 @@ function trainSource(): ScheduleDef {
         });
         return siteCurve(view);
       } catch (e) {
-        throw viewFieldError(e, () => "args", "args");
+        throw viewFieldError(e, () => "args", "args", {}, { worldSize: "worldSize" });
       }
     },
   };

@@ -150,7 +150,9 @@ function trainSource(schema: SiteSchema): ScheduleDef {
           "--updates-per-epoch": "updatesPerEpoch",
           "--num-processes": "worldSize",
         };
-        throw viewFieldError(e, (key) => FIELDS[key], "args");
+        // The page's own fields (updatesPerEpoch, worldSize, lrScales, metrics, …) by option.
+        const own = Object.fromEntries(fields.slice(1).map((f) => [f.name, f.name]));
+        throw viewFieldError(e, (key) => FIELDS[key], "args", {}, own);
       }
     },
   };
