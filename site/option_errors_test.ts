@@ -184,6 +184,7 @@ test("a page setting's error goes beside that setting, not beside the file it is
   assert.equal(fieldOfBuild("megatron/train", { worldSize: "0" }), "worldSize");
   assert.equal(fieldOfBuild("deepspeed/config", { datasetSize: "-5" }), "datasetSize");
   assert.equal(fieldOfBuild("deepspeed/config", { numProcesses: "0" }), "numProcesses");
+  assert.equal(fieldOfBuild("deepspeed/config", { trainingArgs: "", steps: "0" }), "steps");
   assert.equal(fieldOfBuild("keras/json", { steps: "-1" }), "steps");
   assert.equal(fieldOfBuild("keras/json", { steps: "1e12" }), "steps");
   assert.equal(fieldOfBuild("keras/json", { backend: '"tensorflow"' }), "backend");

@@ -273,6 +273,9 @@ export function deepspeedView(
         `${key ? file.where(key) : path}: ${grouped(steps)} optimizer steps` +
           (key ? " (the scheduler's total_num_steps)" : "") +
           ": nothing to show; give --steps N",
+        options.steps === undefined ? undefined : {
+          cause: { owner: "deepspeedView", option: "steps", value: options.steps },
+        },
       ),
       key ? placeIn(file, key) : { file: path },
     );
