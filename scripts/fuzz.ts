@@ -569,20 +569,23 @@ export interface RunResult {
   ms: number;
 }
 
+/** `deno run` of a script with the permissions the CLI needs and a V8 heap limit. */
+function denoCommand(heapMb: number, script: string): string[] {
+  return [
+    join(ROOT, "node_modules/.bin/deno"),
+    "run",
+    "--no-check",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    `--v8-flags=--max-old-space-size=${heapMb}`,
+    script,
+  ];
+}
+
 /** The command line that runs the CLI on a runtime with a heap limit. */
 export function cliCommand(runtime: RunLimits["runtime"], heapMb: number): string[] {
-  if (runtime === "deno") {
-    return [
-      join(ROOT, "node_modules/.bin/deno"),
-      "run",
-      "--no-check",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      `--v8-flags=--max-old-space-size=${heapMb}`,
-      join(ROOT, "cli/main.ts"),
-    ];
-  }
+  if (runtime === "deno") return denoCommand(heapMb, join(ROOT, "cli/main.ts"));
   if (runtime === "bun") {
     // Bun (JavaScriptCore) has no heap-size flag: the time limit bounds a runaway allocation.
     return [join(ROOT, "node_modules/.bin/bun"), join(ROOT, "cli/main.ts")];
@@ -640,18 +643,7 @@ export function runCli(args: string[], limits: RunLimits, cwd: string): Promise<
 /** The command line that starts the in-process worker (`scripts/fuzz_worker.ts`) on a runtime. */
 export function workerCommand(runtime: RunLimits["runtime"], heapMb: number): string[] {
   const script = join(ROOT, "scripts/fuzz_worker.ts");
-  if (runtime === "deno") {
-    return [
-      join(ROOT, "node_modules/.bin/deno"),
-      "run",
-      "--no-check",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      `--v8-flags=--max-old-space-size=${heapMb}`,
-      script,
-    ];
-  }
+  if (runtime === "deno") return denoCommand(heapMb, script);
   if (runtime === "bun") return [join(ROOT, "node_modules/.bin/bun"), script];
   return [process.execPath, `--max-old-space-size=${heapMb}`, "--import", "tsx", script];
 }

@@ -240,38 +240,9 @@ export function findRun(root: Node, n: number, i: number, lo: number, hi: number
   for (;;) {
     switch (node.kind) {
       case VALUE:
-        return {
-          start: lo,
-          end: hi,
-          constant: true,
-          value: node.value,
-          monotone: true,
-          formula: undefined,
-          fill: undefined,
-          chain,
-        };
       case FORMULA:
-        return {
-          start: lo,
-          end: hi,
-          constant: false,
-          value: NaN,
-          monotone: node.monotone,
-          formula: node.formula,
-          fill: node.fill,
-          chain,
-        };
       case OPAQUE:
-        return {
-          start: lo,
-          end: hi,
-          constant: false,
-          value: NaN,
-          monotone: false,
-          formula: undefined,
-          fill: undefined,
-          chain,
-        };
+        return leafRun(node, lo, hi, chain);
       case STAGE:
         chain.push(node);
         node = node.child;
